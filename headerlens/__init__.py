@@ -1,0 +1,93 @@
+"""headerlens: email header forensics.
+
+Parse a raw message (RFC 5322 / MIME), rebuild its Received hop chain, re-verify DKIM and ARC
+as of the time it was received, explain Authentication-Results and DMARC alignment, decode
+vendor spam headers and read bounces. Offline unless a resolver is given.
+
+>>> import headerlens
+>>> report = headerlens.analyze(b"From: a@example.org\\r\\nSubject: hi\\r\\n\\r\\nbody\\r\\n")
+>>> report.message.get("subject")
+'hi'
+"""
+
+from __future__ import annotations
+
+from headerlens._version import __version__
+from headerlens.analyze import analyze
+from headerlens.auth.arc import verify_arc
+from headerlens.auth.dkim import verify_dkim
+from headerlens.auth.models import (
+    ArcInstance,
+    ArcResult,
+    AuthProperty,
+    AuthResult,
+    AuthResultsHeader,
+    DkimResult,
+    DmarcReport,
+    ReceivedSpf,
+)
+from headerlens.auth.results import parse_authentication_results
+from headerlens.bounce import parse_bounce
+from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.defects import Defect
+from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
+from headerlens.findings import Finding
+from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
+from headerlens.hops.received import parse_received
+from headerlens.message import Address, DateValue, HeaderField, Message, MimePart
+from headerlens.parse import iter_messages, parse
+from headerlens.parse.dates import parse_date
+from headerlens.policy import Limits, Policy
+from headerlens.report import Report
+from headerlens.resolvers import DnsLookup, OfflineResolver, RecordingResolver, Resolver
+from headerlens.spam.models import Appliance, SpamField, SpamRule, SpamVerdict
+
+__all__ = [
+    "Address",
+    "Appliance",
+    "ArcInstance",
+    "ArcResult",
+    "AuthProperty",
+    "AuthResult",
+    "AuthResultsHeader",
+    "DateValue",
+    "Defect",
+    "DefectError",
+    "DeliveryReport",
+    "DkimResult",
+    "DmarcReport",
+    "DnsLookup",
+    "Finding",
+    "HeaderField",
+    "HeaderlensError",
+    "Hop",
+    "InputError",
+    "Limits",
+    "Message",
+    "MimePart",
+    "OfflineResolver",
+    "Policy",
+    "Received",
+    "ReceivedSpf",
+    "RecipientStatus",
+    "RecordingResolver",
+    "Report",
+    "Resolver",
+    "ResolverError",
+    "SpamField",
+    "SpamRule",
+    "SpamVerdict",
+    "TimelineEntry",
+    "TlsInfo",
+    "TrustBoundary",
+    "__version__",
+    "analyze",
+    "iter_messages",
+    "parse",
+    "parse_authentication_results",
+    "parse_bounce",
+    "parse_date",
+    "parse_received",
+    "verify_arc",
+    "verify_dkim",
+]

@@ -1,0 +1,5 @@
+"""Defect and finding codes of the `dkim` area (see ``headerlens._catalogue``)."""
+
+DEFECTS: dict[str, str] = {}
+
+FINDINGS: dict[str, str] = {}

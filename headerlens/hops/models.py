@@ -1,0 +1,96 @@
+"""Models of the Received hop chain (RFC 5321 section 4.4, RFC 5322 section 3.6.7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from headerlens._model import Model
+from headerlens.defects import Defect
+from headerlens.findings import Finding
+from headerlens.message import DateValue
+
+__all__ = ["Hop", "HopAnalysis", "Received", "TimelineEntry", "TlsInfo", "TrustBoundary"]
+
+
+class TlsInfo(Model):
+    """TLS as a Received field reports it: protocol version, cipher suite, key bits."""
+
+    version: str | None = None
+    cipher: str | None = None
+    bits: int | None = None
+
+
+class Received(Model):
+    """One Received field value, read clause by clause (RFC 5321 section 4.4).
+
+    The HELO name, the reverse-DNS name and the IP are separate fields and are never merged.
+    ``from_ip`` is normalised (IPv6 compressed, ``::ffff:`` unwrapped); ``relay`` is False for
+    a hand-off with no network peer (local pickup, qmail "invoked by", content-filter loopback).
+    """
+
+    raw: str
+    from_helo: str | None = None
+    from_rdns: str | None = None
+    from_ip: str | None = None
+    from_port: int | None = None
+    by_host: str | None = None
+    via: str | None = None
+    protocol: str | None = None
+    id: str | None = None
+    for_addr: str | None = None
+    envelope_from: str | None = None
+    tls: TlsInfo | None = None
+    authenticated: bool = False
+    date: DateValue | None = None
+    relay: bool = True
+    defects: tuple[Defect, ...] = ()
+
+
+class Hop(Model):
+    """One hand-off in the chain, oldest first (``index`` 0 = where the message started)."""
+
+    index: int
+    header_index: int
+    received: Received
+    timestamp: dt.datetime | None = None
+    delay: dt.timedelta | None = None
+    delay_note: str | None = None
+    trusted: bool = False
+    internal: bool = False
+
+
+class TimelineEntry(Model):
+    """One timestamp found anywhere in the message, with where it came from."""
+
+    timestamp: dt.datetime
+    source: str
+    header_index: int | None = None
+    host: str | None = None
+    note: str | None = None
+
+
+class TrustBoundary(Model):
+    """Where the receiving organisation's own headers end.
+
+    ``header_index``: the topmost-to-bottom limit; header fields with an index at or above
+    (numerically <=) it were written inside the trusted zone, the rest could have been written
+    by anyone. ``None`` when no trusted hop was identified. ``rule`` says how it was decided.
+    """
+
+    header_index: int | None = None
+    trusted_hosts: tuple[str, ...] = ()
+    trusted_authserv_ids: tuple[str, ...] = ()
+    inferred: bool = True
+    rule: str = ""
+
+
+class HopAnalysis(Model):
+    """What :func:`headerlens.hops.analyze_hops` returns to ``analyze()``."""
+
+    hops: tuple[Hop, ...] = ()
+    transit: dt.timedelta | None = None
+    origin_ip: str | None = None
+    receipt_time: dt.datetime | None = None
+    timeline: tuple[TimelineEntry, ...] = ()
+    trust: TrustBoundary = TrustBoundary()
+    findings: tuple[Finding, ...] = ()

@@ -1,0 +1,70 @@
+"""The analysis report: everything headerlens concluded about one message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from headerlens._model import Model
+from headerlens.auth.models import (
+    ArcResult,
+    AuthResultsHeader,
+    DkimResult,
+    DmarcReport,
+    ReceivedSpf,
+)
+from headerlens.bounce.models import DeliveryReport
+from headerlens.defects import Defect
+from headerlens.findings import Finding
+from headerlens.hops.models import Hop, TimelineEntry, TrustBoundary
+from headerlens.message import Message
+from headerlens.resolvers import DnsLookup
+from headerlens.spam.models import Appliance, SpamVerdict
+
+__all__ = ["SCHEMA_VERSION", "Finding", "Report"]
+
+#: Version of the JSON contract (``Report.model_dump(mode="json")``). Bumped on any change to
+#: field names or meanings; additions bump the minor part.
+SCHEMA_VERSION = "1.0"
+
+
+class Report(Model):
+    """Everything :func:`headerlens.analyze` found: the parsed message, the hop chain, the
+    authentication results, spam verdicts, the bounce reading, findings, DNS lookups, defects.
+
+    ``original`` is the full analysis of the message returned inside a bounce, if any.
+    ``model_dump(mode="json")`` is the stable JSON contract (``schema_version``).
+    """
+
+    schema_version: str = SCHEMA_VERSION
+    message: Message
+    hops: tuple[Hop, ...] = ()
+    transit: dt.timedelta | None = None
+    origin_ip: str | None = None
+    receipt_time: dt.datetime | None = None
+    timeline: tuple[TimelineEntry, ...] = ()
+    trust: TrustBoundary = TrustBoundary()
+    dkim: tuple[DkimResult, ...] = ()
+    arc: ArcResult = ArcResult()
+    auth_results: tuple[AuthResultsHeader, ...] = ()
+    received_spf: tuple[ReceivedSpf, ...] = ()
+    dmarc: DmarcReport | None = None
+    spam: tuple[SpamVerdict, ...] = ()
+    appliances: tuple[Appliance, ...] = ()
+    bounce: DeliveryReport | None = None
+    original: Report | None = None
+    findings: tuple[Finding, ...] = ()
+    dns: tuple[DnsLookup, ...] = ()
+    network_used: bool = False
+    defects: tuple[Defect, ...] = ()
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The JSON contract as text."""
+        return self.model_dump_json(indent=indent)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract as plain Python data."""
+        return self.model_dump(mode="json")
+
+
+Report.model_rebuild()
