@@ -39,7 +39,13 @@ from headerlens.parse import iter_messages, parse
 from headerlens.parse.dates import parse_date
 from headerlens.policy import Limits, Policy
 from headerlens.report import Report
-from headerlens.resolvers import DnsLookup, OfflineResolver, RecordingResolver, Resolver
+from headerlens.resolvers import (
+    DnsLookup,
+    OfflineResolver,
+    RecordingResolver,
+    Resolver,
+    StaticResolver,
+)
 from headerlens.spam.models import Appliance, SpamField, SpamRule, SpamVerdict
 
 __all__ = [
@@ -77,6 +83,7 @@ __all__ = [
     "SpamField",
     "SpamRule",
     "SpamVerdict",
+    "StaticResolver",
     "TimelineEntry",
     "TlsInfo",
     "TrustBoundary",

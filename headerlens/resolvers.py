@@ -7,11 +7,19 @@ Every lookup returns a :class:`DnsLookup` whose ``outcome`` says what happened: 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol, runtime_checkable
 
 from headerlens._model import Model
 
-__all__ = ["DnsLookup", "LookupOutcome", "OfflineResolver", "RecordingResolver", "Resolver"]
+__all__ = [
+    "DnsLookup",
+    "LookupOutcome",
+    "OfflineResolver",
+    "RecordingResolver",
+    "Resolver",
+    "StaticResolver",
+]
 
 LookupOutcome = Literal[
     "answer", "nxdomain", "nodata", "servfail", "timeout", "error", "not_looked_up"
@@ -76,3 +84,34 @@ class RecordingResolver:
     def transcript(self) -> tuple[DnsLookup, ...]:
         """Every lookup made through this resolver, in order."""
         return tuple(self._transcript)
+
+
+class StaticResolver:
+    """Answers TXT questions from a mapping ``{name: record or [records]}``; no network.
+
+    Names compare case-insensitively and without a trailing dot. A name that is not in the
+    mapping answers NXDOMAIN.
+    """
+
+    def __init__(self, records: Mapping[str, str | Sequence[str]] | None = None) -> None:
+        self._records: dict[str, tuple[str, ...]] = {}
+        for name, value in (records or {}).items():
+            values = (value,) if isinstance(value, str) else tuple(value)
+            self._records[name.rstrip(".").lower()] = values
+
+    def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
+        key = name.rstrip(".").lower()
+        rdtype = rdtype.upper()
+        if key not in self._records:
+            return DnsLookup(
+                name=name, rdtype=rdtype, outcome="nxdomain", resolver="StaticResolver"
+            )
+        if rdtype != "TXT":
+            return DnsLookup(name=name, rdtype=rdtype, outcome="nodata", resolver="StaticResolver")
+        return DnsLookup(
+            name=name,
+            rdtype=rdtype,
+            outcome="answer",
+            records=self._records[key],
+            resolver="StaticResolver",
+        )
