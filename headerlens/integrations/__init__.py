@@ -1,1 +1,1 @@
-"""headerlens.integrations."""
+"""Optional integrations: flat rows, pandas DataFrames, Jupyter display."""

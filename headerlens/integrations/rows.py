@@ -1,0 +1,66 @@
+"""Flat rows of a report, for JSON Lines, CSV and DataFrames (one row per message)."""
+
+from __future__ import annotations
+
+from headerlens.report import Report
+
+__all__ = ["ROW_FIELDS", "RowValue", "summary_row"]
+
+RowValue = str | int | float | bool | None
+
+#: The columns of :func:`summary_row`, in order (stable: CSV headers rely on it).
+ROW_FIELDS: tuple[str, ...] = (
+    "id",
+    "subject",
+    "from",
+    "date",
+    "message_id",
+    "header_count",
+    "hop_count",
+    "transit_seconds",
+    "origin_ip",
+    "dkim",
+    "arc_cv",
+    "dmarc",
+    "spam",
+    "bounce_kind",
+    "bounce_recipients",
+    "top_severity",
+    "finding_codes",
+    "defect_count",
+    "error",
+)
+
+_SEVERITY_RANK = {"critical": 3, "warning": 2, "notice": 1, "info": 0}
+
+
+def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
+    """One flat row summarising ``report`` (values are plain scalars; lists are joined)."""
+    msg = report.message
+    date = msg.date()
+    top = max((f.severity for f in report.findings), key=_SEVERITY_RANK.__getitem__, default=None)
+    return {
+        "id": source_id,
+        "subject": msg.get("Subject"),
+        "from": msg.get("From"),
+        "date": date.datetime.isoformat() if date and date.datetime else None,
+        "message_id": msg.get("Message-ID"),
+        "header_count": len(msg.headers),
+        "hop_count": len(report.hops),
+        "transit_seconds": report.transit.total_seconds() if report.transit else None,
+        "origin_ip": report.origin_ip,
+        "dkim": " ".join(f"{d.domain}:{d.result}:{d.reason}" for d in report.dkim) or None,
+        "arc_cv": report.arc.cv,
+        "dmarc": report.dmarc.result if report.dmarc else None,
+        "spam": " ".join(
+            f"{v.vendor}:{'spam' if v.is_spam else 'ham' if v.is_spam is False else '?'}"
+            for v in report.spam
+        )
+        or None,
+        "bounce_kind": report.bounce.kind if report.bounce else None,
+        "bounce_recipients": len(report.bounce.recipients) if report.bounce else None,
+        "top_severity": top,
+        "finding_codes": " ".join(dict.fromkeys(f.code for f in report.findings)) or None,
+        "defect_count": len(report.defects),
+        "error": None,
+    }

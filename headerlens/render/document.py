@@ -1,0 +1,319 @@
+"""A report laid out once as sections, key/value lines and tables, for every output format.
+
+The text, Markdown, HTML and rich renderers all format the same :class:`Document`, so they
+never disagree about what a report says. Strings here are raw (unescaped); each renderer
+escapes for its medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from headerlens.render._safe import format_delay, format_time
+from headerlens.report import Report
+
+__all__ = ["Document", "Section", "Table", "build_document"]
+
+
+@dataclass
+class Table:
+    """A table: column headers and rows of cells (raw strings)."""
+
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """A titled part of the report."""
+
+    title: str
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    severity_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """The whole report as sections."""
+
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+
+def _indexes(indexes: tuple[int, ...]) -> str:
+    return ", ".join(f"#{i}" for i in indexes)
+
+
+def _summary(report: Report) -> Section:
+    msg = report.message
+    sec = Section("Message")
+    date = msg.date()
+    date_text = None
+    if date is not None:
+        date_text = date.raw
+        if date.datetime is not None:
+            date_text += f"  ({format_time(date.datetime)} UTC)"
+        else:
+            date_text += "  (unreadable)"
+    for label, value in (
+        ("Subject", msg.get("Subject")),
+        ("From", msg.get("From")),
+        ("To", msg.get("To")),
+        ("Date", date_text),
+        ("Message-ID", msg.get("Message-ID")),
+    ):
+        sec.lines.append((label, value if value is not None else "(none)"))
+    kind = "header-only paste" if msg.header_only else "message"
+    sec.lines.append(("Headers", f"{len(msg.headers)} fields; {msg.size:,} bytes ({kind})"))
+    sec.lines.append(("Defects", str(len(report.defects))))
+    return sec
+
+
+def _hops(report: Report) -> Section | None:
+    if not report.hops:
+        return None
+    sec = Section("Hop chain (oldest first)")
+    if report.transit is not None:
+        sec.lines.append(("Transit", format_delay(report.transit).lstrip("+")))
+    if report.origin_ip is not None:
+        sec.lines.append(("Origin IP", report.origin_ip))
+    if report.trust.rule:
+        sec.lines.append(("Trust", report.trust.rule))
+    table = Table(("hop", "from", "by", "with / TLS", "time (UTC)", "delay", "trust"))
+    for hop in report.hops:
+        r = hop.received
+        parts = [p for p in (r.from_helo, r.from_rdns) if p]
+        peer = " / ".join(dict.fromkeys(parts))
+        if r.from_ip:
+            peer = f"{peer} [{r.from_ip}]" if peer else f"[{r.from_ip}]"
+        if not r.relay:
+            peer = peer or "(local)"
+        proto = r.protocol or ""
+        if r.tls is not None and (r.tls.version or r.tls.cipher):
+            proto = f"{proto} {r.tls.version or r.tls.cipher}".strip()
+        if r.authenticated:
+            proto = f"{proto} auth".strip()
+        delay = format_delay(hop.delay) if hop.delay is not None else (hop.delay_note or "")
+        trust = "trusted" if hop.trusted else ("internal" if hop.internal else "")
+        table.rows.append(
+            (
+                str(hop.index),
+                peer,
+                r.by_host or "",
+                proto,
+                format_time(hop.timestamp),
+                delay,
+                trust,
+            )
+        )
+    sec.tables.append(table)
+    return sec
+
+
+def _auth(report: Report) -> Section | None:
+    if not (
+        report.dkim
+        or report.auth_results
+        or report.arc.instances
+        or report.received_spf
+        or report.dmarc is not None
+    ):
+        return None
+    sec = Section("Authentication")
+    if report.dkim:
+        t = Table(("DKIM", "d=", "s=", "alg", "result", "reason", "aligned", "as of"))
+        for sig in report.dkim:
+            aligned = "" if sig.aligned_with_from is None else str(sig.aligned_with_from).lower()
+            t.rows.append(
+                (
+                    f"#{sig.header_index}",
+                    sig.domain or "",
+                    sig.selector or "",
+                    sig.algorithm or "",
+                    sig.result,
+                    sig.reason,
+                    aligned,
+                    format_time(sig.as_of),
+                )
+            )
+        sec.tables.append(t)
+        sec.notes.extend(s.explanation for s in report.dkim if s.explanation)
+    if report.arc.instances or report.arc.cv != "none":
+        sec.lines.append(("ARC", f"cv={report.arc.cv}  {report.arc.reason}".rstrip()))
+        t = Table(("ARC i=", "sealer", "seal", "AMS", "cv claimed"))
+        for inst in report.arc.instances:
+            t.rows.append(
+                (
+                    str(inst.instance),
+                    inst.seal_domain or "",
+                    _tri(inst.seal_valid),
+                    _tri(inst.ams_valid),
+                    inst.cv or "",
+                )
+            )
+        if t.rows:
+            sec.tables.append(t)
+    if report.auth_results:
+        t = Table(("A-R", "authserv-id", "trusted", "method", "result", "details"))
+        for ar in report.auth_results:
+            label = f"#{ar.header_index}" if ar.header_index is not None else ""
+            if ar.instance is not None:
+                label += f" i={ar.instance}"
+            if not ar.results:
+                t.rows.append((label, ar.authserv_id or "", _yn(ar.trusted), "", "", ""))
+            for res in ar.results:
+                props = " ".join(f"{p.ptype}.{p.name}={p.value}" for p in res.properties)
+                t.rows.append(
+                    (label, ar.authserv_id or "", _yn(ar.trusted), res.method, res.result, props)
+                )
+        sec.tables.append(t)
+    for spf in report.received_spf:
+        sec.lines.append(
+            (
+                f"Received-SPF #{spf.header_index}",
+                " ".join(
+                    x
+                    for x in (
+                        spf.result,
+                        f"client-ip={spf.client_ip}" if spf.client_ip else "",
+                        f"envelope-from={spf.envelope_from}" if spf.envelope_from else "",
+                    )
+                    if x
+                ),
+            )
+        )
+    if report.dmarc is not None:
+        d = report.dmarc
+        sec.lines.append(("DMARC", f"{d.result or 'unknown'} (From domain {d.from_domain or '?'})"))
+        if d.explanation:
+            sec.notes.append(d.explanation)
+    return sec
+
+
+def _spam(report: Report) -> Section | None:
+    if not report.spam and not report.appliances:
+        return None
+    sec = Section("Spam and filtering verdicts")
+    t = Table(("vendor", "score", "threshold", "spam", "action", "trusted", "headers"))
+    for v in report.spam:
+        t.rows.append(
+            (
+                v.vendor,
+                "" if v.score is None else f"{v.score:g}",
+                "" if v.threshold is None else f"{v.threshold:g}",
+                _tri(v.is_spam),
+                v.action or "",
+                _yn(v.trusted),
+                _indexes(v.header_indexes),
+            )
+        )
+    if t.rows:
+        sec.tables.append(t)
+    sec.notes.extend(v.explanation for v in report.spam if v.explanation)
+    if report.appliances:
+        sec.lines.append(
+            ("Handled by", ", ".join(f"{a.vendor} {a.product}".strip() for a in report.appliances))
+        )
+    return sec
+
+
+def _bounce(report: Report) -> Section | None:
+    b = report.bounce
+    if b is None:
+        return None
+    sec = Section(f"Delivery report ({b.kind})")
+    if b.reporting_mta:
+        sec.lines.append(("Reporting MTA", b.reporting_mta))
+    t = Table(("recipient", "action", "status", "reply", "reason", "permanent", "diagnostic"))
+    for r in b.recipients:
+        t.rows.append(
+            (
+                r.final_recipient or r.original_recipient or "",
+                r.action or "",
+                r.status or "",
+                r.reply_code or "",
+                r.reason or "",
+                _tri(r.permanent),
+                r.diagnostic_code or "",
+            )
+        )
+    if t.rows:
+        sec.tables.append(t)
+    sec.notes.extend(r.explanation for r in b.recipients if r.explanation)
+    if report.original is not None:
+        o = report.original
+        sec.lines.append(
+            (
+                "Original message",
+                f"{o.message.get('Subject') or '(no subject)'} from "
+                f"{o.message.get('From') or '?'}; {len(o.hops)} hops; "
+                f"{len(o.findings)} findings",
+            )
+        )
+    return sec
+
+
+def _findings(report: Report) -> Section:
+    sec = Section("Findings")
+    for f in report.findings:
+        sec.severity_rows.append((f.severity, f.code, f.summary, _indexes(f.header_indexes)))
+    if report.original is not None:
+        for f in report.original.findings:
+            sec.severity_rows.append(
+                (f.severity, f.code, f"[original] {f.summary}", _indexes(f.header_indexes))
+            )
+    if not sec.severity_rows:
+        sec.notes.append("No findings.")
+    return sec
+
+
+def _defects(report: Report) -> Section | None:
+    if not report.defects:
+        return None
+    sec = Section("Defects")
+    t = Table(("code", "header", "message"))
+    for d in report.defects:
+        t.rows.append((d.code, "" if d.header_index is None else f"#{d.header_index}", d.message))
+    sec.tables.append(t)
+    return sec
+
+
+def _dns(report: Report) -> Section | None:
+    if not report.dns:
+        return None
+    sec = Section("DNS")
+    if not report.network_used:
+        sec.notes.append(
+            "Offline: these questions were not sent. Pass --keys or --dns to answer them."
+        )
+    t = Table(("name", "type", "outcome", "resolver"))
+    for q in report.dns:
+        t.rows.append((q.name, q.rdtype, q.outcome, q.resolver))
+    sec.tables.append(t)
+    return sec
+
+
+def _tri(value: bool | None) -> str:
+    return "?" if value is None else ("yes" if value else "no")
+
+
+def _yn(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def build_document(report: Report, *, title: str = "headerlens report") -> Document:
+    """Lay ``report`` out as a :class:`Document` (the same content for every format)."""
+    doc = Document(title=title)
+    doc.sections.append(_summary(report))
+    for part in (_hops, _auth, _spam, _bounce):
+        sec = part(report)
+        if sec is not None:
+            doc.sections.append(sec)
+    doc.sections.append(_findings(report))
+    for part in (_defects, _dns):
+        sec = part(report)
+        if sec is not None:
+            doc.sections.append(sec)
+    return doc

@@ -1,0 +1,77 @@
+"""Self-contained HTML report: no scripts, no external resources, everything escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from headerlens.render._safe import term_safe
+from headerlens.render.document import Document, build_document
+from headerlens.report import Report
+
+__all__ = ["render_html", "render_html_fragment"]
+
+_STYLE = """
+.hl-report{font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:14px;color:#1b1f24}
+.hl-report h1{font-size:20px;margin:0 0 8px}
+.hl-report h2{font-size:16px;margin:18px 0 6px;border-bottom:1px solid #d0d7de}
+.hl-report table{border-collapse:collapse;margin:6px 0}
+.hl-report th,.hl-report td{border:1px solid #d0d7de;padding:2px 6px;text-align:left;
+vertical-align:top;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+.hl-report th{background:#f6f8fa}
+.hl-report dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:4px 0}
+.hl-report dt{font-weight:600}.hl-report dd{margin:0;word-break:break-all}
+.hl-sev{display:inline-block;min-width:64px;font-weight:600}
+.hl-critical{color:#b42318}.hl-warning{color:#b54708}.hl-notice{color:#175cd3}
+.hl-info{color:#475467}
+"""
+
+
+def _e(text: str) -> str:
+    # term_safe makes control and bidi characters visible; escape() neutralises markup.
+    return escape(term_safe(text), quote=True)
+
+
+def _body(doc: Document) -> str:
+    out = [f'<div class="hl-report"><h1>{_e(doc.title)}</h1>']
+    for sec in doc.sections:
+        out.append(f"<h2>{_e(sec.title)}</h2>")
+        if sec.lines:
+            out.append("<dl>")
+            out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in sec.lines]
+            out.append("</dl>")
+        for table in sec.tables:
+            out.append("<table><thead><tr>")
+            out += [f"<th>{_e(h)}</th>" for h in table.headers]
+            out.append("</tr></thead><tbody>")
+            for row in table.rows:
+                out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
+            out.append("</tbody></table>")
+        if sec.severity_rows:
+            out.append("<ul>")
+            for sev, code, summary, idx in sec.severity_rows:
+                where = f" <small>({_e(idx)})</small>" if idx else ""
+                out.append(
+                    f'<li><span class="hl-sev hl-{_e(sev)}">{_e(sev)}</span> '
+                    f"<code>{_e(code)}</code>{where}: {_e(summary)}</li>"
+                )
+            out.append("</ul>")
+        out += [f"<p>{_e(n)}</p>" for n in sec.notes]
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def render_html_fragment(report: Report, *, title: str = "headerlens report") -> str:
+    """The report as an HTML fragment with its own scoped style (for Jupyter)."""
+    return f"<style>{_STYLE}</style>\n" + _body(build_document(report, title=title))
+
+
+def render_html(report: Report, *, title: str = "headerlens report") -> str:
+    """The report as a self-contained HTML page (no scripts, no external resources)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">"
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>\n"
+        + _body(build_document(report, title=title))
+        + "\n</body></html>\n"
+    )
