@@ -1,0 +1,124 @@
+"""The command line through ``main([...])``: outputs, batch mode, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from headerlens.cli import main
+
+MSG = (
+    b"Received: from a.example.net (a.example.net [203.0.113.5]) by mx.example.org (Postfix)"
+    b" with ESMTPS id 4RZ1; Tue, 3 Mar 2026 10:00:07 +0000\r\n"
+    b"From: Alice <alice@example.net>\r\n"
+    b"To: bob@example.org\r\n"
+    b"Subject: quarterly report\r\n"
+    b"Date: Tue, 3 Mar 2026 10:00:00 +0000\r\n"
+    b"Message-ID: <q1@example.net>\r\n"
+    b"\r\n"
+    b"Hello.\r\n"
+)
+
+
+@pytest.fixture
+def msg_file(tmp_path: Path) -> Path:
+    p = tmp_path / "m.eml"
+    p.write_bytes(MSG)
+    return p
+
+
+def test_text_report(msg_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--plain", str(msg_file)]) == 0
+    out = capsys.readouterr().out
+    assert "Subject     quarterly report" in out.splitlines()
+
+
+def test_json_report(msg_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--json", str(msg_file)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == "1.0"
+    assert [h["name"] for h in data["message"]["headers"]] == [
+        "Received",
+        "From",
+        "To",
+        "Subject",
+        "Date",
+        "Message-ID",
+    ]
+
+
+def test_markdown_and_html(msg_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--markdown", str(msg_file)]) == 0
+    assert capsys.readouterr().out.startswith("# headerlens ")
+    assert main(["--html", str(msg_file)]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    class FakeStdin:
+        buffer = io.BytesIO(MSG)
+
+    monkeypatch.setattr("sys.stdin", FakeStdin())
+    assert main(["--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["message"]["size"] == len(MSG)
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path / "nope.eml")]) == 2
+    assert capsys.readouterr().err.startswith("headerlens: cannot read ")
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert main(["--as-of", "yesterday", "x"]) == 2
+    assert main(["--as-of", "2026-03-03T10:00:00", "x"]) == 2
+    capsys.readouterr()
+
+
+def test_keys_and_dns_are_exclusive(msg_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keys = msg_file.with_suffix(".json")
+    keys.write_text("{}", encoding="utf-8")
+    assert main(["--keys", str(keys), "--dns", "127.0.0.1", str(msg_file)]) == 2
+    assert "exclusive" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import headerlens
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"headerlens {headerlens.__version__}"
+
+
+def test_batch_folder_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.eml").write_bytes(MSG)
+    (tmp_path / "b.eml").write_bytes(MSG.replace(b"quarterly report", b"second"))
+    assert main(["--no-progress", str(tmp_path)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["subject"] for r in rows] == ["quarterly report", "second"]
+    assert rows[0]["hop_count"] == 1
+
+
+def test_batch_mbox_csv_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mbox = tmp_path / "box.mbox"
+    one = MSG.replace(b"\r\n", b"\n")
+    mbox.write_bytes(
+        b"From alice@example.net Tue Mar  3 10:00:00 2026\n" + one + b"\n"
+        b"From alice@example.net Tue Mar  3 10:05:00 2026\n" + one
+    )
+    out = tmp_path / "rows.csv"
+    assert main(["--format", "csv", "-o", str(out), "--no-progress", str(mbox)]) == 0
+    assert capsys.readouterr().err == f"wrote 2 rows to {out}\n"
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["subject"] for r in rows] == ["quarterly report", "quarterly report"]
+
+
+def test_strict_exits_1_on_defect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "bad.eml"
+    p.write_bytes(b"Subject: no from and no date\r\n\r\nbody\r\n")
+    assert main(["--strict", str(p)]) == 1
+    assert capsys.readouterr().err.startswith("headerlens: strict mode: ")

@@ -1,0 +1,67 @@
+"""Text, Markdown, HTML and JSON renderers: content and escaping of hostile header text."""
+
+from __future__ import annotations
+
+import json
+
+import headerlens
+from headerlens.render import render_html, render_json, render_markdown, render_text
+
+HOSTILE = (
+    b"Received: from evil.example (evil.example [198.51.100.9]) by mx.example.org (Postfix)"
+    b" with ESMTP id 4AbC; Tue, 3 Mar 2026 10:00:01 +0000\r\n"
+    b'From: "<img src=x onerror=alert(1)>" <a@example.net>\r\n'
+    b"To: bob@example.org\r\n"
+    b"Subject: =?utf-8?q?=1B[2J=1B[31mPWNED_</td><script>alert(1)</script>_|x|?=\r\n"
+    b"Date: Tue, 3 Mar 2026 09:59:58 +0000\r\n"
+    b"Message-ID: <1@example.net>\r\n"
+    b"\r\n"
+    b"body\r\n"
+)
+
+
+def report() -> headerlens.Report:
+    return headerlens.analyze(HOSTILE)
+
+
+def test_text_has_no_raw_control_characters() -> None:
+    out = render_text(report())
+    assert "\x1b" not in out
+    assert "\\x1b[2J\\x1b[31mPWNED" in out
+
+
+def test_html_escapes_markup_from_the_message() -> None:
+    out = render_html(report())
+    assert "<script>" not in out
+    assert "<img" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert out.startswith("<!DOCTYPE html>")
+    assert "default-src 'none'" in out
+
+
+def test_jupyter_repr_is_the_escaped_fragment() -> None:
+    html = report()._repr_html_()
+    assert "<script>" not in html
+    assert html.startswith("<style>")
+
+
+def test_markdown_escapes_table_syntax() -> None:
+    out = render_markdown(report())
+    subject_line = next(line for line in out.splitlines() if line.startswith("- **Subject**"))
+    assert "\\|x\\|" in subject_line
+    assert "<script>" not in out
+
+
+def test_json_is_the_model_dump() -> None:
+    r = report()
+    data = json.loads(render_json(r))
+    assert data == r.model_dump(mode="json")
+    assert data["schema_version"] == headerlens.Report.model_fields["schema_version"].default
+
+
+def test_text_lists_summary_fields() -> None:
+    out = render_text(report(), title="t")
+    lines = out.splitlines()
+    assert lines[0] == "t"
+    assert "Message-ID  <1@example.net>" in lines
+    assert "To          bob@example.org" in lines
