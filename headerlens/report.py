@@ -66,5 +66,17 @@ class Report(Model):
         """The JSON contract as plain Python data."""
         return self.model_dump(mode="json")
 
+    def to_text(self) -> str:
+        """The readable plain-text report."""
+        from headerlens.render.text import render_text
+
+        return render_text(self)
+
+    def _repr_html_(self) -> str:
+        """Rich display in Jupyter: the HTML report, every message-derived string escaped."""
+        from headerlens.render.html import render_html_fragment
+
+        return render_html_fragment(self)
+
 
 Report.model_rebuild()
