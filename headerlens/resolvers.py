@@ -2,18 +2,32 @@
 
 Every lookup returns a :class:`DnsLookup` whose ``outcome`` says what happened: ``answer``,
 ``nxdomain``, ``nodata``, ``servfail``, ``timeout``, ``error``, or ``not_looked_up`` (offline).
+
+- :class:`OfflineResolver` (the default) answers nothing and records what it was asked: looking
+  up ``<selector>._domainkey.<domain>`` tells the sender that someone is reading the message.
+- :class:`StaticResolver` answers from saved records: a mapping, a JSON file
+  (:meth:`StaticResolver.from_json`) or zone-file text (:meth:`StaticResolver.from_zone`); it
+  can also replay a recorded failure (``failures={"name": "servfail"}``).
+- :class:`DnsResolver` asks real name servers (opt-in) through dnspython, with explicit servers,
+  no search list, and TCP fallback when an answer is truncated.
+- :class:`RecordingResolver` wraps any of them and keeps a transcript.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from headerlens._model import Model
 
 __all__ = [
     "DnsLookup",
+    "DnsResolver",
     "LookupOutcome",
     "OfflineResolver",
     "RecordingResolver",
@@ -24,6 +38,8 @@ __all__ = [
 LookupOutcome = Literal[
     "answer", "nxdomain", "nodata", "servfail", "timeout", "error", "not_looked_up"
 ]
+FailureKind = Literal["servfail", "timeout", "nxdomain", "nodata"]
+_FAILURES: frozenset[str] = frozenset({"servfail", "timeout", "nxdomain", "nodata"})
 
 
 class DnsLookup(Model):
@@ -32,6 +48,7 @@ class DnsLookup(Model):
     ``records`` holds the answers as text; for TXT, each record's character-strings are
     joined without separators (RFC 6376 section 3.6.2.2). ``resolver`` names the resolver
     class that answered; ``server`` the nameserver, when one was asked; ``elapsed`` seconds.
+    ``ttl`` is the answer's TTL and ``authoritative`` the AA flag, when a server answered.
     """
 
     name: str
@@ -43,6 +60,8 @@ class DnsLookup(Model):
     elapsed: float | None = None
     at: dt.datetime | None = None
     error: str | None = None
+    ttl: int | None = None
+    authoritative: bool | None = None
 
 
 @runtime_checkable
@@ -86,32 +105,333 @@ class RecordingResolver:
         return tuple(self._transcript)
 
 
-class StaticResolver:
-    """Answers TXT questions from a mapping ``{name: record or [records]}``; no network.
+def _key(name: str) -> str:
+    return name.strip().rstrip(".").lower()
 
-    Names compare case-insensitively and without a trailing dot. A name that is not in the
-    mapping answers NXDOMAIN.
+
+class StaticResolver:
+    """Answers from saved records; never touches the network.
+
+    ``records`` maps a DNS name to one TXT record (a string) or several. ``failures`` maps a
+    name to ``"servfail"``, ``"timeout"``, ``"nxdomain"`` or ``"nodata"`` to replay a recorded
+    failure. Names compare case-insensitively and without a trailing dot. A name that is in
+    neither mapping answers NXDOMAIN; a name that holds records of another type answers
+    no data (RFC 2308 section 2.2).
+
+    >>> StaticResolver({"s1._domainkey.example.com": "v=DKIM1; p="}).resolve(
+    ...     "S1._domainkey.example.com.").outcome
+    'answer'
     """
 
-    def __init__(self, records: Mapping[str, str | Sequence[str]] | None = None) -> None:
-        self._records: dict[str, tuple[str, ...]] = {}
+    def __init__(
+        self,
+        records: Mapping[str, str | Sequence[str]] | None = None,
+        *,
+        failures: Mapping[str, str] | None = None,
+    ) -> None:
+        # (name, rdtype) -> records; every name present here "exists" for NODATA purposes
+        self._records: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._names: set[str] = set()
+        self._failures: dict[str, str] = {}
         for name, value in (records or {}).items():
             values = (value,) if isinstance(value, str) else tuple(value)
-            self._records[name.rstrip(".").lower()] = values
+            self._add(name, "TXT", values)
+        for name, kind in (failures or {}).items():
+            kind = kind.lower()
+            if kind not in _FAILURES:
+                raise ValueError(
+                    f"failure for {name!r} must be one of {sorted(_FAILURES)}, not {kind!r}"
+                )
+            self._failures[_key(name)] = kind
+
+    def _add(self, name: str, rdtype: str, values: tuple[str, ...]) -> None:
+        key = (_key(name), rdtype.upper())
+        self._records[key] = self._records.get(key, ()) + values
+        self._names.add(key[0])
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names this resolver holds records or failures for, sorted."""
+        return tuple(sorted(self._names | set(self._failures)))
 
     def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
-        key = name.rstrip(".").lower()
+        key = _key(name)
         rdtype = rdtype.upper()
-        if key not in self._records:
+        failure = self._failures.get(key)
+        if failure is not None:
             return DnsLookup(
-                name=name, rdtype=rdtype, outcome="nxdomain", resolver="StaticResolver"
+                name=name,
+                rdtype=rdtype,
+                outcome=failure,  # type: ignore[arg-type]
+                resolver="StaticResolver",
+                error=f"replayed {failure}",
             )
-        if rdtype != "TXT":
-            return DnsLookup(name=name, rdtype=rdtype, outcome="nodata", resolver="StaticResolver")
+        records = self._records.get((key, rdtype))
+        if records is None:
+            outcome: LookupOutcome = "nodata" if key in self._names else "nxdomain"
+            return DnsLookup(name=name, rdtype=rdtype, outcome=outcome, resolver="StaticResolver")
         return DnsLookup(
-            name=name,
-            rdtype=rdtype,
-            outcome="answer",
-            records=self._records[key],
-            resolver="StaticResolver",
+            name=name, rdtype=rdtype, outcome="answer", records=records, resolver="StaticResolver"
+        )
+
+    @classmethod
+    def from_json(cls, path_or_text: str | os.PathLike[str]) -> StaticResolver:
+        """Load records from a JSON file or JSON text.
+
+        Two shapes are accepted: ``{"name": "record" | ["record", ...], ...}``, or
+        ``{"records": {...}, "failures": {"name": "servfail", ...}}``. A value that is a
+        list of strings is several TXT records. Raises ``ValueError`` on anything else.
+        """
+        text: str
+        if isinstance(path_or_text, str) and path_or_text.lstrip().startswith(("{", "[")):
+            text = path_or_text
+        else:
+            text = Path(path_or_text).read_text(encoding="utf-8")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a JSON key file: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ValueError("a JSON key file must hold an object")
+        if "records" in data and isinstance(data["records"], dict):
+            records_obj, failures_obj = data["records"], data.get("failures") or {}
+        else:
+            records_obj, failures_obj = data, {}
+        records: dict[str, str | tuple[str, ...]] = {}
+        for name, value in records_obj.items():
+            if isinstance(value, str):
+                records[name] = value
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                records[name] = tuple(value)
+            else:
+                raise ValueError(f"record for {name!r} must be a string or a list of strings")
+        if not isinstance(failures_obj, dict) or not all(
+            isinstance(v, str) for v in failures_obj.values()
+        ):
+            raise ValueError("'failures' must map names to failure kinds")
+        return cls(records, failures=failures_obj)
+
+    @classmethod
+    def from_zone(cls, text: str, *, origin: str | None = None) -> StaticResolver:
+        """Load records from zone-file text (RFC 1035 section 5.1).
+
+        Understands ``$ORIGIN``, ``$TTL``, ``@``, relative names, an omitted owner (same as
+        the previous line), optional TTL and class, parentheses across lines, ``;`` comments
+        and quoted character-strings with ``\\"``, ``\\\\`` and ``\\DDD`` escapes. TXT
+        character-strings are joined without separators; other types keep their rdata text.
+        Raises ``ValueError`` on a line it cannot read.
+        """
+        resolver = cls()
+        current_origin = _key(origin) if origin else ""
+        last_owner: str | None = None
+        for lineno, tokens, owner_blank in _zone_entries(text):
+            if tokens[0][0].upper() == "$ORIGIN" and not tokens[0][1]:
+                if len(tokens) < 2:
+                    raise ValueError(f"zone line {lineno}: $ORIGIN without a name")
+                current_origin = _key(tokens[1][0])
+                continue
+            if tokens[0][0].upper() in ("$TTL", "$INCLUDE", "$GENERATE") and not tokens[0][1]:
+                continue
+            if owner_blank:
+                if last_owner is None:
+                    raise ValueError(f"zone line {lineno}: no owner name")
+                owner = last_owner
+                rest = tokens
+            else:
+                owner = _absolute(tokens[0][0], current_origin)
+                rest = tokens[1:]
+            last_owner = owner
+            # optional TTL and class, in either order
+            while (
+                rest
+                and not rest[0][1]
+                and (rest[0][0].isdigit() or rest[0][0].upper() in ("IN", "CH", "HS", "CS"))
+            ):
+                rest = rest[1:]
+            if not rest or rest[0][1]:
+                raise ValueError(f"zone line {lineno}: no record type")
+            rdtype = rest[0][0].upper()
+            data = rest[1:]
+            if rdtype == "TXT":
+                if not data:
+                    raise ValueError(f"zone line {lineno}: TXT without data")
+                value = "".join(tok for tok, _quoted in data)
+            else:
+                value = " ".join(tok for tok, _quoted in data)
+            resolver._add(owner, rdtype, (value,))
+        return resolver
+
+
+def _absolute(name: str, origin: str) -> str:
+    if name == "@":
+        return origin
+    if name.endswith("."):
+        return _key(name)
+    return f"{name}.{origin}".lower() if origin else _key(name)
+
+
+def _zone_entries(text: str) -> list[tuple[int, list[tuple[str, bool]], bool]]:
+    """Split zone text into entries: (line number, [(token, quoted)], owner omitted)."""
+    entries: list[tuple[int, list[tuple[str, bool]], bool]] = []
+    tokens: list[tuple[str, bool]] = []
+    depth = 0
+    start_line = 1
+    owner_blank = False
+    lineno = 1
+    i, n = 0, len(text)
+    at_line_start = True
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            if depth == 0:
+                if tokens:
+                    entries.append((start_line, tokens, owner_blank))
+                tokens = []
+                at_line_start = True
+            lineno += 1
+            i += 1
+            continue
+        if at_line_start and depth == 0 and not tokens:
+            start_line = lineno
+            owner_blank = c in " \t"
+            at_line_start = False
+        if c in " \t\r":
+            i += 1
+        elif c == ";":
+            while i < n and text[i] != "\n":
+                i += 1
+        elif c == "(":
+            depth += 1
+            i += 1
+        elif c == ")":
+            if depth == 0:
+                raise ValueError(f"zone line {lineno}: unbalanced ')'")
+            depth -= 1
+            i += 1
+        elif c == '"':
+            i += 1
+            buf: list[str] = []
+            while True:
+                if i >= n:
+                    raise ValueError(f"zone line {lineno}: unterminated quoted string")
+                c = text[i]
+                if c == '"':
+                    i += 1
+                    break
+                if c == "\\" and i + 1 < n:
+                    if text[i + 1 : i + 4].isdigit() and len(text[i + 1 : i + 4]) == 3:
+                        buf.append(chr(int(text[i + 1 : i + 4])))
+                        i += 4
+                    else:
+                        buf.append(text[i + 1])
+                        i += 2
+                    continue
+                if c == "\n":
+                    lineno += 1
+                buf.append(c)
+                i += 1
+            tokens.append(("".join(buf), True))
+        else:
+            j = i
+            while j < n and text[j] not in ' \t\r\n;()"':
+                j += 1
+            tokens.append((text[i:j], False))
+            i = j
+    if depth:
+        raise ValueError("zone text ends inside parentheses")
+    if tokens:
+        entries.append((start_line, tokens, owner_blank))
+    return entries
+
+
+class DnsResolver:
+    """Asks real name servers (opt-in; RFC 1035 over UDP, TCP when the answer is truncated).
+
+    Uses a dnspython ``Resolver(configure=False)`` with the given ``nameservers`` and
+    ``port``, ``timeout`` seconds per try and ``lifetime`` seconds in total, no search list,
+    no SERVFAIL retries. ``nameservers=None`` reads the servers (only the servers, never the
+    search list) from the system configuration. Never raises: every failure is an outcome.
+    """
+
+    def __init__(
+        self,
+        nameservers: Sequence[str] | None = None,
+        port: int = 53,
+        timeout: float = 2.0,
+        lifetime: float = 5.0,
+    ) -> None:
+        import dns.resolver
+
+        if nameservers is None:
+            system = dns.resolver.Resolver(configure=True)
+            nameservers = [str(ns) for ns in system.nameservers]
+        if isinstance(nameservers, str):
+            nameservers = [nameservers]
+        self.nameservers = tuple(nameservers)
+        self.port = port
+        self.timeout = timeout
+        self.lifetime = lifetime
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = list(self.nameservers)
+        resolver.port = port
+        resolver.timeout = timeout
+        resolver.lifetime = lifetime
+        resolver.search = []
+        resolver.use_search_by_default = False
+        resolver.retry_servfail = False
+        resolver.cache = None
+        self._resolver = resolver
+
+    def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
+        import dns.exception
+        import dns.flags
+        import dns.name
+        import dns.rdtypes.ANY.TXT
+        import dns.resolver
+
+        rdtype = rdtype.upper()
+        qname = name if name.endswith(".") else name + "."
+        at = dt.datetime.now(dt.UTC)
+        started = time.perf_counter()
+        server_list = ",".join(self.nameservers)
+
+        def done(outcome: LookupOutcome, **kw: object) -> DnsLookup:
+            return DnsLookup(
+                name=name,
+                rdtype=rdtype,
+                outcome=outcome,
+                resolver="DnsResolver",
+                at=at,
+                elapsed=round(time.perf_counter() - started, 6),
+                **kw,  # type: ignore[arg-type]
+            )
+
+        try:
+            answer = self._resolver.resolve(
+                dns.name.from_text(qname), rdtype, search=False, raise_on_no_answer=False
+            )
+        except dns.resolver.NXDOMAIN:
+            return done("nxdomain", server=server_list)
+        except dns.resolver.NoNameservers as exc:
+            return done("servfail", server=server_list, error=str(exc)[:500])
+        except dns.exception.Timeout as exc:
+            return done("timeout", server=server_list, error=str(exc)[:500])
+        except (dns.exception.DNSException, ValueError, OSError) as exc:
+            return done("error", server=server_list, error=f"{type(exc).__name__}: {exc}"[:500])
+        server = f"{answer.nameserver}" if answer.nameserver else server_list
+        aa = bool(answer.response.flags & dns.flags.AA)
+        if answer.rrset is None:
+            return done("nodata", server=server, authoritative=aa)
+        records: list[str] = []
+        for rdata in answer.rrset:
+            if isinstance(rdata, dns.rdtypes.ANY.TXT.TXT):
+                records.append(b"".join(rdata.strings).decode("utf-8", "replace"))
+            else:
+                records.append(rdata.to_text())
+        return done(
+            "answer",
+            records=tuple(records),
+            server=server,
+            ttl=answer.rrset.ttl,
+            authoritative=aa,
         )
