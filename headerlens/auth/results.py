@@ -1,9 +1,470 @@
-"""Placeholder (issue 6)."""
+"""Authentication-Results and ARC-Authentication-Results, read tolerantly (RFC 8601, RFC 8617).
+
+The scanner is our own and runs in one linear pass: it keeps comments (they carry the client
+IP, the DMARC policy and key sizes), unknown methods and property types, quoted values, and
+reads the real-world shapes the strict grammar rejects: Microsoft's missing authserv-id and
+stray ``; domain;`` segments, trailing ``;``, empty values, unquoted IPv6 and ``<>`` values,
+non-ASCII comments, the ``i=N;`` prefix of ARC-Authentication-Results. Whatever had to be
+fixed is listed in ``repairs`` and recorded as a defect; nothing raises.
+
+``conformant`` says whether the strict grammar accepts the value; the judge is the ``authres``
+package (RFC 8601 parser), asked about the value as written (for an AAR, after ``i=N;``).
+"""
 
 from __future__ import annotations
 
-from headerlens.auth.models import AuthResultsHeader
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
+from headerlens.defects import DefectLog
+
+__all__ = ["explain_result", "parse_authentication_results"]
+
+_WORD, _QSTR, _COMMENT, _SEMI, _EQ = range(5)
+_SPECIAL = frozenset(';=()"')
+_WS = frozenset(" \t\r\n")
+# RFC 2045 token characters (RFC 8601 value = token / quoted-string); '@', '/', '.' allowed
+# as they are in real values (pvalue allows local-part "@" domain, header.b is base64).
+_NOT_TOKEN = frozenset(' ()<>,;:\\"[]?=')
+_FIELD_NAMES = ("authentication-results", "arc-authentication-results")
 
 
-def parse_authentication_results(value: str) -> AuthResultsHeader:
-    return AuthResultsHeader()
+@dataclass(slots=True)
+class _Tok:
+    kind: int
+    text: str
+    start: int
+    end: int
+    ws_before: bool
+
+
+def _scan(value: str, log: DefectLog, repairs: list[str], idx: int | None) -> list[_Tok]:
+    """Split ``value`` into tokens in one pass; comments nest (RFC 5322 section 3.2.2)."""
+    toks: list[_Tok] = []
+    n = len(value)
+    i = 0
+    ws = False
+    while i < n:
+        c = value[i]
+        if c in _WS:
+            ws = True
+            i += 1
+            continue
+        start = i
+        if c == "(":
+            depth = 1
+            i += 1
+            buf: list[str] = []
+            while i < n:
+                ch = value[i]
+                if ch == "\\" and i + 1 < n:
+                    buf.append(value[i + 1])
+                    i += 2
+                    continue
+                if ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    depth -= 1
+                    if depth == 0:
+                        i += 1
+                        break
+                buf.append(ch)
+                i += 1
+            if depth:
+                repairs.append("closed an unterminated comment")
+                log.add("auth.results_unterminated", "a comment is not closed", idx)
+            toks.append(_Tok(_COMMENT, " ".join("".join(buf).split()), start, i, ws))
+        elif c == '"':
+            i += 1
+            qbuf: list[str] = []
+            closed = False
+            while i < n:
+                ch = value[i]
+                if ch == "\\" and i + 1 < n:
+                    qbuf.append(value[i + 1])
+                    i += 2
+                    continue
+                i += 1
+                if ch == '"':
+                    closed = True
+                    break
+                qbuf.append(ch)
+            if not closed:
+                repairs.append("closed an unterminated quoted string")
+                log.add("auth.results_unterminated", "a quoted string is not closed", idx)
+            toks.append(_Tok(_QSTR, "".join(qbuf), start, i, ws))
+        elif c == ";":
+            i += 1
+            toks.append(_Tok(_SEMI, ";", start, i, ws))
+        elif c == "=":
+            i += 1
+            toks.append(_Tok(_EQ, "=", start, i, ws))
+        elif c == ")":
+            i += 1
+            repairs.append("ignored a stray ')'")
+            log.add("auth.results_stray_token", "a ')' closes no comment", idx)
+        else:
+            while i < n and value[i] not in _SPECIAL and value[i] not in _WS:
+                i += 1
+            toks.append(_Tok(_WORD, value[start:i], start, i, ws))
+        ws = False
+    return toks
+
+
+@dataclass(slots=True)
+class _Item:
+    """One ``key=value`` (or a stray word) inside a segment, with the comments after it."""
+
+    key: str | None
+    value: str | None
+    comments: list[str]
+    start: int
+    end: int
+    quoted: bool = False
+    stray: str | None = None
+
+
+def _is_key(toks: list[_Tok], j: int) -> bool:
+    return (
+        j + 1 < len(toks)
+        and toks[j].kind == _WORD
+        and toks[j + 1].kind == _EQ
+        and not toks[j + 1].ws_before
+        and ("." in toks[j].text or toks[j].text.lower() == "reason")
+    )
+
+
+def _read_value(toks: list[_Tok], j: int) -> tuple[str, bool, int, int, list[str]]:
+    """Read a value starting after ``=`` at index ``j``: (text, one-quoted-string, next, end).
+
+    Adjacent tokens (no white space between) form one value, so ``"a=b"@example.com`` and
+    ``header.b=abc=`` survive. After white space, a ``ptype.name=`` is the next key, not a
+    value (``spf= smtp.mailfrom=...`` has an empty result).
+    """
+    comments: list[str] = []
+    n = len(toks)
+    end = toks[j - 1].end if j > 0 else 0
+    if j < n and toks[j].kind in (_WORD, _QSTR, _EQ) and not toks[j].ws_before:
+        pass
+    else:
+        while j < n and toks[j].kind == _COMMENT:
+            comments.append(toks[j].text)
+            end = toks[j].end
+            j += 1
+        if j >= n or toks[j].kind in (_SEMI, _EQ) or _is_key(toks, j):
+            return "", False, j, end, comments
+    first = j
+    parts: list[str] = []
+    while j < n and toks[j].kind in (_WORD, _QSTR, _EQ) and (j == first or not toks[j].ws_before):
+        t = toks[j]
+        parts.append('"' + t.text + '"' if t.kind == _QSTR else t.text)
+        end = t.end
+        j += 1
+    if j - first == 1 and toks[first].kind == _QSTR:
+        return toks[first].text, True, j, end, comments
+    return "".join(parts), False, j, end, comments
+
+
+def _items(toks: list[_Tok]) -> tuple[list[_Item], list[str]]:
+    """Read a segment (tokens between ``;``) into items; leading comments returned apart."""
+    items: list[_Item] = []
+    lead: list[str] = []
+    j = 0
+    n = len(toks)
+    while j < n:
+        t = toks[j]
+        if t.kind == _COMMENT:
+            (items[-1].comments if items else lead).append(t.text)
+            j += 1
+            continue
+        if t.kind == _WORD:
+            k = j + 1
+            while k < n and toks[k].kind == _COMMENT:  # CFWS before "=" (RFC 8601 2.2)
+                k += 1
+            if k < n and toks[k].kind == _EQ:
+                value, quoted, nxt, end, comments = _read_value(toks, k + 1)
+                items.append(_Item(t.text, value, comments, t.start, end, quoted))
+                j = nxt
+                continue
+            items.append(_Item(None, None, [], t.start, t.end, stray=t.text))
+            j += 1
+            continue
+        items.append(_Item(None, None, [], t.start, t.end, stray=t.text if t.text else '""'))
+        j += 1
+    return items, lead
+
+
+def _needs_quotes(value: str) -> bool:
+    """True when ``value`` is neither a token nor ``local-part@domain`` (RFC 8601 2.2)."""
+    if not value:
+        return False
+    if value.startswith('"') or '"@' in value:
+        return False
+    return any(c in _NOT_TOKEN or not c.isascii() or not c.isprintable() for c in value)
+
+
+def parse_authentication_results(
+    value: str, *, header_index: int | None = None, check_conformance: bool = True
+) -> AuthResultsHeader:
+    """Read one Authentication-Results (RFC 8601 section 2.2) or AAR (RFC 8617 4.1.1) value.
+
+    ``value`` is the field body; a leading ``Authentication-Results:`` or
+    ``ARC-Authentication-Results:`` field name is accepted and recorded in ``header_name``.
+    Returns an :class:`AuthResultsHeader` with every result, its properties and comments,
+    the ``repairs`` made, the defects found and whether the value is ``conformant``
+    (``authres`` accepts it; skipped, and ``False``, when ``check_conformance`` is off).
+    Never raises on malformed input.
+    """
+    log = DefectLog()
+    repairs: list[str] = []
+    idx = header_index
+    raw = value
+    header_name: str | None = None
+    text = value
+    colon = text.find(":")
+    if colon > 0 and text[:colon].strip().lower() in _FIELD_NAMES:
+        header_name = text[:colon].strip()
+        text = text[colon + 1 :]
+
+    toks = _scan(text, log, repairs, idx)
+
+    # ARC-Authentication-Results: "i=N;" comes first (RFC 8617 section 4.1.1).
+    instance: int | None = None
+    strict_start = 0
+    if (
+        len(toks) >= 4
+        and toks[0].kind == _WORD
+        and toks[0].text.lower() == "i"
+        and toks[1].kind == _EQ
+        and toks[2].kind == _WORD
+        and toks[3].kind == _SEMI
+    ):
+        if toks[2].text.isdigit() and len(toks[2].text) <= 6:
+            instance = int(toks[2].text)
+        else:
+            log.add("auth.results_bad_instance", f"ARC instance {toks[2].text!r} is no number", idx)
+        strict_start = toks[3].end
+        toks = toks[4:]
+
+    # Split into segments on ';'.
+    segments: list[list[_Tok]] = [[]]
+    for t in toks:
+        if t.kind == _SEMI:
+            segments.append([])
+        else:
+            segments[-1].append(t)
+
+    authserv_id: str | None = None
+    version: int | None = None
+    header_comments: list[str] = []
+    unparsed: list[str] = []
+    first = segments[0]
+    result_segments = segments[1:]
+    if any(t.kind == _EQ for t in first):
+        # Microsoft 365 omits the authserv-id: the first segment is already a result.
+        result_segments = segments
+        repairs.append("missing authserv-id: read the first segment as a result")
+        log.add("auth.results_missing_authserv_id", "the value starts with a result", idx)
+    else:
+        words = [t for t in first if t.kind in (_WORD, _QSTR)]
+        header_comments = [t.text for t in first if t.kind == _COMMENT]
+        if not words:
+            repairs.append("no authserv-id")
+            log.add("auth.results_missing_authserv_id", "no authserv-id before ';'", idx)
+        else:
+            authserv_id = words[0].text.lower() or None
+            if len(words) >= 2:
+                v = words[1].text
+                if v.isdigit() and len(v) <= 6:
+                    version = int(v)
+                    if version != 1:
+                        log.add("auth.results_bad_version", f"version {v} is not 1", idx)
+                else:
+                    log.add("auth.results_bad_version", f"{v!r} is not a version", idx)
+                    unparsed.append(v)
+            for w in words[2:]:
+                unparsed.append(w.text)
+                repairs.append(f"ignored stray token {w.text!r} after the authserv-id")
+                log.add("auth.results_stray_token", f"{w.text!r} after the authserv-id", idx)
+
+    results: list[AuthResult] = []
+    no_results = False
+    last = len(result_segments) - 1
+    for si, seg in enumerate(result_segments):
+        if not any(t.kind != _COMMENT for t in seg):
+            if seg:
+                header_comments.extend(t.text for t in seg)
+            if si == last:
+                repairs.append("ignored a trailing ';'")
+                log.add("auth.results_empty_segment", "the value ends with ';'", idx)
+            else:
+                repairs.append("ignored an empty segment")
+                log.add("auth.results_empty_segment", "nothing between two ';'", idx)
+            continue
+        items, lead = _items(seg)
+        head = items[0]
+        if head.key is None:
+            word = head.stray or ""
+            if word.lower() == "none" and len(items) == 1:
+                no_results = True
+                header_comments.extend(lead)
+                header_comments.extend(head.comments)
+                continue
+            unparsed.append(text[seg[0].start : seg[-1].end].strip())
+            repairs.append(f"ignored stray segment {word!r}")
+            log.add("auth.results_stray_token", f"segment {word!r} holds no result", idx)
+            continue
+        if len(results) >= _MAX_RESULTS:
+            log.add("auth.results_too_many", f"more than {_MAX_RESULTS} results", idx)
+            break
+        results.append(_make_result(head, items[1:], lead, text, seg, log, repairs, unparsed, idx))
+    if no_results and results:
+        log.add("auth.results_none_mixed", "'none' given together with results", idx)
+    if not results and not no_results:
+        log.add("auth.results_no_results", "no result and no 'none'", idx)
+
+    # Conformant: nothing had to be repaired and authres accepts the strict form.
+    conformant = False
+    if check_conformance and not repairs:
+        conformant = _authres_accepts(text[strict_start:])
+
+    return AuthResultsHeader(
+        header_index=header_index,
+        authserv_id=authserv_id,
+        version=version,
+        instance=instance,
+        results=tuple(results),
+        conformant=conformant,
+        repairs=tuple(repairs),
+        defects=log.defects,
+        header_name=header_name,
+        raw=raw,
+        comments=tuple(header_comments),
+        no_results=no_results,
+        unparsed=tuple(unparsed),
+    )
+
+
+_MAX_RESULTS = 1_000
+
+
+def _make_result(
+    head: _Item,
+    rest: list[_Item],
+    lead: list[str],
+    text: str,
+    seg: list[_Tok],
+    log: DefectLog,
+    repairs: list[str],
+    unparsed: list[str],
+    idx: int | None,
+) -> AuthResult:
+    key = head.key or ""
+    method = key.lower()
+    mversion: int | None = None
+    if "/" in method:
+        method, _, ver = method.partition("/")
+        if ver.isdigit() and len(ver) <= 6:
+            mversion = int(ver)
+        else:
+            log.add("auth.results_bad_version", f"method version {ver!r}", idx)
+    result = (head.value or "").lower()
+    if not result:
+        repairs.append(f"{method}: empty result")
+        log.add("auth.results_empty_value", f"{method}= has no result", idx)
+    comments: list[str] = [*lead, *head.comments]
+    reason: str | None = None
+    props: list[AuthProperty] = []
+    for it in rest:
+        comments.extend(it.comments)
+        if it.key is None:
+            unparsed.append(it.stray or "")
+            repairs.append(f"{method}: ignored stray token {it.stray!r}")
+            log.add("auth.results_stray_token", f"{it.stray!r} in the {method} result", idx)
+            continue
+        k = it.key.lower()
+        v = it.value or ""
+        if k == "reason" and reason is None and not props:
+            reason = v
+            continue
+        if not it.value:
+            log.add("auth.results_empty_value", f"{k}= has no value", idx)
+        elif not it.quoted and _needs_quotes(v):
+            repairs.append(f"{k}: read an unquoted value {v!r}")
+            log.add("auth.results_unquoted_value", f"{k}={v} should be quoted", idx)
+        ptype, dot, name = k.partition(".")
+        if not dot:
+            ptype, name = "", k
+            log.add("auth.results_property_without_ptype", f"{k}= has no ptype", idx)
+        comment = it.comments[0] if it.comments else None
+        props.append(AuthProperty(ptype=ptype, name=name, value=v, comment=comment))
+    explanation, source = explain_result(method, result)
+    reason_expl: str | None = None
+    if method == "compauth" and reason is not None:
+        reason_expl = explain_compauth_reason(reason)
+    return AuthResult(
+        method=method,
+        result=result,
+        reason=reason,
+        properties=tuple(props),
+        comments=tuple(comments),
+        explanation=explanation,
+        explanation_source=source,
+        reason_explanation=reason_expl,
+        version=mversion,
+        raw=text[seg[0].start : seg[-1].end].strip(),
+    )
+
+
+def _authres_accepts(value: str) -> bool:
+    """Whether authres 1.2.0 parses ``value`` under the strict grammar."""
+    import authres
+    from authres.core import AuthResError
+
+    try:
+        authres.all_features().parse_value(value)
+    except (AuthResError, RecursionError, ValueError, TypeError, AttributeError, IndexError):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------- knowledge
+
+
+@cache
+def _knowledge(name: str) -> dict[str, Any]:
+    path = resources.files("headerlens.auth").joinpath("knowledge", name)
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def explain_result(method: str, result: str) -> tuple[str, str | None]:
+    """Our explanation of ``method=result`` and the document it rests on (RFC 8601 2.7).
+
+    Unknown methods or results get a plain statement that the text is shown as written.
+    """
+    methods: dict[str, Any] = _knowledge("methods.json")["methods"]
+    m = methods.get(method.lower())
+    if m is None:
+        return str(_knowledge("methods.json")["unknown_method"]), None
+    text = m["results"].get(result.lower())
+    if text is None:
+        text = f"result {result!r} is not one the defining document lists."
+    return f"{m['name']}: {text}", str(m["source"])
+
+
+def explain_compauth_reason(code: str) -> str | None:
+    """Microsoft's meaning of a ``compauth`` reason code (vendor documentation), or ``None``."""
+    data = _knowledge("compauth_reasons.json")
+    code = code.strip()
+    exact: dict[str, str] = data["exact"]
+    if code in exact:
+        return exact[code]
+    if len(code) == 3 and code.isdigit():
+        fam: dict[str, str] = data["families"]
+        return fam.get(code[0])
+    return None
