@@ -1,0 +1,105 @@
+"""RFC 5965 Abuse Reporting Format (feedback reports), as ``kind="feedback"``."""
+
+from __future__ import annotations
+
+from headerlens.bounce._mime import split_headers
+from headerlens.bounce._text import clean_address, find_addresses
+from headerlens.bounce.formats._base import Context
+from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.defects import DefectLog
+
+__all__ = ["FEEDBACK_TYPES", "read_feedback"]
+
+# RFC 5965 section 7.3 registry, plus "auth-failure" (RFC 6591) and the "dmarc" reports.
+FEEDBACK_TYPES = frozenset(
+    {"abuse", "fraud", "virus", "other", "not-spam", "auth-failure", "opt-out", "dmarc"}
+)
+
+
+def _fields(text: str) -> list[tuple[str, str]]:
+    headers, _ = split_headers(text.encode("utf-8", "surrogateescape") + b"\n\n")
+    return headers
+
+
+def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
+    """Read an ARF report (RFC 5965 section 3): one recipient per Original-Rcpt-To.
+
+    Returns ``None`` when the message is not a feedback report.
+    """
+    part = next((p for p in ctx.parts if p.ctype == "message/feedback-report"), None)
+    report_type = ""
+    ct = ctx.root.get("Content-Type") or ""
+    if "report-type" in ct.lower():
+        report_type = ct.lower().split("report-type", 1)[1].lstrip(" =\"").split(";")[0].strip('" ')
+    fields: list[tuple[str, str]] = []
+    if part is not None:
+        fields = _fields(part.text())
+    elif report_type == "feedback-report":
+        log.add("bounce.arf_missing_report", "multipart/report feedback-report has no report part")
+    elif _prose_feedback(ctx):
+        fields = [("Feedback-Type", "abuse")]
+    else:
+        return None
+    values: dict[str, list[str]] = {}
+    for k, v in fields:
+        values.setdefault(k.lower(), []).append(v)
+    ftype = (values.get("feedback-type", [""])[0] or "").strip().lower() or None
+    if ftype is None:
+        log.add("bounce.arf_missing_type", "the feedback report has no Feedback-Type field")
+    elif ftype not in FEEDBACK_TYPES:
+        log.add("bounce.arf_unknown_type", f"Feedback-Type {ftype!r} is not registered")
+    rcpts = [clean_address(v) for v in values.get("original-rcpt-to", [])]
+    addrs = [a for a in rcpts if a]
+    original_part = next(
+        (p for p in ctx.parts if p.ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")),
+        None,
+    )
+    if not addrs and original_part is not None:
+        oh, _ = split_headers(original_part.payload() if original_part.get("Content-Transfer-Encoding") else original_part.body)
+        for k, v in oh:
+            if k.lower() == "to":
+                addrs.extend(a for _s, _e, a in find_addresses(v))
+                break
+    if not addrs:
+        addrs = [None]  # type: ignore[list-item]
+    recipients = tuple(
+        RecipientStatus(
+            final_recipient=a,
+            reason="feedback",
+            feedback_type=ftype,
+            permanent=False,
+            hard_bounce=False,
+            explanation="An ARF feedback report (RFC 5965) about a message, not a delivery failure.",
+        )
+        for a in addrs
+    )
+    original = None
+    if original_part is not None:
+        from headerlens.bounce.engine import _parse_original
+
+        data = original_part.payload() if original_part.get("Content-Transfer-Encoding") else original_part.body
+        original = _parse_original(data)
+    src = values.get("source-ip", [None])[0]
+    return DeliveryReport(
+        kind="feedback",
+        recipients=recipients,
+        original=original,  # type: ignore[arg-type]
+        defects=log.defects,
+        source_format="arf",
+        feedback_type=ftype,
+        user_agent=values.get("user-agent", [None])[0],
+        source_ip=src.strip() if src else None,
+        reported_domain=values.get("reported-domain", [None])[0],
+        arrival_date=values.get("arrival-date", [None])[0],
+        original_source=("message/rfc822" if original is not None else None),
+        subject=ctx.subject or None,
+    )
+
+
+def _prose_feedback(ctx: Context) -> bool:
+    """Complaint forwards without a report part (older Hotmail/JMRP style)."""
+    if ctx.has_dsn:
+        return False
+    if ctx.header("X-HmXmrOriginalRecipient") is not None:
+        return True
+    return ctx.subject_has("complaint about message from") or ctx.subject_has("abuse report")

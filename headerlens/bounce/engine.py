@@ -1,0 +1,425 @@
+"""Reading one message as a delivery report: DSN, prose bounce, ARF report or auto-reply."""
+
+from __future__ import annotations
+
+from headerlens.bounce import knowledge
+from headerlens.bounce._mime import Part, decode_words, iter_parts, walk
+from headerlens.bounce._text import (
+    clean_address,
+    find_addresses,
+    find_reply_code,
+    find_status,
+    lines_of,
+)
+from headerlens.bounce.dsn import parse_delivery_status, recipient_address, split_typed
+from headerlens.bounce.formats import HEURISTICS, GENERIC
+from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
+from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.defects import Defect, DefectLog
+
+__all__ = ["read_report"]
+
+STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
+ORIGINAL_TYPES = (
+    "message/rfc822",
+    "message/global",
+    "text/rfc822-headers",
+    "message/rfc822-headers",
+    "text/rfc822-header",
+    "message/partial",
+)
+HEADER_START = (
+    "return-path:",
+    "received:",
+    "from:",
+    "message-id:",
+    "date:",
+    "subject:",
+    "to:",
+    "dkim-signature:",
+    "x-",
+    "mime-version:",
+    "content-type:",
+    "delivered-to:",
+)
+
+
+def _report_text(parts: list[Part]) -> str:
+    chunks: list[str] = []
+    for p in parts:
+        if p.ctype in ("text/plain", "text/enriched") or (
+            p.ctype == "text/html" and not any(q.ctype == "text/plain" for q in parts)
+        ):
+            t = p.text()
+            if p.ctype == "text/html":
+                t = _strip_html(t)
+            chunks.append(t)
+    return "\n".join(chunks)
+
+
+def _strip_html(html: str) -> str:
+    out: list[str] = []
+    in_tag = False
+    buf: list[str] = []
+    for ch in html:
+        if in_tag:
+            buf.append(ch)
+            if ch == ">":
+                in_tag = False
+                tag = "".join(buf).lower()
+                if tag.startswith(("<br", "<p", "</p", "<div", "</div", "<tr", "</tr", "<li")):
+                    out.append("\n")
+                elif tag.startswith(("<td", "</td")):
+                    out.append(" ")
+                buf = []
+        elif ch == "<":
+            in_tag = True
+            buf = [ch]
+        else:
+            out.append(ch)
+    text = "".join(out)
+    for ent, rep in (("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&")):
+        text = text.replace(ent, rep)
+    return text
+
+
+def _is_autoreply(ctx: Context) -> bool:
+    auto = (ctx.header("Auto-Submitted") or "").strip().lower()
+    if auto.startswith("auto-replied"):
+        return True
+    if ctx.header("X-Autoreply") or ctx.header("X-Autorespond") or ctx.header("X-Autoresponder"):
+        return True
+    if (ctx.header("Precedence") or "").strip().lower() == "auto_reply":
+        return True
+    if (ctx.header("X-Auto-Response-Suppress") or "") and ctx.subject_has("automatic reply"):
+        return True
+    subject = ctx.subject.strip().lower()
+    prefixes = ("auto:", "auto reply", "auto-reply", "autoreply", "automatic reply",
+                "out of office", "out of the office", "away until", "vacation", "i am away",
+                "i'm away", "abwesenheit", "réponse automatique", "respuesta automática")
+    return subject.startswith(prefixes) or "(auto-reply)" in subject
+
+
+def _looks_like_bounce(ctx: Context) -> bool:
+    if ctx.has_dsn:
+        return True
+    s = ctx.sender.lower()
+    if any(m in s for m in ("mailer-daemon", "postmaster", "mail delivery", "mmsc", "mailer daemon", "post_master")):
+        return True
+    return ctx.subject_has(
+        "undeliver", "delivery fail", "delivery status", "returned mail", "failure notice",
+        "mail delivery failed", "non remis", "not delivered", "delivery notification",
+        "undelivered", "could not be delivered", "delivery report", "failed delivery",
+    )
+
+
+def _build_context(root: Part) -> Context:
+    parts = iter_parts(root)
+    body_parts: list[Part] = []
+    inside_original = False
+    for p in parts:
+        if p.ctype in ORIGINAL_TYPES:
+            inside_original = True
+        if not inside_original and not p.ctype.startswith("multipart/"):
+            body_parts.append(p)
+    text = _report_text(body_parts)
+    has_dsn = any(p.ctype in STATUS_TYPES for p in parts)
+    return Context(
+        root=root,
+        headers=root.headers,
+        subject=decode_words(root.get("Subject") or ""),
+        sender=decode_words(root.get("From") or ""),
+        text=text,
+        has_dsn=has_dsn,
+        parts=parts,
+    )
+
+
+def _original(ctx: Context, heuristic: Heuristic | None) -> tuple[bytes | None, str | None]:
+    """The returned original as exact bytes where possible, and where it came from."""
+    for p in ctx.parts:
+        if p.ctype in ("message/rfc822", "message/global", "message/partial"):
+            data = p.payload() if p.get("Content-Transfer-Encoding") else p.body
+            if data.strip():
+                return data, "message/rfc822"
+        if p.ctype in ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header"):
+            data = p.payload()
+            if data.strip():
+                return data, "text/rfc822-headers"
+    ends = heuristic.end if heuristic is not None else ()
+    _report, rest = cut_original(ctx.text, ends or GENERIC.end)
+    if rest is None:
+        return None, None
+    lines = lines_of(rest)
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines) and lines[i].lstrip().lower().startswith(HEADER_START):
+        block = "\n".join(line.lstrip() if j < 1 else line for j, line in enumerate(lines[i:]))
+        return block.encode("utf-8", "surrogateescape"), "quoted"
+    return None, None
+
+
+def _choose_heuristic(ctx: Context) -> Heuristic | None:
+    for h in HEURISTICS:
+        try:
+            if h.detect(ctx):
+                return h
+        except (ValueError, IndexError, KeyError):
+            continue
+    return None
+
+
+def _finish(
+    address: str | None,
+    *,
+    original_recipient: str | None = None,
+    action: str | None,
+    dsn_status: str | None,
+    diagnostic: str | None,
+    diagnostic_type: str | None = None,
+    remote_mta: str | None = None,
+    reply_code: str | None = None,
+    reason: str | None = None,
+    temporary: bool | None = None,
+    last_attempt: str | None = None,
+    retry_until: str | None = None,
+    command: str | None = None,
+    text_status: str | None = None,
+) -> RecipientStatus:
+    diag = " ".join(diagnostic.split()) if diagnostic else None
+    status = dsn_status if knowledge.status_parts(dsn_status) else None
+    source: str | None = "dsn" if status else None
+    found = text_status or find_status(diag)
+    if found and knowledge.status_parts(found):
+        if status is None:
+            status, source = found, "text"
+        else:
+            ps, pf = knowledge.status_parts(status), knowledge.status_parts(found)
+            assert ps is not None and pf is not None
+            if ps[1:] == ("0", "0") and pf[0] == ps[0] and pf[1:] != ("0", "0"):
+                status, source = found, "text"
+    reply = reply_code or find_reply_code(diag)
+    act = action.lower() if action else None
+    if reason is None:
+        reason = knowledge.classify(diag, status, reply, act)
+    if temporary is None:
+        if status:
+            temporary = status.startswith("4")
+        elif reply:
+            temporary = reply.startswith("4")
+        else:
+            temporary = act == "delayed"
+    if status is None:
+        status = knowledge.pseudo_status(reason, temporary)
+        source = "inferred" if status else None
+    permanent: bool | None
+    if status and status[0] in "245":
+        permanent = status[0] == "5"
+    elif reply:
+        permanent = reply.startswith("5")
+    else:
+        permanent = None
+    cls, subj, det = knowledge.explain_status(status)
+    info = knowledge.reason_info(reason)
+    explanation = info.description if info else ""
+    return RecipientStatus(
+        final_recipient=address,
+        original_recipient=original_recipient,
+        action=act,
+        status=status,
+        status_source=source,  # type: ignore[arg-type]
+        reply_code=reply,
+        diagnostic_code=diag,
+        diagnostic_type=diagnostic_type,
+        remote_mta=remote_mta,
+        reason=reason,
+        permanent=permanent,
+        hard_bounce=knowledge.is_hard(reason, status),
+        explanation=explanation,
+        status_class=cls,
+        status_subject=subj,
+        status_detail=det,
+        last_attempt_date=last_attempt,
+        will_retry_until=retry_until,
+        command=command,
+    )
+
+
+def read_report(data: bytes, log: DefectLog) -> DeliveryReport | None:
+    """Read ``data`` as a bounce, feedback report or auto-reply; ``None`` when it is neither."""
+    from headerlens.bounce import arf
+
+    root = walk(data)
+    if not root.headers:
+        return None
+    ctx = _build_context(root)
+    feedback = arf.read_feedback(ctx, log)
+    if feedback is not None:
+        return feedback
+    heuristic = _choose_heuristic(ctx)
+    if heuristic is None and not _looks_like_bounce(ctx):
+        if _is_autoreply(ctx):
+            return _autoreply(ctx)
+        return None
+    if heuristic is None and not ctx.has_dsn and _is_autoreply(ctx):
+        return _autoreply(ctx)
+    return _bounce(ctx, heuristic, log)
+
+
+def _autoreply(ctx: Context) -> DeliveryReport:
+    sender = find_addresses(ctx.sender)
+    addr = sender[0][2] if sender else None
+    body = " ".join(ctx.text.split())[:500] or None
+    rec = RecipientStatus(
+        final_recipient=addr,
+        action=None,
+        reason="vacation",
+        diagnostic_code=body,
+        permanent=False,
+        hard_bounce=False,
+        explanation=knowledge.reason_info("vacation").description if knowledge.reason_info("vacation") else "",  # type: ignore[union-attr]
+    )
+    return DeliveryReport(
+        kind="autoreply", recipients=(rec,), source_format="rfc3834", subject=ctx.subject or None
+    )
+
+
+def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> DeliveryReport | None:
+    per_message: dict[str, str] = {}
+    dsn_recipients: list[dict[str, str]] = []
+    for p in ctx.parts:
+        if p.ctype in STATUS_TYPES:
+            fields = parse_delivery_status(p.text())
+            for k, v in fields.message.items():
+                per_message.setdefault(k, v)
+            dsn_recipients.extend(fields.recipients)
+            if not fields.recipients:
+                log.add("bounce.dsn_no_recipients", "the delivery-status part names no recipient")
+    if not dsn_recipients and heuristic is None:
+        # DSN fields pasted into the prose (some MTAs do this without a report part).
+        if "final-recipient:" in ctx.text.lower() and "status:" in ctx.text.lower():
+            fields = parse_delivery_status(_dsn_like(ctx.text))
+            dsn_recipients = [r for r in fields.recipients if recipient_address(r)]
+            per_message.update(fields.message)
+    found: list[Found] = []
+    use = heuristic or GENERIC
+    try:
+        found = use.read(ctx)
+    except (ValueError, IndexError, KeyError):
+        log.add("bounce.format_unreadable", f"the {use.name} heuristic could not read the prose")
+    recipients: list[RecipientStatus] = []
+    by_addr = {f.address.lower(): f for f in found}
+    if dsn_recipients:
+        for i, r in enumerate(dsn_recipients):
+            addr = recipient_address(r)
+            f = by_addr.get(addr.lower()) if addr else None
+            if f is None and len(found) == 1 and len(dsn_recipients) == 1:
+                f = found[0]
+            if f is None and len(found) == len(dsn_recipients):
+                f = found[i]
+            dtype, dtext = split_typed(r.get("diagnostic-code"))
+            if f is not None and f.diagnostic and (not dtext or len(dtext) < 8):
+                dtext = f.diagnostic
+            _k, remote = split_typed(r.get("remote-mta"))
+            _k2, orig = split_typed(r.get("original-recipient"))
+            if addr is None:
+                log.add("bounce.recipient_missing", "a recipient block has no Final-Recipient")
+            status = r.get("status")
+            if status is not None and knowledge.status_parts(status.split()[0] if status.split() else "") is None:
+                log.add("bounce.invalid_status", f"Status {status!r} is not an RFC 3463 code")
+                status = None
+            elif status is not None:
+                status = status.split()[0]
+            recipients.append(
+                _finish(
+                    addr,
+                    original_recipient=clean_address(orig),
+                    action=(r.get("action") or "").split()[0] if r.get("action") else None,
+                    dsn_status=status,
+                    diagnostic=dtext,
+                    diagnostic_type=dtype,
+                    remote_mta=remote or (f.remote_mta if f else None),
+                    reply_code=f.reply_code if f else None,
+                    reason=f.reason if f else None,
+                    last_attempt=r.get("last-attempt-date"),
+                    retry_until=r.get("will-retry-until"),
+                    command=f.command if f else None,
+                    text_status=f.status if f and f.status else None,
+                )
+            )
+        kind = "dsn"
+    else:
+        for f in found:
+            recipients.append(
+                _finish(
+                    f.address,
+                    action=f.action or ("delayed" if f.temporary else "failed"),
+                    dsn_status=None,
+                    diagnostic=f.diagnostic,
+                    remote_mta=f.remote_mta,
+                    reply_code=f.reply_code,
+                    reason=f.reason,
+                    temporary=f.temporary,
+                    command=f.command,
+                    text_status=f.status,
+                )
+            )
+        kind = "heuristic"
+    if not recipients:
+        if heuristic is None and not ctx.has_dsn:
+            return None
+        log.add("bounce.no_recipients", "the report names no recipient that could be read")
+    orig_bytes, orig_source = _original(ctx, heuristic)
+    original = _parse_original(orig_bytes)
+    if orig_bytes is None:
+        log.add("bounce.original_missing", "the returned original message is not included")
+    _k, reporting = split_typed(per_message.get("reporting-mta"))
+    _k, rfm = split_typed(per_message.get("received-from-mta"))
+    return DeliveryReport(
+        kind=kind,  # type: ignore[arg-type]
+        reporting_mta=reporting,
+        recipients=tuple(recipients),
+        original=original,
+        defects=log.defects,
+        source_format=(heuristic.name if heuristic else ("rfc3464" if ctx.has_dsn else GENERIC.name)),
+        arrival_date=per_message.get("arrival-date"),
+        original_envelope_id=per_message.get("original-envelope-id"),
+        received_from_mta=rfm,
+        postfix_sender=per_message.get("x-postfix-sender"),
+        original_source=orig_source if original is not None else None,  # type: ignore[arg-type]
+        subject=ctx.subject or None,
+    )
+
+
+def _dsn_like(text: str) -> str:
+    keep: list[str] = []
+    for line in lines_of(text):
+        s = line.strip()
+        if not s:
+            keep.append("")
+            continue
+        colon = s.find(":")
+        if colon > 0 and " " not in s[:colon]:
+            keep.append(s)
+        elif line[:1] in (" ", "\t") and keep and keep[-1]:
+            keep.append(" " + s)
+    return "\n".join(keep)
+
+
+def _parse_original(data: bytes | None) -> object:
+    if data is None:
+        return None
+    try:
+        from headerlens.parse import parse
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return parse(data)
+    except NotImplementedError:
+        return None
+
+
+def report_defects(log: DefectLog) -> tuple[Defect, ...]:
+    """The defects recorded so far."""
+    return log.defects

@@ -1,0 +1,199 @@
+"""The shared machinery of the per-format heuristics (prose bounces).
+
+Each format module defines one :class:`Heuristic`: how to recognise the format (its own
+markers in From, Subject, other header fields or the body), where the list of failed
+recipients starts, where the quoted original begins, and optionally its own parser. The
+generic block reader below handles the common layout: an address on its own line (or
+followed by ``:``), then the lines that explain what went wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from headerlens.bounce._mime import Part
+from headerlens.bounce._text import clean_address, find_addresses, lines_of
+
+__all__ = ["Context", "Found", "Heuristic", "cut_original", "generic_blocks"]
+
+
+@dataclass(slots=True)
+class Found:
+    """One recipient read from prose, before the status knowledge is applied."""
+
+    address: str
+    diagnostic: str = ""
+    status: str | None = None
+    reply_code: str | None = None
+    action: str | None = None
+    remote_mta: str | None = None
+    reason: str | None = None
+    temporary: bool | None = None
+    command: str | None = None
+
+
+@dataclass(slots=True)
+class Context:
+    """What the heuristics look at: the top header fields, the report prose, the parts."""
+
+    root: Part
+    headers: list[tuple[str, str]]
+    subject: str
+    sender: str
+    text: str
+    has_dsn: bool
+    parts: list[Part] = field(default_factory=list)
+
+    def header(self, name: str) -> str | None:
+        """The first top-level header value called ``name`` (case-insensitive)."""
+        lname = name.lower()
+        for k, v in self.headers:
+            if k.lower() == lname:
+                return v
+        return None
+
+    def has(self, *markers: str) -> bool:
+        """Whether any marker (lower-case) occurs in the report prose."""
+        low = self.text.lower()
+        return any(m in low for m in markers)
+
+    def subject_has(self, *markers: str) -> bool:
+        low = self.subject.lower()
+        return any(m in low for m in markers)
+
+    def sender_has(self, *markers: str) -> bool:
+        low = self.sender.lower()
+        return any(m in low for m in markers)
+
+
+Parser = Callable[[Context, "Heuristic"], list[Found]]
+
+
+@dataclass(frozen=True, slots=True)
+class Heuristic:
+    """A prose-bounce format: its name, how to recognise it, and how to read it."""
+
+    name: str
+    detect: Callable[[Context], bool]
+    start: tuple[str, ...] = ()
+    end: tuple[str, ...] = ()
+    parse: Parser | None = None
+    temporary: tuple[str, ...] = ()
+    stop: tuple[str, ...] = ()
+
+    def read(self, ctx: Context) -> list[Found]:
+        """Read the failed recipients with the module's parser or the generic block reader."""
+        if self.parse is not None:
+            return self.parse(ctx, self)
+        return generic_blocks(ctx.text, self.start, self.end, stop=self.stop)
+
+
+def cut_original(text: str, end: Sequence[str]) -> tuple[str, str | None]:
+    """Split prose at the first line holding an end marker: (report, quoted original)."""
+    low = text.lower()
+    best = -1
+    for marker in end:
+        i = low.find(marker.lower())
+        if i >= 0 and (best < 0 or i < best):
+            best = i
+    if best < 0:
+        return text, None
+    line_start = text.rfind("\n", 0, best) + 1
+    line_end = text.find("\n", best)
+    rest = None if line_end < 0 else text[line_end + 1 :]
+    return text[:line_start], rest
+
+
+def _recipient_on_line(line: str) -> tuple[str, str] | None:
+    """If the line begins with an address, return (address, rest of the line)."""
+    s = line.strip()
+    if not s or "@" not in s:
+        return None
+    found = find_addresses(s)
+    if not found:
+        return None
+    start, end, addr = found[0]
+    prefix = s[:start].strip()
+    if prefix not in ("", "<", "\"", "'", "RCPT To:<", "To:", "-", "*", "Recipient:", "<<"):
+        low = prefix.lower()
+        if not low.endswith(("recipient:", "to:", "address:", "<", "recipients:")):
+            return None
+    rest = s[end:].lstrip(">\"' ")
+    if rest.startswith(":"):
+        rest = rest[1:]
+    elif rest.startswith("..."):
+        rest = rest[3:]
+    return addr, rest.strip()
+
+
+def generic_blocks(
+    text: str,
+    start: Sequence[str],
+    end: Sequence[str],
+    *,
+    stop: Sequence[str] = (),
+) -> list[Found]:
+    """Read ``address`` lines and the explanation lines under each, between the markers."""
+    report, _orig = cut_original(text, end)
+    lines = lines_of(report)
+    begin = 0
+    if start:
+        for i, line in enumerate(lines):
+            low = line.lower()
+            if any(m.lower() in low for m in start):
+                begin = i + 1
+                break
+        else:
+            begin = 0
+    out: list[Found] = []
+    current: Found | None = None
+    diag: list[str] = []
+    lows = [s.lower() for s in stop]
+    for line in lines[begin:]:
+        if lows and any(m in line.lower() for m in lows):
+            break
+        rec = _recipient_on_line(line)
+        if rec is not None and (current is None or rec[0] != current.address or not diag):
+            if current is not None:
+                current.diagnostic = " ".join(" ".join(diag).split())
+                out.append(current)
+            current = Found(address=rec[0])
+            diag = [rec[1]] if rec[1] else []
+            continue
+        if current is not None:
+            if line.strip():
+                diag.append(line.strip())
+    if current is not None:
+        current.diagnostic = " ".join(" ".join(diag).split())
+        out.append(current)
+    # One address may be repeated (e.g. in the SMTP transcript): merge into the first.
+    merged: dict[str, Found] = {}
+    for f in out:
+        key = f.address.lower()
+        if key in merged:
+            prev = merged[key]
+            if f.diagnostic and f.diagnostic not in prev.diagnostic:
+                prev.diagnostic = f"{prev.diagnostic} {f.diagnostic}".strip()
+        else:
+            merged[key] = f
+    return list(merged.values())
+
+
+def text_after(text: str, markers: Sequence[str]) -> str | None:
+    """The text after the first line holding one of ``markers``, or ``None``."""
+    low = text.lower()
+    for m in markers:
+        i = low.find(m.lower())
+        if i >= 0:
+            j = text.find("\n", i)
+            return "" if j < 0 else text[j + 1 :]
+    return None
+
+
+def address_or_none(value: str) -> str | None:
+    """An address found in ``value``, cleaned, or ``None``."""
+    found = find_addresses(value)
+    if found:
+        return found[0][2]
+    return clean_address(value)
