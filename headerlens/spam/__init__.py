@@ -1,14 +1,12 @@
-"""Vendor spam and filtering headers (placeholder, issue 7)."""
+"""Vendor spam and filtering headers: decoded, explained, and placed on the hop chain.
+
+Entry point: :func:`analyze_spam`. The registry of header decoders is in
+:mod:`headerlens.spam.base` (``REGISTRY``), one module per vendor registers into it, and the
+knowledge lives in ``headerlens/spam/data/*.json``.
+"""
 
 from __future__ import annotations
 
-from headerlens.hops.models import HopAnalysis
-from headerlens.message import Message
-from headerlens.policy import Policy
-from headerlens.spam.models import SpamAnalysis
+from headerlens.spam.analysis import analyze_spam
 
 __all__ = ["analyze_spam"]
-
-
-def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> SpamAnalysis:
-    return SpamAnalysis()

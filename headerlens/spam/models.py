@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from headerlens._model import Model
+from headerlens.defects import Defect
 from headerlens.findings import Finding
 
 __all__ = ["Appliance", "SpamAnalysis", "SpamField", "SpamRule", "SpamVerdict"]
@@ -13,25 +14,41 @@ Confidence = Literal["documented", "community", "inferred"]
 
 
 class SpamRule(Model):
-    """A rule or symbol that fired, with its score and what it means."""
+    """A rule or symbol that fired, with its score and what it means.
+
+    ``source`` says where the description came from (a local rules file, or our own notes).
+    """
 
     name: str
     score: float | None = None
     description: str | None = None
+    source: str | None = None
 
 
 class SpamField(Model):
-    """One decoded token of a vendor header, with its meaning and how sure we are of it."""
+    """One decoded token of a vendor header, with its meaning and how sure we are of it.
+
+    ``known`` is False for a token (or an enumerated value) that is not in our knowledge base:
+    it is kept as found and shown as unknown, never dropped. ``header_index`` is the field it
+    was read from.
+    """
 
     key: str
     value: str
     meaning: str | None = None
     confidence: Confidence = "inferred"
     source: str | None = None
+    known: bool = True
+    header_index: int | None = None
 
 
 class SpamVerdict(Model):
-    """One vendor's verdict, gathered from one or more of its header fields."""
+    """One vendor's verdict, gathered from one or more of its header fields.
+
+    ``trusted`` is False when the fields sit below the trust boundary or come from an
+    ``-Untrusted`` twin: the verdict is then only a claim by a party we cannot vouch for.
+    ``hop_index`` is the hop (see ``HopAnalysis.hops``) whose MTA wrote the fields.
+    """
 
     vendor: str
     header_indexes: tuple[int, ...] = ()
@@ -43,6 +60,8 @@ class SpamVerdict(Model):
     fields: tuple[SpamField, ...] = ()
     explanation: str = ""
     trusted: bool = True
+    hop_index: int | None = None
+    product: str | None = None
 
 
 class Appliance(Model):
@@ -60,3 +79,4 @@ class SpamAnalysis(Model):
     verdicts: tuple[SpamVerdict, ...] = ()
     appliances: tuple[Appliance, ...] = ()
     findings: tuple[Finding, ...] = ()
+    defects: tuple[Defect, ...] = ()

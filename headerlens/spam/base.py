@@ -1,0 +1,432 @@
+"""The spam step's shared machinery: the decoder registry, the knowledge loader, and scanners.
+
+Every vendor module registers its header names here with :func:`register` (exact names) or
+:func:`register_prefix` (a family such as ``X-TM-AS-``). A decoder reads one
+:class:`~headerlens.message.HeaderField` into a :class:`Draft` (the verdict being built) and
+never raises on malformed text: it decodes what it can and keeps the rest raw. Knowledge
+(token meanings, with confidence and source) lives in ``headerlens/spam/data/<vendor>.json``,
+loaded once per process and cached.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.models import Confidence, SpamField, SpamRule
+
+__all__ = [
+    "PREFIXES",
+    "REGISTRY",
+    "Decoder",
+    "Draft",
+    "Entry",
+    "Knowledge",
+    "Registration",
+    "explainer",
+    "knowledge",
+    "parse_float",
+    "register",
+    "register_prefix",
+    "split_list",
+    "split_pairs",
+]
+
+_CONFIDENCES = ("documented", "community", "inferred")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One piece of knowledge: what a header, token or value means, how sure, and from where."""
+
+    meaning: str
+    confidence: Confidence
+    source: str | None
+    values: Mapping[str, Entry] = field(default_factory=dict)
+
+    def value(self, value: str) -> Entry | None:
+        """The entry for one enumerated value (case-insensitive), or ``None``."""
+        hit = self.values.get(value)
+        if hit is None:
+            hit = self.values.get(value.upper()) or self.values.get(value.lower())
+        return hit
+
+
+def _entry(raw: Any, confidence: Confidence, source: str | None, sources: Mapping[str, str]) -> Entry:
+    if isinstance(raw, str):
+        return Entry(raw, confidence, source)
+    conf = raw.get("confidence", confidence)
+    if conf not in _CONFIDENCES:  # pragma: no cover - guarded by the data test
+        raise ValueError(f"bad confidence {conf!r}")
+    src_key = raw.get("source")
+    src = sources.get(src_key, src_key) if src_key else source
+    values = {
+        str(k): _entry(v, conf, src, sources) for k, v in dict(raw.get("values", {})).items()
+    }
+    return Entry(str(raw.get("meaning", "")), conf, src, values)
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """A vendor's knowledge file: header meanings, token tables and appliance fingerprints."""
+
+    vendor: str
+    display: str
+    headers: Mapping[str, Entry]
+    tables: Mapping[str, Mapping[str, Entry]]
+    fingerprints: tuple[tuple[str, str], ...]
+    sources: Mapping[str, str]
+
+    def header(self, name: str) -> Entry | None:
+        """The entry for a header name (case-insensitive)."""
+        return self.headers.get(name.lower())
+
+    def token(self, table: str, key: str) -> Entry | None:
+        """The entry for ``key`` in ``table`` (exact, then upper- and lower-case)."""
+        tab = self.tables.get(table, {})
+        return tab.get(key) or tab.get(key.upper()) or tab.get(key.lower())
+
+    def field(
+        self,
+        table: str | None,
+        key: str,
+        value: str,
+        header_index: int | None = None,
+    ) -> SpamField:
+        """A :class:`SpamField` for ``key: value`` with the best meaning we hold.
+
+        ``table=None`` looks ``key`` up among the header names. A token we do not know, or
+        an enumerated value we have not seen, is kept with ``known=False``.
+        """
+        entry = self.header(key) if table is None else self.token(table, key)
+        if entry is None:
+            return SpamField(
+                key=key,
+                value=value,
+                meaning=None,
+                confidence="inferred",
+                source=None,
+                known=False,
+                header_index=header_index,
+            )
+        meaning = entry.meaning
+        confidence: Confidence = entry.confidence
+        source = entry.source
+        known = True
+        if entry.values:
+            hit = entry.value(value.strip())
+            if hit is not None:
+                meaning = f"{entry.meaning}: {hit.meaning}" if entry.meaning else hit.meaning
+                confidence, source = hit.confidence, hit.source
+            elif value.strip():
+                known = False
+        return SpamField(
+            key=key,
+            value=value,
+            meaning=meaning or None,
+            confidence=confidence,
+            source=source,
+            known=known,
+            header_index=header_index,
+        )
+
+
+@cache
+def knowledge(vendor: str) -> Knowledge:
+    """Load ``data/<vendor>.json`` once per process (cached)."""
+    text = resources.files("headerlens.spam").joinpath("data", f"{vendor}.json").read_text("utf-8")
+    raw = json.loads(text)
+    sources: dict[str, str] = dict(raw.get("sources", {}))
+    default_conf: Confidence = raw.get("confidence", "inferred")
+    default_src_key = raw.get("source")
+    default_src = sources.get(default_src_key, default_src_key) if default_src_key else None
+    headers = {
+        k.lower(): _entry(v, default_conf, default_src, sources)
+        for k, v in dict(raw.get("headers", {})).items()
+    }
+    tables: dict[str, dict[str, Entry]] = {}
+    for tname, tab in dict(raw.get("tables", {})).items():
+        tconf = tab.get("confidence", default_conf)
+        tsrc_key = tab.get("source", default_src_key)
+        tsrc = sources.get(tsrc_key, tsrc_key) if tsrc_key else None
+        tables[tname] = {
+            str(k): _entry(v, tconf, tsrc, sources) for k, v in dict(tab["entries"]).items()
+        }
+    fps = tuple((str(p).lower(), str(prod)) for p, prod in raw.get("fingerprints", []))
+    return Knowledge(
+        vendor=raw["vendor"],
+        display=raw["display"],
+        headers=headers,
+        tables=tables,
+        fingerprints=fps,
+        sources=sources,
+    )
+
+
+@dataclass(slots=True)
+class Draft:
+    """A verdict being assembled from one vendor's header fields (mutable, internal)."""
+
+    vendor: str
+    trusted: bool = True
+    hop_index: int | None = None
+    header_indexes: list[int] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+    score: float | None = None
+    threshold: float | None = None
+    is_spam: bool | None = None
+    action: str | None = None
+    rules: list[SpamRule] = field(default_factory=list)
+    fields: list[SpamField] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+    untrusted_twin: bool = False
+
+    def add(self, f: SpamField) -> None:
+        """Append a decoded field."""
+        self.fields.append(f)
+
+
+Decoder = Callable[[HeaderField, Draft, DefectLog], bool]
+"""Read one field into the draft; return False when the field is not this vendor's after all."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """Who decodes a header name: the vendor key, the decoder, and whether it is the primary
+    verdict header (a second primary header starts a new verdict)."""
+
+    vendor: str
+    decoder: Decoder
+    primary: bool = False
+
+
+REGISTRY: dict[str, Registration] = {}
+"""{lower-case header name: registration}."""
+
+PREFIXES: list[tuple[str, Registration]] = []
+"""(lower-case prefix, registration), tried after an exact match fails, longest first."""
+
+EXPLAINERS: dict[str, Callable[[Draft], str]] = {}
+
+
+def register(vendor: str, names: tuple[str, ...], decoder: Decoder, *, primary: bool = False) -> None:
+    """Register ``decoder`` for each header name in ``names``."""
+    reg = Registration(vendor, decoder, primary)
+    for n in names:
+        REGISTRY[n.lower()] = reg
+
+
+def register_prefix(vendor: str, prefix: str, decoder: Decoder) -> None:
+    """Register ``decoder`` for every header whose name starts with ``prefix``."""
+    PREFIXES.append((prefix.lower(), Registration(vendor, decoder)))
+    PREFIXES.sort(key=lambda p: -len(p[0]))
+
+
+def explainer(vendor: str) -> Callable[[Callable[[Draft], str]], Callable[[Draft], str]]:
+    """Decorator registering the function that writes a vendor's one-paragraph explanation."""
+
+    def deco(fn: Callable[[Draft], str]) -> Callable[[Draft], str]:
+        EXPLAINERS[vendor] = fn
+        return fn
+
+    return deco
+
+
+def lookup(name: str) -> Registration | None:
+    """The registration for a header name, exact first, then by prefix."""
+    lname = name.lower()
+    reg = REGISTRY.get(lname)
+    if reg is not None:
+        return reg
+    for prefix, preg in PREFIXES:
+        if lname.startswith(prefix):
+            return preg
+    return None
+
+
+# --- scanners (linear, no backtracking) -------------------------------------------------
+
+
+def parse_float(text: str | None) -> float | None:
+    """A float from ``text`` (surrounding spaces, ``+`` and a trailing ``%`` allowed), or None."""
+    if text is None:
+        return None
+    t = text.strip().rstrip("%").strip()
+    if not t or len(t) > 40:
+        return None
+    for ch in t:
+        if ch not in "+-.0123456789eE":
+            return None
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return value
+
+
+def split_list(text: str, sep: str = ";", *, brackets: str = "([") -> list[str]:
+    """Split on ``sep`` outside ``()``/``[]`` groups; strip parts and drop empty ones."""
+    closers = {"(": ")", "[": "]", "{": "}"}
+    out: list[str] = []
+    buf: list[str] = []
+    stack: list[str] = []
+    for ch in text:
+        if ch in brackets and ch in closers:
+            stack.append(closers[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+        elif ch == sep and not stack:
+            part = "".join(buf).strip()
+            if part:
+                out.append(part)
+            buf = []
+            continue
+        buf.append(ch)
+    part = "".join(buf).strip()
+    if part:
+        out.append(part)
+    return out
+
+
+def split_pairs(text: str, sep: str = ";", kv: str = ":") -> Iterator[tuple[str, str | None]]:
+    """Yield ``(key, value)`` for each ``key<kv>value`` part; value None when no ``kv``."""
+    for part in split_list(text, sep):
+        k, found, v = part.partition(kv)
+        if found:
+            yield k.strip(), v.strip()
+        else:
+            yield part.strip(), None
+
+
+def split_words(text: str) -> list[str]:
+    """Split on white space (no regex)."""
+    return text.split()
+
+
+def first_word(text: str) -> str:
+    """The first white-space-separated word of ``text`` without trailing ``,``/``;``."""
+    parts = text.split(None, 1)
+    return parts[0].rstrip(",;") if parts else ""
+
+
+def paren_items(text: str) -> list[str]:
+    """The contents of each ``(...)`` group in ``text`` (``"(1)(2)"`` -> ``["1", "2"]``).
+
+    Text outside parentheses is returned as items too, so nothing is lost.
+    """
+    out: list[str] = []
+    buf: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            if depth == 0:
+                rest = "".join(buf).strip()
+                if rest:
+                    out.append(rest)
+                buf = []
+            else:
+                buf.append(ch)
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                item = "".join(buf).strip()
+                if item:
+                    out.append(item)
+                buf = []
+            else:
+                buf.append(ch)
+        else:
+            buf.append(ch)
+    rest = "".join(buf).strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def simple(vendor: str, *, facts: str | None = None) -> Decoder:
+    """A decoder that records the whole value as one field, meaning looked up by header name.
+
+    ``facts``: when given, the stripped value is also stored under that fact name.
+    """
+
+    def decode(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+        d.add(knowledge(vendor).field(None, f.name, f.value, f.index))
+        if facts is not None:
+            d.facts[facts] = f.value.strip()
+        return True
+
+    return decode
+
+
+def raw_field(f: HeaderField, key: str | None = None, value: str | None = None) -> SpamField:
+    """An unknown field kept exactly as found."""
+    return SpamField(
+        key=key if key is not None else f.name,
+        value=f.value if value is None else value,
+        meaning=None,
+        confidence="inferred",
+        source=None,
+        known=False,
+        header_index=f.index,
+    )
+
+
+def yes_no(text: str) -> bool | None:
+    """``True`` for yes/true/1, ``False`` for no/false/0 (first word, case-insensitive)."""
+    w = first_word(text).lower()
+    if w in ("yes", "true", "1", "y", "spam"):
+        return True
+    if w in ("no", "false", "0", "n", "ham"):
+        return False
+    return None
+
+
+def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:
+    """Names of the rules that weigh most towards spam, with shared prefixes folded to ``X_*``."""
+    positive = sorted((r for r in rules if r.score is not None and r.score > 0),
+                      key=lambda r: -(r.score or 0.0))
+    if not positive:
+        return []
+    total = sum(r.score or 0.0 for r in positive)
+    chosen: list[SpamRule] = []
+    acc = 0.0
+    for r in positive:
+        chosen.append(r)
+        acc += r.score or 0.0
+        if acc >= 0.6 * total or len(chosen) >= limit * 2:
+            break
+    names: list[str] = []
+    prefixes: dict[str, int] = {}
+    for r in chosen:
+        p = r.name.split("_", 1)[0]
+        prefixes[p] = prefixes.get(p, 0) + 1
+    for r in chosen:
+        p = r.name.split("_", 1)[0]
+        label = f"{p}_*" if prefixes[p] > 1 and "_" in r.name else r.name
+        if label not in names:
+            names.append(label)
+    return names[:limit]
+
+
+def fmt_num(value: float | None) -> str:
+    """A score written compactly (``7.3``, ``5``, ``-0.1``)."""
+    if value is None:
+        return "?"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def join_names(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,241 @@
+"""Microsoft 365 / Exchange Online Protection: X-Forefront-Antispam-Report and friends.
+
+Sources: Microsoft's "Anti-spam message headers in Microsoft 365", the SCL and BCL pages, the
+Exchange antispam stamps page, and community notes for the undocumented tokens (see
+``data/microsoft.json``; every entry carries its own source and confidence).
+"""
+
+from __future__ import annotations
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    explainer,
+    fmt_num,
+    knowledge,
+    paren_items,
+    parse_float,
+    raw_field,
+    register,
+    register_prefix,
+    simple,
+    split_pairs,
+)
+from headerlens.spam.models import SpamField, SpamRule
+
+VENDOR = "microsoft"
+
+SPAM_SFV = frozenset({"SPM", "SKS", "BLK", "SKB"})
+CLEAN_SFV = frozenset({"NSPM", "SFE", "SKA", "SKN", "SKI", "SKQ"})
+
+
+def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:
+    kb = knowledge(VENDOR)
+    value = f.value
+    malformed = False
+    for key, val in split_pairs(value, ";", ":"):
+        if val is None:
+            if key == "(null)":
+                continue
+            d.add(raw_field(f, key=key, value=""))
+            malformed = True
+            continue
+        if val == "(null)":
+            val = ""
+        ukey = key.upper() if table != "mailbox_delivery" else key
+        if ukey in ("SFS", "ENG") or (ukey == "ARA" and "|" in val) or ukey == "RULEID":
+            items = paren_items(val) if "(" in val else [v for v in val.split("|") if v.strip()]
+            d.add(kb.field(table, key, val, f.index))
+            for item in items:
+                desc = kb.token("sfs", item.strip())
+                d.rules.append(
+                    SpamRule(
+                        name=f"{ukey}:{item.strip()}",
+                        description=desc.meaning if desc else None,
+                        source=desc.source if desc else None,
+                    )
+                )
+            continue
+        d.add(kb.field(table, key, val, f.index))
+        d.facts.setdefault(prefix + ukey, val)
+    if malformed:
+        log.add("spam.malformed_value", f"{f.name}: a token without ':' was kept raw", f.index)
+
+
+def _forefront(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    _tokens(f, d, log, "forefront")
+    sfv = d.facts.get("SFV", "").upper()
+    scl = parse_float(d.facts.get("SCL"))
+    if scl is not None:
+        d.score, d.threshold = scl, 5.0
+    if sfv in SPAM_SFV:
+        d.is_spam = True
+    elif sfv in CLEAN_SFV:
+        d.is_spam = False
+    elif scl is not None:
+        d.is_spam = scl >= 5
+    if f.lname.endswith("-untrusted"):
+        d.untrusted_twin = True
+    return True
+
+
+def _antispam(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    _tokens(f, d, log, "antispam")
+    if f.lname.endswith("-untrusted"):
+        d.untrusted_twin = True
+    return True
+
+
+def _mailbox_delivery(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    _tokens(f, d, log, "mailbox_delivery", prefix="mbx.")
+    dest = d.facts.get("mbx.dest", "").upper()
+    folder = {"I": "Inbox", "J": "Junk Email", "C": "a custom folder", "D": "Deleted Items"}
+    if dest in folder:
+        d.action = f"delivered to {folder[dest]}"
+    return True
+
+
+def _scl(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
+    d.facts.setdefault("ORG_SCL", f.value.strip())
+    if d.score is None:
+        scl = parse_float(f.value)
+        if scl is not None:
+            d.score, d.threshold = scl, 5.0
+            if d.is_spam is None:
+                d.is_spam = scl >= 5
+    return True
+
+
+def _latency(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    field = knowledge(VENDOR).field(None, f.name, f.value, f.index)
+    parts = f.value.strip().split(":")
+    if len(parts) == 3:
+        h, m, s = (parse_float(p) for p in parts)
+        if h is not None and m is not None and s is not None:
+            secs = h * 3600 + m * 60 + s
+            field = field.model_copy(update={"meaning": f"{field.meaning} ({fmt_num(secs)} s)"})
+    d.add(field)
+    return True
+
+
+def _compauth(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    """Read ``compauth=<result> reason=<code>`` out of a Microsoft Authentication-Results."""
+    low = f.value.lower()
+    at = low.find("compauth=")
+    if at < 0:
+        return False
+    rest = f.value[at + len("compauth=") :]
+    result = rest.split(None, 1)[0].rstrip(";") if rest.split() else ""
+    reason = None
+    rat = rest.lower().find("reason=")
+    if 0 <= rat < 80:
+        tail = rest[rat + len("reason=") :].split(None, 1)
+        reason = tail[0].rstrip(";") if tail else None
+    kb = knowledge(VENDOR)
+    meaning_map = {
+        "pass": "composite authentication passed",
+        "fail": "composite authentication failed: the sender is not shown to own the From domain",
+        "softpass": "composite authentication soft-passed",
+        "none": "composite authentication was not applied",
+    }
+    d.add(
+        SpamField(
+            key="compauth",
+            value=result,
+            meaning=meaning_map.get(result.lower()),
+            confidence="documented",
+            source=kb.sources["eop"],
+            known=result.lower() in meaning_map,
+            header_index=f.index,
+        )
+    )
+    d.facts["compauth"] = result.lower()
+    if reason is not None:
+        entry = kb.token("compauth", reason)
+        if entry is None and len(reason) == 3 and reason.isdigit():
+            entry = kb.token("compauth", reason[0] + "xx")
+        d.add(
+            SpamField(
+                key="compauth.reason",
+                value=reason,
+                meaning=entry.meaning if entry else None,
+                confidence=entry.confidence if entry else "inferred",
+                source=entry.source if entry else None,
+                known=entry is not None,
+                header_index=f.index,
+            )
+        )
+        d.facts["compauth_reason"] = reason
+    return True
+
+
+_SIMPLE = (
+    "X-Microsoft-Antispam-Message-Info",
+    "X-Microsoft-Antispam-Message-Info-Original",
+    "X-Microsoft-Antispam-PRVS",
+    "X-MS-Exchange-Organization-PCL",
+    "X-MS-Exchange-Organization-AuthAs",
+    "X-MS-Exchange-Organization-AuthSource",
+    "X-MS-Exchange-Organization-AuthMechanism",
+    "X-MS-Exchange-Organization-MessageDirectionality",
+    "X-MS-Exchange-Organization-Network-Message-Id",
+    "X-MS-Exchange-CrossTenant-OriginalArrivalTime",
+    "X-MS-Exchange-CrossTenant-Network-Message-Id",
+    "X-MS-Exchange-CrossTenant-Id",
+    "X-MS-Exchange-CrossTenant-FromEntityHeader",
+    "X-MS-Exchange-CrossTenant-AuthAs",
+    "X-MS-Exchange-CrossTenant-AuthSource",
+    "X-MS-Exchange-Transport-CrossTenantHeadersStamped",
+    "X-MS-Office365-Filtering-Correlation-Id",
+    "X-MS-Exchange-AtpMessageProperties",
+    "X-MS-PublicTrafficType",
+    "X-MS-TrafficTypeDiagnostic",
+)
+
+register(VENDOR, ("X-Forefront-Antispam-Report", "X-Forefront-Antispam-Report-Untrusted"),
+         _forefront, primary=True)
+register(VENDOR, ("X-Microsoft-Antispam", "X-Microsoft-Antispam-Untrusted"), _antispam)
+register(VENDOR, ("X-Microsoft-Antispam-Mailbox-Delivery",), _mailbox_delivery)
+register(VENDOR, ("X-MS-Exchange-Organization-SCL",), _scl)
+register(VENDOR, ("X-MS-Exchange-Transport-EndToEndLatency",), _latency)
+register(VENDOR, ("Authentication-Results",), _compauth)
+register(VENDOR, _SIMPLE, simple(VENDOR))
+register_prefix(VENDOR, "X-MS-Exchange-", simple(VENDOR))
+register_prefix(VENDOR, "X-MS-Office365-", simple(VENDOR))
+register_prefix(VENDOR, "X-Microsoft-Antispam-", simple(VENDOR))
+
+
+@explainer(VENDOR)
+def explain(d: Draft) -> str:
+    """One paragraph on what EOP decided and what happened at delivery."""
+    parts: list[str] = []
+    sfv = d.facts.get("SFV")
+    scl = d.facts.get("SCL") or d.facts.get("ORG_SCL")
+    kb = knowledge(VENDOR)
+    if sfv:
+        e = kb.token("forefront", "SFV")
+        v = e.value(sfv) if e else None
+        parts.append(f"EOP's verdict is SFV:{sfv}" + (f" ({v.meaning})" if v else " (an undocumented value)"))
+    if scl:
+        parts.append(f"the spam confidence level is {scl}")
+    if d.facts.get("BCL"):
+        parts.append(f"the bulk complaint level is {d.facts['BCL']}")
+    if d.facts.get("CAT") and d.facts["CAT"].upper() != "NONE":
+        parts.append(f"the protection category is {d.facts['CAT']}")
+    if d.facts.get("compauth"):
+        r = d.facts.get("compauth_reason")
+        parts.append(f"composite authentication is {d.facts['compauth']}" + (f" (reason {r})" if r else ""))
+    if d.action:
+        parts.append(f"the mailbox {d.action}")
+    if not parts:
+        return "Exchange / Microsoft 365 processed the message; no spam verdict tokens were found."
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+__all__ = ["SPAM_SFV", "VENDOR", "explain"]
+
+# Keep the import used for type checkers reading the module in isolation.
+_ = SpamField
