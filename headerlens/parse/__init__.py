@@ -1,22 +1,126 @@
-"""Bytes to :class:`~headerlens.message.Message` (placeholder until issue 2's parser lands)."""
+"""Bytes to :class:`~headerlens.message.Message` (RFC 5322, RFC 6532, RFC 2047, RFC 2045-2049).
+
+:func:`parse` reads the header block eagerly (one pass, exact byte offsets) and leaves the body
+alone: the MIME tree is built on first access to ``Message.mime``. :func:`iter_messages` walks
+files, folders, mbox files and Maildirs.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import IO
 
+from headerlens.defects import DefectLog
+from headerlens.errors import InputError
 from headerlens.message import Message
+from headerlens.parse.headers import split_headers
+from headerlens.parse.mailbox import iter_messages
 from headerlens.policy import Policy
 
-__all__ = ["iter_messages", "parse"]
+__all__ = ["iter_messages", "parse", "parse_bytes"]
+
+_DEFAULT_POLICY = Policy()
+_new_message = Message.model_construct
+
+
+def _read_source(source: object) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, (bytearray, memoryview)):
+        return bytes(source)
+    if isinstance(source, str):
+        try:
+            return source.encode("utf-8")
+        except UnicodeEncodeError:
+            # Lone surrogates: from surrogateescape decoding give the bytes back, else keep them.
+            try:
+                return source.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                return source.encode("utf-8", "surrogatepass")
+    if isinstance(source, os.PathLike):
+        try:
+            with open(source, "rb") as fh:
+                return fh.read()
+        except OSError as exc:
+            raise InputError(f"cannot read {os.fspath(source)!r}: {exc}") from exc
+    read = getattr(source, "read", None)
+    if callable(read):
+        try:
+            data = read()
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read from {source!r}: {exc}") from exc
+        if isinstance(data, (bytes, bytearray)):
+            return bytes(data)
+        raise TypeError("parse() needs a binary file object (read() returned text)")
+    raise TypeError(
+        "parse() takes bytes, str, os.PathLike or a binary file object,"
+        f" not {type(source).__name__}"
+    )
 
 
 def parse(
     source: bytes | str | os.PathLike[str] | IO[bytes], *, policy: Policy | None = None
 ) -> Message:
-    raise NotImplementedError
+    """Parse a whole message or a header-only paste into a :class:`Message`.
+
+    ``source`` is bytes, text (encoded as UTF-8), a path, or a binary file object. Header fields
+    follow RFC 5322 section 2.2 (folding kept in ``raw``, unfolded in ``value``), RFC 6532 (raw
+    UTF-8) and RFC 2047 (encoded words decoded in ``value``). Malformed content is recorded as
+    defects (raised under ``Policy(strict=True)``); only a wrong argument type (``TypeError``)
+    or an unreadable path (:class:`~headerlens.errors.InputError`) raise.
+    """
+    data = _read_source(source)
+    return parse_bytes(data, policy=policy)
 
 
-def iter_messages(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:
-    raise NotImplementedError
+def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) -> Message:
+    """Parse ``data`` (bytes) into a :class:`Message`; ``depth`` is its MIME nesting level."""
+    pol = policy if policy is not None else _DEFAULT_POLICY
+    limits = pol.limits
+    log = DefectLog(strict=pol.strict)
+    size = len(data)
+    end = size
+    if size > limits.max_input_bytes:
+        log.add(
+            "limits.input_bytes",
+            f"input is {size} bytes (cap {limits.max_input_bytes}); only the start was read",
+        )
+        end = limits.max_input_bytes
+    block = split_headers(data, 0, end, log, limits, top=True)
+    fields = block.fields
+    counts = block.singleton_counts
+    nfrom = counts.get(b"from", 0)
+    if fields:
+        if nfrom == 0:
+            log.add("message.missing_from", "no From field (RFC 5322 section 3.6.2 requires one)")
+        elif nfrom > 1:
+            log.add("message.multiple_from", f"{nfrom} From fields; RFC 5322 allows one")
+        for lname, count in counts.items():
+            if count > 1 and lname != b"from":
+                log.add(
+                    "message.duplicate_singleton",
+                    f"{count} {lname.decode()} fields; RFC 5322 section 3.6 allows one",
+                )
+        if nfrom:
+            from headerlens.parse.addresses import parse_address_list
+
+            for h in fields:
+                if h.name.lower() == "from":
+                    for addr in parse_address_list(h.value, header_index=h.index):
+                        log.extend(addr.defects)
+    body_start = block.body_start
+    header_only = body_start is None or (
+        end - body_start < 256 and not data[body_start:end].strip()
+    )
+    msg = _new_message(
+        headers=tuple(fields),
+        defects=log.defects,
+        size=size,
+        body_start=body_start,
+        header_only=header_only,
+        mbox_from=block.mbox_from,
+    )
+    msg._source = data
+    msg._mime_depth = depth
+    msg._policy = pol
+    return msg

@@ -1,0 +1,197 @@
+"""RFC 2047 encoded words (``=?charset?B|Q?text?=``) in header values.
+
+A hand-written scanner (``str.find`` only, no backtracking regex). Whitespace between two
+adjacent encoded words is dropped (RFC 2047 section 6.2). A word whose charset Python does not
+know, or whose encoded text cannot be decoded, is left exactly as written and reported.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+
+__all__ = ["decode_charset", "decode_encoded_words"]
+
+# (code, message) pairs returned to the caller, who records them through its DefectLog.
+Problem = tuple[str, str]
+
+_B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_CHARSET_ALIASES = {
+    # Labels seen in real mail that Python's codec registry does not know under that name.
+    "unknown-8bit": "latin-1",
+    "x-unknown": "latin-1",
+    "ks_c_5601-1987": "cp949",
+    "x-user-defined": "latin-1",
+    "windows-874": "cp874",
+    "iso-8859-8-i": "iso-8859-8",
+    "gb2312": "gb18030",  # gb18030 is a superset and decodes what mislabelled senders write
+}
+
+
+def _codec_name(charset: str) -> str | None:
+    """The Python codec for a MIME charset label, or ``None`` when unknown."""
+    label = charset.strip().strip('"').lower()
+    label = _CHARSET_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except (LookupError, ValueError):
+        return None
+
+
+def decode_charset(data: bytes, charset: str | None) -> tuple[str, Problem | None]:
+    """Decode ``data`` in ``charset`` (RFC 2045/2046 labels); problems come back, never raise.
+
+    Unknown charsets and undecodable bytes fall back to UTF-8, then Latin-1, so every byte
+    still reaches the text.
+    """
+    problem: Problem | None = None
+    if charset:
+        codec = _codec_name(charset)
+        if codec is None:
+            problem = ("header.encoded_word_charset", f"unknown charset {charset!r}")
+        else:
+            try:
+                return data.decode(codec), None
+            except UnicodeDecodeError as exc:
+                problem = (
+                    "header.encoded_word_invalid",
+                    f"bytes not valid in charset {charset!r}: {exc.reason}",
+                )
+    try:
+        return data.decode("utf-8"), problem
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), problem
+
+
+def _decode_b(text: str) -> tuple[bytes | None, str | None]:
+    raw = text.encode("ascii", "replace")
+    cleaned = bytes(c for c in raw if c in _B64_ALPHABET)
+    note: str | None = None
+    if len(cleaned) != len(raw):
+        note = "characters outside the base64 alphabet"
+    body = cleaned.rstrip(b"=")
+    if b"=" in body:
+        return None, "padding inside base64 text"
+    rem = len(body) % 4
+    if rem == 1:
+        return None, "base64 text has an impossible length"
+    if rem:
+        padded = body + b"=" * (4 - rem)
+        if len(cleaned) != len(padded):
+            note = note or "missing or wrong base64 padding"
+    else:
+        padded = body
+    try:
+        return binascii.a2b_base64(padded), note
+    except binascii.Error as exc:  # pragma: no cover - cleaned above
+        return None, str(exc)
+
+
+def _decode_q(text: str) -> tuple[bytes | None, str | None]:
+    raw = text.encode("latin-1", "replace").replace(b"_", b" ")
+    if b"=" not in raw:
+        return raw, None
+    out = bytearray()
+    i = 0
+    n = len(raw)
+    note: str | None = None
+    while i < n:
+        j = raw.find(b"=", i)
+        if j == -1:
+            out += raw[i:]
+            break
+        out += raw[i:j]
+        hexpair = raw[j + 1 : j + 3]
+        try:
+            if len(hexpair) != 2:
+                raise ValueError
+            out.append(int(hexpair, 16))
+            i = j + 3
+        except ValueError:
+            note = "'=' not followed by two hex digits"
+            out.append(0x3D)
+            i = j + 1
+    return bytes(out), note
+
+
+def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:
+    """Decode every RFC 2047 encoded word in an unfolded header value.
+
+    Returns the decoded text and a list of ``(code, message)`` problems
+    (``header.encoded_word_charset``, ``header.encoded_word_invalid``). Undecodable words stay
+    exactly as written. RFC 2231 section 5 language suffixes (``=?utf-8*en?Q?...?=``) are
+    accepted.
+    """
+    problems: list[Problem] = []
+    out: list[str] = []
+    pos = 0
+    n = len(value)
+    last_was_word = False
+    pending_ws = ""
+    while pos < n:
+        start = value.find("=?", pos)
+        if start == -1:
+            break
+        q1 = value.find("?", start + 2)
+        q2 = value.find("?", q1 + 1) if q1 != -1 else -1
+        close = value.find("?=", q2 + 1) if q2 != -1 else -1
+        if close == -1 or q2 != q1 + 2:
+            # Not an encoded word: copy through "=?" and go on.
+            between = value[pos : start + 2]
+            out.append(pending_ws + between)
+            pending_ws = ""
+            last_was_word = False
+            pos = start + 2
+            continue
+        charset = value[start + 2 : q1]
+        enc = value[q1 + 1 : q2].upper()
+        payload = value[q2 + 1 : close]
+        word = value[start : close + 2]
+        between = value[pos:start]
+        if " " in charset or "\t" in charset or not charset:
+            out.append(pending_ws + value[pos : start + 2])
+            pending_ws = ""
+            last_was_word = False
+            pos = start + 2
+            continue
+        if "*" in charset:
+            charset = charset.split("*", 1)[0]
+        decoded: str | None = None
+        if enc in ("B", "Q"):
+            data, note = _decode_b(payload) if enc == "B" else _decode_q(payload)
+            if data is None:
+                problems.append(("header.encoded_word_invalid", f"{word!r}: {note}"))
+            else:
+                if note is not None:
+                    problems.append(("header.encoded_word_invalid", f"{word!r}: {note}"))
+                codec = _codec_name(charset)
+                if codec is None:
+                    problems.append(
+                        ("header.encoded_word_charset", f"{word!r}: unknown charset {charset!r}")
+                    )
+                else:
+                    try:
+                        decoded = data.decode(codec)
+                    except UnicodeDecodeError as exc:
+                        problems.append(
+                            (
+                                "header.encoded_word_invalid",
+                                f"{word!r}: not valid {charset}: {exc.reason}",
+                            )
+                        )
+        else:
+            problems.append(("header.encoded_word_invalid", f"{word!r}: unknown encoding {enc!r}"))
+        if decoded is None:
+            out.append(pending_ws + between + word)
+            pending_ws = ""
+            last_was_word = False
+        else:
+            if last_was_word and between.strip(" \t") == "":
+                out.append(decoded)  # white space between adjacent encoded words is dropped
+            else:
+                out.append(pending_ws + between + decoded)
+            pending_ws = ""
+            last_was_word = True
+        pos = close + 2
+    out.append(pending_ws + value[pos:])
+    return "".join(out), problems

@@ -1,0 +1,285 @@
+"""Splitting a header block into fields with exact byte offsets (RFC 5322 section 2.2).
+
+One pass over the bytes: ``bytes.find`` locates line ends (LF, CRLF or a bare CR, mixed freely),
+each line is classified once (field start, continuation, blank, or not a header), and a field is
+built when the next one starts. Work per field is a decode, a slice and a strip; RFC 2047
+decoding runs only when ``=?`` occurs. See ``docs/parsing.md`` for the rules on pastes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from headerlens.defects import Defect, DefectLog
+from headerlens.message import HeaderField
+from headerlens.parse.encoded_words import decode_encoded_words
+from headerlens.policy import Limits
+
+__all__ = ["HeaderBlock", "split_headers"]
+
+# RFC 5322 section 3.6.8: ftext is printable US-ASCII except ":"; deleting the allowed bytes
+# from a name leaves something only when the name is invalid.
+_FTEXT = bytes(c for c in range(33, 127) if c != 0x3A)
+_WS = b" \t"
+_LEADING_JUNK_LINES = 20  # lines of non-header text skipped before the first field
+_new_field = HeaderField.model_construct
+
+
+@dataclass(slots=True)
+class HeaderBlock:
+    """The result of :func:`split_headers`."""
+
+    fields: list[HeaderField]
+    body_start: int | None
+    mbox_from: str | None
+    singleton_counts: dict[bytes, int]
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    """UTF-8 (RFC 6532) where valid, else Latin-1 so every byte survives; ``True`` = Latin-1."""
+    try:
+        return raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), True
+
+
+def _has_blank_line(data: bytes, pos: int, end: int) -> bool:
+    """Whether an empty line occurs in ``data[pos:end]`` (any line-end convention)."""
+    return any(data.find(sep, pos, end) != -1 for sep in (b"\n\n", b"\n\r\n", b"\r\r"))
+
+
+def split_headers(
+    data: bytes,
+    start: int,
+    end: int,
+    log: DefectLog,
+    limits: Limits,
+    *,
+    top: bool,
+) -> HeaderBlock:
+    """Split the header block of ``data[start:end]`` into :class:`HeaderField` objects.
+
+    ``top`` is true for a whole message (mbox ``From `` line, leading blank lines and leading
+    junk are accepted, and a header-only paste may have lines whose indentation was lost);
+    false for a MIME part header, where a non-header line ends the block as RFC 2046 readers
+    do. Offsets are absolute positions in ``data``. Defects go through ``log``.
+    """
+    fields: list[HeaderField] = []
+    mbox_from: str | None = None
+    pos = start
+    find = data.find
+
+    if top:
+        # Leading blank lines or white space (RFC 5322 has none; pastes often do).
+        p = pos
+        while p < end and data[p] in b" \t\r\n":
+            p += 1
+        if p > pos:
+            if p < end and data[p - 1] in _WS:
+                log.add(
+                    "header.first_line_indented",
+                    "the first line starts with white space; it was read as if it did not",
+                )
+            elif p < end:
+                log.add("header.leading_blank_lines", "blank lines before the first header field")
+            pos = p
+        if data.startswith(b"From ", pos):
+            nl = find(b"\n", pos, end)
+            cr = find(b"\r", pos, end if nl == -1 else nl)
+            line_end = end if nl == -1 else nl + 1
+            content_end = end if nl == -1 else nl
+            if cr != -1:
+                content_end = cr
+                if cr + 1 != nl:
+                    line_end = cr + 1
+            mbox_from = _decode(data[pos:content_end])[0]
+            pos = line_end
+
+    first_pos = pos
+    max_count = limits.max_header_count
+    max_field = limits.max_header_bytes
+    block_limit = pos + limits.max_header_block_bytes
+    capped = False
+
+    next_nl = find(b"\n", pos, end)
+    next_cr = find(b"\r", pos, end)
+    blank_after: bool | None = None
+    junk_lines = 0
+
+    cur_start = -1  # start of the field being collected
+    cur_colon = 0
+    cur_end = 0
+    cur_lines = 0
+    cur_unindented = False
+    body_start: int | None = None
+    seen_field = False
+    counts: dict[bytes, int] = {}
+
+    def finish() -> None:
+        raw_b = data[cur_start:cur_end]
+        raw, latin = _decode(raw_b)
+        name_len = cur_colon - cur_start
+        name = raw[:name_len].rstrip(" \t")
+        index = len(fields)
+        fdefects: list[Defect] = []
+        if latin:
+            fdefects.append(
+                log.add(
+                    "header.non_utf8",
+                    f"{name} holds 8-bit bytes that are not UTF-8; read as Latin-1",
+                    index,
+                )
+            )
+        body = raw[name_len + 1 :]
+        if len(raw_b) > max_field:
+            fdefects.append(
+                log.add(
+                    "limits.header_bytes",
+                    f"{name} is {len(raw_b)} bytes (cap {max_field}); its value was cut",
+                    index,
+                )
+            )
+            body = body[:max_field]
+        if cur_lines > 1:
+            if cur_unindented:
+                parts = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                body = parts[0] + "".join(p if p[:1] in (" ", "\t") else " " + p for p in parts[1:])
+            else:
+                body = body.replace("\r", "").replace("\n", "")
+        value = body.strip(" \t\r\n")
+        if "=?" in value:
+            value, problems = decode_encoded_words(value)
+            for code, message in problems:
+                fdefects.append(log.add(code, f"{name}: {message}", index))
+        fields.append(
+            _new_field(
+                index=index,
+                name=name,
+                raw=raw,
+                value=value,
+                start=cur_start,
+                end=cur_end,
+                raw_encoding="latin-1" if latin else "utf-8",
+                defects=tuple(fdefects),
+            )
+        )
+
+    while pos < end:
+        # Locate the end of this line; the cached positions keep the scan linear.
+        if next_nl != -1 and next_nl < pos:
+            next_nl = find(b"\n", pos, end)
+        if next_cr != -1 and next_cr < pos:
+            next_cr = find(b"\r", pos, end)
+        if next_cr != -1 and (next_nl == -1 or next_cr < next_nl - 1):
+            content_end = next_cr  # a bare CR ends the line
+            line_end = next_cr + 1
+        elif next_nl != -1:
+            line_end = next_nl + 1
+            content_end = next_nl - 1 if next_cr == next_nl - 1 else next_nl
+        else:
+            line_end = content_end = end
+
+        if content_end == pos:  # empty line: the header block ends (RFC 5322 section 2.1)
+            body_start = line_end
+            break
+        first = data[pos]
+        if first == 0x20 or first == 0x09:  # continuation line (folding, section 2.2.3)
+            if cur_start >= 0:
+                cur_end = line_end
+                cur_lines += 1
+            pos = line_end
+            continue
+        colon = find(b":", pos, content_end)
+        if colon > pos and not data[pos:colon].rstrip(_WS).translate(None, _FTEXT):
+            if cur_start >= 0:
+                finish()
+                cur_start = -1
+            seen_field = True
+            if capped:
+                pos = line_end
+                continue
+            if len(fields) >= max_count:
+                log.add(
+                    "limits.header_count",
+                    f"more than {max_count} header fields; the rest were not read",
+                )
+                capped = True
+            elif line_end > block_limit:
+                log.add(
+                    "limits.header_block_bytes",
+                    f"header block longer than {limits.max_header_block_bytes} bytes;"
+                    " the rest was not read",
+                )
+                capped = True
+            else:
+                cur_start = pos
+                cur_colon = colon
+                cur_end = line_end
+                cur_lines = 1
+                cur_unindented = False
+                lname = data[pos:colon].rstrip(_WS).lower()
+                if lname in _SINGLETONS:
+                    counts[lname] = counts.get(lname, 0) + 1
+            pos = line_end
+            continue
+        # A line that is not a header field.
+        if not seen_field and top:
+            if junk_lines >= _LEADING_JUNK_LINES:
+                log.add("header.no_header_block", "no header field found at the start")
+                body_start = first_pos
+                break
+            if junk_lines == 0:
+                log.add(
+                    "header.leading_junk",
+                    "text before the first header field was skipped: "
+                    f"{data[pos:content_end][:60]!r}",
+                )
+            junk_lines += 1
+            pos = line_end
+            continue
+        if top and cur_start >= 0:
+            if blank_after is None:
+                blank_after = _has_blank_line(data, pos, end)
+            if not blank_after:
+                # A header-only paste (no body anywhere after): the line lost its indentation
+                # when copied; keep it as part of the field above.
+                if not cur_unindented:
+                    log.add(
+                        "header.unindented_continuation",
+                        "a line without a field name inside a header-only paste was joined"
+                        " to the field above",
+                        len(fields),
+                    )
+                cur_unindented = True
+                cur_end = line_end
+                cur_lines += 1
+                pos = line_end
+                continue
+        log.add(
+            "header.missing_separator",
+            f"a line that is not a header field ends the header block: "
+            f"{data[pos:content_end][:60]!r}",
+        )
+        body_start = pos
+        break
+
+    if cur_start >= 0:
+        finish()
+    return HeaderBlock(fields, body_start, mbox_from, counts)
+
+
+_SINGLETONS = frozenset(
+    {
+        b"date",
+        b"from",
+        b"sender",
+        b"reply-to",
+        b"to",
+        b"cc",
+        b"bcc",
+        b"message-id",
+        b"in-reply-to",
+        b"references",
+        b"subject",
+    }
+)
