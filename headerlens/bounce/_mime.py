@@ -93,6 +93,10 @@ def split_headers(data: bytes) -> tuple[list[tuple[str, str]], int]:
     n = len(data)
     cur_name: str | None = None
     cur_val: list[str] = []
+    if data.startswith(b"From "):
+        # An mbox separator line (RFC 4155) before the header.
+        nl = data.find(b"\n")
+        pos = n if nl < 0 else nl + 1
     while pos < n:
         end = data.find(b"\n", pos)
         line_end = n if end < 0 else end + 1

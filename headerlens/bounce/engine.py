@@ -262,8 +262,6 @@ def read_report(data: bytes, log: DefectLog) -> DeliveryReport | None:
         if _is_autoreply(ctx):
             return _autoreply(ctx)
         return None
-    if heuristic is None and not ctx.has_dsn and _is_autoreply(ctx):
-        return _autoreply(ctx)
     return _bounce(ctx, heuristic, log)
 
 

@@ -6,11 +6,38 @@
 
 from __future__ import annotations
 
-from headerlens.bounce.formats import generic
+from headerlens.bounce.formats import (
+    courier,
+    domino,
+    dragonfly,
+    exchange2003,
+    exchange2007,
+    exim,
+    generic,
+    gmail,
+    googlegroups,
+    notes,
+    opensmtpd,
+    qmail,
+    yahoo,
+)
 from headerlens.bounce.formats._base import Heuristic
 
 __all__ = ["GENERIC", "HEURISTICS"]
 
 GENERIC: Heuristic = generic.HEURISTIC
 
-HEURISTICS: tuple[Heuristic, ...] = ()
+HEURISTICS: tuple[Heuristic, ...] = (
+    googlegroups.HEURISTIC,
+    gmail.HEURISTIC,
+    exim.HEURISTIC,
+    dragonfly.HEURISTIC,
+    yahoo.HEURISTIC,
+    qmail.HEURISTIC,
+    opensmtpd.HEURISTIC,
+    courier.HEURISTIC,
+    exchange2003.HEURISTIC,
+    domino.HEURISTIC,
+    notes.HEURISTIC,
+    exchange2007.HEURISTIC,
+)

@@ -84,9 +84,14 @@ class Heuristic:
 
     def read(self, ctx: Context) -> list[Found]:
         """Read the failed recipients with the module's parser or the generic block reader."""
-        if self.parse is not None:
-            return self.parse(ctx, self)
-        return generic_blocks(ctx.text, self.start, self.end, stop=self.stop)
+        found = (
+            self.parse(ctx, self)
+            if self.parse is not None
+            else generic_blocks(ctx.text, self.start, self.end, stop=self.stop)
+        )
+        if not found:
+            found = loose_lines(ctx, self.end or ENDS_FALLBACK)
+        return found
 
 
 def cut_original(text: str, end: Sequence[str]) -> tuple[str, str | None]:
@@ -115,10 +120,8 @@ def _recipient_on_line(line: str) -> tuple[str, str] | None:
         return None
     start, end, addr = found[0]
     prefix = s[:start].strip()
-    if prefix not in ("", "<", "\"", "'", "RCPT To:<", "To:", "-", "*", "Recipient:", "<<"):
-        low = prefix.lower()
-        if not low.endswith(("recipient:", "to:", "address:", "<", "recipients:")):
-            return None
+    if prefix.lower() not in ("", "<", "\"", "'", "-", "*", "recipient:", "to:", "<<", "address:", "recipient address:", "original-recipient: rfc822;", "final-recipient: rfc822;", "rcpt to:<", "rcpt to: <"):
+        return None
     rest = s[end:].lstrip(">\"' ")
     if rest.startswith(":"):
         rest = rest[1:]
@@ -197,3 +200,53 @@ def address_or_none(value: str) -> str | None:
     if found:
         return found[0][2]
     return clean_address(value)
+
+
+ENDS_FALLBACK = (
+    "------ This is a copy of the message",
+    "--- Below this line is a copy of the message",
+    "----- Original message -----",
+    "Original message follows",
+    "Below is a copy of the original message",
+    "----- Unsent message follows -----",
+    "Message headers follow",
+    "----- Message header follows -----",
+)
+
+_ERROR_WORDS = ("unknown", "fail", "error", "reject", "not ", "denied", "full", "could",
+                "unable", "invalid", "refused", "blocked", "undeliver", "deliver", "quota",
+                "exist", "expired", "550", "554", "553", "552", "551", "421", "450", "452")
+
+
+def loose_lines(ctx: Context, end: Sequence[str]) -> list[Found]:
+    """Last resort: addresses on lines that also say something went wrong."""
+    report, _orig = cut_original(ctx.text, end)
+    own = {a.lower() for _s, _e, a in find_addresses(ctx.sender)}
+    own |= {a.lower() for _s, _e, a in find_addresses(ctx.header("To") or "")}
+    lines = lines_of(report)
+    out: dict[str, Found] = {}
+    for i, line in enumerate(lines):
+        found = find_addresses(line)
+        if not found:
+            continue
+        low = line.lower()
+        addr = found[0][2]
+        if addr.lower() in own or addr.lower().startswith(("mailer-daemon@", "postmaster@")):
+            continue
+        following: list[str] = []
+        for nxt in lines[i + 1 : i + 6]:
+            if not nxt.strip() or find_addresses(nxt):
+                break
+            following.append(nxt.strip())
+        context = " ".join([line.strip(), *following])
+        if not any(w in low for w in _ERROR_WORDS) and not any(
+            w in context.lower() for w in _ERROR_WORDS
+        ):
+            continue
+        key = addr.lower()
+        if key in out:
+            if context not in out[key].diagnostic:
+                out[key].diagnostic = f"{out[key].diagnostic} {context}"
+            continue
+        out[key] = Found(address=addr, diagnostic=" ".join(context.split()))
+    return list(out.values())

@@ -1,0 +1,49 @@
+"""Gmail and Google Workspace prose bounces (before Google moved to RFC 3464 reports).
+
+"Delivery to the following recipient failed permanently:" (or "has been delayed"), the
+address indented, then "Technical details of ... failure:" with the remote reply.
+"""
+
+from __future__ import annotations
+
+from headerlens.bounce._text import find_addresses, lines_of
+from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
+
+START = ("delivery to the following recipient", "delivery to these recipients or groups")
+END = ("----- Original message -----", "----- Message header follows -----",
+       "----- Original Message -----", "----- Original message follows -----")
+
+
+def detect(ctx: Context) -> bool:
+    return (ctx.sender_has("googlemail.com", "google.com", "gmail.com") or ctx.header("X-Gm-Message-State") is not None) and ctx.has(
+        "delivery to the following recipient", "technical details of")
+
+
+def parse(ctx: Context, h: Heuristic) -> list[Found]:
+    report, _ = cut_original(ctx.text, END)
+    low = report.lower()
+    temporary = "temporary failure" in low or "has been delayed" in low or "will be retried" in low
+    lines = lines_of(report)
+    addrs: list[str] = []
+    i = 0
+    for i, line in enumerate(lines):
+        if any(m in line.lower() for m in START):
+            break
+    for line in lines[i + 1 :]:
+        s = line.strip()
+        if not s:
+            if addrs:
+                break
+            continue
+        found = find_addresses(s)
+        if found and found[0][0] == 0:
+            addrs.append(found[0][2])
+        elif addrs:
+            break
+    rest = "\n".join(lines[i + 1 :])
+    k = rest.lower().find("technical details of")
+    diag = " ".join((rest[k:] if k >= 0 else rest).split())
+    return [Found(address=a, diagnostic=diag, temporary=temporary) for a in addrs]
+
+
+HEURISTIC = Heuristic(name="gmail", detect=detect, start=START, end=END, parse=parse)
