@@ -98,11 +98,7 @@ def parse_delivery_status(text: str) -> DsnFields:
             result.unknown_lines += 1
             continue
         if name in ("final-recipient", "original-recipient", "x-actual-recipient"):
-            starts_new = (
-                current is None
-                or name in current
-                or (name == "original-recipient" and "final-recipient" in current)
-            )
+            starts_new = current is None or name in current
             if name == "x-actual-recipient" and current is not None:
                 starts_new = False
             if starts_new:

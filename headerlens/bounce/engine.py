@@ -200,9 +200,16 @@ def _finish(
             if ps[1:] == ("0", "0") and pf[0] == ps[0] and pf[1:] != ("0", "0"):
                 status, source = found, "text"
     reply = reply_code or find_reply_code(diag)
+    if reply and not reply.startswith(("4", "5")) and not (status or "").startswith("2"):
+        reply = None
     act = action.lower() if action else None
+    command = command or _command(diag)
     if reason is None:
-        reason = knowledge.classify(diag, status, reply, act)
+        if diagnostic_type and diagnostic_type.lower() == "x-unix":
+            reason = "mailererror"
+        else:
+            reason = knowledge.classify(diag, status, reply, act)
+            reason = _stage_rule(reason, command, status, diag)
     if temporary is None:
         if status:
             temporary = status.startswith("4")
@@ -244,6 +251,56 @@ def _finish(
         will_retry_until=retry_until,
         command=command,
     )
+
+
+_COMMANDS = (
+    ("in reply to end of data", "DATA"),
+    ("in reply to data", "DATA"),
+    ("after end of data", "DATA"),
+    ("after data", "DATA"),
+    ("smtp command data", "DATA"),
+    ("did not like our final data", "DATA"),
+    (">>> data", "DATA"),
+    ("in reply to mail from", "MAIL"),
+    ("after mail from", "MAIL"),
+    ("did not like our mail from", "MAIL"),
+    ("in reply to rcpt to", "RCPT"),
+    ("after rcpt to", "RCPT"),
+    ("did not like our rcpt to", "RCPT"),
+    (">>> rcpt to", "RCPT"),
+    ("in reply to helo", "HELO"),
+    ("in reply to ehlo", "EHLO"),
+    ("after initial connection", "CONN"),
+)
+
+
+def _command(diag: str | None) -> str | None:
+    """The SMTP command the error answered, as the MTA reports it."""
+    if not diag:
+        return None
+    low = diag.lower()
+    best: tuple[int, str] | None = None
+    for marker, cmd in _COMMANDS:
+        i = low.find(marker)
+        if i >= 0 and (best is None or i < best[0]):
+            best = (i, cmd)
+    return best[1] if best else None
+
+
+def _stage_rule(reason: str, command: str | None, status: str | None, diag: str | None) -> str:
+    """Adjust a reason by the SMTP stage it was given at.
+
+    A "user unknown" answer to DATA cannot be about the mailbox (RCPT was accepted): it is a
+    content filter speaking. An unknown user or host in answer to MAIL FROM is about the
+    sender. A connection timing out on a temporary failure ends as an expired message.
+    """
+    if reason == "userunknown" and command == "DATA":
+        return "filtered"
+    if reason in ("userunknown", "hostunknown") and command == "MAIL":
+        return "rejected"
+    if reason == "networkerror" and status and status.startswith("4.4") and diag and "timed out" in diag.lower():
+        return "expired"
+    return reason
 
 
 def read_report(data: bytes, log: DefectLog) -> DeliveryReport | None:
