@@ -36,6 +36,18 @@ def find_status(text: str | None) -> str | None:
     return None
 
 
+def find_last_status(text: str | None) -> str | None:
+    """The last RFC 3463 code in ``text``: in a nested error the innermost (remote) one."""
+    if not text:
+        return None
+    last = None
+    for m in _STATUS.finditer(text):
+        cls, subj, det = m.groups()
+        if int(subj) <= 7:
+            last = (f"{cls}.{int(subj)}.{int(det)}", m.start())
+    return last[0] if last else None
+
+
 def find_reply_code(text: str | None) -> str | None:
     """The SMTP reply code (RFC 5321 section 4.2) the text quotes, e.g. ``550``.
 
@@ -44,7 +56,8 @@ def find_reply_code(text: str | None) -> str | None:
     """
     if not text:
         return None
-    s = _STATUS.search(text)
+    matches = [m for m in _STATUS.finditer(text) if int(m.group(2)) <= 7]
+    s = matches[-1] if matches else None
     if s is not None:
         before = text[max(0, s.start() - 5) : s.start()]
         m = re.search(r"([245][0-5]\d)[ \-]$", before)

@@ -8,6 +8,7 @@ from headerlens.bounce._text import (
     clean_address,
     find_addresses,
     find_reply_code,
+    find_last_status,
     find_status,
     lines_of,
 )
@@ -190,14 +191,16 @@ def _finish(
     diag = " ".join(diagnostic.split()) if diagnostic else None
     status = dsn_status if knowledge.status_parts(dsn_status) else None
     source: str | None = "dsn" if status else None
-    found = text_status or find_status(diag)
+    found = text_status or find_last_status(diag)
     if found and knowledge.status_parts(found):
         if status is None:
             status, source = found, "text"
         else:
             ps, pf = knowledge.status_parts(status), knowledge.status_parts(found)
             assert ps is not None and pf is not None
-            if ps[1:] == ("0", "0") and pf[0] == ps[0] and pf[1:] != ("0", "0"):
+            if pf[0] == ps[0] and pf[1:] != ("0", "0") and pf != ps:
+                # The remote server's own words are more specific than the summary code
+                # the reporting MTA put in Status (RFC 3464 section 2.3.4 allows either).
                 status, source = found, "text"
     reply = reply_code or find_reply_code(diag)
     if reply and not reply.startswith(("4", "5")) and not (status or "").startswith("2"):

@@ -74,6 +74,9 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
         out.append(cur)
     for f in out:
         low = f.diagnostic.lower()
+        if "retry timeout exceeded" in low or "have been failing for a long time" in low:
+            # Exim gives up after temporary failures only: the message expired in the queue.
+            f.temporary = True
         for cmd in ("mail from", "rcpt to", "data"):
             if f"after {cmd}" in low or (cmd == "data" and "end of data" in low):
                 f.command = cmd.split()[0].upper()
