@@ -1,12 +1,177 @@
-"""Placeholder (issue 6)."""
+"""Authentication-Results, Received-SPF and DMARC for one message, with trust (RFC 8601 5).
+
+Which Authentication-Results fields can be believed? Only those the receiving organisation
+wrote: RFC 8601 section 5 has a receiver delete fields claiming its own authserv-id on
+arrival, so any other field may have been written by the sender. The rule, in order:
+
+1. ``Policy.trusted_authserv_ids`` when given;
+2. else the authserv-ids the hop analysis attributes to the trusted zone
+   (``hops.trust.trusted_authserv_ids``);
+3. else inferred: the authserv-id of the topmost Authentication-Results field at or above
+   the trust boundary, trusted for the contiguous block of fields that carry it (a field
+   without authserv-id, as Microsoft writes them, forms a block of its own the same way).
+
+In every case a field is trusted only if it also sits at or above the trust boundary
+(``hops.trust.header_index``) when one is known. Fields with one authserv-id are merged in
+document order (``AuthAnalysis.merged``); several results for one method stay apart.
+"""
 
 from __future__ import annotations
 
-from headerlens.auth.models import ArcResult, AuthAnalysis, DkimResult
+from headerlens.auth.dmarc import evaluate_dmarc
+from headerlens.auth.domains import normalize_domain
+from headerlens.auth.models import (
+    ArcResult,
+    AuthAnalysis,
+    AuthResult,
+    AuthResultsHeader,
+    DkimResult,
+    ReceivedSpf,
+)
+from headerlens.auth.results import parse_authentication_results
+from headerlens.auth.spf import parse_received_spf
+from headerlens.defects import DefectLog
+from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import HopAnalysis
 from headerlens.message import Message
 from headerlens.policy import Policy
 from headerlens.resolvers import Resolver
+
+__all__ = ["analyze_auth", "assign_trust", "merge_headers"]
+
+_KEY_REASONS = ("key", "signature", "header_signature", "revoked", "rotated")
+
+
+def _above(index: int | None, boundary: int | None) -> bool:
+    return boundary is None or (index is not None and index <= boundary)
+
+
+def assign_trust(
+    headers: list[AuthResultsHeader],
+    *,
+    policy_ids: tuple[str, ...],
+    hop_ids: tuple[str, ...],
+    boundary: int | None,
+    boundary_rule: str = "",
+) -> tuple[list[AuthResultsHeader], tuple[str, ...], str, list[Finding]]:
+    """Mark each header ``trusted`` or not (module docstring rule); return the findings.
+
+    ``headers`` are in document order (topmost first). Returns the updated headers, the
+    trusted authserv-ids, the rule applied and the findings about untrusted claims.
+    """
+    findings: list[Finding] = []
+    ids: tuple[str, ...]
+    inferred_none = False
+    if policy_ids:
+        ids = tuple(i.lower() for i in policy_ids)
+        rule = "Policy.trusted_authserv_ids"
+    elif hop_ids:
+        ids = tuple(i.lower() for i in hop_ids)
+        rule = "authserv-ids of the trusted hops" + (f" ({boundary_rule})" if boundary_rule else "")
+    else:
+        top = next((h for h in headers if _above(h.header_index, boundary)), None)
+        if top is None:
+            ids, rule = (), "no Authentication-Results field at or above the trust boundary"
+        else:
+            ids = (top.authserv_id,) if top.authserv_id else ()
+            inferred_none = top.authserv_id is None
+            rule = (
+                "inferred: the authserv-id of the topmost Authentication-Results field"
+                + (" at or above the trust boundary" if boundary is not None else "")
+                + (" (none written: Microsoft style)" if inferred_none else "")
+            )
+    inferred = not policy_ids and not hop_ids
+    out: list[AuthResultsHeader] = []
+    in_top_block = True
+    forged: list[int] = []
+    below: list[int] = []
+    for h in headers:
+        hid = h.authserv_id
+        claims = (hid in ids) if hid is not None else inferred_none
+        above = _above(h.header_index, boundary)
+        trusted = claims and above
+        note: str
+        if inferred:
+            if not claims:
+                in_top_block = False
+            elif not in_top_block:
+                trusted = False
+        if trusted:
+            note = f"trusted: {rule}"
+        elif claims:
+            note = "claims a trusted authserv-id from an untrusted position"
+            if h.header_index is not None:
+                forged.append(h.header_index)
+        elif not above:
+            note = "below the trust boundary: may have been written by the sender"
+            if h.header_index is not None:
+                below.append(h.header_index)
+        else:
+            note = "another organisation's authserv-id: a claim, not the receiver's verdict"
+        out.append(h.model_copy(update={"trusted": trusted, "trust_note": note}))
+    for idx in forged:
+        findings.append(
+            make_finding(
+                "auth.results_forged_trusted_id",
+                "warning",
+                "An Authentication-Results field claims the receiver's authserv-id from a"
+                " position the receiver did not write; it is likely forged.",
+                (idx,),
+            )
+        )
+    if below:
+        findings.append(
+            make_finding(
+                "auth.results_below_boundary",
+                "notice",
+                f"{len(below)} Authentication-Results field(s) sit below the trust boundary;"
+                " they are claims anyone could have written (RFC 8601 section 5).",
+                below,
+            )
+        )
+    return out, ids, rule, findings
+
+
+def merge_headers(headers: list[AuthResultsHeader]) -> tuple[AuthResultsHeader, ...]:
+    """One merged view per (authserv-id, trusted), results in document order.
+
+    Each result keeps the ``header_index`` of the field it came from; defects stay on the
+    individual fields (so they are not counted twice).
+    """
+    groups: dict[tuple[str | None, bool], list[AuthResultsHeader]] = {}
+    for h in headers:
+        groups.setdefault((h.authserv_id, h.trusted), []).append(h)
+    merged: list[AuthResultsHeader] = []
+    for (aid, trusted), members in groups.items():
+        results: list[AuthResult] = [r for m in members for r in m.results]
+        idxs = tuple(m.header_index for m in members if m.header_index is not None)
+        merged.append(
+            AuthResultsHeader(
+                header_index=idxs[0] if idxs else None,
+                header_indexes=idxs,
+                authserv_id=aid,
+                version=members[0].version,
+                results=tuple(results),
+                trusted=trusted,
+                conformant=all(m.conformant for m in members),
+                repairs=tuple(r for m in members for r in m.repairs),
+                header_name="Authentication-Results",
+                comments=tuple(c for m in members for c in m.comments),
+                no_results=not results and any(m.no_results for m in members),
+                trust_note=members[0].trust_note,
+            )
+        )
+    return tuple(merged)
+
+
+def _with_index(h: AuthResultsHeader) -> AuthResultsHeader:
+    return h.model_copy(
+        update={
+            "results": tuple(
+                r.model_copy(update={"header_index": h.header_index}) for r in h.results
+            )
+        }
+    )
 
 
 def analyze_auth(
@@ -18,4 +183,200 @@ def analyze_auth(
     arc: ArcResult,
     resolver: Resolver,
 ) -> AuthAnalysis:
-    return AuthAnalysis()
+    """Read, attribute and explain the authentication results of ``message``.
+
+    Parses every Authentication-Results (RFC 8601) and Received-SPF (RFC 7208 9.1) field,
+    decides which were written by the receiving organisation (module docstring), merges them
+    per authserv-id, evaluates DMARC alignment (RFC 7489) from the trusted results and our
+    DKIM re-verification, and checks the trusted claims against re-verification, the
+    envelope sender of the trusted hop and the ARC-recorded results. ``resolver`` is asked
+    for today's DMARC record only when ``policy.resolver`` is set.
+    """
+    strict_log = DefectLog(strict=policy.strict)
+    boundary = hops.trust.header_index
+    fields = message.fields("Authentication-Results")[: policy.limits.max_auth_results]
+    parsed: list[AuthResultsHeader] = []
+    for f in fields:
+        h = _with_index(parse_authentication_results(f.raw, header_index=f.index))
+        strict_log.extend(h.defects)
+        parsed.append(h)
+    headers, ids, rule, findings = assign_trust(
+        parsed,
+        policy_ids=policy.trusted_authserv_ids,
+        hop_ids=hops.trust.trusted_authserv_ids,
+        boundary=boundary,
+        boundary_rule=hops.trust.rule,
+    )
+    merged = merge_headers(headers)
+    trusted = next((m for m in merged if m.trusted), None)
+    if trusted is None:
+        findings.append(
+            make_finding(
+                "auth.no_trusted_results",
+                "info",
+                "No Authentication-Results field was written by the receiving organisation"
+                if headers
+                else "The message has no Authentication-Results field.",
+                tuple(h.header_index for h in headers if h.header_index is not None),
+                detail=rule,
+            )
+        )
+
+    # Received-SPF: trusted when at or above the boundary (else: within the topmost hop).
+    received = message.fields("Received")
+    spf_limit = boundary
+    if spf_limit is None and len(received) >= 2:
+        spf_limit = received[1].index - 1
+    rspf: list[ReceivedSpf] = []
+    for f in message.fields("Received-SPF"):
+        r = parse_received_spf(f.raw, header_index=f.index)
+        strict_log.extend(r.defects)
+        rspf.append(r.model_copy(update={"trusted": _above(f.index, spf_limit)}))
+    trusted_rspf = tuple(r for r in rspf if r.trusted)
+
+    # The hop where the message entered the trusted zone (oldest trusted hop).
+    entry = next((hp for hp in hops.hops if hp.trusted), None)
+    envelope_helo = entry.received.from_helo if entry is not None else None
+    envelope_from = entry.received.envelope_from if entry is not None else None
+    if envelope_from is None:
+        rp = message.fields("Return-Path")
+        if rp and _above(rp[0].index, boundary):
+            envelope_from = rp[0].value
+
+    from_fields = message.fields("From")
+    dmarc, dmarc_findings = evaluate_dmarc(
+        from_addresses=message.addresses("From"),
+        from_header_indexes=tuple(f.index for f in from_fields),
+        trusted=trusted,
+        received_spf=trusted_rspf,
+        dkim=dkim,
+        envelope_helo=envelope_helo,
+        resolver=resolver if policy.resolver is not None else None,
+    )
+    findings.extend(dmarc_findings)
+    if trusted is not None:
+        findings.extend(_dkim_consistency(trusted, dkim))
+        findings.extend(_spf_consistency(trusted, envelope_from, entry_index=_idx(entry)))
+        findings.extend(_arc_consistency(trusted, arc))
+    return AuthAnalysis(
+        auth_results=tuple(headers),
+        received_spf=tuple(rspf),
+        dmarc=dmarc,
+        findings=tuple(findings),
+        merged=merged,
+        trusted_authserv_ids=ids,
+        trust_rule=rule,
+    )
+
+
+def _idx(entry: object) -> int | None:
+    idx = getattr(entry, "header_index", None)
+    return idx if isinstance(idx, int) else None
+
+
+def _dkim_consistency(trusted: AuthResultsHeader, dkim: tuple[DkimResult, ...]) -> list[Finding]:
+    """Trusted ``dkim=pass`` that our re-verification cannot reproduce (RFC 6376 6.1)."""
+    out: list[Finding] = []
+    for r in trusted.results_for("dkim"):
+        if r.result != "pass":
+            continue
+        d = normalize_domain(r.get("header", "d"))
+        if d is None:
+            i = r.get("header", "i") or ""
+            d = normalize_domain(i.rpartition("@")[2]) if i else None
+        sel = (r.get("header", "s") or "").lower() or None
+        mine = [
+            v
+            for v in dkim
+            if normalize_domain(v.domain) == d
+            and (sel is None or v.selector is None or v.selector.lower() == sel)
+        ]
+        if not mine or any(v.result == "pass" for v in mine):
+            continue
+        failed = [v for v in mine if v.result in ("fail", "permerror")]
+        if not failed:
+            continue  # temperror / not looked up: not checked, not a contradiction
+        v = failed[0]
+        if v.reason == "body_hash_mismatch" or v.body_hash_ok is False:
+            why = "the body changed after the receiver checked it"
+        elif any(k in v.reason for k in _KEY_REASONS):
+            why = "the key in DNS may have been rotated or revoked since delivery"
+        else:
+            why = "see the re-verification reason"
+        idx = tuple(i for i in (r.header_index, v.header_index) if i is not None)
+        out.append(
+            make_finding(
+                "auth.dkim_pass_not_reproduced",
+                "warning",
+                f"The receiver recorded dkim=pass for {d}, but re-verification fails"
+                f" ({v.reason}): {why}.",
+                idx,
+                detail=v.explanation or None,
+            )
+        )
+    return out
+
+
+def _spf_consistency(
+    trusted: AuthResultsHeader, envelope_from: str | None, *, entry_index: int | None
+) -> list[Finding]:
+    """Trusted ``spf=pass`` for a domain other than the trusted hop's envelope sender."""
+    if not envelope_from:
+        return []
+    env = envelope_from.strip().strip("<>").strip()
+    env_domain = normalize_domain(env.rpartition("@")[2]) if "@" in env else None
+    if env_domain is None:
+        return []
+    out: list[Finding] = []
+    for r in trusted.results_for("spf"):
+        mf = r.get("smtp", "mailfrom")
+        if r.result != "pass" or not mf:
+            continue
+        mf = mf.strip().strip("<>")
+        d = normalize_domain(mf.rpartition("@")[2]) if mf else None
+        if d is None or d == env_domain:
+            continue
+        idx = tuple(i for i in (r.header_index, entry_index) if i is not None)
+        out.append(
+            make_finding(
+                "auth.spf_domain_not_envelope",
+                "warning",
+                f"The trusted SPF pass is for {d}, but the trusted hop recorded the envelope"
+                f" sender {env}.",
+                idx,
+            )
+        )
+    return out
+
+
+def _arc_consistency(trusted: AuthResultsHeader, arc: ArcResult) -> list[Finding]:
+    """ARC-recorded results (AAR, RFC 8617 4.1.1) that differ from the final ones."""
+    out: list[Finding] = []
+    for inst in arc.instances:
+        aar = inst.aar
+        if aar is None:
+            continue
+        for method in ("spf", "dkim", "dmarc"):
+            recorded = {r.result for r in aar.results_for(method)}
+            final = {r.result for r in trusted.results_for(method)}
+            if not recorded or not final:
+                continue
+            if ("pass" in recorded) == ("pass" in final):
+                continue
+            who = aar.authserv_id or inst.seal_domain or "an intermediary"
+            out.append(
+                make_finding(
+                    "auth.arc_results_disagree",
+                    "notice",
+                    f"ARC instance {inst.instance} ({who}) recorded {method}="
+                    f"{'/'.join(sorted(recorded))}; the final result is {method}="
+                    f"{'/'.join(sorted(final))}"
+                    + (
+                        ": the message probably changed after that hop."
+                        if "pass" in recorded
+                        else "."
+                    ),
+                    tuple(i for i in (aar.header_index, trusted.header_index) if i is not None),
+                )
+            )
+    return out
