@@ -19,6 +19,7 @@ DEFECTS: dict[str, str] = {
     "date.leap_second": "A leap second (:60) was read as :59.",
     "date.iso8601": "The date is in ISO 8601 form, not RFC 5322.",
     "date.go_format": "The date is Go's time.String() form (seen from SendGrid).",
+    "date.month_first": "The date is month-first with a 12-hour clock (old bulk-mail tools).",
     "date.asctime": "The date is in C asctime() form, not RFC 5322.",
     "date.weekday_mismatch": "The day-of-week name does not match the calendar date.",
     "date.nonstandard_name": "A day name is spelled out instead of abbreviated.",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from headerlens._model import Model
 from headerlens.defects import Defect
 from headerlens.findings import Finding
 from headerlens.message import DateValue
+
+ReceivedKind = Literal["network", "http", "loopback", "local", "fetch"]
 
 __all__ = ["Hop", "HopAnalysis", "Received", "TimelineEntry", "TlsInfo", "TrustBoundary"]
 
@@ -26,6 +29,16 @@ class Received(Model):
     The HELO name, the reverse-DNS name and the IP are separate fields and are never merged.
     ``from_ip`` is normalised (IPv6 compressed, ``::ffff:`` unwrapped); ``relay`` is False for
     a hand-off with no network peer (local pickup, qmail "invoked by", content-filter loopback).
+
+    Added fields: ``header_name`` (``Received`` or ``X-Received``); ``kind`` (``network``: an
+    SMTP peer; ``http``: webmail submission from the browser's IP; ``loopback``: the peer is
+    127.0.0.0/8 or ::1, e.g. a content filter; ``local``: no peer at all, e.g. pickup, qmail
+    "invoked by", Postfix "from userid"; ``fetch``: POP/IMAP retrieval by fetchmail);
+    ``from_ident`` (RFC 1413 ident or ``user@`` before the peer); ``by_ip`` (the receiver's
+    own address when written); ``software`` (the receiving MTA's self-description, e.g.
+    ``Postfix`` or ``Exim 4.96``); ``auth_user`` (the authenticated submitter when written);
+    ``local_uid`` (the Unix uid of a local submission); ``comments`` (the top-level comments,
+    raw, in order).
     """
 
     raw: str
@@ -44,6 +57,15 @@ class Received(Model):
     date: DateValue | None = None
     relay: bool = True
     defects: tuple[Defect, ...] = ()
+    # Added fields (issue 3).
+    header_name: str = "Received"
+    kind: ReceivedKind = "network"
+    from_ident: str | None = None
+    by_ip: str | None = None
+    software: str | None = None
+    auth_user: str | None = None
+    local_uid: str | None = None
+    comments: tuple[str, ...] = ()
 
 
 class Hop(Model):

@@ -1,9 +1,834 @@
-"""Placeholder (issue 3)."""
+"""One Received field value -> :class:`~headerlens.hops.models.Received` (RFC 5321 section 4.4).
+
+The value is first cut into tokens by a single left-to-right scan (linear time): words, nested
+comments (kept as a tree, with their children tokenized in the same pass), quoted strings,
+domain literals ``[...]``, angle addresses ``<...>``, ``;`` and ``,``. Only then are the
+clauses ``from``/``by``/``via``/``with``/``id``/``for`` looked for, at the top level, so a
+keyword or a ``;`` inside a comment never splits anything. The date is what follows the last
+top-level ``;``; when there is none (SendGrid), a date-shaped run at the end is used.
+
+The ``from`` clause is read for three separate things, never merged: the HELO name, the
+reverse-DNS name and the IP, following the layouts MTAs actually write (Postfix/Sendmail
+``helo (rdns [ip])``, Exim ``rdns ([ip]:port helo=...)``, qmail ``rdns (HELO helo) (ip)``,
+Exchange ``helo (ip)``, CommuniGate ``[ip] (account user HELO helo)``, Exim 3
+``rdns (helo) [ip]``, and more; see docs/hops.md).
+"""
 
 from __future__ import annotations
 
-from headerlens.hops.models import Received
+import ipaddress
+import re
+
+from headerlens.defects import DefectLog
+from headerlens.hops.models import Received, ReceivedKind, TlsInfo
+from headerlens.message import DateValue
+from headerlens.parse.dates import parse_date
+
+__all__ = ["normalize_ip", "parse_received"]
+
+MAX_RECEIVED_CHARS = 256 * 1024
+_MAX_TREE_DEPTH = 6  # comments nested deeper are scanned but not kept as tokens
+
+# Token kinds.
+_W, _C, _Q, _L, _A, _S, _M = range(7)  # word, comment, quoted, literal, angle, ';', ','
+
+# Simple character classes only: each match is linear and cannot backtrack.
+_WORD = re.compile(r'[^\s()\[<;,"\\]+')
+_CWORD = re.compile(r"[^\s()\[<;,\\]+")
+_SPACE = re.compile(r"\s+")
+_LIT = re.compile(r"\[[^\[\]()\\]*\]")
+_ANGLE = re.compile(r"<[^<>()\[\]\s\\]*>")
+_IPCHARS = frozenset("0123456789abcdefABCDEF:.%")
+
+_KEYWORDS = frozenset(("from", "by", "via", "with", "id", "for"))
+_DAYNAMES = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+_MONTHS = frozenset(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+)
+_NO_RDNS = frozenset(("unknown", "softdnserr"))
+_FETCH = ("pop", "imap", "odmr")
+_LOCAL_WITH = ("local", "spool", "qmail-scanner", "scanned-ok", "spamassassin", "mapi")
+
+
+class _Tok:
+    __slots__ = ("children", "end", "kind", "start", "text")
+
+    def __init__(self, kind: int, start: int, end: int, text: str) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.text = text
+        self.children: list[_Tok] = []
+
+
+def _tokenize(s: str, log: DefectLog) -> list[_Tok]:
+    """Cut ``s`` into a token tree in one pass (comments hold their children)."""
+    top: list[_Tok] = []
+    current: list[_Tok] | None = top
+    stack: list[tuple[_Tok, list[_Tok] | None]] = []
+    n = len(s)
+    i = 0
+    while i < n:
+        c = s[i]
+        depth = len(stack)
+        if c in " \t\r\n":
+            m = _SPACE.match(s, i)
+            i = m.end() if m else i + 1
+            continue
+        if c == "(":
+            tok = _Tok(_C, i, n, "")
+            if current is not None:
+                current.append(tok)
+            stack.append((tok, current))
+            current = tok.children if current is not None and depth < _MAX_TREE_DEPTH else None
+            i += 1
+            continue
+        if c == ")":
+            if stack:
+                tok, current = stack.pop()
+                tok.end = i + 1
+            i += 1
+            continue
+        if c == "\\":
+            if current is not None:
+                current.append(_Tok(_W, i, min(i + 2, n), s[i + 1 : i + 2]))
+            i += 2
+            continue
+        if c == '"' and depth == 0:
+            j = i + 1
+            buf: list[str] = []
+            while j < n:
+                k = s[j]
+                if k == "\\" and j + 1 < n:
+                    buf.append(s[j + 1])
+                    j += 2
+                    continue
+                if k == '"':
+                    break
+                buf.append(k)
+                j += 1
+            if j >= n:
+                log.add("received.unterminated_quote", "a quoted string is not closed")
+            if current is not None:
+                current.append(_Tok(_Q, i, min(j + 1, n), "".join(buf)))
+            i = j + 1
+            continue
+        if c == "[":
+            m = _LIT.match(s, i)
+            if m is not None:
+                if current is not None:
+                    current.append(_Tok(_L, i, m.end(), s[i + 1 : m.end() - 1]))
+                i = m.end()
+                continue
+            if s.find("]", i) < 0 and depth == 0:
+                log.add("received.unterminated_literal", "a '[' is not closed by ']'")
+        elif c == "<":
+            m = _ANGLE.match(s, i)
+            if m is not None:
+                if current is not None:
+                    current.append(_Tok(_A, i, m.end(), s[i + 1 : m.end() - 1]))
+                i = m.end()
+                continue
+        elif c == ";":
+            if current is not None:
+                current.append(_Tok(_S if depth == 0 else _W, i, i + 1, ";"))
+            i += 1
+            continue
+        elif c == ",":
+            if current is not None:
+                current.append(_Tok(_M, i, i + 1, ","))
+            i += 1
+            continue
+        else:
+            m = (_WORD if depth == 0 else _CWORD).match(s, i)
+            if m is not None:
+                if current is not None:
+                    current.append(_Tok(_W, i, m.end(), m.group()))
+                i = m.end()
+                continue
+        # A lone special character ('[' or '<' that opens nothing, '"' inside a comment).
+        if current is not None:
+            current.append(_Tok(_W, i, i + 1, c))
+        i += 1
+    if stack:
+        log.add("received.unterminated_comment", f"{len(stack)} comment(s) not closed")
+    return top
+
+
+def normalize_ip(text: str) -> tuple[str, int | None] | None:
+    """Read an IP as Received fields write it; return (normalised IP, port) or ``None``.
+
+    Accepts ``IPv6:`` prefixes, ``::ffff:`` mapped IPv4 (unwrapped), ``%zone`` suffixes, and a
+    port written ``ip:port`` (IPv4) or ``a.b.c.d.port`` (old Exim). IPv6 is compressed.
+    """
+    t = text.strip()
+    if t[:5].lower() == "ipv6:":
+        t = t[5:]
+    if not t or len(t) > 64:
+        return None
+    port: int | None = None
+    if not set(t) <= _IPCHARS:
+        return None
+    if t.count(":") == 1 and "." in t:  # 192.0.2.1:25
+        t, _, p = t.partition(":")
+        if not p.isdigit():
+            return None
+        port = int(p)
+    elif ":" not in t and t.count(".") == 4:  # 10.0.8.6.13219
+        t, _, p = t.rpartition(".")
+        if not p.isdigit():
+            return None
+        port = int(p)
+    try:
+        ip = ipaddress.ip_address(t)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped), port
+    return str(ip), port
+
+
+def _is_ip(text: str) -> bool:
+    return normalize_ip(text) is not None
+
+
+def _words(toks: list[_Tok]) -> list[_Tok]:
+    return [t for t in toks if t.kind != _M]
+
+
+def _tok_text(t: _Tok) -> str:
+    if t.kind == _L:
+        return f"[{t.text}]"
+    return t.text
+
+
+class _State:
+    """Everything collected while reading one field."""
+
+    __slots__ = (
+        "auth_user",
+        "authenticated",
+        "by_ip",
+        "envelope_from",
+        "kind_hint",
+        "local_uid",
+        "software",
+        "tls_bits",
+        "tls_cipher",
+        "tls_seen",
+        "tls_version",
+        "via",
+    )
+
+    def __init__(self) -> None:
+        self.tls_seen = False
+        self.tls_version: str | None = None
+        self.tls_cipher: str | None = None
+        self.tls_bits: int | None = None
+        self.authenticated = False
+        self.auth_user: str | None = None
+        self.envelope_from: str | None = None
+        self.local_uid: str | None = None
+        self.software: str | None = None
+        self.by_ip: str | None = None
+        self.kind_hint: ReceivedKind | None = None
+        self.via: str | None = None
+
+
+def _bits(text: str) -> int | None:
+    digits = ""
+    for ch in text:
+        if ch.isdigit():
+            digits += ch
+        elif digits:
+            break
+    return int(digits) if digits else None
+
+
+def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
+    """Read a comment for TLS, authentication, envelope and local-delivery facts.
+
+    Returns True when the comment was understood as one of those (so it is not software).
+    """
+    kids = _words(tok.children)
+    if not kids:
+        return False
+    words = [k.text for k in kids if k.kind == _W]
+    first = kids[0].text.lower() if kids[0].kind == _W else ""
+    understood = False
+    # Envelope sender: "(envelope-from <a@b>)", "(envelope-sender <a@b>)".
+    if first in ("envelope-from", "envelope-sender") and len(kids) > 1:
+        if st.envelope_from is None:
+            st.envelope_from = kids[1].text.strip("<>") or None
+        for k in kids[2:]:  # qmail-scanner: "(envelope-from <x>, uid 502)"
+            if k.kind == _W and k.text == "uid":
+                st.kind_hint = "local"
+        return True
+    # qmail: "(qmail 19466 invoked by uid 109)", "(qmail 4012 invoked from network)".
+    if first == "qmail" and "invoked" in words:
+        st.kind_hint = "local"
+        at = words.index("invoked")
+        if words[at + 1 : at + 3] == ["by", "uid"] and len(words) > at + 3:
+            st.local_uid = words[at + 3]
+        return True
+    # Postfix/Sendmail local: "(Postfix, from userid 0)".
+    for j in range(len(words) - 2):
+        if words[j] == "from" and words[j + 1] == "userid":
+            st.local_uid = words[j + 2]
+            st.kind_hint = "local"
+            if st.software is None and j > 0:
+                st.software = words[0]
+            return True
+    lw = [w.lower() for w in words]
+    # TLS, Postfix: "using TLSv1.3 with cipher X (256/256 bits)".
+    if first == "using" and len(words) > 1:
+        st.tls_seen = True
+        st.tls_version = words[1]
+        if "cipher" in lw:
+            at = lw.index("cipher")
+            if at + 1 < len(words):
+                st.tls_cipher = words[at + 1]
+        for k in kids:
+            if k.kind == _C:
+                st.tls_bits = _bits(s[k.start : k.end])
+                break
+        return True
+    # TLS, key=value (Sendmail, Gmail, Exchange): "version=TLSv1.3 cipher=X bits=256".
+    kv: dict[str, str] = {}
+    for w in words:
+        key, eq, val = w.partition("=")
+        if eq:
+            kv[key.lower()] = val
+    if "version" in kv or "cipher" in kv:
+        st.tls_seen = True
+        st.tls_version = st.tls_version or kv.get("version") or None
+        st.tls_cipher = st.tls_cipher or kv.get("cipher") or None
+        if "bits" in kv:
+            st.tls_bits = _bits(kv["bits"])
+        understood = True
+    # TLS, Exim: "(TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256)", "(TLS1.3)".
+    if len(words) == 1 and words[0][:3].upper() in ("TLS", "SSL"):
+        parts = words[0].split(":")
+        st.tls_seen = True
+        st.tls_version = parts[0]
+        if len(parts) > 1:
+            st.tls_cipher = parts[1] or None
+        if len(parts) > 2:
+            st.tls_bits = _bits(parts[2])
+        return True
+    # "(X encrypted)" / "(TLS_AES_256_GCM_SHA384 encrypted, authenticated)".
+    if "encrypted" in lw:
+        at = lw.index("encrypted")
+        st.tls_seen = True
+        if at > 0:
+            st.tls_cipher = st.tls_cipher or words[at - 1]
+        if "authenticated" in lw:
+            st.authenticated = True
+        return True
+    if lw[:3] == ["google", "transport", "security"]:
+        st.tls_seen = True
+        return True
+    # Authentication.
+    if first == "authenticated":
+        st.authenticated = True
+        if len(lw) > 2 and lw[1] == "as":
+            st.auth_user = words[2]
+        elif len(lw) > 1 and lw[1] == "sender:" and len(words) > 2:
+            st.auth_user = words[2]
+        return True
+    if first == "auth:":
+        st.authenticated = True
+        if len(words) > 2:
+            st.auth_user = words[2]
+        if "ssl:" in lw:
+            st.tls_seen = True
+            at = lw.index("ssl:")
+            rest = words[at + 1 :]
+            if rest:
+                st.tls_version = rest[0]
+            if len(rest) > 1:
+                st.tls_bits = _bits(rest[1])
+            if len(rest) > 2:
+                st.tls_cipher = rest[2]
+        return True
+    if len(lw) >= 4 and lw[1:4] == ["authenticated", "user"]:  # SquirrelMail / NaSMail
+        st.authenticated = True
+        st.kind_hint = "http"
+        st.auth_user = words[4] if len(words) > 4 else None
+        return True
+    if first == "via" and len(words) > 1:  # web.de "(via HTTP)"
+        st.via = st.via or " ".join(words[1:])
+        if words[1].upper() == "HTTP":
+            st.kind_hint = "http"
+        return True
+    if lw[:3] in (["no", "client", "certificate"], ["client", "did", "not"]):
+        st.tls_seen = True
+        return True
+    if first in ("orcpt", "single-drop"):
+        return True
+    return understood
+
+
+class _FromInfo:
+    __slots__ = ("helo", "ident", "ip", "port", "rdns")
+
+    def __init__(self) -> None:
+        self.helo: str | None = None
+        self.rdns: str | None = None
+        self.ip: str | None = None
+        self.port: int | None = None
+        self.ident: str | None = None
+
+
+def _split_ident(text: str) -> tuple[str | None, str]:
+    if "@" in text:
+        user, _, host = text.rpartition("@")
+        return (user or None), host
+    return None, text
+
+
+def _read_from(
+    toks: list[_Tok], s: str, st: _State, log: DefectLog, *, exim: bool, microsoft: bool
+) -> _FromInfo:
+    """Read the from clause: HELO name, rDNS name, IP, port, ident (see the module doc)."""
+    info = _FromInfo()
+    items = _words(toks)
+    primary: _Tok | None = None
+    if items and items[0].kind in (_W, _L):
+        primary = items[0]
+        items = items[1:]
+    p_text: str | None = None
+    p_ip: tuple[str, int | None] | None = None
+    if primary is not None:
+        p_text = _tok_text(primary)
+        p_ip = normalize_ip(primary.text)
+        if primary.kind == _L and p_ip is None:
+            log.add("received.invalid_ip", f"domain literal {p_text!r} is not an IP address")
+
+    helo_kw: str | None = None  # from "(HELO x)" / "(EHLO x)"
+    helo_kw_seen = False
+    helo_eq: str | None = None  # from "helo=x", 'claiming to be "x"'
+    rdns_word: str | None = None  # the word before "[ip]" inside a comment
+    rdns_word_seen = False
+    bare_ip = False  # the IP came from "(ip)" without brackets
+    lit_ip = False  # the IP came from "([ip])" inside a comment
+    top_lit = False  # the IP came from a top-level "[ip]" after the name
+    verified = False
+    name_comment: str | None = None
+    after_claiming = False
+
+    def take_ip(text: str) -> bool:
+        got = normalize_ip(text)
+        if got is None:
+            return False
+        if info.ip is None:
+            info.ip, info.port = got
+        return True
+
+    for t in items:
+        if t.kind == _C:
+            kids = _words(t.children)
+            if not kids:
+                continue
+            k0 = kids[0].text.lower() if kids[0].kind == _W else ""
+            j = 0
+            if k0 == "account" and len(kids) > 1:  # CommuniGate
+                st.auth_user = kids[1].text
+                st.authenticated = True
+                j = 2
+                k0 = kids[j].text.lower() if j < len(kids) and kids[j].kind == _W else ""
+            if k0 in ("helo", "ehlo", "lhlo", '"helo', '"ehlo'):
+                helo_kw_seen = True
+                if j + 1 < len(kids) and kids[j + 1].kind in (_W, _L):
+                    helo_kw = _tok_text(kids[j + 1]).strip('"') or None
+                continue
+            found_ip = False
+            prev: _Tok | None = None
+            for k in kids[j:]:
+                if k.kind == _L:
+                    if take_ip(k.text):
+                        found_ip = True
+                        lit_ip = lit_ip or not bare_ip
+                        if prev is not None and prev.kind == _W and not rdns_word_seen:
+                            rdns_word_seen = True
+                            ident, host = _split_ident(prev.text)
+                            rdns_word = host
+                            if ident and info.ident is None:
+                                info.ident = ident
+                elif k.kind == _W:
+                    w = k.text
+                    lw = w.lower()
+                    if lw.startswith("helo="):
+                        helo_eq = w[5:] or None
+                    elif lw.startswith("ident="):
+                        info.ident = w[6:] or None
+                    elif lw.startswith("port=") and w[5:].isdigit():
+                        info.port = int(w[5:])
+                    elif w.startswith(":") and w[1:].isdigit() and found_ip:
+                        info.port = int(w[1:])
+                    elif lw == "verified":
+                        verified = True
+                    elif lw in ('"helo', '"ehlo'):
+                        helo_kw_seen = True
+                    elif helo_kw_seen and helo_kw is None and w.endswith('"'):
+                        helo_kw = w.strip('"') or None
+                    elif not found_ip and info.ip is None:
+                        ident, host = _split_ident(w)
+                        got = normalize_ip(host)
+                        if got is not None:
+                            info.ip, port = got
+                            info.port = info.port if port is None else port
+                            found_ip = bare_ip = True
+                            if ident:
+                                info.ident = ident
+                prev = k
+            if found_ip:
+                continue
+            if not _classify_comment(t, s, st):
+                only = [k for k in kids if k.kind == _W]
+                if len(kids) == 1 and len(only) == 1 and name_comment is None:
+                    ident, host = _split_ident(only[0].text)
+                    if ident is not None and info.ident is None:
+                        info.ident = ident
+                    else:
+                        name_comment = host
+        elif t.kind == _L:
+            if take_ip(t.text):
+                top_lit = True
+        elif t.kind == _Q:
+            if after_claiming:
+                helo_eq = t.text or None
+            elif t.text[:5].upper() in ("HELO ", "EHLO "):
+                helo_kw_seen = True
+                helo_kw = t.text[5:].strip() or None
+        elif t.kind == _W:
+            if t.text.lower() == "be" or t.text.lower() == "claiming":
+                after_claiming = True
+
+    # Decide the roles (docs/hops.md, "Reading the from clause").
+    p_is_name = primary is not None and primary.kind == _W and p_ip is None
+    p_name = p_text if p_is_name else None
+    p_known = p_name if (p_name is not None and p_name.lower() not in _NO_RDNS) else None
+    if p_ip is not None and info.ip is None:
+        info.ip, info.port = p_ip
+        p_text = f"[{primary.text}]" if primary is not None and primary.kind == _L else None
+    if helo_kw_seen:
+        info.helo = helo_kw
+        info.rdns = p_known
+    elif helo_eq is not None:
+        info.helo = helo_eq
+        info.rdns = p_known
+    elif rdns_word_seen:
+        info.helo = p_text
+        info.rdns = None if rdns_word is None or rdns_word.lower() in _NO_RDNS else rdns_word
+    elif bare_ip:
+        if p_known is not None and "." in p_known and not microsoft and info.port is None:
+            info.rdns = info.helo = p_known  # qmail / Critical Path: the name is the rDNS
+        else:
+            info.helo = p_text if p_known is not None or not p_is_name else None
+    elif lit_ip:
+        info.helo = p_text
+        if p_known is not None and (exim or verified):
+            info.rdns = p_known
+    elif top_lit:
+        if name_comment is not None:  # Exim 3: "rdns (helo) [ip]"
+            info.rdns = p_known
+            info.helo = name_comment
+        else:  # "name [ip]": the name is what the client said
+            info.helo = p_text
+    elif p_name is not None and "@" in p_name and info.ip is None:
+        info.ident = p_name  # Sendmail "(from alice@localhost)", AOL "from user@aol.com"
+    else:
+        info.helo = p_text
+    if info.rdns is not None:
+        info.rdns = info.rdns.rstrip(".") or None
+    return info
+
+
+def _find_date_start(toks: list[_Tok]) -> int | None:
+    """For a field with no top-level ';': the index where a trailing date starts."""
+    last_kw = -1
+    for i, t in enumerate(toks):
+        if t.kind == _W and t.text.lower() in _KEYWORDS:
+            last_kw = i
+    start = last_kw + 2 if last_kw >= 0 else 0
+    n = len(toks)
+    for i in range(start, n):
+        t = toks[i]
+        if t.kind != _W:
+            continue
+        w = t.text
+        low = w[:3].lower()
+        nxt = toks[i + 1] if i + 1 < n else None
+        if low in _DAYNAMES and nxt is not None:
+            if nxt.kind == _M and i + 2 < n:
+                nxt = toks[i + 2]
+            if nxt.kind == _W and (nxt.text[:1].isdigit() or nxt.text[:3].lower() in _MONTHS):
+                return i
+        if len(w) == 10 and w[4:5] == "-" and w[7:8] == "-" and w[:4].isdigit():
+            return i
+        if w.isdigit() and len(w) <= 2 and nxt is not None and nxt.text[:3].lower() in _MONTHS:
+            return i
+    return None
+
+
+def _exim_id(text: str) -> bool:
+    parts = text.split("-")
+    return [len(p) for p in parts] in ([6, 6, 2], [6, 11, 4])
 
 
 def parse_received(value: str) -> Received:
-    return Received(raw=value)
+    """Parse one Received (or X-Received) field value, folded or not (RFC 5321 section 4.4).
+
+    Never raises: what cannot be read is recorded in ``defects`` and left ``None``. See the
+    module docstring and docs/hops.md for the layouts read and the normalisations applied.
+    """
+    log = DefectLog()
+    s = value
+    if len(s) > MAX_RECEIVED_CHARS:
+        log.add("received.too_long", f"field longer than {MAX_RECEIVED_CHARS} characters")
+        s = s[:MAX_RECEIVED_CHARS]
+    toks = _tokenize(s, log)
+    if not toks:
+        log.add("received.empty", "the Received field is empty")
+        return Received(raw=value, relay=False, kind="local", defects=log.defects)
+
+    # 1. Where is the date?
+    last_semi = -1
+    for i in range(len(toks) - 1, -1, -1):
+        if toks[i].kind == _S:
+            last_semi = i
+            break
+    date_text: str | None = None
+    clause_toks: list[_Tok]
+    trailing: list[_Tok] = []
+    date_comments: list[_Tok] = []
+    if last_semi >= 0:
+        clause_toks = [t for t in toks[:last_semi] if t.kind != _S]
+        after = toks[last_semi + 1 :]
+        cut = len(after)
+        for j, t in enumerate(after):
+            if j >= 3 and t.kind == _W and t.text.lower() in _KEYWORDS:
+                cut = j
+                break
+        if cut < len(after):
+            log.add("received.text_after_date", "clauses follow the date")
+            trailing = after[cut:]
+            date_text = s[after[0].start : after[cut].start] if cut else ""
+        else:
+            date_text = s[toks[last_semi].end :]
+        date_comments = [t for t in after[:cut] if t.kind == _C]  # "(envelope-from x)" etc.
+        clause_toks += trailing
+    else:
+        start = _find_date_start(toks)
+        if start is not None:
+            log.add("received.no_semicolon", "the date is not preceded by ';'")
+            date_text = s[toks[start].start :]
+            clause_toks = toks[:start]
+            date_comments = [t for t in toks[start:] if t.kind == _C]
+        else:
+            clause_toks = toks
+
+    # 2. Split into clauses at top-level keywords.
+    clauses: dict[str, list[_Tok]] = {}
+    order: list[str] = []
+    leading: list[_Tok] = []
+    current: list[_Tok] | None = None
+    envelope_from_clause: str | None = None
+    for t in clause_toks:
+        if t.kind == _W and t.text.lower() in _KEYWORDS:
+            key = t.text.lower()
+            if key in clauses:
+                if key == "from" and "by" in clauses:
+                    current = []  # XMail/IBM: "for <rcpt> from <sender>" (envelope sender)
+                    clauses.setdefault("_envfrom", current)
+                    continue
+                log.add("received.duplicate_clause", f"a second {key!r} clause was ignored")
+                current = []
+                continue
+            current = []
+            clauses[key] = current
+            order.append(key)
+            continue
+        if current is None:
+            leading.append(t)
+        else:
+            current.append(t)
+    if "_envfrom" in clauses:
+        for t in clauses["_envfrom"]:
+            if t.kind in (_A, _W):
+                envelope_from_clause = t.text
+                break
+
+    st = _State()
+    comments: list[str] = []
+    # Leading comment that is itself a from clause: "(from KRYPTIK [70.20.57.51]) by ...".
+    for t in leading:
+        if t.kind == _C:
+            comments.append(s[t.start : t.end])
+            kids = t.children
+            if (
+                "from" not in clauses
+                and kids
+                and kids[0].kind == _W
+                and kids[0].text.lower() == "from"
+            ):
+                clauses["from"] = kids[1:]
+            else:
+                _classify_comment(t, s, st)
+        elif t.kind not in (_M,):
+            log.add("received.unparsed_clause", f"text outside any clause: {t.text[:40]!r}")
+            break
+
+    def first_text(key: str) -> str | None:
+        for t in clauses.get(key, ()):
+            if t.kind in (_W, _A, _L, _Q):
+                return t.text
+        return None
+
+    # 3. by / with / id / for / via.
+    by_host: str | None = None
+    for t in clauses.get("by", ()):
+        if t.kind == _W or t.kind == _L:
+            if by_host is None:
+                by_host = _tok_text(t) if t.kind == _L else t.text
+        elif t.kind == _C:
+            comments.append(s[t.start : t.end])
+            if _classify_comment(t, s, st):
+                continue
+            kids = _words(t.children)
+            ip = None
+            for k in kids:
+                if k.kind in (_L, _W):
+                    got = normalize_ip(k.text)
+                    if got is not None:
+                        ip = got[0]
+                        break
+            if ip is not None:
+                st.by_ip = st.by_ip or ip
+            elif st.software is None:
+                st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
+    if by_host is not None:
+        by_host = by_host.rstrip(".") or None
+        if by_host is not None and st.by_ip is None:
+            got = normalize_ip(by_host[1:-1] if by_host.startswith("[") else by_host)
+            if got is not None:
+                st.by_ip = got[0]
+
+    protocol_words: list[str] = []
+    with_toks = clauses.get("with", [])
+    words_done = False
+    for idx, t in enumerate(with_toks):
+        if t.kind == _W:
+            if words_done:
+                continue
+            if t.text.lower() == "tls" and protocol_words:  # Exim: "with esmtps (TLS1.3) tls X"
+                nxt = with_toks[idx + 1] if idx + 1 < len(with_toks) else None
+                if nxt is not None and nxt.kind == _W:
+                    st.tls_seen = True
+                    st.tls_cipher = st.tls_cipher or nxt.text
+                words_done = True
+                continue
+            protocol_words.append(t.text)
+        elif t.kind == _L and not protocol_words:
+            protocol_words.append(t.text)
+        elif t.kind == _C:
+            comments.append(s[t.start : t.end])
+            if not _classify_comment(t, s, st) and st.software is None:
+                st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
+    protocol = " ".join(protocol_words) or None
+
+    for key in ("id", "for", "via", "_envfrom"):
+        for t in clauses.get(key, ()):
+            if t.kind == _C:
+                comments.append(s[t.start : t.end])
+                if not _classify_comment(t, s, st) and st.software is None and key == "id":
+                    st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
+    for t in clauses.get("from", ()):
+        if t.kind == _C:
+            comments.append(s[t.start : t.end])
+    for t in date_comments:
+        comments.append(s[t.start : t.end])
+        _classify_comment(t, s, st)
+
+    ident_id = first_text("id")
+    exim = (st.software or "").lower().startswith("exim") or (
+        ident_id is not None and _exim_id(ident_id) and (st.software or "").startswith("Exim")
+    )
+    microsoft = protocol is not None and protocol.lower().startswith("microsoft")
+    info = _read_from(clauses.get("from", []), s, st, log, exim=exim, microsoft=microsoft)
+    # Comments of the from clause not about the peer (TLS, auth, envelope) were classified
+    # inside _read_from; via clause words:
+    via_words = [t.text for t in clauses.get("via", ()) if t.kind == _W]
+    via = " ".join(via_words) or st.via
+
+    for_addr = first_text("for")
+    if for_addr is not None:
+        for_addr = for_addr.strip("<>") or None
+    msg_id = ident_id.strip("<>") if ident_id else None
+
+    # 4. The date.
+    date: DateValue | None = None
+    if date_text is not None and date_text.strip():
+        date = parse_date(date_text.strip())
+        if date.datetime is None:
+            log.add("received.invalid_date", f"unreadable date {date_text.strip()[:60]!r}")
+    else:
+        log.add("received.no_date", "no date-time in the field")
+    if by_host is None and clauses:
+        log.add("received.no_by", "no 'by' clause")
+
+    # 5. Protocol-derived facts (RFC 3848: ESMTPS/ESMTPA/ESMTPSA/UTF8SMTPSA ...).
+    proto_up = (protocol or "").upper()
+    if proto_up.endswith(("SA", "A")) and proto_up.replace("UTF8", "").endswith(
+        ("SMTPA", "SMTPSA", "LMTPA", "LMTPSA")
+    ):
+        st.authenticated = True
+    if proto_up in ("ASMTP",):
+        st.authenticated = True
+    if proto_up.replace("UTF8", "").endswith(("SMTPS", "SMTPSA", "LMTPS", "LMTPSA")):
+        st.tls_seen = True
+
+    # 6. Relay or local hand-off.
+    kind: ReceivedKind = "network"
+    plow = (protocol or "").lower()
+    if st.kind_hint == "local" or plow.startswith(_LOCAL_WITH):
+        kind = "local"
+    elif plow.startswith(_FETCH):
+        kind = "fetch"
+    elif info.ip is None:
+        kind = "local"
+    elif ipaddress.ip_address(info.ip.split("%")[0]).is_loopback:
+        kind = "loopback"
+    elif plow.startswith("http") or st.kind_hint == "http" or (via or "").upper() == "HTTP":
+        kind = "http"
+    relay = kind in ("network", "http")
+
+    tls = None
+    if st.tls_seen:
+        tls = TlsInfo(version=st.tls_version, cipher=st.tls_cipher, bits=st.tls_bits)
+    return Received(
+        raw=value,
+        from_helo=info.helo,
+        from_rdns=info.rdns,
+        from_ip=info.ip,
+        from_port=info.port,
+        by_host=by_host,
+        via=via,
+        protocol=protocol,
+        id=msg_id or None,
+        for_addr=for_addr,
+        envelope_from=st.envelope_from or (envelope_from_clause or "").strip("<>") or None,
+        tls=tls,
+        authenticated=st.authenticated,
+        date=date,
+        relay=relay,
+        defects=log.defects,
+        kind=kind,
+        from_ident=info.ident,
+        by_ip=st.by_ip,
+        software=st.software,
+        auth_user=st.auth_user,
+        local_uid=st.local_uid,
+        comments=tuple(comments),
+    )

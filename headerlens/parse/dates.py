@@ -6,6 +6,7 @@ comments nest) and matched against a few explicit shapes:
 * ``rfc5322``: ``[day-name ","] day month year hour ":" minute [":" second] zone``, including
   the obsolete forms (two- and three-digit years, zone names, missing weekday, extra space);
 * ``asctime``: ``day-name month day hh:mm:ss year [zone]`` (C ``asctime()``, old smtpd);
+* ``month_first``: ``Jul, 25 2002 9:57:04 AM -0800`` (bulk-mail tools of the early 2000s);
 * ``iso8601``: ``YYYY-MM-DD[T ]hh:mm:ss[.frac][Z|+hh:mm|+hhmm]``;
 * ``go``: Go's ``time.Time.String()`` as SendGrid writes it,
   ``2023-06-15 22:26:16.509597009 +0000 UTC m=+3106083.316181628``.
@@ -357,6 +358,40 @@ def _asctime(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     return True
 
 
+def _month_first(r: _Reader, p: _Parts, log: DefectLog) -> bool:
+    """``Jul, 25 2002 9:57:04 AM -0800``: a layout some bulk-mail tools of 2002 wrote."""
+    t = r.peek()
+    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
+        return False
+    r.pos += 1
+    r.take(_PUNCT, ",")
+    day = r.digits(1, 2)
+    if day is None:
+        return False
+    r.take(_PUNCT, ",")
+    year = r.digits(4, 4)
+    if year is None:
+        return False
+    p.month, p.day, p.year = month, day, year
+    if not _time(r, p, log):
+        return False
+    ampm = r.peek()
+    if ampm is not None and ampm[0] == _ALPHA and ampm[1].lower() in ("am", "pm", "a", "p"):
+        marker = ampm[1].lower()[0]
+        r.pos += 1
+        if marker in ("a", "p") and len(ampm[1]) == 1:  # "p.m."
+            if r.peek() == (_PUNCT, ".") and (r.peek(1) or (0, ""))[1].lower() == "m":
+                r.pos += 2
+                r.take(_PUNCT, ".")
+            else:
+                return False
+        if not 1 <= p.hour <= 12:
+            return False
+        p.hour = p.hour % 12 + (12 if marker == "p" else 0)
+    p.format = "month_first"
+    return True
+
+
 def _iso(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     year = r.digits(4, 4)
     if year is None or r.take(_PUNCT, "-") is None:
@@ -380,7 +415,7 @@ def parse_date(text: str) -> DateValue:
 
     Returns a :class:`~headerlens.message.DateValue`: ``datetime`` is aware or ``None`` when the
     text cannot be read; ``zone`` says where the offset came from; ``format`` names the shape
-    that matched (``rfc5322``, ``asctime``, ``iso8601``, ``go``); ``defects`` lists every
+    that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects`` lists every
     deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
     """
     log = DefectLog()
@@ -411,6 +446,10 @@ def parse_date(text: str) -> DateValue:
         if not ok:
             r.pos = start
             ok = _asctime(r, p, log)
+        if not ok:
+            r.pos = start
+            p = _Parts()
+            ok = _month_first(r, p, log)
     if not ok:
         log.add("date.invalid", f"not a date this parser reads strictly: {text.strip()[:80]!r}")
         return DateValue(raw=text, defects=log.defects)
@@ -429,6 +468,8 @@ def parse_date(text: str) -> DateValue:
     else:
         if p.format == "asctime":
             log.add("date.asctime", "asctime() layout instead of RFC 5322")
+        elif p.format == "month_first":
+            log.add("date.month_first", "month-first layout with a 12-hour clock, not RFC 5322")
         _zone(r, p, log, iso=False)
     if r.pos < len(r.toks):
         rest_text = " ".join(t[1] for t in r.toks[r.pos : r.pos + 8])
