@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from headerlens._model import Model
+from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
 from headerlens.defects import Defect
 from headerlens.findings import Finding
 
@@ -49,6 +50,23 @@ class DkimResult(Model):
     as_of: dt.datetime
     aligned_with_from: bool | None = None
     defects: tuple[Defect, ...] = ()
+    # Added by issue 4 (see docs/dkim.md): where as_of came from, and the details.
+    as_of_source: Literal["policy", "receipt", "now"] = "now"
+    expired_now: bool | None = None
+    identity: str | None = None
+    canonicalization: str | None = None
+    signed_headers: tuple[str, ...] = ()
+    signed_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    body_length: int | None = None
+    unsigned_body_octets: int | None = None
+    testing: bool = False
+    key: DkimKey | None = None
+    diagnosis: DkimDiagnosis | None = None
+    from_domain: str | None = None
+    aligned_strict: bool | None = None
+    psl_version: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 class DkimAnalysis(Model):
