@@ -323,21 +323,76 @@ def _dkim_body_hash(message: Message, r: DkimResult) -> tuple[bytes, bool] | Non
     return bh, (c.partition(b"/")[2] or b"simple") == b"relaxed"
 
 
-def _appended(message: Message, bh: bytes | None, relaxed: bool) -> str | None:
-    """Describe the text added after the body that ``bh`` covered, when it is a prefix."""
-    if bh is None or message.header_only:
+class _Bodies:
+    """What body each signer saw, as "the first N canonical lines of the current body".
+
+    A signer's bh= is compared with the hash of every line-prefix of the current body under
+    the signer's own canonicalization, so signatures with different c= can be compared.
+    """
+
+    def __init__(self, message: Message) -> None:
+        self.body = None if message.header_only else normalize_newlines(message.body)
+        self._prefixes: dict[bool, dict[bytes, int]] = {}
+        self._totals: dict[bool, int] = {}
+
+    def state(self, signed: tuple[bytes, bool] | None) -> int | None:
+        """Lines of the current body the signer covered, or ``None`` when not a prefix."""
+        if signed is None or self.body is None:
+            return None
+        bh, relaxed = signed
+        if relaxed not in self._prefixes:
+            self._prefixes[relaxed] = body_hash_prefixes(self.body, relaxed)
+            canon = canonical_body(self.body, relaxed)
+            self._totals[relaxed] = canon.count(b"\r\n") if canon != b"\r\n" else 0
+        return self._prefixes[relaxed].get(bh)
+
+    def appended(self, signed: tuple[bytes, bool] | None) -> str | None:
+        """ "appended text (N lines ...)" when the signer saw a strict prefix of the body."""
+        kept = self.state(signed)
+        if kept is None or signed is None:
+            return None
+        lines = self._totals[signed[1]] - kept
+        if lines <= 0:
+            return None
+        return f"appended text ({lines} line{'s' if lines != 1 else ''} at the end of the body)"
+
+
+def _ams_body_hashes(
+    message: Message, chain: Sequence[ArcInstance]
+) -> dict[int, tuple[bytes, bool] | None]:
+    import base64
+
+    raw = {f.index: f for f in _raw_fields(message)}
+    out: dict[int, tuple[bytes, bool] | None] = {}
+    for inst in chain:
+        out[inst.instance] = None
+        if inst.ams_header_index is None or inst.ams_header_index not in raw:
+            continue
+        try:
+            tags = parse_tag_list(raw[inst.ams_header_index].value)
+            value = base64.b64decode(b"".join(tags[b"bh"].split()), validate=True)
+        except (TagListError, KeyError, ValueError):
+            continue
+        c = tags.get(b"c", b"relaxed/relaxed")
+        if b"l" not in tags:
+            out[inst.instance] = (value, (c.partition(b"/")[2] or b"simple") == b"relaxed")
+    return out
+
+
+def _same_body(
+    bodies: _Bodies, a: tuple[bytes, bool] | None, b: tuple[bytes, bool] | None
+) -> bool | None:
+    """Did two signers see the same body? ``None`` when it cannot be told."""
+    if a is None or b is None:
         return None
-    body = normalize_newlines(message.body)
-    prefixes = body_hash_prefixes(body, relaxed)
-    kept = prefixes.get(bh)
-    if kept is None:
-        return None
-    canon = canonical_body(body, relaxed)
-    total = canon.count(b"\r\n") if canon != b"\r\n" else 0
-    lines = total - kept
-    if lines <= 0:
-        return None
-    return f"appended text ({lines} line{'s' if lines != 1 else ''} at the end of the body)"
+    if a[1] == b[1]:
+        return a[0] == b[0]
+    sa, sb = bodies.state(a), bodies.state(b)
+    if sa is not None and sb is not None:
+        return sa == sb
+    if (sa is None) != (sb is None):
+        return False
+    return None
 
 
 def _modifications(
@@ -348,47 +403,28 @@ def _modifications(
     chain = result.instances
     if not chain or not result.body_checked:
         return out
-    bh: dict[int, tuple[bytes, bool] | None] = {}
-    for inst in chain:
-        bh[inst.instance] = None
-    raw = {f.index: f for f in _raw_fields(message)}
-    for inst in chain:
-        if inst.ams_header_index is None:
-            continue
-        try:
-            tags = parse_tag_list(raw[inst.ams_header_index].value)
-            import base64
-
-            value = base64.b64decode(b"".join(tags[b"bh"].split()), validate=True)
-            c = tags.get(b"c", b"relaxed/relaxed")
-            if b"l" not in tags:
-                bh[inst.instance] = (value, (c.partition(b"/")[2] or b"simple") == b"relaxed")
-        except (TagListError, KeyError, ValueError):
-            continue
+    bodies = _Bodies(message)
+    bh = _ams_body_hashes(message, chain)
 
     def changed(a: ArcInstance, b: ArcInstance) -> bool | None:
-        ha, hb = bh.get(a.instance), bh.get(b.instance)
-        if ha and hb and ha[1] == hb[1]:
-            return ha[0] != hb[0]
+        same = _same_body(bodies, bh[a.instance], bh[b.instance])
+        if same is not None:
+            return not same
         if a.ams_body_hash_ok is False and b.ams_body_hash_ok is True:
             return True
         return None
 
     for older, newer in itertools.pairwise(chain):
-        verdict = changed(older, newer)
-        if verdict:
-            how = _appended(message, *(bh[older.instance] or (None, True))) or "modified it"
+        if changed(older, newer):
+            how = bodies.appended(bh[older.instance]) or "modified it"
             if how.startswith("appended") and newer.ams_body_hash_ok is not True:
                 how = "changed it"
-            text = (
-                f"The body changed between instance {older.instance} and {newer.instance}: "
-                f"{_sealer(newer)} {how}"
-            )
             out.append(
                 make_finding(
                     "arc.message_modified",
                     "notice",
-                    text,
+                    f"The body changed between instance {older.instance} and "
+                    f"{newer.instance}: {_sealer(newer)} {how}",
                     [x for x in (older.ams_header_index, newer.ams_header_index) if x is not None],
                 )
             )
@@ -408,7 +444,7 @@ def _modifications(
             )
     newest = chain[-1]
     if newest.ams_body_hash_ok is False:
-        tail = _appended(message, *(bh[newest.instance] or (None, True)))
+        tail = bodies.appended(bh[newest.instance])
         out.append(
             make_finding(
                 "arc.message_modified",
@@ -418,29 +454,44 @@ def _modifications(
                 [newest.ams_header_index] if newest.ams_header_index is not None else [],
             )
         )
-    # The origin's DKIM signatures against the first sealer.
+    out += _dkim_versus_chain(message, chain, dkim, bodies, bh)
+    return out
+
+
+def _dkim_versus_chain(
+    message: Message,
+    chain: Sequence[ArcInstance],
+    dkim: Sequence[DkimResult],
+    bodies: _Bodies,
+    bh: dict[int, tuple[bytes, bool] | None],
+) -> list[Finding]:
+    """Place a failing DKIM body hash on the chain: which sealer still saw the signed body."""
+    out: list[Finding] = []
     first = chain[0]
     for r in dkim:
         if r.body_hash_ok is not False:
             continue
         own = _dkim_body_hash(message, r)
-        seen = bh.get(first.instance)
-        if own is None or seen is None or own[1] != seen[1]:
+        same = _same_body(bodies, own, bh[first.instance])
+        if same is None:
             continue
         signer = r.domain or "the signer"
-        if own[0] == seen[0]:
-            later = next(
-                (i for i in chain[1:] if bh.get(i.instance) and bh[i.instance] != seen), None
-            )
+        if same:
+            last_same = first
+            for inst in chain[1:]:
+                if _same_body(bodies, own, bh[inst.instance]) is not True:
+                    break
+                last_same = inst
+            later = next((i for i in chain if i.instance == last_same.instance + 1), None)
             where = (
                 f"; it changed before instance {later.instance} ({_sealer(later)})"
                 if later is not None
-                else ""
+                else f"; it changed after instance {last_same.instance} sealed it"
             )
             text = (
                 f"The DKIM signature of {signer} fails because the body changed after it was "
-                f"forwarded: instance {first.instance} ({_sealer(first)}) still saw the signed "
-                f"body{where}"
+                f"forwarded: instance {last_same.instance} ({_sealer(last_same)}) still saw the "
+                f"signed body{where}"
             )
         else:
             text = (
