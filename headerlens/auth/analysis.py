@@ -10,6 +10,8 @@ arrival, so any other field may have been written by the sender. The rule, in or
 3. else inferred: the authserv-id of the topmost Authentication-Results field at or above
    the trust boundary, trusted for the contiguous block of fields that carry it (a field
    without authserv-id, as Microsoft writes them, forms a block of its own the same way).
+   Without a boundary from the hops, the block also ends at the first Received field
+   below that topmost field (a receiver writes its results above its own Received line).
 
 In every case a field is trusted only if it also sits at or above the trust boundary
 (``hops.trust.header_index``) when one is known. Fields with one authserv-id are merged in
@@ -53,6 +55,7 @@ def assign_trust(
     hop_ids: tuple[str, ...],
     boundary: int | None,
     boundary_rule: str = "",
+    received_indexes: tuple[int, ...] = (),
 ) -> tuple[list[AuthResultsHeader], tuple[str, ...], str, list[Finding]]:
     """Mark each header ``trusted`` or not (module docstring rule); return the findings.
 
@@ -80,6 +83,13 @@ def assign_trust(
                 + (" at or above the trust boundary" if boundary is not None else "")
                 + (" (none written: Microsoft style)" if inferred_none else "")
             )
+            if boundary is None and top.header_index is not None:
+                # No boundary from the hops: the receiver's fields sit above its own
+                # Received line, so the block ends at the first Received below the top one.
+                below_top = [i for i in received_indexes if i > top.header_index]
+                if below_top:
+                    boundary = below_top[0] - 1
+                    rule += ", above the Received field that follows it"
     inferred = not policy_ids and not hop_ids
     out: list[AuthResultsHeader] = []
     in_top_block = True
@@ -206,6 +216,7 @@ def analyze_auth(
         hop_ids=hops.trust.trusted_authserv_ids,
         boundary=boundary,
         boundary_rule=hops.trust.rule,
+        received_indexes=tuple(f.index for f in message.fields("Received")),
     )
     merged = merge_headers(headers)
     trusted = next((m for m in merged if m.trusted), None)

@@ -1,0 +1,342 @@
+"""DMARC alignment (RFC 7489 3.1): the why-table, the verdict and the what-ifs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from headerlens.auth.dmarc import evaluate_dmarc, parse_dmarc_record, policy_from_result
+from headerlens.auth.domains import psl_version
+from headerlens.auth.models import AuthResultsHeader, DkimResult, DmarcPolicy, ReceivedSpf
+from headerlens.auth.results import parse_authentication_results
+from headerlens.message import Address
+from headerlens.resolvers import RecordingResolver, StaticResolver
+
+AS_OF = dt.datetime(2024, 10, 1, tzinfo=dt.UTC)
+
+
+def addr(spec: str, display: str | None = None) -> Address:
+    local, _, domain = spec.partition("@")
+    return Address(raw=spec, display_name=display, local_part=local, domain=domain)
+
+
+def trusted(value: str) -> AuthResultsHeader:
+    h = parse_authentication_results(value, header_index=0)
+    return h.model_copy(
+        update={
+            "trusted": True,
+            "results": tuple(r.model_copy(update={"header_index": 0}) for r in h.results),
+        }
+    )
+
+
+def dkim(domain: str, result: str = "pass", reason: str = "ok", **kw: object) -> DkimResult:
+    return DkimResult(
+        header_index=5,
+        domain=domain,
+        selector="s1",
+        result=result,  # type: ignore[arg-type]
+        reason=reason,
+        explanation=str(kw.pop("explanation", "")),
+        as_of=AS_OF,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+# From domain, authenticated domain -> (strict, relaxed)
+ALIGNMENT = [
+    pytest.param("example.com", "example.com", (True, True), id="identical"),
+    pytest.param("example.com", "mail.example.com", (False, True), id="subdomain"),
+    pytest.param("news.example.co.uk", "bounce.example.co.uk", (False, True), id="co-uk"),
+    pytest.param("example.co.uk", "other.co.uk", (False, False), id="co-uk-different-org"),
+    pytest.param("alice.github.io", "bob.github.io", (False, False), id="github-io-private"),
+    pytest.param("www.alice.github.io", "alice.github.io", (False, True), id="github-io-sub"),
+    pytest.param("bücher.example", "xn--bcher-kva.example", (True, True), id="idn-u-vs-a"),
+    pytest.param("mail.bücher.de", "xn--bcher-kva.de", (False, True), id="idn-org"),
+    pytest.param("Example.COM", "example.com", (True, True), id="uppercase"),
+    pytest.param("example.com.", "example.com", (True, True), id="trailing-dot"),
+]
+
+
+@pytest.mark.parametrize(("from_domain", "auth_domain", "want"), ALIGNMENT)
+def test_alignment_rows(from_domain: str, auth_domain: str, want: tuple[bool, bool]) -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr(f"a@{from_domain}"),),
+        trusted=trusted(f"mx.example.net; dkim=pass header.d={auth_domain}"),
+    )
+    (row,) = report.identifiers
+    assert (row.strict_aligned, row.relaxed_aligned) == want
+    assert report.computed_result == ("pass" if want[1] else "fail")
+    assert report.psl_version == psl_version()
+
+
+def test_google_pass_with_recorded_policy() -> None:
+    report, findings = evaluate_dmarc(
+        from_addresses=(addr("alice@example.com", "Alice"),),
+        from_header_indexes=(7,),
+        trusted=trusted(
+            "mx.google.com; dkim=pass header.i=@example.com header.s=s1;"
+            " spf=pass smtp.mailfrom=bounce@esp.example;"
+            " dmarc=pass (p=REJECT sp=QUARANTINE dis=NONE pct=50) header.from=example.com"
+        ),
+    )
+    assert report.result == "pass"
+    assert report.result_source == "trusted-header"
+    assert report.passed is True
+    assert report.computed_result == "pass"
+    assert report.policy == DmarcPolicy(
+        source="header-comment",
+        p="reject",
+        sp="quarantine",
+        dis="none",
+        pct=50,
+        raw="p=REJECT sp=QUARANTINE dis=NONE pct=50",
+    )
+    assert [(r.source, r.domain, r.counts) for r in report.identifiers] == [
+        ("spf-mailfrom", "esp.example", False),
+        ("dkim-header", "example.com", True),
+    ]
+    assert report.spf_domain == "esp.example"
+    assert report.spf_identity == "mailfrom"
+    assert report.dkim_domains == ("example.com",)
+    assert report.from_header_indexes == (7,)
+    assert findings == ()
+
+
+def test_microsoft_bestguesspass_is_not_a_pass() -> None:
+    report, findings = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted(
+            "spf=pass smtp.mailfrom=example.com; dmarc=bestguesspass action=none"
+            " header.from=example.com"
+        ),
+    )
+    assert report.result == "bestguesspass"
+    assert report.passed is False
+    assert report.computed_result == "pass"
+    assert report.policy == DmarcPolicy(source="header-property", dis="none", raw="dis=none")
+    assert [f.code for f in findings] == ["auth.dmarc_bestguesspass"]
+
+
+def test_fail_p_none_is_still_a_fail_and_mismatch() -> None:
+    report, findings = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted(
+            "mx.example.net; spf=pass smtp.mailfrom=example.com;"
+            " dmarc=fail (p=none dis=none) header.from=example.com"
+        ),
+    )
+    assert report.result == "fail"
+    assert report.passed is False
+    assert [(f.code, f.severity) for f in findings] == [
+        ("auth.dmarc_fail", "notice"),
+        ("auth.dmarc_result_mismatch", "notice"),
+    ]
+
+
+def test_null_sender_uses_helo() -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("postmaster@example.com"),),
+        trusted=trusted("mx.example.net; spf=pass smtp.mailfrom=<> smtp.helo=mta.example.com"),
+    )
+    assert report.spf_identity == "helo"
+    assert report.spf_domain == "mta.example.com"
+    assert report.computed_result == "pass"
+    assert report.result_source == "computed"
+
+
+def test_helo_identity_does_not_count_with_a_real_mailfrom() -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted(
+            "mx.example.net; spf=pass smtp.helo=mta.example.com;"
+            " spf=fail smtp.mailfrom=bounce@esp.example"
+        ),
+    )
+    assert [(r.source, r.result, r.counts) for r in report.identifiers] == [
+        ("spf-helo", "pass", False),
+        ("spf-mailfrom", "fail", False),
+    ]
+    assert report.spf_identity == "mailfrom"
+    assert report.spf_result == "fail"
+    assert report.computed_result == "fail"
+
+
+def test_received_spf_used_without_trusted_spf() -> None:
+    rs = ReceivedSpf(header_index=2, result="pass", envelope_from="b@example.com", trusted=True)
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),), trusted=None, received_spf=(rs,)
+    )
+    assert [(r.source, r.domain, r.counts) for r in report.identifiers] == [
+        ("received-spf", "example.com", True)
+    ]
+    assert report.result == "pass"
+    assert report.result_source == "computed"
+
+
+def test_strict_alignment_what_if_relaxed_from_published_record() -> None:
+    resolver = RecordingResolver(
+        StaticResolver({"_dmarc.example.com": "v=DMARC1; p=reject; adkim=s; aspf=s"})
+    )
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted("mx.example.net; dkim=pass header.d=mail.example.com"),
+        resolver=resolver,
+    )
+    assert report.adkim == "strict"
+    assert report.alignment_source == "published-record"
+    assert report.computed_result == "fail"
+    assert report.what_ifs == (
+        "Would pass under relaxed alignment: dkim-header mail.example.com shares the"
+        " organizational domain example.com with example.com (adkim=s is in force).",
+    )
+    rec = report.published_record
+    assert rec is not None
+    assert (rec.name, rec.outcome, rec.record, rec.org_domain_fallback) == (
+        "_dmarc.example.com",
+        "answer",
+        "v=DMARC1; p=reject; adkim=s; aspf=s",
+        False,
+    )
+    assert rec.note.startswith("Looked up at analysis time: today's record")
+    assert [q.name for q in resolver.transcript] == ["_dmarc.example.com"]
+
+
+def test_published_record_org_fallback_and_absent() -> None:
+    resolver = StaticResolver({"_dmarc.example.co.uk": "v=DMARC1; p=quarantine; sp=none"})
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@news.example.co.uk"),),
+        trusted=trusted("mx.example.net; dkim=pass header.d=example.co.uk"),
+        resolver=resolver,
+    )
+    rec = report.published_record
+    assert rec is not None
+    assert rec.policy is not None
+    assert (rec.name, rec.org_domain_fallback, rec.policy.p, rec.policy.sp) == (
+        "_dmarc.example.co.uk",
+        True,
+        "quarantine",
+        "none",
+    )
+    report2, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.org"),),
+        trusted=trusted("mx.example.net; dkim=pass header.d=example.org"),
+        resolver=StaticResolver({}),
+    )
+    assert report2.published_record is not None
+    assert report2.published_record.outcome == "nxdomain"
+
+
+def test_no_lookup_without_resolver() -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted("mx.example.net; dkim=pass header.d=example.com"),
+    )
+    assert report.published_record is None
+
+
+def test_list_footer_what_if() -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted(
+            "mx.example.net; dkim=fail header.d=example.com; spf=pass"
+            " smtp.mailfrom=bounces@lists.example.org"
+        ),
+        dkim=(
+            dkim(
+                "example.com",
+                "fail",
+                "body_hash_mismatch",
+                explanation="The body differs: a footer was appended after signing.",
+                header_signature_ok=True,
+                body_hash_ok=False,
+            ),
+        ),
+    )
+    assert report.computed_result == "fail"
+    assert report.what_ifs == (
+        "Passes if the list footer is removed: the signature by example.com fails only"
+        " because text was added to the end of the body.",
+        "spf-mailfrom passed for lists.example.org, outside example.com's organizational"
+        " domain: would pass if the envelope sender were in example.com.",
+    )
+    assert [(r.source, r.note) for r in report.identifiers] == [
+        ("spf-mailfrom", None),
+        ("dkim-header", None),
+        ("dkim-verified", "body_hash_mismatch"),
+    ]
+
+
+def test_body_changed_what_if_without_footer_diagnosis() -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=None,
+        dkim=(dkim("example.com", "fail", "body_hash_mismatch", header_signature_ok=True),),
+    )
+    assert report.computed_result == "fail"
+    assert report.what_ifs == (
+        "Would pass if the body were as signed: the signature by example.com covers"
+        " unchanged headers, only the body changed.",
+    )
+
+
+def test_would_fail_under_strict() -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=None,
+        dkim=(dkim("mail.example.com"),),
+    )
+    assert report.result == "pass"
+    assert report.what_ifs == (
+        "Would fail under strict alignment: every aligned pass is from another name in the"
+        " same organizational domain.",
+    )
+
+
+def test_no_from_and_several_from() -> None:
+    report, findings = evaluate_dmarc(from_addresses=(), trusted=None)
+    assert (report.from_domain, report.result) == (None, None)
+    assert [f.code for f in findings] == ["auth.from_missing"]
+    report2, findings2 = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"), addr("b@example.org")),
+        trusted=None,
+        dkim=(dkim("example.com"),),
+    )
+    assert report2.from_domains == ("example.com", "example.org")
+    assert report2.computed_result == "fail"
+    assert [f.code for f in findings2] == ["auth.from_multiple", "auth.dmarc_fail"]
+
+
+def test_display_name_holding_another_address() -> None:
+    _, findings = evaluate_dmarc(
+        from_addresses=(addr("x@evil.example", "support@bank.example"),), trusted=None
+    )
+    assert [(f.code, f.severity) for f in findings] == [
+        ("auth.from_display_name_address", "warning")
+    ]
+
+
+def test_unjudged_without_results() -> None:
+    report, findings = evaluate_dmarc(from_addresses=(addr("a@example.com"),), trusted=None)
+    assert (report.result, report.passed, report.result_source) == (None, None, None)
+    assert report.explanation == (
+        "DMARC for example.com could not be judged: no trusted SPF or DKIM result."
+    )
+    assert findings == ()
+
+
+def test_policy_parsers() -> None:
+    assert parse_dmarc_record("v=spf1 -all") is None
+    assert parse_dmarc_record("v=DMARC1; p=none; pct=20") == (
+        ("v", "DMARC1"),
+        ("p", "none"),
+        ("pct", "20"),
+    )
+    h = parse_authentication_results(
+        "mx.example.net; dmarc=pass policy.published-domain-policy=reject"
+        " policy.applied-disposition=none header.from=example.com"
+    )
+    assert policy_from_result(h.results[0]) == DmarcPolicy(
+        source="header-property", p="reject", dis="none", raw="p=reject dis=none"
+    )
