@@ -31,7 +31,7 @@ def _source_bytes(source: bytes | str | os.PathLike[str] | IO[bytes] | Message) 
     if isinstance(source, bytes):
         return source
     if isinstance(source, str):
-        if "\n" in source or ":" in source.split("\n", 1)[0] and not os.path.exists(source):
+        if "\n" in source or (":" in source.split("\n", 1)[0] and not os.path.exists(source)):
             return source.encode("utf-8", "surrogateescape")
         with open(source, "rb") as fh:
             return fh.read()

@@ -210,9 +210,9 @@ def walk(data: bytes, depth: int = 0, counter: list[int] | None = None) -> Part:
         boundary = params["boundary"].encode("utf-8", "replace")
         for seg in _split_multipart(part.body, boundary):
             part.children.append(walk(seg, depth + 1, counter))
-    elif ctype in ("message/rfc822", "message/global") and not part.get(
+    elif ctype in ("message/rfc822", "message/global") and part.get(
         "Content-Transfer-Encoding"
-    ) in ("base64", "quoted-printable"):
+    ) not in ("base64", "quoted-printable"):
         part.children.append(walk(part.body, depth + 1, counter))
     return part
 

@@ -15,7 +15,9 @@ __all__ = [
 # Bounded repetitions and no nested quantifiers: these cannot backtrack badly.
 _STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 _REPLY = re.compile(r"(?<![\w.\-/#])([245][0-5]\d)(?=[ \-]|$)(?![\-]?\d)")
-_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.")
+_LOCAL_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~."
+)
 _DOMAIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.[]:")
 
 
@@ -115,7 +117,7 @@ def find_addresses(text: str) -> list[tuple[int, int, str]]:
         if i == at or j == at + 1:
             continue
         addr = clean_address(text[i:j])
-        if addr is None or "." not in addr.split("@", 1)[1] and "[" not in addr:
+        if addr is None or ("." not in addr.split("@", 1)[1] and "[" not in addr):
             if addr is None or not addr.split("@", 1)[1]:
                 continue
         if addr is None:

@@ -30,7 +30,7 @@ def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
     report_type = ""
     ct = ctx.root.get("Content-Type") or ""
     if "report-type" in ct.lower():
-        report_type = ct.lower().split("report-type", 1)[1].lstrip(" =\"").split(";")[0].strip('" ')
+        report_type = ct.lower().split("report-type", 1)[1].lstrip(' ="').split(";")[0].strip('" ')
     fields: list[tuple[str, str]] = []
     if part is not None:
         fields = _fields(part.text())
@@ -51,11 +51,19 @@ def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
     rcpts = [clean_address(v) for v in values.get("original-rcpt-to", [])]
     addrs = [a for a in rcpts if a]
     original_part = next(
-        (p for p in ctx.parts if p.ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")),
+        (
+            p
+            for p in ctx.parts
+            if p.ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")
+        ),
         None,
     )
     if not addrs and original_part is not None:
-        oh, _ = split_headers(original_part.payload() if original_part.get("Content-Transfer-Encoding") else original_part.body)
+        oh, _ = split_headers(
+            original_part.payload()
+            if original_part.get("Content-Transfer-Encoding")
+            else original_part.body
+        )
         for k, v in oh:
             if k.lower() == "to":
                 addrs.extend(a for _s, _e, a in find_addresses(v))
@@ -77,13 +85,17 @@ def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
     if original_part is not None:
         from headerlens.bounce.engine import _parse_original
 
-        data = original_part.payload() if original_part.get("Content-Transfer-Encoding") else original_part.body
+        data = (
+            original_part.payload()
+            if original_part.get("Content-Transfer-Encoding")
+            else original_part.body
+        )
         original = _parse_original(data)
     src = values.get("source-ip", [None])[0]
     return DeliveryReport(
         kind="feedback",
         recipients=recipients,
-        original=original,  # type: ignore[arg-type]
+        original=original,
         defects=log.defects,
         source_format="arf",
         feedback_type=ftype,

@@ -7,13 +7,12 @@ from headerlens.bounce._mime import Part, decode_words, iter_parts, walk
 from headerlens.bounce._text import (
     clean_address,
     find_addresses,
-    find_reply_code,
     find_last_status,
-    find_status,
+    find_reply_code,
     lines_of,
 )
 from headerlens.bounce.dsn import parse_delivery_status, recipient_address, split_typed
-from headerlens.bounce.formats import HEURISTICS, GENERIC
+from headerlens.bounce.formats import GENERIC, HEURISTICS
 from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import Defect, DefectLog
@@ -79,7 +78,13 @@ def _strip_html(html: str) -> str:
         else:
             out.append(ch)
     text = "".join(out)
-    for ent, rep in (("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&")):
+    for ent, rep in (
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&amp;", "&"),
+    ):
         text = text.replace(ent, rep)
     return text
 
@@ -95,9 +100,22 @@ def _is_autoreply(ctx: Context) -> bool:
     if (ctx.header("X-Auto-Response-Suppress") or "") and ctx.subject_has("automatic reply"):
         return True
     subject = ctx.subject.strip().lower()
-    prefixes = ("auto:", "auto reply", "auto-reply", "autoreply", "automatic reply",
-                "out of office", "out of the office", "away until", "vacation", "i am away",
-                "i'm away", "abwesenheit", "réponse automatique", "respuesta automática")
+    prefixes = (
+        "auto:",
+        "auto reply",
+        "auto-reply",
+        "autoreply",
+        "automatic reply",
+        "out of office",
+        "out of the office",
+        "away until",
+        "vacation",
+        "i am away",
+        "i'm away",
+        "abwesenheit",
+        "réponse automatique",
+        "respuesta automática",
+    )
     return subject.startswith(prefixes) or "(auto-reply)" in subject
 
 
@@ -105,12 +123,32 @@ def _looks_like_bounce(ctx: Context) -> bool:
     if ctx.has_dsn:
         return True
     s = ctx.sender.lower()
-    if any(m in s for m in ("mailer-daemon", "postmaster", "mail delivery", "mmsc", "mailer daemon", "post_master")):
+    if any(
+        m in s
+        for m in (
+            "mailer-daemon",
+            "postmaster",
+            "mail delivery",
+            "mmsc",
+            "mailer daemon",
+            "post_master",
+        )
+    ):
         return True
     return ctx.subject_has(
-        "undeliver", "delivery fail", "delivery status", "returned mail", "failure notice",
-        "mail delivery failed", "non remis", "not delivered", "delivery notification",
-        "undelivered", "could not be delivered", "delivery report", "failed delivery",
+        "undeliver",
+        "delivery fail",
+        "delivery status",
+        "returned mail",
+        "failure notice",
+        "mail delivery failed",
+        "non remis",
+        "not delivered",
+        "delivery notification",
+        "undelivered",
+        "could not be delivered",
+        "delivery report",
+        "failed delivery",
     )
 
 
@@ -238,7 +276,7 @@ def _finish(
         original_recipient=original_recipient,
         action=act,
         status=status,
-        status_source=source,  # type: ignore[arg-type]
+        status_source=source,
         reply_code=reply,
         diagnostic_code=diag,
         diagnostic_type=diagnostic_type,
@@ -301,7 +339,13 @@ def _stage_rule(reason: str, command: str | None, status: str | None, diag: str 
         return "filtered"
     if reason in ("userunknown", "hostunknown") and command == "MAIL":
         return "rejected"
-    if reason == "networkerror" and status and status.startswith("4.4") and diag and "timed out" in diag.lower():
+    if (
+        reason == "networkerror"
+        and status
+        and status.startswith("4.4")
+        and diag
+        and "timed out" in diag.lower()
+    ):
         return "expired"
     return reason
 
@@ -336,7 +380,7 @@ def _autoreply(ctx: Context) -> DeliveryReport:
         diagnostic_code=body,
         permanent=False,
         hard_bounce=False,
-        explanation=knowledge.reason_info("vacation").description if knowledge.reason_info("vacation") else "",  # type: ignore[union-attr]
+        explanation="An automatic reply (RFC 3834), such as an out-of-office notice.",
     )
     return DeliveryReport(
         kind="autoreply", recipients=(rec,), source_format="rfc3834", subject=ctx.subject or None
@@ -384,7 +428,10 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
             if addr is None:
                 log.add("bounce.recipient_missing", "a recipient block has no Final-Recipient")
             status = r.get("status")
-            if status is not None and knowledge.status_parts(status.split()[0] if status.split() else "") is None:
+            if (
+                status is not None
+                and knowledge.status_parts(status.split()[0] if status.split() else "") is None
+            ):
                 log.add("bounce.invalid_status", f"Status {status!r} is not an RFC 3463 code")
                 status = None
             elif status is not None:
@@ -435,17 +482,19 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
     _k, reporting = split_typed(per_message.get("reporting-mta"))
     _k, rfm = split_typed(per_message.get("received-from-mta"))
     return DeliveryReport(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         reporting_mta=reporting,
         recipients=tuple(recipients),
         original=original,
         defects=log.defects,
-        source_format=(heuristic.name if heuristic else ("rfc3464" if ctx.has_dsn else GENERIC.name)),
+        source_format=(
+            heuristic.name if heuristic else ("rfc3464" if ctx.has_dsn else GENERIC.name)
+        ),
         arrival_date=per_message.get("arrival-date"),
         original_envelope_id=per_message.get("original-envelope-id"),
         received_from_mta=rfm,
         postfix_sender=per_message.get("x-postfix-sender"),
-        original_source=orig_source if original is not None else None,  # type: ignore[arg-type]
+        original_source=orig_source if original is not None else None,
         subject=ctx.subject or None,
     )
 

@@ -71,9 +71,7 @@ def _reason_table() -> tuple[tuple[ReasonInfo, ...], dict[str, str], frozenset[s
         )
     for name, r in raw["reasons"].items():
         if name not in raw["order"]:
-            infos.append(
-                ReasonInfo(name, r["description"], bool(r["hard"]), r["pseudo"], (), ())
-            )
+            infos.append(ReasonInfo(name, r["description"], bool(r["hard"]), r["pseudo"], (), ()))
     return tuple(infos), dict(raw["by_status"]), frozenset(raw["strong_status"])
 
 
@@ -127,10 +125,7 @@ def _phrase_in(text: str, phrase: str) -> bool:
             return False
         left_ok = i == 0 or not text[i - 1].isalnum() or not phrase[0].isalnum()
         right_ok = (
-            n > 4
-            or i + n >= len(text)
-            or not text[i + n].isalnum()
-            or not phrase[-1].isalnum()
+            n > 4 or i + n >= len(text) or not text[i + n].isalnum() or not phrase[-1].isalnum()
         )
         if left_ok and right_ok:
             return True

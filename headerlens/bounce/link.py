@@ -1,21 +1,188 @@
-"""Findings that connect a bounce to the analysis of its returned original."""
+"""Findings that connect a bounce to the analysis of its returned original.
+
+The bounce says why the receiver refused the message (e.g. 5.7.26, "DMARC policy"); the
+original's own header analysis (DKIM signatures, Authentication-Results, DMARC alignment, the
+hop chain) often shows the cause. These findings put the two side by side.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from headerlens.bounce.models import DeliveryReport
-from headerlens.findings import Finding
+from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.findings import Finding, make_finding
 
 if TYPE_CHECKING:
     from headerlens.report import Report
 
 __all__ = ["link_original", "report_findings"]
 
+_AUTH_REASONS = frozenset({"authfailure"})
+_BLOCK_REASONS = frozenset({"blocked", "badreputation", "spamdetected"})
+
+
+def _label(r: RecipientStatus) -> str:
+    code = " ".join(x for x in (r.reply_code, r.status) if x)
+    return f"{r.final_recipient or 'a recipient'} ({code or r.reason})"
+
 
 def report_findings(report: DeliveryReport) -> tuple[Finding, ...]:
-    return ()
+    """Findings from the bounce alone: hard bounces (addresses to stop mailing)."""
+    out: list[Finding] = []
+    hard = [r for r in report.recipients if r.hard_bounce]
+    if hard:
+        out.append(
+            make_finding(
+                "bounce.hard_bounce",
+                "notice",
+                "The address is bad and retrying will not help: "
+                + ", ".join(_label(r) for r in hard),
+                detail="; ".join(f"{r.reason}: {r.explanation}" for r in hard),
+            )
+        )
+    return tuple(out)
+
+
+def _dmarc_text(r: RecipientStatus) -> bool:
+    low = (r.diagnostic_code or "").lower()
+    return "dmarc" in low or ((r.status or "") in ("5.7.26", "5.7.509", "5.7.1") and "dmarc" in low)
+
+
+def _org(domain: str | None) -> str | None:
+    if not domain:
+        return None
+    try:
+        from headerlens.auth.domains import organizational_domain
+
+        return organizational_domain(domain)
+    except (ImportError, ValueError):
+        return domain.lower()
 
 
 def link_original(delivery: DeliveryReport, original_report: Report) -> tuple[Finding, ...]:
-    return ()
+    """Findings that explain the bounce from the original's analysis (RFC 3464 + RFC 7489).
+
+    For an authentication rejection (5.7.26, 5.7.509, "DMARC policy", SPF/DKIM wording) it
+    states whether the original was DKIM-signed, whether the signing domain aligns with the
+    From domain, and whether the SPF domain does; for a block or PTR rejection it names the
+    original's origin IP; it flags bounced recipients that the original was not addressed to.
+    """
+    out: list[Finding] = []
+    auth = [r for r in delivery.recipients if r.reason in _AUTH_REASONS or _dmarc_text(r)]
+    dmarc = original_report.dmarc
+    from_domain = dmarc.from_domain if dmarc is not None else None
+    if from_domain is None:
+        addrs = original_report.message.addresses("From")
+        from_domain = addrs[0].domain_ascii if addrs else None
+    from_org = _org(from_domain)
+    dkim_domains = tuple(d.domain for d in original_report.dkim if d.domain)
+    aligned_dkim = [d for d in dkim_domains if from_org and _org(d) == from_org]
+    spf_domain = dmarc.spf_domain if dmarc is not None else None
+    if spf_domain is None:
+        for h in original_report.auth_results:
+            for res in h.results:
+                if res.method == "spf":
+                    for p in res.properties:
+                        if p.ptype == "smtp" and p.name == "mailfrom" and "@" in p.value:
+                            spf_domain = p.value.rsplit("@", 1)[1].lower()
+    if auth:
+        parts: list[str] = []
+        if not dkim_domains:
+            parts.append("the original carries no DKIM signature")
+        elif not aligned_dkim:
+            parts.append(
+                f"the original's DKIM d={', '.join(dkim_domains)} does not align with its "
+                f"From domain {from_domain or '(unknown)'}"
+            )
+        else:
+            parts.append(f"the original's DKIM d={aligned_dkim[0]} aligns with its From")
+        if spf_domain and from_org and _org(spf_domain) != from_org:
+            parts.append(f"its SPF domain {spf_domain} is not the From domain's (an ESP's?)")
+        elif spf_domain:
+            parts.append(f"its SPF domain {spf_domain} aligns with the From")
+        if dmarc is not None and dmarc.result:
+            parts.append(f"DMARC as analysed here: {dmarc.result}")
+        is_dmarc = any(_dmarc_text(r) or r.status in ("5.7.26", "5.7.509") for r in auth)
+        code = "bounce.dmarc_rejection" if is_dmarc else "bounce.auth_rejection"
+        out.append(
+            make_finding(
+                code,
+                "warning",
+                f"rejected {auth[0].status or auth[0].reply_code or ''}: " + "; ".join(parts),
+                detail=auth[0].diagnostic_code,
+            )
+        )
+        if not dkim_domains:
+            out.append(
+                make_finding(
+                    "bounce.original_unsigned",
+                    "warning",
+                    "The returned original has no DKIM-Signature; DMARC can then only pass "
+                    "through an aligned SPF domain.",
+                )
+            )
+        elif not aligned_dkim:
+            out.append(
+                make_finding(
+                    "bounce.original_dkim_misaligned",
+                    "warning",
+                    f"DKIM d={', '.join(dkim_domains)} does not align with From domain "
+                    f"{from_domain or '(unknown)'}.",
+                )
+            )
+        if spf_domain and from_org and _org(spf_domain) != from_org:
+            out.append(
+                make_finding(
+                    "bounce.original_spf_foreign",
+                    "notice",
+                    f"The envelope (SPF) domain {spf_domain} does not align with From domain "
+                    f"{from_domain}.",
+                )
+            )
+    ptr = [r for r in delivery.recipients if r.reason == "requireptr"]
+    if ptr:
+        out.append(
+            make_finding(
+                "bounce.ptr_rejection",
+                "warning",
+                f"rejected for missing reverse DNS; the original left from "
+                f"{original_report.origin_ip or 'an unknown IP'}",
+                detail=ptr[0].diagnostic_code,
+            )
+        )
+    blocked = [r for r in delivery.recipients if r.reason in _BLOCK_REASONS]
+    if blocked:
+        out.append(
+            make_finding(
+                "bounce.blocked_origin",
+                "warning",
+                f"rejected as {blocked[0].reason}; the original left from "
+                f"{original_report.origin_ip or 'an unknown IP'}",
+                detail=blocked[0].diagnostic_code,
+            )
+        )
+    named: set[str] = set()
+    msg = original_report.message
+    for field in ("To", "Cc", "Delivered-To", "X-Original-To"):
+        for a in msg.addresses(field):
+            if a.addr_spec:
+                named.add(a.addr_spec.lower())
+    if named:
+        missing = [
+            r.final_recipient
+            for r in delivery.recipients
+            if r.final_recipient
+            and r.final_recipient.lower() not in named
+            and r.original_recipient is None
+            and delivery.kind in ("dsn", "heuristic")
+        ]
+        if missing:
+            out.append(
+                make_finding(
+                    "bounce.recipient_not_in_original",
+                    "info",
+                    "Bounced recipient not named in the original's To/Cc (Bcc, alias or "
+                    "forwarding): " + ", ".join(missing),
+                )
+            )
+    return tuple(out)

@@ -18,7 +18,9 @@ from headerlens.bounce.formats import (
     googlegroups,
     notes,
     opensmtpd,
+    postfix,
     qmail,
+    sendmail,
     yahoo,
 )
 from headerlens.bounce.formats._base import Heuristic
@@ -40,4 +42,6 @@ HEURISTICS: tuple[Heuristic, ...] = (
     domino.HEURISTIC,
     notes.HEURISTIC,
     exchange2007.HEURISTIC,
+    postfix.HEURISTIC,
+    sendmail.HEURISTIC,
 )

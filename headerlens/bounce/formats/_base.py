@@ -120,7 +120,23 @@ def _recipient_on_line(line: str) -> tuple[str, str] | None:
         return None
     start, end, addr = found[0]
     prefix = s[:start].strip()
-    if prefix.lower() not in ("", "<", "\"", "'", "-", "*", "recipient:", "to:", "<<", "address:", "recipient address:", "original-recipient: rfc822;", "final-recipient: rfc822;", "rcpt to:<", "rcpt to: <"):
+    if prefix.lower() not in (
+        "",
+        "<",
+        '"',
+        "'",
+        "-",
+        "*",
+        "recipient:",
+        "to:",
+        "<<",
+        "address:",
+        "recipient address:",
+        "original-recipient: rfc822;",
+        "final-recipient: rfc822;",
+        "rcpt to:<",
+        "rcpt to: <",
+    ):
         return None
     rest = s[end:].lstrip(">\"' ")
     if rest.startswith(":"):
@@ -213,9 +229,33 @@ ENDS_FALLBACK = (
     "----- Message header follows -----",
 )
 
-_ERROR_WORDS = ("unknown", "fail", "error", "reject", "not ", "denied", "full", "could",
-                "unable", "invalid", "refused", "blocked", "undeliver", "deliver", "quota",
-                "exist", "expired", "550", "554", "553", "552", "551", "421", "450", "452")
+_ERROR_WORDS = (
+    "unknown",
+    "fail",
+    "error",
+    "reject",
+    "not ",
+    "denied",
+    "full",
+    "could",
+    "unable",
+    "invalid",
+    "refused",
+    "blocked",
+    "undeliver",
+    "deliver",
+    "quota",
+    "exist",
+    "expired",
+    "550",
+    "554",
+    "553",
+    "552",
+    "551",
+    "421",
+    "450",
+    "452",
+)
 
 
 def loose_lines(ctx: Context, end: Sequence[str]) -> list[Found]:

@@ -9,7 +9,10 @@ END = ("Message headers follow.", "Original message follows.")
 
 
 def detect(ctx: Context) -> bool:
-    return ctx.has("this is the dragonfly mail agent") or "dragonfly mail agent" in (ctx.header("Received") or "").lower()
+    return (
+        ctx.has("this is the dragonfly mail agent")
+        or "dragonfly mail agent" in (ctx.header("Received") or "").lower()
+    )
 
 
 def parse(ctx: Context, h: Heuristic) -> list[Found]:

@@ -9,14 +9,28 @@ from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
 # Exchange's own internal codes (the hexadecimal part of MSEXCH: lines), by meaning.
-CODES = {"000C05A6": "userunknown", "000C0595": "expired", "000B099C": "mesgtoobig",
-         "000B09AA": "mesgtoobig", "000C0E2F": "norelaying", "00000000": "onhold",
-         "000C0525": "onhold", "000C0524": "onhold", "000B0981": "networkerror",
-         "000B0980": "networkerror", "000A0C1F": "userunknown", "000C0592": "filtered"}
+CODES = {
+    "000C05A6": "userunknown",
+    "000C0595": "expired",
+    "000B099C": "mesgtoobig",
+    "000B09AA": "mesgtoobig",
+    "000C0E2F": "norelaying",
+    "00000000": "onhold",
+    "000C0525": "onhold",
+    "000C0524": "onhold",
+    "000B0981": "networkerror",
+    "000B0980": "networkerror",
+    "000A0C1F": "userunknown",
+    "000C0592": "filtered",
+}
 
 
 def detect(ctx: Context) -> bool:
-    return ctx.has("did not reach the following recipient") or ctx.header("X-MimeOLE") is not None and ctx.has("msexch:")
+    return (
+        ctx.has("did not reach the following recipient")
+        or (ctx.header("X-MimeOLE") is not None
+        and ctx.has("msexch:"))
+    )
 
 
 def parse(ctx: Context, h: Heuristic) -> list[Found]:
@@ -32,7 +46,11 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
         if not on:
             continue
         found = find_addresses(line)
-        if found and (" on " in low or line.strip().startswith(found[0][2])) and not line.startswith((" ", "\t")):
+        if (
+            found
+            and (" on " in low or line.strip().startswith(found[0][2]))
+            and not line.startswith((" ", "\t"))
+        ):
             cur = Found(address=found[0][2])
             out.append(cur)
             continue

@@ -9,12 +9,22 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
-END = ("Original message headers:", "Original Message Headers", "------ Original message", "Message Headers")
+END = (
+    "Original message headers:",
+    "Original Message Headers",
+    "------ Original message",
+    "Message Headers",
+)
 
 
 def detect(ctx: Context) -> bool:
-    return ctx.has("diagnostic information for administrators", "remote server returned '",
-                   "delivery has failed to these recipients", "généré par le serveur", "remote server returned")
+    return ctx.has(
+        "diagnostic information for administrators",
+        "remote server returned '",
+        "delivery has failed to these recipients",
+        "généré par le serveur",
+        "remote server returned",
+    )
 
 
 def parse(ctx: Context, h: Heuristic) -> list[Found]:
@@ -22,7 +32,10 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     out: dict[str, Found] = {}
     start = 0
     for i, line in enumerate(lines):
-        if "diagnostic information for administrators" in line.lower() or "informations de diagnostic" in line.lower():
+        if (
+            "diagnostic information for administrators" in line.lower()
+            or "informations de diagnostic" in line.lower()
+        ):
             start = i + 1
             break
     cur: Found | None = None
@@ -37,7 +50,11 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
             continue
         if cur is not None and s:
             low = s.lower()
-            if "returned '" in low or "#" in s or low.startswith(("remote server", "generating server", "serveur")):
+            if (
+                "returned '" in low
+                or "#" in s
+                or low.startswith(("remote server", "generating server", "serveur"))
+            ):
                 if "generating server" not in low and "serveur de g" not in low:
                     cur.diagnostic = f"{cur.diagnostic} {s}".strip()
     if not out:

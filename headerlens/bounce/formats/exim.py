@@ -54,7 +54,9 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
         indent = len(line) - len(line.lstrip(" \t"))
         if indent <= 2 and not line.startswith("\t"):
             found = find_addresses(line)
-            if found and (indent == 2 or line.strip().startswith("<") or line.strip() == found[0][2]):
+            if found and (
+                indent == 2 or line.strip().startswith("<") or line.strip() == found[0][2]
+            ):
                 if cur is not None:
                     cur.diagnostic = " ".join(diag)
                     out.append(cur)

@@ -10,13 +10,19 @@ from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
 
 START = ("delivery to the following recipient", "delivery to these recipients or groups")
-END = ("----- Original message -----", "----- Message header follows -----",
-       "----- Original Message -----", "----- Original message follows -----")
+END = (
+    "----- Original message -----",
+    "----- Message header follows -----",
+    "----- Original Message -----",
+    "----- Original message follows -----",
+)
 
 
 def detect(ctx: Context) -> bool:
-    return (ctx.sender_has("googlemail.com", "google.com", "gmail.com") or ctx.header("X-Gm-Message-State") is not None) and ctx.has(
-        "delivery to the following recipient", "technical details of")
+    return (
+        ctx.sender_has("googlemail.com", "google.com", "gmail.com")
+        or ctx.header("X-Gm-Message-State") is not None
+    ) and ctx.has("delivery to the following recipient", "technical details of")
 
 
 def parse(ctx: Context, h: Heuristic) -> list[Found]:

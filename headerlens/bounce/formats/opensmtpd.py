@@ -13,8 +13,13 @@ END = ("Below is a copy of the original message",)
 
 
 def detect(ctx: Context) -> bool:
-    return ctx.has("this is the mailer-daemon, please do not reply") or ctx.has("opensmtpd")  and ctx.has(*(e.lower() for e in END))
+    return (
+        ctx.has("this is the mailer-daemon, please do not reply")
+        or (ctx.has("opensmtpd")
+        and ctx.has(*(e.lower() for e in END)))
+    )
 
 
-HEURISTIC = Heuristic(name="opensmtpd", detect=detect, start=START, end=END,
-                      temporary=("temporary failure",))
+HEURISTIC = Heuristic(
+    name="opensmtpd", detect=detect, start=START, end=END, temporary=("temporary failure",)
+)

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Heuristic
 
-START = ("wasn't able to deliver your message to the following addresses",
-         "unable to deliver your message to the following address",
-         "could not deliver your message to the following", "this is the qmail-send program")
-END = ("--- Below this line is a copy of the message", "--- Enclosed is a copy of the message",
-       "--- Below the next line is a copy of the message", "--- Below this line is the original message")
+START = (
+    "wasn't able to deliver your message to the following addresses",
+    "unable to deliver your message to the following address",
+    "could not deliver your message to the following",
+    "this is the qmail-send program",
+)
+END = (
+    "--- Below this line is a copy of the message",
+    "--- Enclosed is a copy of the message",
+    "--- Below the next line is a copy of the message",
+    "--- Below this line is the original message",
+)
 
 
 def detect(ctx: Context) -> bool:

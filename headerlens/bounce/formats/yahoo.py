@@ -9,7 +9,9 @@ END = ("--- Below this line is a copy of the message",)
 
 
 def detect(ctx: Context) -> bool:
-    return ctx.has(*START) or (ctx.header("X-YMailISG") is not None and ctx.subject_has("failure notice"))
+    return ctx.has(*START) or (
+        ctx.header("X-YMailISG") is not None and ctx.subject_has("failure notice")
+    )
 
 
 HEURISTIC = Heuristic(name="yahoo", detect=detect, start=START, end=END)

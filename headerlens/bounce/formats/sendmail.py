@@ -1,0 +1,26 @@
+"""Sendmail: "----- Transcript of session follows -----" with ``<address>... reason`` lines."""
+
+from __future__ import annotations
+
+from headerlens.bounce.formats._base import Context, Heuristic
+
+START = (
+    "----- The following addresses had permanent fatal errors -----",
+    "----- Transcript of session follows -----",
+)
+END = (
+    "----- Original message follows -----",
+    "----- Unsent message follows -----",
+    "----- Message header follows -----",
+    "Content-Type: message/rfc822",
+)
+
+
+def detect(ctx: Context) -> bool:
+    return ctx.has(
+        "----- transcript of session follows -----",
+        "the following addresses had permanent fatal errors",
+    )
+
+
+HEURISTIC = Heuristic(name="sendmail", detect=detect, start=START, end=END)

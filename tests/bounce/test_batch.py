@@ -1,0 +1,33 @@
+"""Batch rows and the pandas DataFrame (one row per recipient)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from headerlens.bounce.batch import ROW_FIELDS, iter_bounce_rows
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "bounce"
+
+
+def test_rows() -> None:
+    items = [(p.name, p.read_bytes()) for p in sorted(SAMPLES.glob("*.eml"))]
+    rows = list(iter_bounce_rows(items, analyze_original=False))
+    assert [(r["file"], r["kind"], r["reason"]) for r in rows] == [
+        ("arf-abuse-report.eml", "feedback", "feedback"),
+        ("gmail-5.7.1-policy-prose.eml", "heuristic", "blocked"),
+        ("office365-5.7.26-dmarc-with-original.eml", "dsn", "authfailure"),
+        ("postfix-dsn-5.1.1-user-unknown.eml", "dsn", "userunknown"),
+        ("rfc3834-vacation-autoreply.eml", "autoreply", "vacation"),
+    ]
+    assert all(set(r) == set(ROW_FIELDS) for r in rows)
+    assert rows[2]["original_message_id"] == "<spring-sale-42@shop.example.com>"
+
+
+def test_dataframe() -> None:
+    from headerlens.bounce import parse_bounce
+    from headerlens.integrations.pandas import bounces_dataframe
+
+    reports = [parse_bounce(p.read_bytes()) for p in sorted(SAMPLES.glob("*.eml"))]
+    df = bounces_dataframe([r for r in reports if r is not None])
+    assert list(df.columns) == list(ROW_FIELDS)
+    assert list(df["reason"]) == ["feedback", "blocked", "authfailure", "userunknown", "vacation"]
