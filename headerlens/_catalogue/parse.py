@@ -32,7 +32,6 @@ DEFECTS: dict[str, str] = {
     "mime.start_boundary_not_found": "The boundary of a multipart entity never occurs in its body.",
     "mime.close_boundary_not_found": "A multipart entity has no closing boundary: the message may be truncated.",
     "mime.invalid_multipart_encoding": "A multipart entity declares a transfer encoding other than 7bit, 8bit or binary (RFC 2045 section 6.4).",
-    "mime.missing_part_separator": "A line that is not a header field ended a MIME part's header block without an empty line.",
     "mime.base64_padding": "Base64 content has missing or extra padding.",
     "mime.base64_characters": "Base64 content holds characters outside the base64 alphabet.",
     "mime.base64_length": "Base64 content has a length no base64 encoder produces (one character left over).",

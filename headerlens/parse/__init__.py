@@ -13,7 +13,7 @@ from typing import IO
 from headerlens.defects import DefectLog
 from headerlens.errors import InputError
 from headerlens.message import Message
-from headerlens.parse.headers import split_headers
+from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
 from headerlens.policy import Policy
 
@@ -106,12 +106,11 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
 
             for h in fields:
                 if h.name.lower() == "from":
-                    for addr in parse_address_list(h.value, header_index=h.index):
+                    body = unfolded_body(h)
+                    for addr in parse_address_list(body, header_index=h.index):
                         log.extend(addr.defects)
     body_start = block.body_start
-    header_only = body_start is None or (
-        end - body_start < 256 and not data[body_start:end].strip()
-    )
+    header_only = body_start is None or body_start >= end
     msg = _new_message(
         headers=tuple(fields),
         defects=log.defects,

@@ -1,9 +1,327 @@
-"""Placeholder (issue 2 item 3)."""
+"""Address lists (RFC 5322 section 3.4, obsolete forms of section 4.4) into :class:`Address`.
+
+A hand-written linear scanner: one pass turns the text into tokens (atoms, quoted strings,
+nested comments, domain literals, specials), a second walks the tokens. Nothing backtracks.
+RFC 2047 encoded words in display names and comments are decoded here, so callers may pass the
+field text before decoding (safer: an encoded comma or angle bracket then cannot change the
+structure) or after.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from headerlens.defects import Defect
 from headerlens.message import Address
+from headerlens.parse.encoded_words import decode_encoded_words
+
+__all__ = ["domain_to_ascii", "parse_address_list"]
+
+_SPECIALS = frozenset('<>@,;:"[]()')
+_WS = frozenset(" \t\r\n")
+_new_address = Address.model_construct
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # "atom", "qs", "dl", "comment", or the special character itself
+    text: str
+    start: int
+    end: int
+    space_before: bool
+
+
+def _tokenize(value: str) -> tuple[list[_Tok], list[str]]:
+    """Split ``value`` into tokens; returns the tokens and a list of problems."""
+    toks: list[_Tok] = []
+    problems: list[str] = []
+    i = 0
+    n = len(value)
+    space = False
+    while i < n:
+        c = value[i]
+        if c in _WS:
+            space = True
+            i += 1
+            continue
+        start = i
+        if c == '"':
+            buf: list[str] = []
+            i += 1
+            closed = False
+            while i < n:
+                ch = value[i]
+                if ch == "\\" and i + 1 < n:
+                    buf.append(value[i + 1])
+                    i += 2
+                    continue
+                if ch == '"':
+                    closed = True
+                    i += 1
+                    break
+                if ch not in "\r\n":
+                    buf.append(ch)
+                i += 1
+            if not closed:
+                problems.append("unterminated quoted string")
+            toks.append(_Tok("qs", "".join(buf), start, i, space))
+        elif c == "(":
+            depth = 0
+            buf = []
+            while i < n:
+                ch = value[i]
+                if ch == "\\" and i + 1 < n:
+                    buf.append(value[i + 1])
+                    i += 2
+                    continue
+                if ch == "(":
+                    depth += 1
+                    if depth > 1:
+                        buf.append(ch)
+                elif ch == ")":
+                    depth -= 1
+                    if depth == 0:
+                        i += 1
+                        break
+                    buf.append(ch)
+                else:
+                    buf.append(ch)
+                i += 1
+            if depth > 0:
+                problems.append("unterminated comment")
+            toks.append(_Tok("comment", "".join(buf), start, i, space))
+        elif c == "[":
+            j = value.find("]", i + 1)
+            if j == -1:
+                problems.append("unterminated domain literal")
+                j = n - 1
+            toks.append(_Tok("dl", value[i : j + 1], start, j + 1, space))
+            i = j + 1
+        elif c in _SPECIALS:
+            toks.append(_Tok(c, c, start, i + 1, space))
+            i += 1
+        else:
+            while i < n and value[i] not in _SPECIALS and value[i] not in _WS:
+                i += 1
+            toks.append(_Tok("atom", value[start:i], start, i, space))
+        space = False
+    return toks, problems
+
+
+def domain_to_ascii(domain: str) -> str | None:
+    """The IDNA A-label form of ``domain`` (RFC 5890/3490 via the stdlib codec), lower-cased.
+
+    Domain literals (``[192.0.2.1]``) are returned lower-cased as they are. ``None`` when the
+    name cannot be converted.
+    """
+    d = domain.strip().rstrip(".")
+    if not d:
+        return None
+    if d.startswith("["):
+        return d.lower()
+    if d.isascii():
+        return d.lower()
+    try:
+        return d.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+
+
+def _phrase(toks: list[_Tok]) -> str | None:
+    """Join phrase tokens (atoms and quoted strings) into a display name, decoding RFC 2047."""
+    words: list[str] = []
+    for t in toks:
+        if t.kind in ("atom", "qs", "dl") or (t.kind not in ("comment",) and len(t.kind) == 1):
+            if words and t.space_before:
+                words.append(" ")
+            words.append(t.text)
+    text = "".join(words).strip()
+    if not text:
+        return None
+    if "=?" in text:
+        text = decode_encoded_words(text)[0]
+    return text
+
+
+def _comment_name(toks: list[_Tok]) -> str | None:
+    for t in toks:
+        if t.kind == "comment" and t.text.strip():
+            text = t.text.strip()
+            return decode_encoded_words(text)[0] if "=?" in text else text
+    return None
+
+
+def _embedded_addresses(name: str) -> list[str]:
+    """Addresses written inside a display name (``"ceo@bank.example" <x@evil.test>``)."""
+    out: list[str] = []
+    if "@" not in name:
+        return out
+    cleaned = name
+    for ch in "<>()\"',;[]":
+        cleaned = cleaned.replace(ch, " ")
+    for word in cleaned.split():
+        if "@" in word:
+            local, _, dom = word.rpartition("@")
+            dom = dom.rstrip(".")
+            if local and "." in dom:
+                out.append(f"{local}@{dom}".lower())
+    return out
+
+
+class _Builder:
+    __slots__ = ("header_index", "out", "value")
+
+    def __init__(self, value: str, header_index: int | None) -> None:
+        self.value = value
+        self.header_index = header_index
+        self.out: list[Address] = []
+
+    def defect(self, code: str, message: str) -> Defect:
+        return Defect(code=code, message=message, header_index=self.header_index)
+
+    def mailbox(self, toks: list[_Tok], group: str | None, problems: list[str]) -> None:
+        """Turn the tokens of one mailbox (between commas) into an Address."""
+        real = [t for t in toks if t.kind != "comment"]
+        if not real:
+            return
+        raw = self.value[toks[0].start : toks[-1].end].strip()
+        defects: list[Defect] = [
+            self.defect("address.unparseable", f"{p} in {raw!r}") for p in problems
+        ]
+        lt = next((i for i, t in enumerate(toks) if t.kind == "<"), None)
+        display: str | None
+        if lt is not None:
+            gt = next((i for i in range(lt + 1, len(toks)) if toks[i].kind == ">"), None)
+            inner = toks[lt + 1 : gt if gt is not None else len(toks)]
+            after = toks[gt + 1 :] if gt is not None else []
+            if gt is None:
+                defects.append(self.defect("address.unparseable", f"no '>' in {raw!r}"))
+            if any(t.kind != "comment" for t in after):
+                defects.append(self.defect("address.unparseable", f"text after '>' in {raw!r}"))
+            display = _phrase(toks[:lt])
+            inner_real = [t for t in inner if t.kind != "comment"]
+            colon = next((i for i, t in enumerate(inner_real) if t.kind == ":"), None)
+            if colon is not None and inner_real and inner_real[0].kind == "@":
+                defects.append(self.defect("address.obsolete_route", f"source route in {raw!r}"))
+                inner_real = inner_real[colon + 1 :]
+            if not inner_real:  # "<>": the null reverse path (RFC 5321 section 4.5.5)
+                local = domain = None
+            else:
+                local, domain, ok = _addr_spec(inner_real)
+                if not ok:
+                    defects.append(self.defect("address.unparseable", f"not an addr-spec: {raw!r}"))
+        else:
+            display = None
+            local, domain, ok = _addr_spec(real)
+            if not ok:
+                defects.append(self.defect("address.unparseable", f"not a mailbox: {raw!r}"))
+            if ok:
+                display = _comment_name(toks)
+        domain_ascii: str | None = None
+        if domain is not None:
+            domain_ascii = domain_to_ascii(domain)
+            if domain_ascii is None:
+                defects.append(
+                    self.defect("address.invalid_domain", f"no IDNA form for {domain!r}")
+                )
+        if display and local is not None and domain is not None:
+            real_addr = f"{local}@{domain_ascii or domain}".lower()
+            for embedded in _embedded_addresses(display):
+                if embedded != real_addr and embedded != f"{local}@{domain}".lower():
+                    defects.append(
+                        self.defect(
+                            "address.display_name_spoof",
+                            f"display name {display!r} shows {embedded}"
+                            f" but the address is {local}@{domain}",
+                        )
+                    )
+                    break
+        self.out.append(
+            _new_address(
+                raw=raw,
+                display_name=display,
+                local_part=local,
+                domain=domain,
+                domain_ascii=domain_ascii,
+                group=group,
+                defects=tuple(defects),
+            )
+        )
+
+
+def _addr_spec(toks: list[_Tok]) -> tuple[str | None, str | None, bool]:
+    """``local-part "@" domain`` from tokens (obsolete CFWS around dots tolerated)."""
+    at = None
+    for i in range(len(toks) - 1, -1, -1):
+        if toks[i].kind == "@":
+            at = i
+            break
+    if at is None:
+        text = "".join(t.text for t in toks if t.kind in ("atom", "qs")).strip()
+        return (text or None), None, False
+    local_toks = toks[:at]
+    dom_toks = toks[at + 1 :]
+    ok = bool(local_toks) and bool(dom_toks)
+    local_parts: list[str] = []
+    for t in local_toks:
+        if t.kind == "qs":
+            needs_quote = any(ch in _SPECIALS or ch in _WS or ch == "\\" for ch in t.text)
+            local_parts.append(f'"{t.text}"' if needs_quote or not t.text else t.text)
+        elif t.kind == "atom":
+            local_parts.append(t.text)
+        else:
+            ok = False
+            local_parts.append(t.text)
+    dom_parts: list[str] = []
+    for t in dom_toks:
+        if t.kind in ("atom", "dl"):
+            dom_parts.append(t.text)
+        else:
+            ok = False
+    local = "".join(local_parts) or None
+    domain = "".join(dom_parts) or None
+    if local is None or domain is None:
+        ok = False
+    return local, domain, ok
 
 
 def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[Address, ...]:
-    return ()
+    """Parse an address-list field body (RFC 5322 section 3.4) into :class:`Address` models.
+
+    Handles display names (RFC 2047 decoded), groups (``group`` set on each member), quoted
+    local parts, nested comments, obsolete routes (``<@a,@b:user@c>``, RFC 5322 section 4.4),
+    addresses without angle brackets, the ``user@host (Name)`` comment form and the null path
+    ``<>`` of Return-Path (RFC 5321 section 4.4). Each address carries its own defects
+    (``address.unparseable``, ``address.display_name_spoof``, ``address.invalid_domain``,
+    ``address.obsolete_route``), all with ``header_index``. Never raises.
+    """
+    toks, problems = _tokenize(value)
+    b = _Builder(value, header_index)
+    group: str | None = None
+    current: list[_Tok] = []
+    in_angle = False
+    for t in toks:
+        k = t.kind
+        if k == "<":
+            in_angle = True
+        elif k == ">":
+            in_angle = False
+        elif not in_angle:
+            if k == ",":
+                b.mailbox(current, group, problems)
+                problems = []
+                current = []
+                continue
+            if k == ":" and group is None and not any(x.kind == "@" for x in current):
+                group = _phrase(current) or ""
+                current = []
+                continue
+            if k == ";" and group is not None:
+                b.mailbox(current, group, problems)
+                problems = []
+                current = []
+                group = None
+                continue
+        current.append(t)
+    b.mailbox(current, group, problems)
+    return tuple(b.out)

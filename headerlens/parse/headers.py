@@ -69,13 +69,15 @@ def split_headers(
     pos = start
     find = data.find
 
+    first_indented = False
     if top:
         # Leading blank lines or white space (RFC 5322 has none; pastes often do).
         p = pos
         while p < end and data[p] in b" \t\r\n":
             p += 1
         if p > pos:
-            if p < end and data[p - 1] in _WS:
+            first_indented = p < end and data[p - 1] in _WS
+            if first_indented:
                 log.add(
                     "header.first_line_indented",
                     "the first line starts with white space; it was read as if it did not",
@@ -228,7 +230,8 @@ def split_headers(
                 log.add("header.no_header_block", "no header field found at the start")
                 body_start = first_pos
                 break
-            if junk_lines == 0:
+            if junk_lines == 0 and not first_indented:
+                # (An indented first line that is not a field was reported just above.)
                 log.add(
                     "header.leading_junk",
                     "text before the first header field was skipped: "
@@ -283,3 +286,19 @@ _SINGLETONS = frozenset(
         b"subject",
     }
 )
+
+
+def unfolded_body(field: HeaderField) -> str:
+    """The field body unfolded and stripped but *not* RFC 2047 decoded.
+
+    Structured fields (addresses, MIME parameters) should be tokenized from this text, so that
+    an encoded comma, quote or angle bracket cannot change their structure; the scanners then
+    decode encoded words inside display names and parameter values themselves.
+    """
+    raw = field.raw
+    colon = raw.find(":")
+    body = raw[colon + 1 :]
+    if "\n" in body.rstrip("\r\n") or "\r" in body.rstrip("\r\n"):
+        parts = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        body = parts[0] + "".join(p if p[:1] in (" ", "\t") else " " + p for p in parts[1:])
+    return body.strip(" \t\r\n")
