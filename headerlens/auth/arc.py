@@ -147,6 +147,7 @@ def _verify(
             resolver=resolver,
             as_of=as_of,
             max_sets=min(policy.limits.max_arc_sets, 50),
+            max_queries=policy.limits.max_dns_queries,
         )
     except Exception as exc:  # a bug here must not become the caller's exception
         return ArcResult(

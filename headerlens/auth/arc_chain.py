@@ -116,15 +116,18 @@ class _Key:
 class _Keys:
     """Looks keys up through the resolver, once per name (sealers reuse their selector)."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, max_queries: int) -> None:
         self.resolver = resolver
         self.cache: dict[str, _Key] = {}
+        self.max_queries = max_queries
 
     def get(self, selector: bytes, domain: bytes) -> _Key:
         if not _dns_label_ok(selector) or not _dns_label_ok(domain):
             return _Key(None, "s= or d= is not a usable DNS name")
         name = f"{selector.decode('ascii')}._domainkey.{domain.decode('ascii')}".lower()
         if name not in self.cache:
+            if len(self.cache) >= self.max_queries:
+                return _Key(None, f"key {name} not looked up (DNS query limit reached)", True)
             self.cache[name] = self._fetch(name)
         return self.cache[name]
 
@@ -261,11 +264,13 @@ def validate_chain(
     resolver: Resolver,
     as_of: dt.datetime,
     max_sets: int = MAX_INSTANCE,
+    max_queries: int = 2 * MAX_INSTANCE,
 ) -> ChainOutcome:
     """Validate the ARC chain of a message (RFC 8617 section 5.2) and explain each instance.
 
     ``fields`` are all header fields top to bottom; ``body`` the body with CRLF line ends,
-    or ``None`` for a header-only message (body hashes then are not checked).
+    or ``None`` for a header-only message (body hashes then are not checked). At most
+    ``max_queries`` distinct keys are looked up.
     """
     out = ChainOutcome(body_checked=body is not None)
     arc_fields = [f for f in fields if f.lname in ARC_NAMES]
@@ -317,7 +322,7 @@ def validate_chain(
     for inst in out.instances:
         _read_seal_tags(inst, now)
         _read_ams_tags(inst, now)
-    keys = _Keys(resolver)
+    keys = _Keys(resolver, max_queries)
     body_cache: dict[tuple[bool, int | None], bytes] = {}
     for inst in out.instances:
         _verify_ams(inst, by_index, body, keys, body_cache, sets)

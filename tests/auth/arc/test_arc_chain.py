@@ -497,3 +497,13 @@ def test_no_arc_headers():
     assert result == ArcResult(
         cv="none", reason="no ARC header fields", reason_code="no_arc", as_of=result.as_of
     )
+
+
+def test_dns_query_limit(kit):
+    result = verify(kit, kit.list_chain(), limits=Limits(max_dns_queries=1))
+    assert (result.cv, result.reason_code) == ("fail", "key_unavailable")
+    assert result.instances[2].reasons == (
+        "ARC-Message-Signature i=3: key arc2._domainkey.fwd.example.net not looked up "
+        "(DNS query limit reached)",
+        "ARC-Seal i=3: key arc2._domainkey.fwd.example.net not looked up (DNS query limit reached)",
+    )
