@@ -14,6 +14,7 @@ package (RFC 8601 parser), asked about the value as written (for an AAR, after `
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -29,7 +30,12 @@ _SPECIAL = frozenset(';=()"')
 _WS = frozenset(" \t\r\n")
 # RFC 2045 token characters (RFC 8601 value = token / quoted-string); '@', '/', '.' allowed
 # as they are in real values (pvalue allows local-part "@" domain, header.b is base64).
-_NOT_TOKEN = frozenset(' ()<>,;:\\"[]?=')
+# One character class repeated: matches in linear time, no backtracking possible.
+_WORD_RE = re.compile(r'[^;=()" \t\r\n]+')
+_WS_RE = re.compile(r"[ \t\r\n]+")
+_COMMENT_STOP = re.compile(r"[\\()]")
+_QUOTE_STOP = re.compile(r'[\\"]')
+_NEEDS_QUOTES = re.compile(r'[^\x21-\x7e]|[()<>,;:\\"\[\]?=]')
 _FIELD_NAMES = ("authentication-results", "arc-authentication-results")
 
 
@@ -52,7 +58,8 @@ def _scan(value: str, log: DefectLog, repairs: list[str], idx: int | None) -> li
         c = value[i]
         if c in _WS:
             ws = True
-            i += 1
+            m = _WS_RE.match(value, i)
+            i = m.end() if m else i + 1
             continue
         start = i
         if c == "(":
@@ -60,6 +67,14 @@ def _scan(value: str, log: DefectLog, repairs: list[str], idx: int | None) -> li
             i += 1
             buf: list[str] = []
             while i < n:
+                m = _COMMENT_STOP.search(value, i)
+                if m is None:
+                    buf.append(value[i:])
+                    i = n
+                    break
+                if m.start() > i:
+                    buf.append(value[i : m.start()])
+                    i = m.start()
                 ch = value[i]
                 if ch == "\\" and i + 1 < n:
                     buf.append(value[i + 1])
@@ -83,6 +98,14 @@ def _scan(value: str, log: DefectLog, repairs: list[str], idx: int | None) -> li
             qbuf: list[str] = []
             closed = False
             while i < n:
+                m = _QUOTE_STOP.search(value, i)
+                if m is None:
+                    qbuf.append(value[i:])
+                    i = n
+                    break
+                if m.start() > i:
+                    qbuf.append(value[i : m.start()])
+                    i = m.start()
                 ch = value[i]
                 if ch == "\\" and i + 1 < n:
                     qbuf.append(value[i + 1])
@@ -108,8 +131,8 @@ def _scan(value: str, log: DefectLog, repairs: list[str], idx: int | None) -> li
             repairs.append("ignored a stray ')'")
             log.add("auth.results_stray_token", "a ')' closes no comment", idx)
         else:
-            while i < n and value[i] not in _SPECIAL and value[i] not in _WS:
-                i += 1
+            m = _WORD_RE.match(value, i)
+            i = m.end() if m else i + 1
             toks.append(_Tok(_WORD, value[start:i], start, i, ws))
         ws = False
     return toks
@@ -204,7 +227,7 @@ def _needs_quotes(value: str) -> bool:
         return False
     if value.startswith('"') or '"@' in value:
         return False
-    return any(c in _NOT_TOKEN or not c.isascii() or not c.isprintable() for c in value)
+    return _NEEDS_QUOTES.search(value) is not None
 
 
 def parse_authentication_results(
