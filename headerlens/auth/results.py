@@ -26,7 +26,6 @@ from headerlens.defects import DefectLog
 __all__ = ["explain_result", "parse_authentication_results"]
 
 _WORD, _QSTR, _COMMENT, _SEMI, _EQ = range(5)
-_SPECIAL = frozenset(';=()"')
 _WS = frozenset(" \t\r\n")
 # RFC 2045 token characters (RFC 8601 value = token / quoted-string); '@', '/', '.' allowed
 # as they are in real values (pvalue allows local-part "@" domain, header.b is base64).
