@@ -45,7 +45,7 @@ DEFECTS: dict[str, str] = {
 }
 
 FINDINGS: dict[str, str] = {
-    "hops.negative_delay": "A hop is stamped earlier than the hop before it: clock skew or forgery.",
+    "hops.negative_delay": "A hop is stamped earlier than the hop before it (skew or forgery).",
     "hops.largest_delay": "The hop that accounts for the largest share of the transit time.",
     "hops.long_delay": "A single hop held the message for more than an hour.",
     "hops.missing_date": "A hop has no readable date, so its delay is unknown.",
@@ -55,6 +55,7 @@ FINDINGS: dict[str, str] = {
     "hops.old_date": "The Date header is more than a week before the first hop.",
     "hops.private_ip_untrusted": "A private, loopback or reserved IP appears in an untrusted hop.",
     "hops.forged_trusted_host": "A Received field below the trust boundary claims a trusted host.",
+    "hops.helo_impersonation": "An outside host gave a HELO name of the receiving organisation.",
     "hops.duplicate_singleton": "A header that must appear once appears more than once.",
     "hops.clock_skew": "A host's clock disagrees with its neighbours' by more than a minute.",
     "hops.trust_inferred": "The trust boundary was inferred from the headers, not configured.",

@@ -1,11 +1,696 @@
-"""Placeholder (issue 3)."""
+"""The hop chain: order, timing, continuity, trust boundary and origin (RFC 5321 section 4.4).
+
+Received fields are prepended by each MTA (RFC 5321 section 4.4, RFC 5322 section 3.6.7), so
+the topmost is the newest; hops are returned oldest first. X-Received fields (Gmail and
+others write them for internal processing steps) are parsed and put on the timeline, but they
+are not hops: they are not transfers between MTAs and have no ``from`` clause to check.
+
+The trust boundary rule (documented in docs/hops.md):
+
+1. Trusted names: ``Policy.trusted_hosts`` (host names, domains covering their sub-domains,
+   IPs or CIDR networks) and ``Policy.trusted_authserv_ids``. When both are empty they are
+   inferred: the organizational domain of the topmost Received field's ``by`` host (the first
+   one from the top that names a host), plus the authserv-id of the topmost
+   Authentication-Results field and its organizational domain.
+2. Walk the Received fields from the top. A field whose ``by`` host is trusted is trusted; a
+   field with no usable ``by`` host (qmail "invoked by", Gmail's bare IPv6 ``by``, ``by
+   localhost``) takes the trust of the next field below it that names a host. The walk stops
+   at the first field whose ``by`` host is not trusted, and also right after the first
+   trusted field whose peer is outside (a public IP whose rDNS is not trusted): that field is
+   the border, where the organisation took the message from the outside world. A POP/IMAP
+   retrieval (fetchmail) hands trust on: the ``by`` host of the field below it is the
+   recipient's own mailbox server, so its name and organizational domain are trusted too.
+3. With nothing to go on (no by host, nothing configured) only the topmost field is trusted.
+
+``TrustBoundary.header_index`` is the index of the lowest Received field written by a trusted
+host; fields at or above it were added inside the trusted zone. ``origin_ip`` is the border
+hop's peer IP; ``receipt_time`` is the border hop's timestamp.
+"""
 
 from __future__ import annotations
 
-from headerlens.hops.models import HopAnalysis
-from headerlens.message import Message
+import datetime as dt
+import ipaddress
+import itertools
+from collections.abc import Iterable
+
+from headerlens.auth.domains import normalize_domain, organizational_domain
+from headerlens.defects import Defect, DefectLog
+from headerlens.findings import Finding, make_finding
+from headerlens.hops.models import ClockSkew, Hop, HopAnalysis, Received, TrustBoundary
+from headerlens.hops.received import parse_received
+from headerlens.hops.timeline import build_timeline
+from headerlens.message import HeaderField, Message
+from headerlens.parse.dates import strip_comments
 from headerlens.policy import Policy
+
+__all__ = ["analyze_hops", "authserv_id"]
+
+SKEW_TOLERANCE = dt.timedelta(seconds=60)
+LONG_DELAY = dt.timedelta(hours=1)
+SUBMISSION_DELAY = dt.timedelta(minutes=30)
+OLD_DATE = dt.timedelta(days=7)
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def authserv_id(value: str) -> str | None:
+    """The authserv-id of an Authentication-Results value (RFC 8601 section 2.2), or ``None``.
+
+    The first token before the first ``;`` outside comments; ``None`` when that token is a
+    ``method=result`` pair (Microsoft omits the authserv-id) or missing.
+    """
+    bare, _ = strip_comments(value)
+    head = bare.split(";", 1)[0].split()
+    if not head or "=" in head[0]:
+        return None
+    return head[0].lower().rstrip(".") or None
+
+
+def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+# Addresses that never identify a host on the public Internet (RFC 1918, RFC 6598 shared,
+# RFC 1122 loopback/"this network", RFC 3927/4291 link-local, RFC 4193 unique-local, RFC 5735
+# reserved and multicast). The documentation ranges (RFC 5737, RFC 3849) are deliberately NOT
+# here: examples and test data use them to stand for public addresses.
+_INTERNAL_NETS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "::/128",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+        "ff00::/8",
+    )
+)
+
+# Organizational domains that one provider uses interchangeably for its own MTAs (public
+# knowledge from the providers' Received fields). When the receiving organisation is inferred
+# to be one of them, the whole family is trusted.
+PROVIDER_FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset(("outlook.com", "office365.com", "microsoft.com", "exchangelabs.com", "hotmail.com")),
+    frozenset(("google.com", "gmail.com", "googlemail.com")),
+    frozenset(("yahoo.com", "yahoodns.net", "yahoo.net")),
+)
+
+
+def _private(text: str | None) -> bool:
+    """Private, loopback, link-local, shared (CGNAT), reserved or multicast."""
+    ip = _ip(text)
+    if ip is None:
+        return False
+    return any(ip.version == net.version and ip in net for net in _INTERNAL_NETS)
+
+
+class _Trust:
+    """Which names, domains and networks count as the receiving organisation."""
+
+    def __init__(self, hosts: Iterable[str], ids: Iterable[str]) -> None:
+        self.names: set[str] = set()
+        self.orgs: set[str] = set()
+        self.nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        self.exact = False
+        for h in (*hosts, *ids):
+            h = h.strip()
+            try:
+                self.nets.append(ipaddress.ip_network(h, strict=False))
+                continue
+            except ValueError:
+                pass
+            n = normalize_domain(h)
+            if n:
+                self.names.add(n)
+
+    def add_org(self, domain: str | None) -> None:
+        org = organizational_domain(domain)
+        if org:
+            self.orgs.add(org)
+            for family in PROVIDER_FAMILIES:
+                if org in family:
+                    self.orgs.update(family)
+
+    def host(self, name: str | None) -> bool:
+        n = normalize_domain(name) if name else None
+        if n is None:
+            return False
+        if n in self.names or any(n.endswith("." + x) for x in self.names):
+            return True
+        return bool(self.orgs) and organizational_domain(n) in self.orgs
+
+    def ip(self, text: str | None) -> bool:
+        ip = _ip(text)
+        return ip is not None and any(ip in net for net in self.nets)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.names or self.orgs or self.nets)
+
+
+def _peer_inside(r: Received, trust: _Trust) -> bool:
+    """Whether the peer that handed this field's hop its message is inside the organisation.
+
+    Inside: no network peer, a private/loopback IP, a trusted IP, or a trusted rDNS name. The
+    HELO name is a claim of the client and counts only for Exchange/Microsoft 365 transport
+    hops (``with Microsoft SMTP Server``), which never write an rDNS name.
+    """
+    if r.kind in ("local", "loopback") or _private(r.from_ip) or trust.ip(r.from_ip):
+        return True
+    if trust.host(r.from_rdns):
+        return True
+    proto = (r.protocol or "").lower()
+    return proto.startswith("microsoft smtp server") and trust.host(r.from_helo)
+
+
+def _named_host(name: str | None) -> bool:
+    """A ``by`` value that names a host (not an IP, not localhost, has a dot)."""
+    if not name or name.startswith("[") or _ip(name) is not None:
+        return False
+    low = name.lower()
+    return "." in low and not low.startswith("localhost")
+
+
+def _fmt(delta: dt.timedelta) -> str:
+    secs = delta.total_seconds()
+    sign = "-" if secs < 0 else ""
+    secs = abs(secs)
+    if secs < 120:
+        return f"{sign}{secs:g} s"
+    if secs < 7200:
+        return f"{sign}{secs / 60:.1f} min"
+    if secs < 172800:
+        return f"{sign}{secs / 3600:.1f} h"
+    return f"{sign}{secs / 86400:.1f} days"
+
+
+def _with_index(defects: tuple[Defect, ...], index: int) -> tuple[Defect, ...]:
+    return tuple(d.model_copy(update={"header_index": index}) for d in defects)
+
+
+def _parse_fields(
+    message: Message, policy: Policy, log: DefectLog
+) -> tuple[list[tuple[HeaderField, Received]], list[tuple[HeaderField, Received]]]:
+    received: list[tuple[HeaderField, Received]] = []
+    x_received: list[tuple[HeaderField, Received]] = []
+    cap = policy.limits.max_received
+    for h in message.headers:
+        lname = h.name.lower()
+        if lname not in ("received", "x-received"):
+            continue
+        target = received if lname == "received" else x_received
+        if len(target) >= cap:
+            log.add(
+                "hops.too_many", f"more than {cap} {h.name} fields; the rest were skipped", h.index
+            )
+            continue
+        r = parse_received(h.value)
+        update: dict[str, object] = {"defects": _with_index(r.defects, h.index)}
+        if r.date is not None and r.date.defects:
+            update["date"] = r.date.model_copy(
+                update={"defects": _with_index(r.date.defects, h.index)}
+            )
+        if lname != "received":
+            update["header_name"] = h.name
+        target.append((h, r.model_copy(update=update)))
+    return received, x_received
 
 
 def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
-    return HopAnalysis()
+    """Rebuild the path and timing of ``message`` from its Received fields (RFC 5321 4.4).
+
+    Returns the hops oldest first with per-hop delays, the total transit time, the trust
+    boundary with ``origin_ip`` and ``receipt_time``, the timeline of every timestamp in the
+    message, per-host clock-skew estimates, findings (each citing header indexes) and the
+    defects of every Received/X-Received field (with their header index).
+    """
+    log = DefectLog(strict=policy.strict)
+    received, x_received = _parse_fields(message, policy, log)
+    for _h, r in (*received, *x_received):
+        log.extend(r.defects)
+        if r.date is not None:
+            log.extend(r.date.defects)
+    findings: list[Finding] = []
+    timeline = build_timeline(message, received + x_received)
+    date_fields = message.fields("Date")
+
+    if not received:
+        findings.append(
+            make_finding("hops.no_received", "info", "The message has no Received field.")
+        )
+        return HopAnalysis(
+            timeline=timeline,
+            trust=TrustBoundary(rule="no Received field: nothing to trust"),
+            findings=tuple(findings),
+            x_received=tuple(r for _h, r in x_received),
+            defects=log.defects,
+        )
+
+    # --- Trust boundary (top to bottom). ---------------------------------------------------
+    configured = bool(policy.trusted_hosts or policy.trusted_authserv_ids)
+    trust = _Trust(policy.trusted_hosts, policy.trusted_authserv_ids)
+    ar_ids: list[str] = list(policy.trusted_authserv_ids)
+    rule: str
+    if configured:
+        rule = "configured: Policy.trusted_hosts / Policy.trusted_authserv_ids"
+    else:
+        top_by = next((r.by_host for _h, r in received if _named_host(r.by_host)), None)
+        trust.add_org(top_by)
+        ar = message.fields("Authentication-Results")
+        aid = authserv_id(ar[0].value) if ar else None
+        if aid is not None:
+            ar_ids.append(aid)
+            trust.names.add(aid)
+            trust.add_org(aid)
+        parts = []
+        if top_by:
+            parts.append(f"organizational domain of the topmost 'by' host {top_by!r}")
+        if aid:
+            parts.append(f"authserv-id {aid!r} of the topmost Authentication-Results")
+        rule = "inferred: " + (" and ".join(parts) if parts else "topmost Received field only")
+
+    trusted_set: set[int] = set()
+    border_pos: int | None = None  # position in `received` (0 = topmost)
+    pending: list[int] = []
+    if trust.empty:
+        trusted_set.add(0)
+        border_pos = 0
+    else:
+        fetched = False
+        for pos, (_h, r) in enumerate(received):
+            if fetched and r.by_host:
+                # The recipient fetched this message (POP/IMAP) from its own mailbox server:
+                # that server's organisation is trusted too (docs/hops.md).
+                trust.add_org(r.by_host)
+                trust.names.add(r.by_host.lower().rstrip("."))
+                fetched = False
+            if r.kind == "fetch":
+                fetched = True
+                pending.append(pos)
+                continue
+            by_ok = trust.host(r.by_host) or trust.ip(r.by_ip)
+            if not by_ok:
+                if not _named_host(r.by_host):
+                    pending.append(pos)  # no usable by host: judged with the field below
+                    continue
+                break
+            trusted_set.update(pending, (pos,))
+            pending = []
+            if not _peer_inside(r, trust):
+                border_pos = pos
+                break
+        if trusted_set and border_pos is None:
+            border_pos = max(trusted_set)
+    boundary_index = received[max(trusted_set)][0].index if trusted_set else None
+    # Origin: the border hop's peer; if it has none, the nearest trusted hop above with one.
+    origin_ip: str | None = None
+    receipt_time: dt.datetime | None = None
+    if border_pos is not None:
+        for pos in range(border_pos, -1, -1):
+            r = received[pos][1]
+            if r.from_ip is not None and r.kind != "loopback":
+                origin_ip = r.from_ip
+                break
+        for pos in range(border_pos, -1, -1):
+            r = received[pos][1]
+            if r.date is not None and r.date.datetime is not None:
+                receipt_time = r.date.datetime
+                break
+    trust_model = TrustBoundary(
+        header_index=boundary_index,
+        trusted_hosts=tuple(sorted(trust.names | trust.orgs | {str(n) for n in trust.nets})),
+        trusted_authserv_ids=tuple(dict.fromkeys(ar_ids)),
+        inferred=not configured,
+        rule=rule,
+    )
+    if not configured and trusted_set:
+        findings.append(
+            make_finding(
+                "hops.trust_inferred",
+                "info",
+                "The trust boundary was inferred from the headers (no trusted hosts configured).",
+                [received[p][0].index for p in sorted(trusted_set)],
+                detail=rule,
+            )
+        )
+
+    # --- Hops, oldest first, with delays. --------------------------------------------------
+    ordered = list(reversed(received))
+    n = len(ordered)
+    hops: list[Hop] = []
+    prev_ts: dt.datetime | None = None
+    prev_idx: int | None = None
+    prev_zone_unsure = False
+    missing: list[int] = []
+    negatives: list[tuple[int, int, dt.timedelta]] = []  # (hop index, prev hop index, delay)
+    for i, (h, r) in enumerate(ordered):
+        pos = n - 1 - i
+        ts = r.date.datetime if r.date is not None else None
+        zone_unsure = r.date is not None and r.date.zone in ("assumed",)
+        delay: dt.timedelta | None = None
+        note: str | None = None
+        if ts is None:
+            missing.append(h.index)
+            note = (
+                "no date in this Received field"
+                if r.date is None
+                else "the date of this Received field could not be read"
+            )
+        elif prev_ts is None:
+            note = "first dated hop: nothing earlier to measure from" if i else "first hop"
+        else:
+            delay = ts - prev_ts
+            notes = []
+            if prev_idx is not None and prev_idx != i - 1:
+                notes.append(f"measured from hop {prev_idx} (hops in between have no date)")
+            if delay < -SKEW_TOLERANCE:
+                notes.append("negative: clock skew between the hosts, or a forged/reordered field")
+                negatives.append((i, prev_idx if prev_idx is not None else i - 1, delay))
+            elif delay < dt.timedelta(0):
+                notes.append("slightly negative: within normal clock skew")
+            if zone_unsure or prev_zone_unsure:
+                notes.append("a zone was assumed (UTC), so the delay may be off by hours")
+            note = "; ".join(notes) or None
+        internal = pos in trusted_set and _peer_inside(r, trust)
+        hops.append(
+            Hop(
+                index=i,
+                header_index=h.index,
+                received=r,
+                timestamp=ts,
+                delay=delay,
+                delay_note=note,
+                trusted=pos in trusted_set,
+                internal=internal,
+                border=pos == border_pos,
+            )
+        )
+        if ts is not None:
+            prev_ts, prev_idx, prev_zone_unsure = ts, i, zone_unsure
+
+    dated = [hp for hp in hops if hp.timestamp is not None]
+    transit: dt.timedelta | None = None
+    if len(dated) >= 2:
+        first_ts, last_ts = dated[0].timestamp, dated[-1].timestamp
+        assert first_ts is not None
+        assert last_ts is not None
+        transit = last_ts - first_ts
+    positive = sum(
+        (hp.delay for hp in hops if hp.delay is not None and hp.delay > dt.timedelta(0)),
+        dt.timedelta(0),
+    )
+    if positive > dt.timedelta(0):
+        hops = [
+            hp.model_copy(update={"share": hp.delay / positive})
+            if hp.delay is not None and hp.delay > dt.timedelta(0)
+            else hp
+            for hp in hops
+        ]
+        top = max(
+            (hp for hp in hops if hp.delay is not None),
+            key=lambda hp: hp.delay or dt.timedelta(0),
+        )
+        assert top.delay is not None
+        findings.append(
+            make_finding(
+                "hops.largest_delay",
+                "info",
+                f"Hop {top.index} (by {top.received.by_host or 'unknown host'}) holds "
+                f"{top.share or 0:.0%} of the delay ({_fmt(top.delay)}).",
+                [top.header_index],
+            )
+        )
+    for hp in hops:
+        if hp.delay is not None and hp.delay > LONG_DELAY:
+            findings.append(
+                make_finding(
+                    "hops.long_delay",
+                    "notice",
+                    f"Hop {hp.index} took {_fmt(hp.delay)} (by {hp.received.by_host}).",
+                    [hp.header_index, hops[hp.index - 1].header_index],
+                )
+            )
+    if missing:
+        findings.append(
+            make_finding(
+                "hops.missing_date",
+                "notice",
+                f"{len(missing)} Received field(s) have no readable date; "
+                "their delays are unknown.",
+                missing,
+            )
+        )
+
+    # --- Negative delays, clock skew, order. ------------------------------------------------
+    skews: list[ClockSkew] = []
+    for i, j, delay in negatives:
+        newer, older = hops[i], hops[j]
+        findings.append(
+            make_finding(
+                "hops.negative_delay",
+                "notice" if -delay < LONG_DELAY else "warning",
+                f"Hop {i} is stamped {_fmt(-delay)} before hop {j}: clock skew or a forged field.",
+                [newer.header_index, older.header_index],
+            )
+        )
+        host = newer.received.by_host or f"header {newer.header_index}"
+        skews.append(
+            ClockSkew(
+                host=host,
+                behind=-delay,
+                compared_with=older.received.by_host,
+                header_indexes=(newer.header_index, older.header_index),
+            )
+        )
+    # X-Received written by a host that also wrote a Received: compare the two clocks.
+    by_host_time: dict[str, tuple[int, dt.datetime]] = {}
+    for h, r in received:
+        if r.by_host and r.date is not None and r.date.datetime is not None:
+            by_host_time.setdefault(r.by_host.lower(), (h.index, r.date.datetime))
+    for h, r in x_received:
+        if not r.by_host or r.date is None or r.date.datetime is None:
+            continue
+        # An X-Received sits above the Received of the hop that carried the message into
+        # the host; it cannot be older than the Received right below it.
+        below = next(
+            (
+                (hh, rr)
+                for hh, rr in received
+                if hh.index > h.index and rr.date and rr.date.datetime
+            ),
+            None,
+        )
+        if below is None:
+            continue
+        below_date = below[1].date
+        assert below_date is not None
+        assert below_date.datetime is not None
+        diff = r.date.datetime - below_date.datetime
+        if diff < -SKEW_TOLERANCE:
+            skews.append(
+                ClockSkew(
+                    host=r.by_host,
+                    behind=-diff,
+                    compared_with=below[1].by_host,
+                    header_indexes=(h.index, below[0].index),
+                )
+            )
+    for sk in skews:
+        hours = sk.behind.total_seconds() / 3600
+        zone_hint = (
+            " A whole number of hours suggests a wrong time-zone offset."
+            if hours >= 1 and abs(hours - round(hours)) < 0.02
+            else ""
+        )
+        findings.append(
+            make_finding(
+                "hops.clock_skew",
+                "info",
+                f"The clock of {sk.host} seems at least {_fmt(sk.behind)} behind that of "
+                f"{sk.compared_with or 'the previous host'}.",
+                sk.header_indexes,
+                detail=("Estimated from a negative delay." + zone_hint),
+            )
+        )
+    # Out of order: sorting by time would reorder the Received fields beyond the tolerance.
+    disorder = [
+        (a, b)
+        for a, b in itertools.pairwise(dated)
+        if a.timestamp is not None
+        and b.timestamp is not None
+        and b.timestamp < a.timestamp - SKEW_TOLERANCE
+    ]
+    if len(dated) >= 3 and disorder:
+        latest = max(
+            dated[:-1], key=lambda hp: hp.timestamp or dt.datetime.min.replace(tzinfo=dt.UTC)
+        )
+        last = dated[-1]
+        if (
+            last.timestamp is not None
+            and latest.timestamp is not None
+            and (last.timestamp < latest.timestamp - SKEW_TOLERANCE)
+        ):
+            findings.append(
+                make_finding(
+                    "hops.out_of_order",
+                    "notice",
+                    "The newest Received field is stamped earlier than an older one: the "
+                    "header order and the timestamps disagree.",
+                    [latest.header_index, last.header_index],
+                )
+            )
+
+    # --- Continuity: each hop's from against the previous hop's by. -------------------------
+    for i in range(1, len(hops)):
+        nr, orr = hops[i].received, hops[i - 1].received
+        if nr.kind not in ("network", "http") or orr.by_host is None:
+            continue
+        if not _named_host(orr.by_host) and orr.by_ip is None:
+            continue
+        names = {x.lower().rstrip(".") for x in (nr.from_helo, nr.from_rdns) if x}
+        names.discard("")
+        by_name = orr.by_host.lower().rstrip(".")
+        ips = {nr.from_ip} - {None}
+        by_ips = {orr.by_ip} - {None}
+        if _ip(by_name.strip("[]")) is not None:
+            by_ips.add(str(_ip(by_name.strip("[]"))))
+        if not names and not (ips and by_ips):
+            continue  # nothing comparable on one of the two sides
+        match = (
+            by_name in names
+            or bool(ips & by_ips)
+            or any(
+                organizational_domain(x) is not None
+                and organizational_domain(x) == organizational_domain(by_name)
+                for x in names
+            )
+        )
+        if not match:
+            peer = nr.from_rdns or nr.from_helo or nr.from_ip
+            findings.append(
+                make_finding(
+                    "hops.gap",
+                    "notice" if hops[i].trusted else "info",
+                    f"Hop {i} was received from {peer}, but hop {i - 1} says it was received "
+                    f"by {orr.by_host}: a host in between left no Received field, or one "
+                    "was forged.",
+                    [hops[i].header_index, hops[i - 1].header_index],
+                )
+            )
+
+    # --- Untrusted part: private IPs and claims of trusted hosts. ---------------------------
+    for hp in hops:
+        if hp.trusted:
+            continue
+        r = hp.received
+        if r.kind == "network" and _private(r.from_ip):
+            findings.append(
+                make_finding(
+                    "hops.private_ip_untrusted",
+                    "info",
+                    f"Hop {hp.index} names a private or reserved address {r.from_ip} outside "
+                    "the trusted part (an internal relay of the sender, or a forged field).",
+                    [hp.header_index],
+                )
+            )
+        if not trust.empty and trusted_set and (trust.host(r.by_host) or trust.ip(r.by_ip)):
+            findings.append(
+                make_finding(
+                    "hops.forged_trusted_host",
+                    "warning",
+                    f"Hop {hp.index} is below the trust boundary but claims it was received by "
+                    f"the trusted host {r.by_host or r.by_ip}: forged, or the message passed "
+                    "through the organisation before (e.g. a mailing list loop).",
+                    [hp.header_index, *([boundary_index] if boundary_index is not None else [])],
+                )
+            )
+
+    # --- The border peer introducing itself with a trusted name. ---------------------------
+    if border_pos is not None:
+        br = received[border_pos][1]
+        if (
+            br.kind in ("network", "http")
+            and not _peer_inside(br, trust)
+            and trust.host(br.from_helo)
+        ):
+            findings.append(
+                make_finding(
+                    "hops.helo_impersonation",
+                    "warning",
+                    f"The outside host {br.from_ip} introduced itself as {br.from_helo}, a name "
+                    "of the receiving organisation.",
+                    [received[border_pos][0].index],
+                )
+            )
+
+    # --- Date header against the first hop. --------------------------------------------------
+    if len(date_fields) > 1:
+        findings.append(
+            make_finding(
+                "hops.duplicate_singleton",
+                "warning",
+                f"The message has {len(date_fields)} Date fields; the first is compared with "
+                "the hops.",
+                [d.index for d in date_fields],
+            )
+        )
+    date_value = message.date()
+    first = dated[0] if dated else None
+    if date_value is not None and date_value.datetime is not None and first is not None:
+        assert first.timestamp is not None
+        lead = first.timestamp - date_value.datetime
+        idx = [date_fields[0].index, first.header_index]
+        if lead < -FUTURE_TOLERANCE:
+            findings.append(
+                make_finding(
+                    "hops.future_date",
+                    "warning",
+                    f"The Date header is {_fmt(-lead)} later than the first hop.",
+                    idx,
+                )
+            )
+        elif lead > OLD_DATE:
+            findings.append(
+                make_finding(
+                    "hops.old_date",
+                    "notice",
+                    f"The Date header is {_fmt(lead)} before the first hop.",
+                    idx,
+                )
+            )
+        elif lead > SUBMISSION_DELAY:
+            findings.append(
+                make_finding(
+                    "hops.submission_delay",
+                    "info",
+                    f"The message was submitted {_fmt(lead)} after its Date.",
+                    idx,
+                )
+            )
+
+    return HopAnalysis(
+        hops=tuple(hops),
+        transit=transit,
+        origin_ip=origin_ip,
+        receipt_time=receipt_time,
+        timeline=timeline,
+        trust=trust_model,
+        findings=tuple(findings),
+        x_received=tuple(r for _h, r in x_received),
+        clock_skew=tuple(skews),
+        defects=log.defects,
+    )

@@ -12,7 +12,15 @@ from headerlens.message import DateValue
 
 ReceivedKind = Literal["network", "http", "loopback", "local", "fetch"]
 
-__all__ = ["Hop", "HopAnalysis", "Received", "TimelineEntry", "TlsInfo", "TrustBoundary"]
+__all__ = [
+    "ClockSkew",
+    "Hop",
+    "HopAnalysis",
+    "Received",
+    "TimelineEntry",
+    "TlsInfo",
+    "TrustBoundary",
+]
 
 
 class TlsInfo(Model):
@@ -69,7 +77,15 @@ class Received(Model):
 
 
 class Hop(Model):
-    """One hand-off in the chain, oldest first (``index`` 0 = where the message started)."""
+    """One hand-off in the chain, oldest first (``index`` 0 = where the message started).
+
+    ``delay`` is this hop's timestamp minus the nearest older dated hop's (negative values are
+    kept: clock skew or forgery); ``delay_note`` says why it is ``None`` or what to keep in
+    mind. ``trusted``: written inside the receiving organisation (at or above the trust
+    boundary). ``internal``: a hand-off inside that organisation (the peer is trusted, private
+    or local). ``border``: the hop where the receiving organisation took the message from
+    outside. ``share``: this hop's fraction of the positive delays (0..1), for a table.
+    """
 
     index: int
     header_index: int
@@ -79,6 +95,9 @@ class Hop(Model):
     delay_note: str | None = None
     trusted: bool = False
     internal: bool = False
+    # Added fields (issue 3).
+    border: bool = False
+    share: float | None = None
 
 
 class TimelineEntry(Model):
@@ -106,6 +125,19 @@ class TrustBoundary(Model):
     rule: str = ""
 
 
+class ClockSkew(Model):
+    """A host whose clock disagrees with the host that handed it the message.
+
+    ``behind``: how far its clock seems behind its predecessor's (at least this much, from a
+    negative delay). ``compared_with``: the predecessor host.
+    """
+
+    host: str
+    behind: dt.timedelta
+    compared_with: str | None = None
+    header_indexes: tuple[int, ...] = ()
+
+
 class HopAnalysis(Model):
     """What :func:`headerlens.hops.analyze_hops` returns to ``analyze()``."""
 
@@ -116,3 +148,7 @@ class HopAnalysis(Model):
     timeline: tuple[TimelineEntry, ...] = ()
     trust: TrustBoundary = TrustBoundary()
     findings: tuple[Finding, ...] = ()
+    # Added fields (issue 3).
+    x_received: tuple[Received, ...] = ()
+    clock_skew: tuple[ClockSkew, ...] = ()
+    defects: tuple[Defect, ...] = ()

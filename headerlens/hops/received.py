@@ -331,9 +331,7 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
     # Authentication.
     if first == "authenticated":
         st.authenticated = True
-        if len(lw) > 2 and lw[1] == "as":
-            st.auth_user = words[2]
-        elif len(lw) > 1 and lw[1] == "sender:" and len(words) > 2:
+        if len(lw) > 2 and lw[1] in ("as", "sender:"):
             st.auth_user = words[2]
         return True
     if first == "auth:":
@@ -501,9 +499,8 @@ def _read_from(
             elif t.text[:5].upper() in ("HELO ", "EHLO "):
                 helo_kw_seen = True
                 helo_kw = t.text[5:].strip() or None
-        elif t.kind == _W:
-            if t.text.lower() == "be" or t.text.lower() == "claiming":
-                after_claiming = True
+        elif t.kind == _W and t.text.lower() in ("be", "claiming"):
+            after_claiming = True
 
     # Decide the roles (docs/hops.md, "Reading the from clause").
     p_is_name = primary is not None and primary.kind == _W and p_ip is None

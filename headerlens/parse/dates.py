@@ -415,8 +415,8 @@ def parse_date(text: str) -> DateValue:
 
     Returns a :class:`~headerlens.message.DateValue`: ``datetime`` is aware or ``None`` when the
     text cannot be read; ``zone`` says where the offset came from; ``format`` names the shape
-    that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects`` lists every
-    deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
+    that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects``
+    lists every deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
     """
     log = DefectLog()
     bare, closed = strip_comments(text)
