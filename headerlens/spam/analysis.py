@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import bisect
 
-from headerlens.defects import DefectError, DefectLog
+from headerlens.defects import DefectLog
+from headerlens.errors import DefectError
 from headerlens.hops.models import HopAnalysis
 from headerlens.message import HeaderField, Message
 from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
-from headerlens.spam.base import EXPLAINERS, Draft, fmt_num, join_names, knowledge, lookup, raw_field, top_rules
+from headerlens.spam.base import (
+    EXPLAINERS,
+    Draft,
+    fmt_num,
+    join_names,
+    knowledge,
+    lookup,
+    raw_field,
+    top_rules,
+)
 from headerlens.spam.helpdesk import draw_findings
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
 
@@ -99,8 +109,7 @@ def _explain(d: Draft) -> str:
     if not d.trusted:
         why = "an -Untrusted copy" if d.untrusted_twin else "below the trust boundary"
         body = (
-            f"Claim by an untrusted party ({why}): anyone upstream could have written this."
-            f" {body}"
+            f"Claim by an untrusted party ({why}): anyone upstream could have written this. {body}"
         )
     return body
 

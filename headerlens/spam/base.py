@@ -58,7 +58,9 @@ class Entry:
         return hit
 
 
-def _entry(raw: Any, confidence: Confidence, source: str | None, sources: Mapping[str, str]) -> Entry:
+def _entry(
+    raw: Any, confidence: Confidence, source: str | None, sources: Mapping[str, str]
+) -> Entry:
     if isinstance(raw, str):
         return Entry(raw, confidence, source)
     conf = raw.get("confidence", confidence)
@@ -66,9 +68,7 @@ def _entry(raw: Any, confidence: Confidence, source: str | None, sources: Mappin
         raise ValueError(f"bad confidence {conf!r}")
     src_key = raw.get("source")
     src = sources.get(src_key, src_key) if src_key else source
-    values = {
-        str(k): _entry(v, conf, src, sources) for k, v in dict(raw.get("values", {})).items()
-    }
+    values = {str(k): _entry(v, conf, src, sources) for k, v in dict(raw.get("values", {})).items()}
     return Entry(str(raw.get("meaning", "")), conf, src, values)
 
 
@@ -216,7 +216,9 @@ PREFIXES: list[tuple[str, Registration]] = []
 EXPLAINERS: dict[str, Callable[[Draft], str]] = {}
 
 
-def register(vendor: str, names: tuple[str, ...], decoder: Decoder, *, primary: bool = False) -> None:
+def register(
+    vendor: str, names: tuple[str, ...], decoder: Decoder, *, primary: bool = False
+) -> None:
     """Register ``decoder`` for each header name in ``names``."""
     reg = Registration(vendor, decoder, primary)
     for n in names:
@@ -393,8 +395,9 @@ def yes_no(text: str) -> bool | None:
 
 def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:
     """Names of the rules that weigh most towards spam, with shared prefixes folded to ``X_*``."""
-    positive = sorted((r for r in rules if r.score is not None and r.score > 0),
-                      key=lambda r: -(r.score or 0.0))
+    positive = sorted(
+        (r for r in rules if r.score is not None and r.score > 0), key=lambda r: -(r.score or 0.0)
+    )
     if not positive:
         return []
     total = sum(r.score or 0.0 for r in positive)

@@ -29,57 +29,107 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
     if spam_by_eop and dest == "I":
         user = facts.get("mbx.ucf") == "1" or facts.get("mbx.jmr") == "1"
         by = "a user rule" if user else "an override (user or admin rule, allow entry)"
-        out.append(make_finding(
-            "spam.spam_delivered_to_inbox", "warning",
-            f"Filtered as spam by EOP ({tag}) but delivered to the inbox by {by}", idx))
+        out.append(
+            make_finding(
+                "spam.spam_delivered_to_inbox",
+                "warning",
+                f"Filtered as spam by EOP ({tag}) but delivered to the inbox by {by}",
+                idx,
+            )
+        )
     elif spam_by_eop:
         where = " and delivered to Junk Email" if dest == "J" else ""
-        out.append(make_finding(
-            "spam.filtered_as_spam", "warning", f"Filtered as spam by EOP ({tag}){where}", idx))
+        out.append(
+            make_finding(
+                "spam.filtered_as_spam", "warning", f"Filtered as spam by EOP ({tag}){where}", idx
+            )
+        )
     if dest == "J" and not spam_by_eop:
-        why = "by a user rule" if facts.get("mbx.ucf") == "1" else "although EOP did not call it spam"
-        out.append(make_finding(
-            "spam.junk_folder", "notice", f"Delivered to the Junk Email folder {why}", idx))
+        why = (
+            "by a user rule" if facts.get("mbx.ucf") == "1" else "although EOP did not call it spam"
+        )
+        out.append(
+            make_finding(
+                "spam.junk_folder", "notice", f"Delivered to the Junk Email folder {why}", idx
+            )
+        )
     bcl = parse_float(facts.get("BCL"))
     srv = facts.get("SRV", "").upper()
     if bcl is not None and (srv == "BULK" or cat == "BULK"):
-        out.append(make_finding(
-            "spam.bulk_over_threshold", "notice",
-            f"Bulk complaint level {fmt_num(bcl)} at or above the tenant's bulk threshold"
-            f" (EOP marked it {'SRV:BULK' if srv == 'BULK' else 'CAT:BULK'})", idx))
+        out.append(
+            make_finding(
+                "spam.bulk_over_threshold",
+                "notice",
+                f"Bulk complaint level {fmt_num(bcl)} at or above the tenant's bulk threshold"
+                f" (EOP marked it {'SRV:BULK' if srv == 'BULK' else 'CAT:BULK'})",
+                idx,
+            )
+        )
     elif bcl is not None and bcl >= BCL_DEFAULT_THRESHOLD:
-        out.append(make_finding(
-            "spam.bulk_over_threshold", "notice",
-            f"Bulk complaint level {fmt_num(bcl)} at or above the default bulk threshold"
-            f" of {BCL_DEFAULT_THRESHOLD}", idx))
+        out.append(
+            make_finding(
+                "spam.bulk_over_threshold",
+                "notice",
+                f"Bulk complaint level {fmt_num(bcl)} at or above the default bulk threshold"
+                f" of {BCL_DEFAULT_THRESHOLD}",
+                idx,
+            )
+        )
     sfty = facts.get("SFTY", "")
     if cat in PHISH_CAT or sfty in ("9.19", "9.20"):
         e = knowledge("microsoft").token("forefront", "CAT")
         v = e.value(cat) if e and cat else None
         what = f"CAT:{cat} ({v.meaning})" if v else f"SFTY:{sfty}"
-        out.append(make_finding(
-            "spam.phish_verdict", "critical", f"Microsoft classified the message as {what}", idx))
+        out.append(
+            make_finding(
+                "spam.phish_verdict", "critical", f"Microsoft classified the message as {what}", idx
+            )
+        )
     if cat in MALWARE_CAT:
-        out.append(make_finding(
-            "spam.malware_detected", "critical", f"Microsoft flagged malware (CAT:{cat})", idx))
+        out.append(
+            make_finding(
+                "spam.malware_detected", "critical", f"Microsoft flagged malware (CAT:{cat})", idx
+            )
+        )
     ipv = facts.get("IPV", "").upper()
     if sfv in ("SFE", "SKA", "SKN") or ipv == "CAL":
         what = f"SFV:{sfv}" if sfv in ("SFE", "SKA", "SKN") else "IPV:CAL"
-        out.append(make_finding(
-            "spam.filtering_skipped", "notice",
-            f"EOP spam filtering was skipped or overridden by an allow entry ({what})", idx))
+        out.append(
+            make_finding(
+                "spam.filtering_skipped",
+                "notice",
+                f"EOP spam filtering was skipped or overridden by an allow entry ({what})",
+                idx,
+            )
+        )
     if sfv in ("BLK", "SKB"):
-        out.append(make_finding(
-            "spam.blocked_sender", "warning", f"The sender matched a block list (SFV:{sfv})", idx))
+        out.append(
+            make_finding(
+                "spam.blocked_sender",
+                "warning",
+                f"The sender matched a block list (SFV:{sfv})",
+                idx,
+            )
+        )
     if sfv == "SKQ":
-        out.append(make_finding(
-            "spam.released_from_quarantine", "notice",
-            "The message was released from quarantine (SFV:SKQ)", idx))
+        out.append(
+            make_finding(
+                "spam.released_from_quarantine",
+                "notice",
+                "The message was released from quarantine (SFV:SKQ)",
+                idx,
+            )
+        )
     if facts.get("compauth") == "fail":
         r = facts.get("compauth_reason")
-        out.append(make_finding(
-            "spam.compauth_failed", "warning",
-            "Composite authentication failed" + (f" (reason {r})" if r else ""), idx))
+        out.append(
+            make_finding(
+                "spam.compauth_failed",
+                "warning",
+                "Composite authentication failed" + (f" (reason {r})" if r else ""),
+                idx,
+            )
+        )
 
 
 def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> tuple[Finding, ...]:
@@ -89,42 +139,72 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
     for d, v in zip(drafts, verdicts, strict=True):
         if not d.trusted:
             claim = {True: "spam", False: "not spam", None: "no verdict"}[d.is_spam]
-            out.append(make_finding(
-                "spam.untrusted_verdict", "notice",
-                f"{v.product} verdict ({claim}) is a claim by an untrusted party"
-                + (" (-Untrusted header)" if d.untrusted_twin else " (below the trust boundary)"),
-                d.header_indexes))
+            out.append(
+                make_finding(
+                    "spam.untrusted_verdict",
+                    "notice",
+                    f"{v.product} verdict ({claim}) is a claim by an untrusted party"
+                    + (
+                        " (-Untrusted header)"
+                        if d.untrusted_twin
+                        else " (below the trust boundary)"
+                    ),
+                    d.header_indexes,
+                )
+            )
             continue
         if d.is_spam is not None and d.vendor != "google":
             trusted_calls.append((v.product or d.vendor, d.is_spam))
         if d.facts.get("malware"):
-            out.append(make_finding(
-                "spam.malware_detected", "critical",
-                f"{v.product} reported malware: {d.facts['malware']}", d.header_indexes))
+            out.append(
+                make_finding(
+                    "spam.malware_detected",
+                    "critical",
+                    f"{v.product} reported malware: {d.facts['malware']}",
+                    d.header_indexes,
+                )
+            )
         if d.vendor == "microsoft":
             _ms_findings(d, out)
             continue
         if d.is_spam and d.score is not None and d.threshold is not None and d.score >= d.threshold:
             names = top_rules(d.rules)
             why = f", mostly from {join_names(names)}" if names else ""
-            out.append(make_finding(
-                "spam.score_over_threshold", "warning",
-                f"{v.product} score {fmt_num(d.score)} over {fmt_num(d.threshold)}{why}",
-                d.header_indexes))
+            out.append(
+                make_finding(
+                    "spam.score_over_threshold",
+                    "warning",
+                    f"{v.product} score {fmt_num(d.score)} over {fmt_num(d.threshold)}{why}",
+                    d.header_indexes,
+                )
+            )
         elif d.is_spam:
             what = f" (score {fmt_num(d.score)})" if d.score is not None else ""
-            out.append(make_finding(
-                "spam.filtered_as_spam", "warning",
-                f"Classified as spam by {v.product}{what}", d.header_indexes))
+            out.append(
+                make_finding(
+                    "spam.filtered_as_spam",
+                    "warning",
+                    f"Classified as spam by {v.product}{what}",
+                    d.header_indexes,
+                )
+            )
         if d.facts.get("allowlisted"):
-            out.append(make_finding(
-                "spam.filtering_skipped", "notice",
-                f"{v.product} skipped or overrode filtering: {d.facts['allowlisted']}",
-                d.header_indexes))
+            out.append(
+                make_finding(
+                    "spam.filtering_skipped",
+                    "notice",
+                    f"{v.product} skipped or overrode filtering: {d.facts['allowlisted']}",
+                    d.header_indexes,
+                )
+            )
     if any(c for _, c in trusted_calls) and any(not c for _, c in trusted_calls):
         yes = sorted({p for p, c in trusted_calls if c})
         no = sorted({p for p, c in trusted_calls if not c})
-        out.append(make_finding(
-            "spam.conflicting_verdicts", "info",
-            f"Filters disagree: {join_names(yes)} said spam, {join_names(no)} did not"))
+        out.append(
+            make_finding(
+                "spam.conflicting_verdicts",
+                "info",
+                f"Filters disagree: {join_names(yes)} said spam, {join_names(no)} did not",
+            )
+        )
     return tuple(out)

@@ -194,8 +194,12 @@ _SIMPLE = (
     "X-MS-TrafficTypeDiagnostic",
 )
 
-register(VENDOR, ("X-Forefront-Antispam-Report", "X-Forefront-Antispam-Report-Untrusted"),
-         _forefront, primary=True)
+register(
+    VENDOR,
+    ("X-Forefront-Antispam-Report", "X-Forefront-Antispam-Report-Untrusted"),
+    _forefront,
+    primary=True,
+)
 register(VENDOR, ("X-Microsoft-Antispam", "X-Microsoft-Antispam-Untrusted"), _antispam)
 register(VENDOR, ("X-Microsoft-Antispam-Mailbox-Delivery",), _mailbox_delivery)
 register(VENDOR, ("X-MS-Exchange-Organization-SCL",), _scl)
@@ -217,7 +221,9 @@ def explain(d: Draft) -> str:
     if sfv:
         e = kb.token("forefront", "SFV")
         v = e.value(sfv) if e else None
-        parts.append(f"EOP's verdict is SFV:{sfv}" + (f" ({v.meaning})" if v else " (an undocumented value)"))
+        parts.append(
+            f"EOP's verdict is SFV:{sfv}" + (f" ({v.meaning})" if v else " (an undocumented value)")
+        )
     if scl:
         parts.append(f"the spam confidence level is {scl}")
     if d.facts.get("BCL"):
@@ -226,7 +232,9 @@ def explain(d: Draft) -> str:
         parts.append(f"the protection category is {d.facts['CAT']}")
     if d.facts.get("compauth"):
         r = d.facts.get("compauth_reason")
-        parts.append(f"composite authentication is {d.facts['compauth']}" + (f" (reason {r})" if r else ""))
+        parts.append(
+            f"composite authentication is {d.facts['compauth']}" + (f" (reason {r})" if r else "")
+        )
     if d.action:
         parts.append(f"the mailbox {d.action}")
     if not parts:

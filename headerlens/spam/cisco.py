@@ -1,0 +1,75 @@
+"""Cisco Secure Email Gateway (IronPort): AV stamp, SenderBase score, sender groups, AMP."""
+
+from __future__ import annotations
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    knowledge,
+    parse_float,
+    register,
+    register_prefix,
+    simple,
+)
+
+VENDOR = "cisco"
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(knowledge(VENDOR).headers)
+
+
+def _av(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    kb = knowledge(VENDOR)
+    for part in f.value.split(";"):
+        k, _eq, v = part.strip().partition("=")
+        if not k:
+            continue
+        d.add(kb.field("av", k, v.strip().strip('"'), f.index))
+    return True
+
+
+def _sbrs(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    field = knowledge(VENDOR).field(None, f.name, v, f.index)
+    sc = parse_float(v)
+    if sc is not None:
+        tone = "poor" if sc < -3 else ("neutral" if sc < 1 else "good")
+        field = field.model_copy(update={"meaning": f"{field.meaning} ({tone} reputation)"})
+        d.facts["sbrs"] = v
+    d.add(field)
+    return True
+
+
+def _amp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
+    if v.upper() == "MALICIOUS":
+        d.facts["malware"] = "Cisco AMP verdict MALICIOUS"
+    return True
+
+
+def _sender_group(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
+    if v.upper() in ("ALLOWLIST", "WHITELIST"):
+        d.facts["allowlisted"] = f"IronPort sender group {v}"
+    return True
+
+
+_SPECIAL = (
+    "x-ironport-anti-spam-filtered",
+    "x-ironport-av",
+    "x-sbrs",
+    "x-ironport-reputation",
+    "x-amp-result",
+    "x-ironport-sendergroup",
+)
+register(VENDOR, ("X-IronPort-Anti-Spam-Filtered",), simple(VENDOR), primary=True)
+register(VENDOR, ("X-IronPort-AV",), _av)
+register(VENDOR, ("X-SBRS", "X-IronPort-Reputation"), _sbrs)
+register(VENDOR, ("X-Amp-Result",), _amp)
+register(VENDOR, ("X-IronPort-SenderGroup",), _sender_group)
+register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
+register_prefix(VENDOR, "X-IronPort-", simple(VENDOR))

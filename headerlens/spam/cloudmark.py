@@ -1,0 +1,56 @@
+"""Cloudmark Authority: X-CNFS-Analysis, X-CMAE-*, X-Authority-Analysis."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    knowledge,
+    parse_float,
+    register,
+    simple,
+)
+
+VENDOR = "cloudmark"
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(knowledge(VENDOR).headers)
+
+
+def _analysis(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    kb = knowledge(VENDOR)
+    d.add(kb.field(None, f.name, f.value, f.index))
+    for tok in f.value.split():
+        k, eq, v = tok.partition("=")
+        if not eq:
+            continue
+        field = kb.field("analysis", k, v, f.index)
+        if k == "ts":
+            try:
+                n = int(v, 16) if len(v) <= 16 else -1
+            except ValueError:
+                n = -1
+            if 0 < n < 4_102_444_800:
+                when = dt.datetime.fromtimestamp(n, tz=dt.UTC).isoformat()
+                field = field.model_copy(update={"meaning": f"{field.meaning} ({when})"})
+        d.add(field)
+    return True
+
+
+def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
+    sc = parse_float(f.value)
+    if sc is not None:
+        d.score, d.threshold = sc, 100.0
+        d.is_spam = sc >= 100
+    return True
+
+
+_ANALYSIS = ("X-CNFS-Analysis", "X-CMAE-Analysis", "X-Authority-Analysis", "X-CM-Analysis")
+register(VENDOR, _ANALYSIS, _analysis, primary=True)
+register(VENDOR, ("X-CMAE-Score", "X-CM-Score"), _score)
+register(VENDOR, ("X-CMAE-Envelope", "X-Cloudmark-SP-Result"), simple(VENDOR))

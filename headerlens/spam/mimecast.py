@@ -1,0 +1,59 @@
+"""Mimecast: spam score, signatures and Impersonation Protect results."""
+
+from __future__ import annotations
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    knowledge,
+    parse_float,
+    register,
+    register_prefix,
+    simple,
+)
+
+VENDOR = "mimecast"
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(knowledge(VENDOR).headers)
+
+
+def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
+    d.score = parse_float(f.value)
+    return True
+
+
+def _imp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    kb = knowledge(VENDOR)
+    hits = []
+    for part in f.value.split(";"):
+        k, _eq, v = part.partition("=")
+        if not k.strip():
+            continue
+        d.add(kb.field("impersonation", k.strip(), v.strip(), f.index))
+        if v.strip().lower() == "true":
+            hits.append(k.strip())
+    if hits:
+        d.notes.append("Impersonation Protect matched: " + ", ".join(hits) + ".")
+        d.facts["impersonation"] = ", ".join(hits)
+    return True
+
+
+register(VENDOR, ("X-Mimecast-Spam-Score",), _score)
+register(VENDOR, ("X-Mimecast-Impersonation-Protect",), _imp)
+register(VENDOR, ("X-MC-Unique",), simple(VENDOR), primary=True)
+register(
+    VENDOR,
+    (
+        "X-Mimecast-Spam-Signature",
+        "X-Mimecast-Bulk-Signature",
+        "X-Mimecast-MFC-AGG-ID",
+        "X-Mimecast-MFC-PROC-ID",
+        "X-Mimecast-Originator",
+    ),
+    simple(VENDOR),
+)
+register_prefix(VENDOR, "X-Mimecast-", simple(VENDOR))

@@ -1,0 +1,58 @@
+"""Proofpoint: X-Proofpoint-Spam-Details (rule=, per-classifier scores) and friends."""
+
+from __future__ import annotations
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    knowledge,
+    parse_float,
+    register,
+    register_prefix,
+    simple,
+)
+from headerlens.spam.models import SpamRule
+
+VENDOR = "proofpoint"
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(knowledge(VENDOR).headers)
+
+
+_SPAM_RULES = frozenset({"spam", "bulk", "phish", "malware", "adult", "quarantine"})
+
+
+def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    kb = knowledge(VENDOR)
+    bad = False
+    for tok in f.value.split():
+        k, eq, v = tok.partition("=")
+        if not eq:
+            d.add(kb.field("details", tok, "", f.index))
+            bad = True
+            continue
+        d.add(kb.field("details", k, v, f.index))
+        d.facts[k.lower()] = v
+        sc = parse_float(v)
+        entry = kb.token("details", k)
+        if k.endswith("score") and k != "score" and sc is not None:
+            d.rules.append(SpamRule(name=k, score=sc, description=entry.meaning if entry else None))
+    rule = d.facts.get("rule", "").lower()
+    if rule:
+        d.is_spam = rule in _SPAM_RULES or rule.startswith(("spam", "phish", "malware", "bulk"))
+        d.action = f"rule={rule}"
+        if rule in ("safe", "orgsafe"):
+            d.facts["allowlisted"] = f"Proofpoint rule={rule}"
+        if rule == "malware":
+            d.facts["malware"] = "Proofpoint rule=malware"
+    d.score = parse_float(d.facts.get("spamscore"))
+    if bad:
+        log.add("spam.malformed_value", f"{f.name}: tokens without '=' kept raw", f.index)
+    return True
+
+
+register(VENDOR, ("X-Proofpoint-Spam-Details",), _details, primary=True)
+register(VENDOR, tuple(n for n in _names() if n != "x-proofpoint-spam-details"), simple(VENDOR))
+register_prefix(VENDOR, "X-Proofpoint-", simple(VENDOR))

@@ -1,0 +1,147 @@
+"""Rspamd: X-Spamd-Result (symbols with scores and options), X-Rspamd-*, X-Spamd-Bar.
+
+Sources: the Rspamd documentation on the milter headers module and the symbols reference.
+"""
+
+from __future__ import annotations
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    knowledge,
+    parse_float,
+    register,
+    simple,
+    split_list,
+    yes_no,
+)
+from headerlens.spam.models import SpamRule
+
+VENDOR = "rspamd"
+
+
+def parse_symbol(text: str) -> tuple[str, float | None, str | None] | None:
+    """``NAME(1.00)[opt1,opt2]`` -> ``("NAME", 1.0, "opt1,opt2")``; None when no name."""
+    t = text.strip()
+    name_end = len(t)
+    for i, ch in enumerate(t):
+        if ch in "([":
+            name_end = i
+            break
+    name = t[:name_end].strip()
+    if not name or not all(c.isalnum() or c in "_-." for c in name):
+        return None
+    score = None
+    opts = None
+    rest = t[name_end:]
+    if rest.startswith("("):
+        close = rest.find(")")
+        if close > 0:
+            score = parse_float(rest[1:close])
+            rest = rest[close + 1 :]
+        else:
+            rest = ""
+    if rest.startswith("["):
+        close = rest.rfind("]")
+        opts = rest[1:close] if close > 0 else rest[1:]
+    return name, score, opts
+
+
+def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    kb = knowledge(VENDOR)
+    parts = split_list(f.value, ";")
+    malformed = False
+    if parts and ":" in parts[0] and "[" in parts[0] and "(" not in parts[0].split("[", 1)[0]:
+        head = parts.pop(0)
+        metric, _, rest = head.partition(":")
+        verdict_word, _, bracket = rest.strip().partition("[")
+        d.add(kb.field("result", "metric", metric.strip(), f.index))
+        d.add(kb.field("result", "verdict", verdict_word.strip(), f.index))
+        flag = yes_no(verdict_word)
+        if flag is not None:
+            d.is_spam = flag
+        score_txt, _, thr_txt = bracket.rstrip("]").partition("/")
+        sc, th = parse_float(score_txt), parse_float(thr_txt)
+        if sc is not None:
+            d.score = sc
+        if th is not None:
+            d.threshold = th
+        if sc is None or flag is None:
+            malformed = True
+    for p in parts:
+        sym = parse_symbol(p)
+        if sym is None:
+            malformed = True
+            d.add(kb.field("result", p, "", f.index))
+            continue
+        name, score, opts = sym
+        e = kb.token("symbols", name)
+        desc = e.meaning if e else None
+        if opts:
+            desc = f"{desc} [{opts}]" if desc else f"[{opts}]"
+        d.rules.append(
+            SpamRule(name=name, score=score, description=desc, source=e.source if e else None)
+        )
+    if malformed:
+        log.add("spam.malformed_value", f"{f.name}: part of the value was not readable", f.index)
+    return True
+
+
+def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
+    sc = parse_float(f.value.split("/")[0])
+    if sc is not None and d.score is None:
+        d.score = sc
+    if "/" in f.value and d.threshold is None:
+        d.threshold = parse_float(f.value.split("/", 1)[1])
+    return True
+
+
+def _action(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
+    d.action = v
+    if d.is_spam is None and v:
+        d.is_spam = v.lower() not in ("no action", "greylist")
+    return True
+
+
+def _bar(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    field = knowledge(VENDOR).field(None, f.name, v, f.index)
+    if v and set(v) <= {"+", "-", "/"}:
+        sign = "positive" if "+" in v else ("negative" if "-" in v else "near zero")
+        field = field.model_copy(
+            update={"meaning": f"{field.meaning} ({sign}, about {len(v.strip('/'))} point(s))"}
+        )
+    d.add(field)
+    return True
+
+
+def _spam(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
+    flag = yes_no(f.value)
+    if flag is not None and d.is_spam is None:
+        d.is_spam = flag
+    return True
+
+
+register(VENDOR, ("X-Spamd-Result",), _result, primary=True)
+register(VENDOR, ("X-Rspamd-Score",), _score)
+register(VENDOR, ("X-Rspamd-Action",), _action)
+register(VENDOR, ("X-Spamd-Bar",), _bar)
+register(VENDOR, ("X-Spam",), _spam)
+register(
+    VENDOR,
+    (
+        "X-Rspamd-Server",
+        "X-Rspamd-Queue-Id",
+        "X-Rspamd-Pre-Result",
+        "X-Rspamd-Bar",
+        "X-Rspamd-Report",
+    ),
+    simple(VENDOR),
+)
+
+__all__ = ["VENDOR", "parse_symbol"]

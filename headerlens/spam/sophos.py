@@ -1,0 +1,64 @@
+"""Sophos: Email Appliance (X-SEA-Spam), PureMessage (X-PMX-Spam), Sophos Email (X-LASED-*)."""
+
+from __future__ import annotations
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    knowledge,
+    parse_float,
+    register,
+    register_prefix,
+    simple,
+)
+from headerlens.spam.models import SpamRule
+
+VENDOR = "sophos"
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(knowledge(VENDOR).headers)
+
+
+def _gauge(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    kb = knowledge(VENDOR)
+    value = f.value
+    report = ""
+    at = value.find("Report=")
+    if at >= 0:
+        report = value[at + len("Report=") :].strip().strip("'\"")
+        value = value[:at]
+    for part in value.split(","):
+        k, _eq, v = part.strip().partition("=")
+        if k:
+            d.add(kb.field("gauge", k, v, f.index))
+            d.facts[k.lower()] = v
+    if at >= 0:
+        d.add(kb.field("gauge", "Report", report, f.index))
+        for item in report.split(","):
+            toks = item.split()
+            if len(toks) == 2 and parse_float(toks[1]) is not None:
+                d.rules.append(SpamRule(name=toks[0], score=parse_float(toks[1])))
+    prob = parse_float(d.facts.get("probability"))
+    if prob is not None:
+        d.score, d.threshold = prob, 50.0
+        d.is_spam = prob >= 50
+    return True
+
+
+def _lased(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
+    p = parse_float(f.value)
+    if p is not None:
+        d.score, d.threshold = p, 0.5
+        d.is_spam = p >= 0.5
+    return True
+
+
+_SPECIAL = ("x-sea-spam", "x-pmx-spam", "x-perlmx-spam", "x-lased-spamprobability")
+register(VENDOR, ("X-SEA-Spam", "X-PMX-Spam", "X-PerlMx-Spam"), _gauge, primary=True)
+register(VENDOR, ("X-LASED-SpamProbability",), _lased)
+register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
+register_prefix(VENDOR, "X-LASED-", simple(VENDOR))
+register_prefix(VENDOR, "X-Sophos-", simple(VENDOR))

@@ -1,0 +1,60 @@
+"""SpamExperts / N-able Mail Assure: class, evidence and recommended action."""
+
+from __future__ import annotations
+
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField
+from headerlens.spam.base import (
+    Draft,
+    knowledge,
+    parse_float,
+    register,
+    simple,
+)
+
+VENDOR = "spamexperts"
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(knowledge(VENDOR).headers)
+
+
+def _class(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
+    low = v.lower()
+    if low in ("spam", "blacklisted", "bulk"):
+        d.is_spam = True
+    elif low in ("ham", "whitelisted"):
+        d.is_spam = False
+    if low == "whitelisted":
+        d.facts["allowlisted"] = "SpamExperts class whitelisted"
+    return True
+
+
+def _evidence(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
+    if "(" in v and ")" in v:
+        sc = parse_float(v[v.find("(") + 1 : v.find(")")])
+        if sc is not None:
+            d.score = sc
+    return True
+
+
+def _action(f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    v = f.value.strip()
+    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
+    d.action = v
+    return True
+
+
+_CLASS = ("X-SpamExperts-Class", "X-SpamExperts-Outgoing-Class", "X-AntiSpamCloud-Class")
+register(VENDOR, _CLASS, _class, primary=True)
+register(VENDOR, ("X-SpamExperts-Evidence", "X-SpamExperts-Outgoing-Evidence"), _evidence)
+register(VENDOR, ("X-Recommended-Action",), _action)
+register(
+    VENDOR,
+    ("X-Filter-ID", "X-Report-Abuse-To", "X-SpamExperts-Domain", "X-SpamExperts-Username"),
+    simple(VENDOR),
+)
