@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
-from dkim.util import InvalidTagValueList, parse_tag_value
+from dkim.util import DuplicateTag, InvalidTagValueList, parse_tag_value
 
 from headerlens._catalogue.dkim import REASONS
 from headerlens.auth import _dkim_core as core
@@ -44,6 +44,7 @@ DISPLAYED = (b"from", b"subject", b"to", b"cc", b"date", b"reply-to", b"sender")
 OVERSIGN = (b"from", b"subject", b"to", b"cc", b"date", b"reply-to", b"sender", b"message-id")
 
 _REQUIRED = (b"v", b"a", b"b", b"bh", b"d", b"h", b"s")
+_REQUIRED_ARC = (b"i", b"a", b"b", b"bh", b"d", b"h", b"s")
 _SPECIALS = frozenset(b'()<>[]:;@\\," \t\r\n')
 _MAX_RSA_BITS = 16384
 
@@ -229,7 +230,11 @@ def _verify_one(
     now: dt.datetime,
     from_domain: str | None,
     log: DefectLog,
+    *,
+    arc: bool = False,
 ) -> tuple[DkimResult, list[Finding]]:
+    """Verify one signature field; ``arc=True`` reads it as an ARC-Message-Signature
+    (RFC 8617 section 4.1.2: no v=, i= is the instance number)."""
     index = sig_field.index
     base: dict[str, Any] = {
         "header_index": index,
@@ -255,7 +260,10 @@ def _verify_one(
     try:
         raw_tags = parse_tag_value(sig_field.value)
     except InvalidTagValueList as exc:
-        return malformed("syntax_error", f"The tag list cannot be parsed ({_text(bytes(exc))}).")
+        arg = exc.args[0] if exc.args else b""
+        what = _text(arg) if isinstance(arg, bytes) else str(arg)
+        kind = "duplicate tag" if isinstance(exc, DuplicateTag) else "bad tag"
+        return malformed("syntax_error", f"The tag list cannot be parsed ({kind} {what!r}).")
     except Exception as exc:  # dkimpy's parser raises plain errors on odd bytes
         return malformed("syntax_error", f"The tag list cannot be parsed ({exc}).")
     tags = {k.decode("ascii", "replace"): v for k, v in raw_tags.items()}
@@ -268,18 +276,20 @@ def _verify_one(
         base["selector"] = _text(s_raw)
     if "a" in tags:
         base["algorithm"] = _text(tags["a"]).strip().lower()
-    missing = [t.decode() for t in _REQUIRED if t.decode() not in tags]
+    required = _REQUIRED_ARC if arc else _REQUIRED
+    missing = [t.decode() for t in required if t.decode() not in tags]
     if missing:
         return malformed(
             "syntax_error", f"Required tag(s) missing: {', '.join(m + '=' for m in missing)}."
         )
-    if tags["v"].strip() != b"1":
+    if not arc and tags["v"].strip() != b"1":
         return malformed("incompatible_version", f"v={_text(tags['v'])} is not 1.")
     algorithm = base["algorithm"]
     if algorithm not in core.ALGORITHMS:
         return malformed("unsupported_algorithm", f"Unknown signature algorithm a={algorithm}.")
     key_type, hash_name = core.ALGORITHMS[algorithm]
-    c_algs = core.parse_canonicalization(tags.get("c"))
+    # ARC signers omit c= meaning relaxed/relaxed (dkimpy and the ValiMail suite agree)
+    c_algs = core.parse_canonicalization(tags.get("c", b"relaxed/relaxed" if arc else None))
     if c_algs is None:
         c_text = _text(tags["c"])
         return malformed("unsupported_algorithm", f"Unknown canonicalization c={c_text}.")
@@ -296,12 +306,11 @@ def _verify_one(
     if not _valid_domain(s_raw):
         return malformed("syntax_error", f"s={_text(s_raw)} is not a valid selector.")
     domain = _text(d_raw).lower().rstrip(".")
-    h_names = [b"".join(x.split()).lower() for x in tags["h"].split(b":")]
-    if any(not x for x in h_names):
-        return malformed("syntax_error", "h= has an empty field name.")
+    # An empty name between colons selects nothing (tolerated, as dkimpy and others do).
+    h_names = [n for n in (b"".join(x.split()).lower() for x in tags["h"].split(b":")) if n]
     base["signed_headers"] = tuple(_text(x) for x in h_names)
     identity = None
-    if "i" in tags:
+    if "i" in tags and not arc:
         identity = _text(tags["i"].strip())
         base["identity"] = identity
         at = identity.rfind("@")
@@ -337,7 +346,7 @@ def _verify_one(
     base["signed_at"], base["expires_at"] = signed_at, expires_at
     if signed_at and expires_at and expires_at <= signed_at:
         return malformed("syntax_error", "x= is not after t= (RFC 6376 section 3.5).")
-    if b"from" not in h_names:
+    if b"from" not in h_names and not arc:
         return stop("from_not_signed", "h= does not list From (RFC 6376 section 5.4).")
     if expires_at is not None:
         base["expired_now"] = now > expires_at
