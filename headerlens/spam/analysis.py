@@ -87,10 +87,11 @@ def _explain(d: Draft) -> str:
             if d.threshold is not None:
                 s += f" against a spam threshold of {fmt_num(d.threshold)}"
             bits.append(s)
+        who = "it" if bits else display
         if d.is_spam is True:
-            bits.append("it classified the message as spam")
+            bits.append(f"{who} classified the message as spam")
         elif d.is_spam is False:
-            bits.append("it did not classify the message as spam")
+            bits.append(f"{who} did not classify the message as spam")
         if d.action:
             bits.append(f"action: {d.action}")
         names = top_rules(d.rules)

@@ -410,12 +410,13 @@ def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:
             break
     names: list[str] = []
     prefixes: dict[str, int] = {}
+    for r in positive:
+        if (r.score or 0.0) >= 0.5:
+            p = r.name.split("_", 1)[0]
+            prefixes[p] = prefixes.get(p, 0) + 1
     for r in chosen:
         p = r.name.split("_", 1)[0]
-        prefixes[p] = prefixes.get(p, 0) + 1
-    for r in chosen:
-        p = r.name.split("_", 1)[0]
-        label = f"{p}_*" if prefixes[p] > 1 and "_" in r.name else r.name
+        label = f"{p}_*" if prefixes.get(p, 0) > 1 and "_" in r.name else r.name
         if label not in names:
             names.append(label)
     return names[:limit]
