@@ -41,8 +41,6 @@ from headerlens.resolvers import Resolver
 
 __all__ = ["analyze_auth", "assign_trust", "merge_headers"]
 
-_KEY_REASONS = ("key", "signature", "header_signature", "revoked", "rotated")
-
 
 def _above(index: int | None, boundary: int | None) -> bool:
     return boundary is None or (index is not None and index <= boundary)
@@ -308,10 +306,15 @@ def _dkim_consistency(trusted: AuthResultsHeader, dkim: tuple[DkimResult, ...]) 
         if not failed:
             continue  # temperror / not looked up: not checked, not a contradiction
         v = failed[0]
+        diagnosis = v.diagnosis
         if v.reason == "body_hash_mismatch" or v.body_hash_ok is False:
             why = "the body changed after the receiver checked it"
-        elif any(k in v.reason for k in _KEY_REASONS):
+        elif v.reason.startswith("key_") or (
+            diagnosis is not None and diagnosis.key_matches is False
+        ):
             why = "the key in DNS may have been rotated or revoked since delivery"
+        elif diagnosis is not None and diagnosis.key_matches is True:
+            why = "the signed headers changed after the receiver checked them"
         else:
             why = "see the re-verification reason"
         idx = tuple(i for i in (r.header_index, v.header_index) if i is not None)
@@ -322,7 +325,7 @@ def _dkim_consistency(trusted: AuthResultsHeader, dkim: tuple[DkimResult, ...]) 
                 f"The receiver recorded dkim=pass for {d}, but re-verification fails"
                 f" ({v.reason}): {why}.",
                 idx,
-                detail=v.explanation or None,
+                detail=(diagnosis.summary if diagnosis else None) or v.explanation or None,
             )
         )
     return out

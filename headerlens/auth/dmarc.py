@@ -472,10 +472,13 @@ def _what_ifs(
             mode = adkim
             if not aligned(f, d, mode):
                 continue
+            diagnosis = v.diagnosis
+            change = diagnosis.body_change if diagnosis is not None else None
             diag = " ".join(
-                str(x) for x in (getattr(v, "diagnosis", None), v.explanation) if x
+                x for x in (diagnosis.summary if diagnosis else None, v.explanation) if x
             ).lower()
-            if v.reason == "body_hash_mismatch" and ("footer" in diag or "append" in diag):
+            footer = change == "appended" or "footer" in diag
+            if v.reason == "body_hash_mismatch" and footer:
                 out.append(
                     f"Passes if the list footer is removed: the signature by {d} fails only"
                     " because text was added to the end of the body."

@@ -340,3 +340,34 @@ def test_received_spf(value: str, want: tuple[object, ...]) -> None:
         r.mechanism,
         [d.code for d in r.defects],
     ) == want
+
+
+def test_dkim_signed_headers_changed_from_diagnosis() -> None:
+    from headerlens.auth.dkim_models import DkimDiagnosis
+
+    v = _dkim(
+        "fail",
+        "signature_mismatch",
+        diagnosis=DkimDiagnosis(key_matches=True, header_change="subject_tagged", summary="S"),
+    )
+    _, a = run(GMAIL, dkim=(v,))
+    (f,) = [f for f in a.findings if f.code == "auth.dkim_pass_not_reproduced"]
+    assert f.summary.endswith(
+        "(signature_mismatch): the signed headers changed after the receiver checked them."
+    )
+    assert f.detail == "S"
+
+
+def test_end_to_end_from_display_name_spoof() -> None:
+    src = GMAIL.replace(
+        b"From: Alice <alice@example.com>", b'From: "ceo@bank.example" <alice@example.com>'
+    )
+    _, a = run(src)
+    assert a.dmarc is not None
+    assert (a.dmarc.from_domain, a.dmarc.result, a.dmarc.computed_result) == (
+        "example.com",
+        "pass",
+        "pass",
+    )
+    assert a.dmarc.from_header_indexes == (6,)
+    assert "auth.from_display_name_address" in [f.code for f in a.findings]

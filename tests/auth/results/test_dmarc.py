@@ -340,3 +340,18 @@ def test_policy_parsers() -> None:
     assert policy_from_result(h.results[0]) == DmarcPolicy(
         source="header-property", p="reject", dis="none", raw="p=reject dis=none"
     )
+
+
+def test_list_footer_what_if_from_diagnosis() -> None:
+    from headerlens.auth.dkim_models import DkimDiagnosis
+
+    diag = DkimDiagnosis(body_change="appended", appended_octets=120, summary="Text appended.")
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=None,
+        dkim=(dkim("example.com", "fail", "body_hash_mismatch", diagnosis=diag),),
+    )
+    assert report.what_ifs == (
+        "Passes if the list footer is removed: the signature by example.com fails only"
+        " because text was added to the end of the body.",
+    )
