@@ -111,6 +111,10 @@ def collect_defects(report: Report) -> tuple[Defect, ...]:
             out.extend(hop.received.date.defects)
     for sig in report.dkim:
         out.extend(sig.defects)
+    out.extend(report.arc.defects)
+    for inst in report.arc.instances:
+        if inst.aar is not None:
+            out.extend(inst.aar.defects)
     for a in report.auth_results:
         out.extend(a.defects)
     for s in report.received_spf:
