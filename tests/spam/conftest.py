@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -13,14 +13,16 @@ from headerlens.policy import Policy
 from headerlens.spam import analyze_spam, sarules
 from headerlens.spam.models import SpamAnalysis
 
-RCVD = "Received: from mx.example.net (mx.example.net [192.0.2.10]) by mx.example.com; Sat, 28 Nov 2026 10:00:00 +0000"
+RCVD = (
+    "Received: from mx.example.net (mx.example.net [192.0.2.10]) by mx.example.com;"
+    " Sat, 28 Nov 2026 10:00:00 +0000"
+)
 
 
 @pytest.fixture(autouse=True)
-def _no_local_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_local_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests must not depend on a SpamAssassin install: hide the local rules directories."""
     monkeypatch.setattr(sarules, "RULES_DIRS", ())
-    yield
 
 
 @pytest.fixture
@@ -38,7 +40,9 @@ def build() -> Callable[..., Message]:
 def run() -> Callable[..., SpamAnalysis]:
     """Run the spam step with an empty hop analysis (or the one given)."""
 
-    def _run(message: Message, hops: HopAnalysis | None = None, strict: bool = False) -> SpamAnalysis:
+    def _run(
+        message: Message, hops: HopAnalysis | None = None, strict: bool = False
+    ) -> SpamAnalysis:
         return analyze_spam(message, Policy(strict=strict), hops=hops or HopAnalysis())
 
     return _run
