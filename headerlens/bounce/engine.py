@@ -245,12 +245,15 @@ def _finish(
         reply = None
     act = action.lower() if action else None
     command = command or _command(diag)
-    if reason is None:
-        if diagnostic_type and diagnostic_type.lower() == "x-unix":
-            reason = "mailererror"
-        else:
-            reason = knowledge.classify(diag, status, reply, act)
-            reason = _stage_rule(reason, command, status, diag)
+    reason = knowledge.classify(
+        diag,
+        status,
+        reply,
+        act,
+        command=command,
+        diagnostic_type=diagnostic_type,
+        preset=reason,
+    )
     if temporary is None:
         if status:
             temporary = status.startswith("4")
@@ -325,29 +328,32 @@ def _command(diag: str | None) -> str | None:
         i = low.find(marker)
         if i >= 0 and (best is None or i < best[0]):
             best = (i, cmd)
-    return best[1] if best else None
+    if best:
+        return best[1]
+    return _command_word(diag)
 
 
-def _stage_rule(reason: str, command: str | None, status: str | None, diag: str | None) -> str:
-    """Adjust a reason by the SMTP stage it was given at.
+_COMMAND_WORDS = ("HELO", "EHLO", "STARTTLS", "MAIL F", "RCPT", "DATA")
 
-    A "user unknown" answer to DATA cannot be about the mailbox (RCPT was accepted): it is a
-    content filter speaking. An unknown user or host in answer to MAIL FROM is about the
-    sender. A connection timing out on a temporary failure ends as an expired message.
-    """
-    if reason == "userunknown" and command == "DATA":
-        return "filtered"
-    if reason in ("userunknown", "hostunknown") and command == "MAIL":
-        return "rejected"
-    if (
-        reason == "networkerror"
-        and status
-        and status.startswith("4.4")
-        and diag
-        and "timed out" in diag.lower()
-    ):
-        return "expired"
-    return reason
+
+def _command_word(diag: str) -> str | None:
+    """The last SMTP command named in upper case in ``diag`` (not inside a word)."""
+    last: tuple[int, str] | None = None
+    for word in _COMMAND_WORDS:
+        start = 0
+        while True:
+            i = diag.find(word, start)
+            if i < 0:
+                break
+            start = i + 1
+            before = diag[i - 1] if i > 0 else " "
+            after_i = i + len(word)
+            after = diag[after_i] if after_i < len(diag) else " "
+            if before.isalnum() or before in "@._-" or (" " not in word and after.isalnum()):
+                continue
+            if last is None or i > last[0]:
+                last = (i, word[:4])
+    return last[1] if last else None
 
 
 def read_report(data: bytes, log: DefectLog) -> DeliveryReport | None:
@@ -449,7 +455,7 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
                     reason=f.reason if f else None,
                     last_attempt=r.get("last-attempt-date"),
                     retry_until=r.get("will-retry-until"),
-                    command=f.command if f else None,
+                    command=(f.command or _command(f.diagnostic)) if f else None,
                     text_status=f.status if f and f.status else None,
                 )
             )

@@ -83,8 +83,8 @@ def link_original(delivery: DeliveryReport, original_report: Report) -> tuple[Fi
             for res in h.results:
                 if res.method == "spf":
                     for p in res.properties:
-                        if p.ptype == "smtp" and p.name == "mailfrom" and "@" in p.value:
-                            spf_domain = p.value.rsplit("@", 1)[1].lower()
+                        if p.ptype == "smtp" and p.name == "mailfrom" and p.value:
+                            spf_domain = p.value.rsplit("@", 1)[-1].strip("<> ").lower()
     if auth:
         parts: list[str] = []
         if not dkim_domains:
