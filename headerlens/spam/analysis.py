@@ -10,6 +10,7 @@ fingerprinted and the helpdesk findings drawn.
 from __future__ import annotations
 
 import bisect
+from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
@@ -132,19 +133,26 @@ def _verdict(d: Draft) -> SpamVerdict:
     )
 
 
-def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
-    """Which filtering products left headers, from name prefixes (and a few values), by hop."""
-    table: list[tuple[str, str | None, str, str]] = []
+@cache
+def _fingerprint_table() -> dict[str, list[tuple[str, str | None, str, str]]]:
+    """Every vendor's fingerprints, grouped by the first five characters of the prefix."""
+    table: dict[str, list[tuple[str, str | None, str, str]]] = {}
     for vendor in _vendors.VENDORS:
         for prefix, product in knowledge(vendor).fingerprints:
             needle: str | None = None
             if "=" in prefix:
                 prefix, _, needle = prefix.partition("=")
-            table.append((prefix, needle, vendor, product))
+            table.setdefault(prefix[:5], []).append((prefix, needle, vendor, product))
+    return table
+
+
+def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
+    """Which filtering products left headers, from name prefixes (and a few values), by hop."""
+    table = _fingerprint_table()
     found: dict[tuple[str, str, int | None], list[int]] = {}
     for h in message.headers:
         lname = h.lname
-        for prefix, needle, vendor, product in table:
+        for prefix, needle, vendor, product in table.get(lname[:5], ()):
             if not lname.startswith(prefix):
                 continue
             if needle is not None and needle not in h.value.lower():

@@ -106,7 +106,7 @@ class Knowledge:
         """
         entry = self.header(key) if table is None else self.token(table, key)
         if entry is None:
-            return SpamField(
+            return SpamField.model_construct(
                 key=key,
                 value=value,
                 meaning=None,
@@ -126,7 +126,7 @@ class Knowledge:
                 confidence, source = hit.confidence, hit.source
             elif value.strip():
                 known = False
-        return SpamField(
+        return SpamField.model_construct(
             key=key,
             value=value,
             meaning=meaning or None,
@@ -247,10 +247,24 @@ def lookup(name: str) -> Registration | None:
     reg = REGISTRY.get(lname)
     if reg is not None:
         return reg
-    for prefix, preg in PREFIXES:
+    for prefix, preg in _prefix_index().get(lname[:5], ()):
         if lname.startswith(prefix):
             return preg
     return None
+
+
+_INDEX: dict[str, list[tuple[str, Registration]]] = {}
+_INDEXED = [-1]
+
+
+def _prefix_index() -> dict[str, list[tuple[str, Registration]]]:
+    """PREFIXES grouped by their first five characters (rebuilt when PREFIXES grows)."""
+    if _INDEXED[0] != len(PREFIXES):
+        _INDEX.clear()
+        for prefix, reg in PREFIXES:
+            _INDEX.setdefault(prefix[:5], []).append((prefix, reg))
+        _INDEXED[0] = len(PREFIXES)
+    return _INDEX
 
 
 # --- scanners (linear, no backtracking) -------------------------------------------------

@@ -75,11 +75,13 @@ def test_every_documented_microsoft_token_has_a_meaning():
     for table, tokens in DOCUMENTED.items():
         for key, values in tokens.items():
             entry = kb.token(table, key)
-            assert entry is not None and entry.meaning, (table, key)
+            assert entry is not None, (table, key)
+            assert entry.meaning, (table, key)
             assert entry.source
             for v in values or ():
                 hit = entry.value(v)
-                assert hit is not None and hit.meaning, (table, key, v)
+                assert hit is not None, (table, key, v)
+                assert hit.meaning, (table, key, v)
 
 
 def test_knowledge_files_are_complete():
