@@ -210,6 +210,11 @@ def walk(data: bytes, depth: int = 0, counter: list[int] | None = None) -> Part:
         boundary = params["boundary"].encode("utf-8", "replace")
         for seg in _split_multipart(part.body, boundary):
             part.children.append(walk(seg, depth + 1, counter))
+        if not part.children:
+            # No boundary line at all (a gateway stripped them): read the body as text.
+            part.ctype = "text/plain"
+    elif ctype.startswith("multipart/"):
+        part.ctype = "text/plain"
     elif ctype in ("message/rfc822", "message/global") and part.get(
         "Content-Transfer-Encoding"
     ) not in ("base64", "quoted-printable"):

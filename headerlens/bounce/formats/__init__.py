@@ -13,9 +13,11 @@ from headerlens.bounce.formats import (
     exchange2003,
     exchange2007,
     exim,
+    ezweb,
     generic,
     gmail,
     googlegroups,
+    kddi,
     notes,
     opensmtpd,
     postfix,
@@ -30,6 +32,8 @@ __all__ = ["GENERIC", "HEURISTICS"]
 GENERIC: Heuristic = generic.HEURISTIC
 
 HEURISTICS: tuple[Heuristic, ...] = (
+    kddi.HEURISTIC,
+    ezweb.HEURISTIC,
     googlegroups.HEURISTIC,
     gmail.HEURISTIC,
     exim.HEURISTIC,
