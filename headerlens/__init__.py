@@ -16,6 +16,7 @@ from headerlens._version import __version__
 from headerlens.analyze import analyze
 from headerlens.auth.arc import verify_arc
 from headerlens.auth.dkim import verify_dkim
+from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
 from headerlens.auth.models import (
     ArcInstance,
     ArcResult,
@@ -23,10 +24,14 @@ from headerlens.auth.models import (
     AuthResult,
     AuthResultsHeader,
     DkimResult,
+    DmarcIdentifier,
+    DmarcPolicy,
+    DmarcRecord,
     DmarcReport,
     ReceivedSpf,
 )
 from headerlens.auth.results import parse_authentication_results
+from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import Defect
@@ -41,6 +46,7 @@ from headerlens.policy import Limits, Policy
 from headerlens.report import Report
 from headerlens.resolvers import (
     DnsLookup,
+    DnsResolver,
     OfflineResolver,
     RecordingResolver,
     Resolver,
@@ -60,9 +66,15 @@ __all__ = [
     "Defect",
     "DefectError",
     "DeliveryReport",
+    "DkimDiagnosis",
+    "DkimKey",
     "DkimResult",
+    "DmarcIdentifier",
+    "DmarcPolicy",
+    "DmarcRecord",
     "DmarcReport",
     "DnsLookup",
+    "DnsResolver",
     "Finding",
     "HeaderField",
     "HeaderlensError",
@@ -95,6 +107,7 @@ __all__ = [
     "parse_bounce",
     "parse_date",
     "parse_received",
+    "parse_received_spf",
     "verify_arc",
     "verify_dkim",
 ]
