@@ -97,12 +97,15 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         network_used=network,
         defects=(),
     )
-    return report.model_copy(update={"defects": collect_defects(report)})
+    extra = tuple(spam.defects)
+    return report.model_copy(update={"defects": collect_defects(report, extra)})
 
 
-def collect_defects(report: Report) -> tuple[Defect, ...]:
-    """Every defect in the report, parse defects first, then each area's, in header order."""
+def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:
+    """Every defect in the report (and ``extra`` ones from steps that keep no model of their
+    own), without repeats, ordered by the header field they concern."""
     out: list[Defect] = list(report.message.defects)
+    out.extend(extra)
     for h in report.message.headers:
         out.extend(h.defects)
     for hop in report.hops:
