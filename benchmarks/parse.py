@@ -27,6 +27,11 @@ from collections.abc import Callable
 from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
 
+# Running this file puts benchmarks/ first on sys.path, where sibling scripts (dkim.py, ...)
+# would shadow installed packages of the same name; drop it before importing headerlens.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 from headerlens.parse import parse
 
 
@@ -84,7 +89,7 @@ def best(fn: Callable[[list[bytes]], int], messages: list[bytes], repeat: int) -
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--corpus", help="folder of messages (default: the public corpus)")
     ap.add_argument("--skip-default", action="store_true", help="skip BytesParser(default)")
     args = ap.parse_args()
@@ -102,12 +107,18 @@ def main() -> int:
         f"corpus: {root} ({len(messages)} messages, {total / 1e6:.1f} MB), best of {args.repeat}",
         flush=True,
     )
-    results = {
-        "headerlens parse()": best(run_headerlens, messages, args.repeat),
-        "stdlib BytesHeaderParser(compat32)": best(run_compat32, messages, args.repeat),
+    contenders: dict[str, Callable[[list[bytes]], int]] = {
+        "headerlens parse()": run_headerlens,
+        "stdlib BytesHeaderParser(compat32)": run_compat32,
     }
+    results = {name: float("inf") for name in contenders}
+    # Rounds interleave the contenders so that load from other processes hits all alike.
+    for _ in range(args.repeat):
+        for name, fn in contenders.items():
+            results[name] = min(results[name], best(fn, messages, 1))
     if not args.skip_default:
-        results["stdlib BytesParser(default)"] = best(run_default, messages, args.repeat)
+        # Slow (about 40x): measured once.
+        results["stdlib BytesParser(default)"] = best(run_default, messages, 1)
     for name, secs in results.items():
         print(
             f"{name:38s} {secs:7.3f} s  {len(messages) / secs:9.0f} msg/s"

@@ -13,6 +13,7 @@ from typing import IO
 from headerlens.defects import DefectLog
 from headerlens.errors import InputError
 from headerlens.message import Message
+from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
 from headerlens.policy import Policy
@@ -20,7 +21,7 @@ from headerlens.policy import Policy
 __all__ = ["iter_messages", "parse", "parse_bytes"]
 
 _DEFAULT_POLICY = Policy()
-_new_message = Message.model_construct
+_new_message = message_constructor()
 
 
 def _read_source(source: object) -> bytes:
@@ -111,15 +112,14 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
                         log.extend(addr.defects)
     body_start = block.body_start
     header_only = body_start is None or body_start >= end
-    msg = _new_message(
-        headers=tuple(fields),
-        defects=log.defects,
-        size=size,
-        body_start=body_start,
-        header_only=header_only,
-        mbox_from=block.mbox_from,
+    return _new_message(
+        {
+            "headers": tuple(fields),
+            "defects": log.defects,
+            "size": size,
+            "body_start": body_start,
+            "header_only": header_only,
+            "mbox_from": block.mbox_from,
+        },
+        {"_source": data, "_mime_depth": depth, "_policy": pol},
     )
-    msg._source = data
-    msg._mime_depth = depth
-    msg._policy = pol
-    return msg

@@ -9,17 +9,22 @@ structure) or after.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from headerlens.defects import Defect
 from headerlens.message import Address
+from headerlens.parse._fast import fast_constructor
 from headerlens.parse.encoded_words import decode_encoded_words
 
 __all__ = ["domain_to_ascii", "parse_address_list"]
 
 _SPECIALS = frozenset('<>@,;:"[]()')
 _WS = frozenset(" \t\r\n")
-_new_address = Address.model_construct
+# Single character-class runs: linear, nothing to backtrack over.
+_ATOM_RUN = re.compile(r'[^ \t\r\n<>@,;:"\[\]()]+').match
+_WS_RUN = re.compile(r"[ \t\r\n]+").match
+_new_address = fast_constructor(Address)
 
 
 @dataclass(slots=True)
@@ -42,7 +47,7 @@ def _tokenize(value: str) -> tuple[list[_Tok], list[str]]:
         c = value[i]
         if c in _WS:
             space = True
-            i += 1
+            i = _WS_RUN(value, i).end()  # type: ignore[union-attr]
             continue
         start = i
         if c == '"':
@@ -101,8 +106,7 @@ def _tokenize(value: str) -> tuple[list[_Tok], list[str]]:
             toks.append(_Tok(c, c, start, i + 1, space))
             i += 1
         else:
-            while i < n and value[i] not in _SPECIALS and value[i] not in _WS:
-                i += 1
+            i = _ATOM_RUN(value, i).end()  # type: ignore[union-attr]
             toks.append(_Tok("atom", value[start:i], start, i, space))
         space = False
     return toks, problems

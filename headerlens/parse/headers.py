@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField
+from headerlens.parse._fast import fast_constructor
 from headerlens.parse.encoded_words import decode_encoded_words
 from headerlens.policy import Limits
 
@@ -22,7 +23,8 @@ __all__ = ["HeaderBlock", "split_headers"]
 _FTEXT = bytes(c for c in range(33, 127) if c != 0x3A)
 _WS = b" \t"
 _LEADING_JUNK_LINES = 20  # lines of non-header text skipped before the first field
-_new_field = HeaderField.model_construct
+
+_new_field = fast_constructor(HeaderField)
 
 
 @dataclass(slots=True)
@@ -46,6 +48,74 @@ def _decode(raw: bytes) -> tuple[str, bool]:
 def _has_blank_line(data: bytes, pos: int, end: int) -> bool:
     """Whether an empty line occurs in ``data[pos:end]`` (any line-end convention)."""
     return any(data.find(sep, pos, end) != -1 for sep in (b"\n\n", b"\n\r\n", b"\r\r"))
+
+
+def _field(
+    data: bytes,
+    start: int,
+    colon: int,
+    end: int,
+    lines: int,
+    unindented: bool,
+    index: int,
+    log: DefectLog,
+    max_field: int,
+) -> HeaderField:
+    """Build one :class:`HeaderField` from ``data[start:end]`` (``colon`` ends the name)."""
+    raw_b = data[start:end]
+    try:
+        raw = raw_b.decode("utf-8")
+        latin = False
+    except UnicodeDecodeError:
+        raw = raw_b.decode("latin-1")
+        latin = True
+    name_len = colon - start
+    name = raw[:name_len].rstrip(" \t")
+    body = raw[name_len + 1 :]
+    fdefects: list[Defect] | None = None
+    if latin or len(raw_b) > max_field:
+        fdefects = []
+        if latin:
+            fdefects.append(
+                log.add(
+                    "header.non_utf8",
+                    f"{name} holds 8-bit bytes that are not UTF-8; read as Latin-1",
+                    index,
+                )
+            )
+        if len(raw_b) > max_field:
+            fdefects.append(
+                log.add(
+                    "limits.header_bytes",
+                    f"{name} is {len(raw_b)} bytes (cap {max_field}); its value was cut",
+                    index,
+                )
+            )
+            body = body[:max_field]
+    if lines > 1:
+        if unindented:
+            parts = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            body = parts[0] + "".join(p if p[:1] in (" ", "\t") else " " + p for p in parts[1:])
+        else:
+            # Unfolding (RFC 5322 section 2.2.3): drop the line breaks, keep the white space.
+            body = body.replace("\r", "").replace("\n", "")
+    value = body.strip(" \t\r\n")
+    if "=?" in value:
+        value, problems = decode_encoded_words(value)
+        for code, message in problems:
+            if fdefects is None:
+                fdefects = []
+            fdefects.append(log.add(code, f"{name}: {message}", index))
+    return _new_field(
+        index=index,
+        name=name,
+        raw=raw,
+        value=value,
+        start=start,
+        end=end,
+        raw_encoding="latin-1" if latin else "utf-8",
+        defects=tuple(fdefects) if fdefects else (),
+    )
 
 
 def split_headers(
@@ -117,55 +187,6 @@ def split_headers(
     seen_field = False
     counts: dict[bytes, int] = {}
 
-    def finish() -> None:
-        raw_b = data[cur_start:cur_end]
-        raw, latin = _decode(raw_b)
-        name_len = cur_colon - cur_start
-        name = raw[:name_len].rstrip(" \t")
-        index = len(fields)
-        fdefects: list[Defect] = []
-        if latin:
-            fdefects.append(
-                log.add(
-                    "header.non_utf8",
-                    f"{name} holds 8-bit bytes that are not UTF-8; read as Latin-1",
-                    index,
-                )
-            )
-        body = raw[name_len + 1 :]
-        if len(raw_b) > max_field:
-            fdefects.append(
-                log.add(
-                    "limits.header_bytes",
-                    f"{name} is {len(raw_b)} bytes (cap {max_field}); its value was cut",
-                    index,
-                )
-            )
-            body = body[:max_field]
-        if cur_lines > 1:
-            if cur_unindented:
-                parts = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-                body = parts[0] + "".join(p if p[:1] in (" ", "\t") else " " + p for p in parts[1:])
-            else:
-                body = body.replace("\r", "").replace("\n", "")
-        value = body.strip(" \t\r\n")
-        if "=?" in value:
-            value, problems = decode_encoded_words(value)
-            for code, message in problems:
-                fdefects.append(log.add(code, f"{name}: {message}", index))
-        fields.append(
-            _new_field(
-                index=index,
-                name=name,
-                raw=raw,
-                value=value,
-                start=cur_start,
-                end=cur_end,
-                raw_encoding="latin-1" if latin else "utf-8",
-                defects=tuple(fdefects),
-            )
-        )
-
     while pos < end:
         # Locate the end of this line; the cached positions keep the scan linear.
         if next_nl != -1 and next_nl < pos:
@@ -194,7 +215,19 @@ def split_headers(
         colon = find(b":", pos, content_end)
         if colon > pos and not data[pos:colon].rstrip(_WS).translate(None, _FTEXT):
             if cur_start >= 0:
-                finish()
+                fields.append(
+                    _field(
+                        data,
+                        cur_start,
+                        cur_colon,
+                        cur_end,
+                        cur_lines,
+                        cur_unindented,
+                        len(fields),
+                        log,
+                        max_field,
+                    )
+                )
                 cur_start = -1
             seen_field = True
             if capped:
@@ -267,7 +300,19 @@ def split_headers(
         break
 
     if cur_start >= 0:
-        finish()
+        fields.append(
+            _field(
+                data,
+                cur_start,
+                cur_colon,
+                cur_end,
+                cur_lines,
+                cur_unindented,
+                len(fields),
+                log,
+                max_field,
+            )
+        )
     return HeaderBlock(fields, body_start, mbox_from, counts)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField, MimePart
+from headerlens.parse._fast import fast_constructor
 from headerlens.parse.encoded_words import decode_charset, decode_encoded_words
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.policy import Limits, Policy
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_mime", "parse_content_type", "parse_params"]
 
-_new_part = MimePart.model_construct
+_new_part = fast_constructor(MimePart)
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_WS = b" \t\r\n"
 _HEX = frozenset(b"0123456789ABCDEFabcdef")

@@ -1,0 +1,85 @@
+"""Building already-valid frozen models without pydantic's per-call overhead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from headerlens._model import Model
+
+if TYPE_CHECKING:
+    from headerlens.message import Message
+
+__all__ = ["fast_constructor"]
+
+M = TypeVar("M", bound=Model)
+
+
+def fast_constructor(cls: type[M]) -> Callable[..., M]:
+    """A constructor for values that are valid by construction.
+
+    The parser creates one model per header field, and pydantic's validation (or even
+    ``model_construct``) costs more than all the splitting work. The instances made here are
+    the same as validated ones (a test compares them). Pass every field, in declaration order;
+    missing ones get their defaults. Models with private attributes or a post-init hook fall
+    back to ``model_construct``.
+    """
+    if cls.__pydantic_post_init__ or cls.__private_attributes__:  # pragma: no cover
+        return cls.model_construct  # type: ignore[return-value]
+    fields = cls.model_fields
+    defaults = {
+        name: f.get_default(call_default_factory=True)
+        for name, f in fields.items()
+        if not f.is_required()
+    }
+    names = frozenset(fields)
+    count = len(names)
+    new = cls.__new__
+    setattr_ = object.__setattr__
+
+    def make(**values: Any) -> M:
+        obj = new(cls)
+        if len(values) != count:  # keep declaration order when filling defaults
+            values = {k: values[k] if k in values else defaults[k] for k in fields}
+        setattr_(obj, "__dict__", values)
+        setattr_(obj, "__pydantic_fields_set__", set(names))
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", None)
+        return obj
+
+    return make
+
+
+def message_constructor() -> Callable[[dict[str, Any], dict[str, Any]], Message]:
+    """A constructor for :class:`Message` from field values and its private attributes.
+
+    Falls back to ``model_construct`` plus attribute assignment if the model grows a post-init
+    hook. The field dict must hold every field in declaration order.
+    """
+    from headerlens.message import Message
+
+    names = frozenset(Message.model_fields)
+    setattr_ = object.__setattr__
+    new = Message.__new__
+    # pydantic installs its own post-init only to fill private attributes, which we set here.
+    hook = Message.model_post_init
+    own_hook = Message.__pydantic_post_init__ is not None and (
+        getattr(hook, "__qualname__", "") != "init_private_attributes"
+    )
+    private_names = frozenset(Message.__private_attributes__)
+
+    def make(values: dict[str, Any], private: dict[str, Any]) -> Message:
+        if own_hook or len(values) != len(names) or private.keys() != private_names:
+            # pragma: no cover - only if the model changes shape
+            msg = Message.model_construct(**values)
+            for k, v in private.items():
+                setattr(msg, k, v)
+            return msg
+        obj = new(Message)
+        setattr_(obj, "__dict__", values)
+        setattr_(obj, "__pydantic_fields_set__", set(names))
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", private)
+        return obj
+
+    return make
