@@ -30,6 +30,7 @@ hop's peer IP; ``receipt_time`` is the border hop's timestamp.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import itertools
 from collections.abc import Iterable
@@ -69,6 +70,11 @@ def authserv_id(value: str) -> str | None:
 def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if not text:
         return None
+    return _ip_cached(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _ip_cached(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.split("%", 1)[0])
     except ValueError:
@@ -118,6 +124,16 @@ def _private(text: str | None) -> bool:
     return any(ip.version == net.version and ip in net for net in _INTERNAL_NETS)
 
 
+@functools.lru_cache(maxsize=8192)
+def _norm(name: str) -> str | None:
+    return normalize_domain(name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _org(name: str | None) -> str | None:
+    return organizational_domain(name)
+
+
 class _Trust:
     """Which names, domains and networks count as the receiving organisation."""
 
@@ -138,7 +154,7 @@ class _Trust:
                 self.names.add(n)
 
     def add_org(self, domain: str | None) -> None:
-        org = organizational_domain(domain)
+        org = _org(domain)
         if org:
             self.orgs.add(org)
             for family in PROVIDER_FAMILIES:
@@ -146,12 +162,12 @@ class _Trust:
                     self.orgs.update(family)
 
     def host(self, name: str | None) -> bool:
-        n = normalize_domain(name) if name else None
+        n = _norm(name) if name else None
         if n is None:
             return False
         if n in self.names or any(n.endswith("." + x) for x in self.names):
             return True
-        return bool(self.orgs) and organizational_domain(n) in self.orgs
+        return bool(self.orgs) and _org(n) in self.orgs
 
     def ip(self, text: str | None) -> bool:
         ip = _ip(text)
@@ -573,11 +589,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         match = (
             by_name in names
             or bool(ips & by_ips)
-            or any(
-                organizational_domain(x) is not None
-                and organizational_domain(x) == organizational_domain(by_name)
-                for x in names
-            )
+            or any(_org(x) is not None and _org(x) == _org(by_name) for x in names)
         )
         if not match:
             peer = nr.from_rdns or nr.from_helo or nr.from_ip

@@ -16,8 +16,10 @@ Exchange ``helo (ip)``, CommuniGate ``[ip] (account user HELO helo)``, Exim 3
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+from typing import NamedTuple
 
 from headerlens.defects import DefectLog
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
@@ -32,12 +34,6 @@ _MAX_TREE_DEPTH = 6  # comments nested deeper are scanned but not kept as tokens
 # Token kinds.
 _W, _C, _Q, _L, _A, _S, _M = range(7)  # word, comment, quoted, literal, angle, ';', ','
 
-# Simple character classes only: each match is linear and cannot backtrack.
-_WORD = re.compile(r'[^\s()\[<;,"\\]+')
-_CWORD = re.compile(r"[^\s()\[<;,\\]+")
-_SPACE = re.compile(r"\s+")
-_LIT = re.compile(r"\[[^\[\]()\\]*\]")
-_ANGLE = re.compile(r"<[^<>()\[\]\s\\]*>")
 _IPCHARS = frozenset("0123456789abcdefABCDEF:.%")
 
 _KEYWORDS = frozenset(("from", "by", "via", "with", "id", "for"))
@@ -50,111 +46,114 @@ _FETCH = ("pop", "imap", "odmr")
 _LOCAL_WITH = ("local", "spool", "qmail-scanner", "scanned-ok", "spamassassin", "mapi")
 
 
-class _Tok:
-    __slots__ = ("children", "end", "kind", "start", "text")
+class _Tok(NamedTuple):
+    kind: int
+    start: int
+    end: int
+    text: str
+    children: list[_Tok]
 
-    def __init__(self, kind: int, start: int, end: int, text: str) -> None:
-        self.kind = kind
-        self.start = start
-        self.end = end
-        self.text = text
-        self.children: list[_Tok] = []
+
+_NO_KIDS: list[_Tok] = []  # shared by every non-comment token; never mutated
+_new_tok = tuple.__new__
+
+# One alternative per token kind; every alternative is a plain character class run or a
+# single character, so matching is linear and never backtracks beyond one token. A quoted
+# string, literal or angle address may not contain parentheses: such text is read as words
+# (a stray '"', '[' or '<' becomes a one-character word).
+_MASTER = re.compile(
+    r"""(?P<sp>\s+)
+    |(?P<w>[^\s()\[<;,"\\]+)
+    |(?P<o>\()
+    |(?P<c>\))
+    |(?P<l>\[[^\[\]()\\]*\])
+    |(?P<a><[^<>()\[\]\s\\]*>)
+    |(?P<q>"(?:[^"()\\]|\\[^()])*")
+    |(?P<s>;)
+    |(?P<m>,)
+    |(?P<e>\\.?)
+    |(?P<x>.)""",
+    re.X | re.S,
+)
 
 
 def _tokenize(s: str, log: DefectLog) -> list[_Tok]:
     """Cut ``s`` into a token tree in one pass (comments hold their children)."""
     top: list[_Tok] = []
-    current: list[_Tok] | None = top
-    stack: list[tuple[_Tok, list[_Tok] | None]] = []
-    n = len(s)
-    i = 0
-    while i < n:
-        c = s[i]
-        depth = len(stack)
-        if c in " \t\r\n":
-            m = _SPACE.match(s, i)
-            i = m.end() if m else i + 1
+    current = top
+    # Open comments: (start offset, the list their tokens go to, the parent's list).
+    stack: list[tuple[int, list[_Tok], list[_Tok]]] = []
+    depth = 0
+    keep = True  # False while deeper than _MAX_TREE_DEPTH: tokens are scanned, not kept
+    unquoted = unlit = False
+    for m in _MASTER.finditer(s):
+        g = m.lastgroup
+        if g == "sp":
             continue
-        if c == "(":
-            tok = _Tok(_C, i, n, "")
-            if current is not None:
-                current.append(tok)
-            stack.append((tok, current))
-            current = tok.children if current is not None and depth < _MAX_TREE_DEPTH else None
-            i += 1
-            continue
-        if c == ")":
+        if g == "w":
+            if keep:
+                current.append(_new_tok(_Tok, (_W, m.start(), m.end(), m.group(), _NO_KIDS)))
+        elif g == "o":
+            kids: list[_Tok] = []
+            stack.append((m.start(), kids, current))
+            depth += 1
+            if keep:
+                current = kids
+            keep = depth <= _MAX_TREE_DEPTH
+        elif g == "c":
             if stack:
-                tok, current = stack.pop()
-                tok.end = i + 1
-            i += 1
-            continue
-        if c == "\\":
-            if current is not None:
-                current.append(_Tok(_W, i, min(i + 2, n), s[i + 1 : i + 2]))
-            i += 2
-            continue
-        if c == '"' and depth == 0:
-            j = i + 1
-            buf: list[str] = []
-            while j < n:
-                k = s[j]
-                if k == "\\" and j + 1 < n:
-                    buf.append(s[j + 1])
-                    j += 2
-                    continue
-                if k == '"':
-                    break
-                buf.append(k)
-                j += 1
-            if j >= n:
-                log.add("received.unterminated_quote", "a quoted string is not closed")
-            if current is not None:
-                current.append(_Tok(_Q, i, min(j + 1, n), "".join(buf)))
-            i = j + 1
-            continue
-        if c == "[":
-            m = _LIT.match(s, i)
-            if m is not None:
-                if current is not None:
-                    current.append(_Tok(_L, i, m.end(), s[i + 1 : m.end() - 1]))
-                i = m.end()
-                continue
-            if s.find("]", i) < 0 and depth == 0:
-                log.add("received.unterminated_literal", "a '[' is not closed by ']'")
-        elif c == "<":
-            m = _ANGLE.match(s, i)
-            if m is not None:
-                if current is not None:
-                    current.append(_Tok(_A, i, m.end(), s[i + 1 : m.end() - 1]))
-                i = m.end()
-                continue
-        elif c == ";":
-            if current is not None:
-                current.append(_Tok(_S if depth == 0 else _W, i, i + 1, ";"))
-            i += 1
-            continue
-        elif c == ",":
-            if current is not None:
-                current.append(_Tok(_M, i, i + 1, ","))
-            i += 1
-            continue
-        else:
-            m = (_WORD if depth == 0 else _CWORD).match(s, i)
-            if m is not None:
-                if current is not None:
-                    current.append(_Tok(_W, i, m.end(), m.group()))
-                i = m.end()
-                continue
-        # A lone special character ('[' or '<' that opens nothing, '"' inside a comment).
-        if current is not None:
-            current.append(_Tok(_W, i, i + 1, c))
-        i += 1
+                start, kids, parent = stack.pop()
+                depth -= 1
+                if depth < _MAX_TREE_DEPTH:
+                    parent.append(_new_tok(_Tok, (_C, start, m.end(), "", kids)))
+                    current = parent
+                keep = depth <= _MAX_TREE_DEPTH
+        elif not keep:
+            if g == "x" and m.group() == '"' and depth == 0:
+                unquoted = True
+        elif g == "l":
+            a, b = m.span()
+            current.append(_new_tok(_Tok, (_L, a, b, s[a + 1 : b - 1], _NO_KIDS)))
+        elif g == "a":
+            a, b = m.span()
+            current.append(_new_tok(_Tok, (_A, a, b, s[a + 1 : b - 1], _NO_KIDS)))
+        elif g == "q":
+            a, b = m.span()
+            text = s[a + 1 : b - 1]
+            if "\\" in text:
+                text = re.sub(r"\\(.)", r"\1", text)
+            current.append(_new_tok(_Tok, (_Q, a, b, text, _NO_KIDS)))
+        elif g == "s":
+            kind = _S if depth == 0 else _W
+            current.append(_new_tok(_Tok, (kind, m.start(), m.end(), ";", _NO_KIDS)))
+        elif g == "m":
+            current.append(_new_tok(_Tok, (_M, m.start(), m.end(), ",", _NO_KIDS)))
+        elif g == "e":
+            a, b = m.span()
+            current.append(_new_tok(_Tok, (_W, a, b, s[a + 1 : b], _NO_KIDS)))
+        else:  # a lone special character
+            c = m.group()
+            if c == '"' and depth == 0:
+                unquoted = True
+            elif c == "[" and depth == 0:
+                unlit = True
+            current.append(_new_tok(_Tok, (_W, m.start(), m.end(), c, _NO_KIDS)))
+    if unquoted:
+        log.add("received.unterminated_quote", "a quoted string is not closed")
+    if unlit:
+        log.add("received.unterminated_literal", "a '[' is not closed by ']'")
     if stack:
         log.add("received.unterminated_comment", f"{len(stack)} comment(s) not closed")
+        n = len(s)
+        while stack:
+            start, kids, parent = stack.pop()
+            depth -= 1
+            if depth < _MAX_TREE_DEPTH:
+                parent.append(_new_tok(_Tok, (_C, start, n, "", kids)))
     return top
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_ip(text: str) -> tuple[str, int | None] | None:
     """Read an IP as Received fields write it; return (normalised IP, port) or ``None``.
 
@@ -453,6 +452,10 @@ def _read_from(
                             rdns_word = host
                             if ident and info.ident is None:
                                 info.ident = ident
+                elif k.kind == _Q:
+                    if k.text[:5].upper() in ("HELO ", "EHLO "):  # vger: '"HELO name"'
+                        helo_kw_seen = True
+                        helo_kw = k.text[5:].strip() or None
                 elif k.kind == _W:
                     w = k.text
                     lw = w.lower()

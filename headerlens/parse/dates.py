@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import re
 
 from headerlens.defects import DefectLog
 from headerlens.message import DateValue, ZoneKind
@@ -139,27 +141,22 @@ def strip_comments(text: str) -> tuple[str, bool]:
     return "".join(out), depth == 0
 
 
+# One token per match: a run of ASCII digits, a run of letters, or any other single
+# non-space character. Plain alternation of disjoint classes: linear, no backtracking.
+_TOKEN = re.compile(r"[0-9]+|[^\W\d_]+|\S")
+
+
 def _tokens(text: str) -> list[_Token]:
     toks: list[_Token] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        j = i + 1
-        if ch.isascii() and ch.isdigit():
-            while j < n and text[j].isascii() and text[j].isdigit():
-                j += 1
-            toks.append((_DIGIT, text[i:j]))
-        elif ch.isalpha():
-            while j < n and text[j].isalpha():
-                j += 1
-            toks.append((_ALPHA, text[i:j]))
+    for m in _TOKEN.finditer(text):
+        t = m.group()
+        c = t[0]
+        if "0" <= c <= "9":
+            toks.append((_DIGIT, t))
+        elif c.isalpha():
+            toks.append((_ALPHA, t))
         else:
-            toks.append((_PUNCT, ch))
-        i = j
+            toks.append((_PUNCT, t))
     return toks
 
 
@@ -410,6 +407,53 @@ def _iso(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     return _time(r, p, log)
 
 
+# The canonical RFC 5322 layout, read without the general machinery (most dates are this).
+# Sequential fixed-width pieces only: a match attempt is linear.
+_FAST_RE = re.compile(
+    r"[ \t]*(?:([A-Za-z]{3}),[ \t]*)?([0-9]{1,2})[ \t]+([A-Za-z]{3})[ \t]+([0-9]{4})[ \t]+"
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2})[ \t]+([+-])([0-9]{2})([0-9]{2})[ \t]*"
+)
+
+
+def _fast(text: str) -> DateValue | None:
+    bare = text
+    if "(" in text:
+        bare, closed = strip_comments(text)
+        if not closed:
+            return None
+    m = _FAST_RE.fullmatch(bare)
+    if m is None:
+        return None
+    wd, day_s, mon_s, year_s, hh_s, mi_s, ss_s, sign, zh_s, zm_s = m.groups()
+    month = _MONTHS.get(mon_s.lower())
+    weekday = _DAYS.get(wd.lower()) if wd is not None else None
+    if month is None or (wd is not None and weekday is None):
+        return None
+    year, day, hh, mi, ss = int(year_s), int(day_s), int(hh_s), int(mi_s), int(ss_s)
+    zh, zm = int(zh_s), int(zm_s)
+    if (
+        year < 1
+        or not 1 <= day <= calendar.monthrange(year, month)[1]
+        or hh > 23
+        or mi > 59
+        or ss > 59
+        or zh > 23
+        or zm > 59
+    ):
+        return None  # let the general path report it
+    offset = (zh * 60 + zm) * (-1 if sign == "-" else 1)
+    zone: ZoneKind = "utc_unknown_local" if sign == "-" and offset == 0 else "offset"
+    when = dt.datetime(year, month, day, hh, mi, ss, tzinfo=_tz(offset))
+    if weekday is not None and when.weekday() != weekday:
+        return None
+    return DateValue(raw=text, datetime=when, zone=zone, format="rfc5322")
+
+
+@functools.lru_cache(maxsize=256)
+def _tz(minutes: int) -> dt.timezone:
+    return dt.timezone(dt.timedelta(minutes=minutes))
+
+
 def parse_date(text: str) -> DateValue:
     """Parse a date-time strictly (RFC 5322 sections 3.3 and 4.3); never raises.
 
@@ -418,6 +462,9 @@ def parse_date(text: str) -> DateValue:
     that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects``
     lists every deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
     """
+    fast = _fast(text)
+    if fast is not None:
+        return fast
     log = DefectLog()
     bare, closed = strip_comments(text)
     if not closed:
@@ -493,7 +540,7 @@ def parse_date(text: str) -> DateValue:
         log.add("date.out_of_range", f"time {p.hour}:{p.minute:02d}:{p.second:02d} is not valid")
         return DateValue(raw=text, defects=log.defects, format=p.format)
     micro = int((p.frac or "0")[:6].ljust(6, "0"))
-    tz = dt.timezone(dt.timedelta(minutes=p.offset or 0))
+    tz = _tz(p.offset or 0)
     try:
         when = dt.datetime(p.year, p.month, p.day, p.hour, p.minute, p.second, micro, tzinfo=tz)
     except (ValueError, OverflowError):  # pragma: no cover - ranges checked above
