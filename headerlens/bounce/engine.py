@@ -452,7 +452,7 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
                     diagnostic_type=dtype,
                     remote_mta=remote or (f.remote_mta if f else None),
                     reply_code=f.reply_code if f else None,
-                    reason=f.reason if f else None,
+                    reason=(f.reason if f else None) or _vendor_reason(r),
                     last_attempt=r.get("last-attempt-date"),
                     retry_until=r.get("will-retry-until"),
                     command=(f.command or _command(f.diagnostic)) if f else None,
@@ -503,6 +503,32 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
         original_source=orig_source if original is not None else None,
         subject=ctx.subject or None,
     )
+
+
+# PowerMTA's X-PowerMTA-BounceCategory values in its DSNs, and the reason each one means.
+_POWERMTA = {
+    "bad-mailbox": "userunknown",
+    "bad-domain": "hostunknown",
+    "inactive-mailbox": "suspend",
+    "quota-issues": "mailboxfull",
+    "message-expired": "expired",
+    "no-answer-from-host": "networkerror",
+    "bad-connection": "networkerror",
+    "routing-errors": "systemerror",
+    "policy-related": "policyviolation",
+    "spam-related": "spamdetected",
+    "virus-related": "virusdetected",
+    "content-related": "contenterror",
+    "relaying-issues": "norelaying",
+    "invalid-sender": "rejected",
+    "protocol-errors": "syntaxerror",
+}
+
+
+def _vendor_reason(fields: dict[str, str]) -> str | None:
+    """A reason stated by a vendor extension field of the DSN recipient block."""
+    category = (fields.get("x-powermta-bouncecategory") or "").strip().lower()
+    return _POWERMTA.get(category)
 
 
 def _dsn_like(text: str) -> str:

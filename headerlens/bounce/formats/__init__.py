@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 from headerlens.bounce.formats import (
+    activehunter,
+    amazonses,
     courier,
     domino,
     dragonfly,
@@ -17,12 +19,16 @@ from headerlens.bounce.formats import (
     generic,
     gmail,
     googlegroups,
+    imailserver,
+    interscanmss,
     kddi,
+    mcafee,
     notes,
     opensmtpd,
     postfix,
     qmail,
     sendmail,
+    verizon,
     yahoo,
 )
 from headerlens.bounce.formats._base import Heuristic
@@ -32,6 +38,12 @@ __all__ = ["GENERIC", "HEURISTICS"]
 GENERIC: Heuristic = generic.HEURISTIC
 
 HEURISTICS: tuple[Heuristic, ...] = (
+    activehunter.HEURISTIC,
+    imailserver.HEURISTIC,
+    interscanmss.HEURISTIC,
+    mcafee.HEURISTIC,
+    verizon.HEURISTIC,
+    amazonses.HEURISTIC,
     kddi.HEURISTIC,
     ezweb.HEURISTIC,
     googlegroups.HEURISTIC,

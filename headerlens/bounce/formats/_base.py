@@ -81,9 +81,15 @@ class Heuristic:
     parse: Parser | None = None
     temporary: tuple[str, ...] = ()
     stop: tuple[str, ...] = ()
+    sentences: tuple[tuple[str, str], ...] = ()
 
     def read(self, ctx: Context) -> list[Found]:
-        """Read the failed recipients with the module's parser or the generic block reader."""
+        """Read the failed recipients with the module's parser or the generic block reader.
+
+        ``sentences`` are the format's own fixed wordings (lower-case) and the reason each
+        one means; a match gives a recipient without a reason that reason (the classifier
+        still refines it when it is only a weak guess).
+        """
         found = (
             self.parse(ctx, self)
             if self.parse is not None
@@ -91,7 +97,20 @@ class Heuristic:
         )
         if not found:
             found = loose_lines(ctx, self.end or ENDS_FALLBACK)
+        if self.sentences:
+            for f in found:
+                if f.reason is None:
+                    f.reason = fixed_reason(f.diagnostic, self.sentences)
         return found
+
+
+def fixed_reason(text: str, sentences: Sequence[tuple[str, str]]) -> str | None:
+    """The reason of the first fixed sentence that occurs in ``text`` (case-insensitive)."""
+    low = " ".join(text.lower().split())
+    for sentence, reason in sentences:
+        if sentence in low:
+            return reason
+    return None
 
 
 def cut_original(text: str, end: Sequence[str]) -> tuple[str, str | None]:

@@ -40,4 +40,13 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     return [Found(address=a, diagnostic=text) for a in addrs]
 
 
-HEURISTIC = Heuristic(name="domino", detect=detect, parse=parse)
+# Domino's fixed wording and what it means.
+SENTENCES = (
+    ("not listed in domino directory", "userunknown"),
+    ("not listed in public name & address book", "userunknown"),
+    ("domino directory entry does not specify a valid notes mail file", "userunknown"),
+    ("cannot route mail to user", "systemerror"),
+    ("unable to deliver message to", "userunknown"),
+)
+
+HEURISTIC = Heuristic(name="domino", detect=detect, parse=parse, sentences=SENTENCES)

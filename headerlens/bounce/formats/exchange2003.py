@@ -63,4 +63,12 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     return out
 
 
-HEURISTIC = Heuristic(name="exchange2003", detect=detect, parse=parse)
+# Exchange 2003's fixed wording and what it means (besides the MSEXCH codes).
+SENTENCES = (
+    ("the recipient name is not recognized", "userunknown"),
+    ("the e-mail account does not exist at the organization", "userunknown"),
+    ("the recipient's mailbox is full", "mailboxfull"),
+    ("the message exceeds the maximum message size", "mesgtoobig"),
+)
+
+HEURISTIC = Heuristic(name="exchange2003", detect=detect, parse=parse, sentences=SENTENCES)

@@ -52,4 +52,15 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     return [Found(address=a, diagnostic=diag, temporary=temporary) for a in addrs]
 
 
-HEURISTIC = Heuristic(name="gmail", detect=detect, start=START, end=END, parse=parse)
+# Gmail's fixed wording and what it means when the remote server said nothing clearer.
+SENTENCES = (
+    ("the recipient server did not accept our requests to connect", "expired"),
+    ("it was rejected by the recipient domain", "systemerror"),
+    ("dns error: domain name not found", "hostunknown"),
+    ("dns error: dns server returned answer with no data", "hostunknown"),
+    ("the email account that you tried to reach does not exist", "userunknown"),
+    ("the email account that you tried to reach is over quota", "mailboxfull"),
+    ("the email account that you tried to reach is disabled", "suspend"),
+)
+
+HEURISTIC = Heuristic(name="gmail", detect=detect, start=START, end=END, parse=parse, sentences=SENTENCES)

@@ -32,4 +32,11 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     return out
 
 
-HEURISTIC = Heuristic(name="notes", detect=detect, parse=parse)
+# Lotus Notes' fixed wording and what it means.
+SENTENCES = (
+    ("user not listed in public name & address book", "userunknown"),
+    ("ディレクトリのリストにありません", "userunknown"),
+    ("no route found to domain", "hostunknown"),
+)
+
+HEURISTIC = Heuristic(name="notes", detect=detect, parse=parse, sentences=SENTENCES)

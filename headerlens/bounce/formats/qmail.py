@@ -28,4 +28,13 @@ def detect(ctx: Context) -> bool:
     )
 
 
-HEURISTIC = Heuristic(name="qmail", detect=detect, start=START, end=END)
+# qmail-remote's fixed wording and what it means.
+SENTENCES = (
+    ("sorry, i couldn't find a mail exchanger or ip address", "notaccept"),
+    ("sorry, i couldn't find any host named", "hostunknown"),
+    ("sorry, i couldn't find any host by that name", "hostunknown"),
+    ("sorry, i wasn't able to establish an smtp connection", "networkerror"),
+    ("this message is looping", "networkerror"),
+)
+
+HEURISTIC = Heuristic(name="qmail", detect=detect, start=START, end=END, sentences=SENTENCES)
