@@ -28,6 +28,7 @@ from headerlens.bounce.formats import (
     postfix,
     qmail,
     sendmail,
+    v5sendmail,
     verizon,
     yahoo,
 )
@@ -59,5 +60,6 @@ HEURISTICS: tuple[Heuristic, ...] = (
     notes.HEURISTIC,
     exchange2007.HEURISTIC,
     postfix.HEURISTIC,
+    v5sendmail.HEURISTIC,
     sendmail.HEURISTIC,
 )
