@@ -442,11 +442,15 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
                 status = None
             elif status is not None:
                 status = status.split()[0]
+            action = (r.get("action") or "").split()[0] if r.get("action") else None
+            if f is not None and use.prose_over_dsn:
+                # The format's prose is more faithful than its generated DSN part.
+                status, action = f.status, f.action or ("delayed" if f.temporary else "failed")
             recipients.append(
                 _finish(
                     addr,
                     original_recipient=clean_address(orig),
-                    action=(r.get("action") or "").split()[0] if r.get("action") else None,
+                    action=action,
                     dsn_status=status,
                     diagnostic=dtext,
                     diagnostic_type=dtype,

@@ -82,6 +82,7 @@ class Heuristic:
     temporary: tuple[str, ...] = ()
     stop: tuple[str, ...] = ()
     sentences: tuple[tuple[str, str], ...] = ()
+    prose_over_dsn: bool = False
 
     def read(self, ctx: Context) -> list[Found]:
         """Read the failed recipients with the module's parser or the generic block reader.

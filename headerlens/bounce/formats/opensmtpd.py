@@ -20,6 +20,22 @@ def detect(ctx: Context) -> bool:
     )
 
 
+# OpenSMTPD's fixed wording and what it means. "Envelope expired" is the final notice for a
+# message whose queue lifetime ran out, although its boilerplate and DSN part call it delayed.
+SENTENCES = (
+    ("envelope expired", "expired"),
+    ("invalid domain name", "hostunknown"),
+    ("domain does not exist", "hostunknown"),
+    ("destination seem to reject all mails", "rejected"),
+    ("address does not exist", "userunknown"),
+    ("loop detected", "networkerror"),
+)
+
 HEURISTIC = Heuristic(
-    name="opensmtpd", detect=detect, start=START, end=END, temporary=("temporary failure",)
+    name="opensmtpd",
+    detect=detect,
+    start=START,
+    end=END,
+    sentences=SENTENCES,
+    prose_over_dsn=True,
 )
