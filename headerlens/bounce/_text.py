@@ -117,9 +117,10 @@ def find_addresses(text: str) -> list[tuple[int, int, str]]:
         if i == at or j == at + 1:
             continue
         addr = clean_address(text[i:j])
-        if addr is None or ("." not in addr.split("@", 1)[1] and "[" not in addr):
-            if addr is None or not addr.split("@", 1)[1]:
-                continue
+        if addr is None or (
+            "." not in addr.split("@", 1)[1] and "[" not in addr and not addr.split("@", 1)[1]
+        ):
+            continue
         if addr is None:
             continue
         out.append((i, j, addr))

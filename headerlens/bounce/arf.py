@@ -77,7 +77,9 @@ def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
             feedback_type=ftype,
             permanent=False,
             hard_bounce=False,
-            explanation="An ARF feedback report (RFC 5965) about a message, not a delivery failure.",
+            explanation=(
+                "An ARF feedback report (RFC 5965) about a message, not a delivery failure."
+            ),
         )
         for a in addrs
     )

@@ -235,7 +235,8 @@ def _finish(
             status, source = found, "text"
         else:
             ps, pf = knowledge.status_parts(status), knowledge.status_parts(found)
-            assert ps is not None and pf is not None
+            assert ps is not None
+            assert pf is not None
             if pf[0] == ps[0] and pf[1:] != ("0", "0") and pf != ps:
                 # The remote server's own words are more specific than the summary code
                 # the reporting MTA put in Status (RFC 3464 section 2.3.4 allows either).
@@ -404,12 +405,17 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
             dsn_recipients.extend(fields.recipients)
             if not fields.recipients:
                 log.add("bounce.dsn_no_recipients", "the delivery-status part names no recipient")
-    if not dsn_recipients and heuristic is None:
+    low_text = ctx.text.lower()
+    if (
+        not dsn_recipients
+        and heuristic is None
+        and "final-recipient:" in low_text
+        and "status:" in low_text
+    ):
         # DSN fields pasted into the prose (some MTAs do this without a report part).
-        if "final-recipient:" in ctx.text.lower() and "status:" in ctx.text.lower():
-            fields = parse_delivery_status(_dsn_like(ctx.text))
-            dsn_recipients = [r for r in fields.recipients if recipient_address(r)]
-            per_message.update(fields.message)
+        fields = parse_delivery_status(_dsn_like(ctx.text))
+        dsn_recipients = [r for r in fields.recipients if recipient_address(r)]
+        per_message.update(fields.message)
     found: list[Found] = []
     use = heuristic or GENERIC
     try:

@@ -146,9 +146,7 @@ def worded(reason: str, text: str) -> bool:
         return False
     if any(x in text for x in info.exclude):
         return False
-    return any(p in text for p in info.phrases) or any(
-        _in_order(text, s) for s in info.sequences
-    )
+    return any(p in text for p in info.phrases) or any(_in_order(text, s) for s in info.sequences)
 
 
 def _fold(text: str | None) -> str:

@@ -62,7 +62,8 @@ def test_samples(name: str, expected: tuple[object, ...]) -> None:
 
 def test_original_is_parsed() -> None:
     report = parse_bounce((SAMPLES / "office365-5.7.26-dmarc-with-original.eml").read_bytes())
-    assert report is not None and report.original is not None
+    assert report is not None
+    assert report.original is not None
     assert report.original.get("Message-ID") == "<spring-sale-42@shop.example.com>"
     assert report.original_source == "message/rfc822"
     assert report.reporting_mta == "SN6PR01MB0002.prod.outlook.example.com"
@@ -78,7 +79,8 @@ def test_not_a_bounce() -> None:
         (
             "Content-Type: multipart/report; report-type=delivery-status; boundary=x\n"
             "From: MAILER-DAEMON@example.net\nSubject: failure\n\n--x\n"
-            "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n--x--\n",
+            "Content-Type: message/delivery-status\n\n"
+            "Reporting-MTA: dns; mx.example.net\n\n--x--\n",
             ["bounce.dsn_no_recipients", "bounce.no_recipients", "bounce.original_missing"],
         ),
         (
@@ -104,12 +106,14 @@ def test_defects(text: str, codes: list[str]) -> None:
     [
         (
             "Content-Type: multipart/report; report-type=feedback-report; boundary=x\n"
-            "From: fbl@example.org\nSubject: report\n\n--x\nContent-Type: text/plain\n\nhi\n--x--\n",
+            "From: fbl@example.org\nSubject: report\n\n--x\n"
+            "Content-Type: text/plain\n\nhi\n--x--\n",
             ["bounce.arf_missing_report", "bounce.arf_missing_type"],
         ),
         (
             "Content-Type: multipart/report; report-type=feedback-report; boundary=x\n"
-            "From: fbl@example.org\nSubject: report\n\n--x\nContent-Type: message/feedback-report\n\n"
+            "From: fbl@example.org\nSubject: report\n\n--x\n"
+            "Content-Type: message/feedback-report\n\n"
             "Feedback-Type: shouting\nOriginal-Rcpt-To: a@example.org\n--x--\n",
             ["bounce.arf_unknown_type"],
         ),
@@ -118,7 +122,8 @@ def test_defects(text: str, codes: list[str]) -> None:
 )
 def test_arf_defects(text: str, codes: list[str]) -> None:
     report = parse_bounce(text.encode())
-    assert report is not None and report.kind == "feedback"
+    assert report is not None
+    assert report.kind == "feedback"
     assert [d.code for d in report.defects] == codes
 
 

@@ -15,7 +15,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "bounce"
 def test_dmarc_rejection_links_to_original() -> None:
     data = (SAMPLES / "office365-5.7.26-dmarc-with-original.eml").read_bytes()
     report = parse_bounce(data)
-    assert report is not None and report.original is not None
+    assert report is not None
+    assert report.original is not None
     original_report = analyze(report.original.source)
     codes = [f.code for f in link_original(report, original_report)]
     assert codes[0] == "bounce.dmarc_rejection"
@@ -26,7 +27,8 @@ def test_dmarc_rejection_links_to_original() -> None:
 def test_blocked_and_hard_bounce_findings() -> None:
     data = (SAMPLES / "gmail-5.7.1-policy-prose.eml").read_bytes()
     report = parse_bounce(data)
-    assert report is not None and report.original is not None
+    assert report is not None
+    assert report.original is not None
     codes = [f.code for f in link_original(report, analyze(report.original.source))]
     assert codes == ["bounce.blocked_origin"]
     hard = analyze_bounce(

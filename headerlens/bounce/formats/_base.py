@@ -200,9 +200,8 @@ def generic_blocks(
             current = Found(address=rec[0])
             diag = [rec[1]] if rec[1] else []
             continue
-        if current is not None:
-            if line.strip():
-                diag.append(line.strip())
+        if current is not None and line.strip():
+            diag.append(line.strip())
     if current is not None:
         current.diagnostic = " ".join(" ".join(diag).split())
         out.append(current)

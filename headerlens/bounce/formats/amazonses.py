@@ -65,10 +65,7 @@ def parse(ctx: Context, _h: Heuristic) -> list[Found]:
                     Found(address=addr, diagnostic=response, action="delivered", reason="delivered")
                 )
         return out
-    if kind == "complaint":
-        key = "complainedRecipients"
-    else:
-        key = "bouncedRecipients"
+    key = "complainedRecipients" if kind == "complaint" else "bouncedRecipients"
     i = doc.find(f'"{key}":[')
     if i < 0:
         return out
@@ -85,12 +82,12 @@ def parse(ctx: Context, _h: Heuristic) -> list[Found]:
         end = positions[n + 1] if n + 1 < len(positions) else len(doc)
         close = doc.find("}", k, end)
         end = close if close > 0 else end
-        addr = _value(doc, "emailAddress", k, end)
-        if not addr:
+        found_addr = _value(doc, "emailAddress", k, end)
+        if not found_addr:
             continue
         out.append(
             Found(
-                address=addr,
+                address=found_addr,
                 diagnostic=(_value(doc, "diagnosticCode", k, end) or "").removeprefix("smtp; "),
                 status=_value(doc, "status", k, end),
                 action=_value(doc, "action", k, end),

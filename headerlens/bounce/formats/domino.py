@@ -7,10 +7,8 @@ from headerlens.bounce.formats._base import Context, Found, Heuristic
 
 
 def detect(ctx: Context) -> bool:
-    return (
-        ctx.subject_has("delivery failure:", "delivery report:")
-        or (ctx.has("was not delivered to:")
-        and ctx.has("because:"))
+    return ctx.subject_has("delivery failure:", "delivery report:") or (
+        ctx.has("was not delivered to:") and ctx.has("because:")
     )
 
 

@@ -26,10 +26,8 @@ CODES = {
 
 
 def detect(ctx: Context) -> bool:
-    return (
-        ctx.has("did not reach the following recipient")
-        or (ctx.header("X-MimeOLE") is not None
-        and ctx.has("msexch:"))
+    return ctx.has("did not reach the following recipient") or (
+        ctx.header("X-MimeOLE") is not None and ctx.has("msexch:")
     )
 
 

@@ -51,12 +51,15 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
         if cur is not None and s:
             low = s.lower()
             if (
-                "returned '" in low
-                or "#" in s
-                or low.startswith(("remote server", "generating server", "serveur"))
+                (
+                    "returned '" in low
+                    or "#" in s
+                    or low.startswith(("remote server", "generating server", "serveur"))
+                )
+                and "generating server" not in low
+                and "serveur de g" not in low
             ):
-                if "generating server" not in low and "serveur de g" not in low:
-                    cur.diagnostic = f"{cur.diagnostic} {s}".strip()
+                cur.diagnostic = f"{cur.diagnostic} {s}".strip()
     if not out:
         for line in lines:
             found = find_addresses(line)

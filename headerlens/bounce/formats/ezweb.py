@@ -25,9 +25,7 @@ def detect(ctx: Context) -> bool:
     ezweb = ctx.sender_has("ezweb.ne.jp") or any(
         "ezweb.ne.jp" in v.lower() for k, v in ctx.headers if k.lower() == "message-id"
     )
-    return (ezweb or ctx.has(*(s for s, _r in SENTENCES))) and ctx.subject_has(
-        "mail system error"
-    )
+    return (ezweb or ctx.has(*(s for s, _r in SENTENCES))) and ctx.subject_has("mail system error")
 
 
 def parse(ctx: Context, _h: Heuristic) -> list[Found]:

@@ -31,11 +31,14 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     temporary = "temporary failure" in low or "has been delayed" in low or "will be retried" in low
     lines = lines_of(report)
     addrs: list[str] = []
-    i = 0
-    for i, line in enumerate(lines):
+    begin = 0
+    for n, line in enumerate(lines):
         if any(m in line.lower() for m in START):
+            begin = n
             break
-    for line in lines[i + 1 :]:
+    else:
+        begin = len(lines) - 1
+    for line in lines[begin + 1 :]:
         s = line.strip()
         if not s:
             if addrs:
@@ -46,7 +49,7 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
             addrs.append(found[0][2])
         elif addrs:
             break
-    rest = "\n".join(lines[i + 1 :])
+    rest = "\n".join(lines[begin + 1 :])
     k = rest.lower().find("technical details of")
     diag = " ".join((rest[k:] if k >= 0 else rest).split())
     return [Found(address=a, diagnostic=diag, temporary=temporary) for a in addrs]
@@ -63,4 +66,6 @@ SENTENCES = (
     ("the email account that you tried to reach is disabled", "suspend"),
 )
 
-HEURISTIC = Heuristic(name="gmail", detect=detect, start=START, end=END, parse=parse, sentences=SENTENCES)
+HEURISTIC = Heuristic(
+    name="gmail", detect=detect, start=START, end=END, parse=parse, sentences=SENTENCES
+)

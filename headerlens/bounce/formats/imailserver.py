@@ -23,9 +23,7 @@ SENTENCES = (
 
 def detect(ctx: Context) -> bool:
     mailer = (ctx.header("X-Mailer") or "").strip().lower()
-    return mailer.startswith("<smtp32") or (
-        ctx.subject_has("undeliverable mail") and ctx.has(*END)
-    )
+    return mailer.startswith("<smtp32") or (ctx.subject_has("undeliverable mail") and ctx.has(*END))
 
 
 def parse(ctx: Context, _h: Heuristic) -> list[Found]:

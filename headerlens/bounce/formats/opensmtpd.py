@@ -13,10 +13,8 @@ END = ("Below is a copy of the original message",)
 
 
 def detect(ctx: Context) -> bool:
-    return (
-        ctx.has("this is the mailer-daemon, please do not reply")
-        or (ctx.has("opensmtpd")
-        and ctx.has(*(e.lower() for e in END)))
+    return ctx.has("this is the mailer-daemon, please do not reply") or (
+        ctx.has("opensmtpd") and ctx.has(*(e.lower() for e in END))
     )
 
 
