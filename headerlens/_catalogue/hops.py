@@ -34,7 +34,6 @@ DEFECTS: dict[str, str] = {
     "received.unterminated_comment": "A comment is not closed before the end of the field.",
     "received.unterminated_quote": "A quoted string is not closed before the end of the field.",
     "received.unterminated_literal": "A domain literal '[' is not closed.",
-    "received.unterminated_angle": "An angle address '<' is not closed.",
     "received.unparsed_clause": "Text that belongs to no from/by/via/with/id/for clause.",
     "received.duplicate_clause": "A clause keyword appears more than once; the first was kept.",
     "received.invalid_ip": "Something written where an IP address belongs is not a valid IP.",

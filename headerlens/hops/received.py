@@ -635,6 +635,7 @@ def parse_received(value: str) -> Received:
     leading: list[_Tok] = []
     current: list[_Tok] | None = None
     envelope_from_clause: str | None = None
+    duplicated: set[str] = set()
     for t in clause_toks:
         if t.kind == _W and t.text.lower() in _KEYWORDS:
             key = t.text.lower()
@@ -643,7 +644,9 @@ def parse_received(value: str) -> Received:
                     current = []  # XMail/IBM: "for <rcpt> from <sender>" (envelope sender)
                     clauses.setdefault("_envfrom", current)
                     continue
-                log.add("received.duplicate_clause", f"a second {key!r} clause was ignored")
+                if key not in duplicated:  # one defect per keyword, however many repeats
+                    duplicated.add(key)
+                    log.add("received.duplicate_clause", f"a second {key!r} clause was ignored")
                 current = []
                 continue
             current = []
@@ -661,11 +664,9 @@ def parse_received(value: str) -> Received:
                 break
 
     st = _State()
-    comments: list[str] = []
     # Leading comment that is itself a from clause: "(from KRYPTIK [70.20.57.51]) by ...".
     for t in leading:
         if t.kind == _C:
-            comments.append(s[t.start : t.end])
             kids = t.children
             if (
                 "from" not in clauses
@@ -693,13 +694,13 @@ def parse_received(value: str) -> Received:
             if by_host is None:
                 by_host = _tok_text(t) if t.kind == _L else t.text
         elif t.kind == _C:
-            comments.append(s[t.start : t.end])
             if _classify_comment(t, s, st):
                 continue
             kids = _words(t.children)
             ip = None
             for k in kids:
-                if k.kind in (_L, _W):
+                # "(10.1.2.3)", "(mx.example.org [127.0.0.1])"; not "(NAVGW 2.5.2.12)".
+                if k.kind == _L or (k.kind == _W and len(kids) == 1):
                     got = normalize_ip(k.text)
                     if got is not None:
                         ip = got[0]
@@ -732,23 +733,16 @@ def parse_received(value: str) -> Received:
             protocol_words.append(t.text)
         elif t.kind == _L and not protocol_words:
             protocol_words.append(t.text)
-        elif t.kind == _C:
-            comments.append(s[t.start : t.end])
-            if not _classify_comment(t, s, st) and st.software is None:
-                st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
+        elif t.kind == _C and not _classify_comment(t, s, st) and st.software is None:
+            st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
     protocol = " ".join(protocol_words) or None
 
     for key in ("id", "for", "via", "_envfrom"):
         for t in clauses.get(key, ()):
-            if t.kind == _C:
-                comments.append(s[t.start : t.end])
-                if not _classify_comment(t, s, st) and st.software is None and key == "id":
-                    st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
-    for t in clauses.get("from", ()):
-        if t.kind == _C:
-            comments.append(s[t.start : t.end])
+            understood = t.kind == _C and _classify_comment(t, s, st)
+            if t.kind == _C and not understood and st.software is None and key == "id":
+                st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
     for t in date_comments:
-        comments.append(s[t.start : t.end])
         _classify_comment(t, s, st)
 
     ident_id = first_text("id")
@@ -830,5 +824,5 @@ def parse_received(value: str) -> Received:
         software=st.software,
         auth_user=st.auth_user,
         local_uid=st.local_uid,
-        comments=tuple(comments),
+        comments=tuple(s[t.start : t.end] for t in toks if t.kind == _C),
     )
