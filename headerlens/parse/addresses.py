@@ -186,7 +186,7 @@ class _Builder:
     def mailbox(self, toks: list[_Tok], group: str | None, problems: list[str]) -> None:
         """Turn the tokens of one mailbox (between commas) into an Address."""
         real = [t for t in toks if t.kind != "comment"]
-        if not real:
+        if not real and not problems:
             return
         raw = self.value[toks[0].start : toks[-1].end].strip()
         defects: list[Defect] = [

@@ -65,8 +65,8 @@ def iter_messages(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:
     """
     p = Path(path)
     if p.is_dir():
-        yield from _iter_folder(p)
-    elif p.exists():
-        yield from _iter_file(p)
-    else:
-        raise InputError(f"no such file or folder: {os.fspath(path)!r}")
+        return _iter_folder(p)
+    if p.exists():
+        return _iter_file(p)
+    # Raised at the call, not at the first next(): the caller learns of a typo at once.
+    raise InputError(f"no such file or folder: {os.fspath(path)!r}")

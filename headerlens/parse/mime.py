@@ -413,9 +413,13 @@ class _Builder:
                         if self.parts >= self.limits.max_mime_parts:
                             if not self.parts_capped:
                                 self.parts_capped = True
-                                log.add(
-                                    "limits.mime_parts",
-                                    f"more than {self.limits.max_mime_parts} MIME parts",
+                                deferred.insert(
+                                    0,
+                                    (
+                                        "limits.mime_parts",
+                                        f"more than {self.limits.max_mime_parts} MIME parts;"
+                                        " the rest were not read",
+                                    ),
                                 )
                             break
                         cmark = len(log)
