@@ -13,6 +13,7 @@ from headerlens.spam.base import (
     register,
     register_prefix,
     simple,
+    with_meaning,
     yes_no,
 )
 from headerlens.spam.spamassassin import merge_rule, report_lines
@@ -90,7 +91,7 @@ def _start(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     ts = parse_float(f.value)
     if ts is not None and 0 < ts < 4_102_444_800:
         when = dt.datetime.fromtimestamp(int(ts), tz=dt.UTC).isoformat()
-        field = field.model_copy(update={"meaning": f"{field.meaning} ({when})"})
+        field = with_meaning(field, f"{field.meaning} ({when})")
     d.add(field)
     return True
 

@@ -11,11 +11,14 @@ loaded once per process and cached.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
@@ -29,16 +32,113 @@ __all__ = [
     "Entry",
     "Knowledge",
     "Registration",
+    "construct",
     "explainer",
     "knowledge",
+    "make_field",
+    "make_rule",
     "parse_float",
     "register",
     "register_prefix",
     "split_list",
     "split_pairs",
+    "with_meaning",
 ]
 
 _CONFIDENCES = ("documented", "community", "inferred")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+# --- fast model construction -------------------------------------------------------------
+#
+# The spam step builds dozens of SpamField/SpamRule objects per message from values it has
+# typed itself (str, float | None, int, a Confidence checked when the knowledge file is
+# loaded). Re-validating them through pydantic, or even ``model_construct`` (which walks every
+# field's aliases and defaults), dominated the step's cost. These builders set the instance
+# state directly, exactly as ``model_construct`` does with every field given: the result
+# compares, hashes, dumps and copies like a validated instance. Only pass correctly typed values.
+
+_new = object.__new__
+_set = object.__setattr__
+_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+# Every field is given, so the "fields set" is always all of them. One shared set suffices:
+# pydantic only ever adds field names to it (a no-op here) and copies it on model_copy.
+_FIELD_NAMES = set(SpamField.model_fields)
+_RULE_NAMES = set(SpamRule.model_fields)
+
+
+def make_field(
+    key: str,
+    value: str,
+    meaning: str | None,
+    confidence: Confidence,
+    source: str | None,
+    known: bool,
+    header_index: int | None,
+) -> SpamField:
+    """A :class:`SpamField` from already-typed values, without re-validation."""
+    obj = _new(SpamField)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "key": key,
+            "value": value,
+            "meaning": meaning,
+            "confidence": confidence,
+            "source": source,
+            "known": known,
+            "header_index": header_index,
+        },
+    )
+    _SET_FIELDS(obj, _FIELD_NAMES)
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
+    return obj
+
+
+def make_rule(
+    name: str,
+    score: float | None = None,
+    description: str | None = None,
+    source: str | None = None,
+) -> SpamRule:
+    """A :class:`SpamRule` from already-typed values, without re-validation."""
+    obj = _new(SpamRule)
+    _set(
+        obj,
+        "__dict__",
+        {"name": name, "score": score, "description": description, "source": source},
+    )
+    _SET_FIELDS(obj, _RULE_NAMES)
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
+    return obj
+
+
+def construct(cls: type[M], values: dict[str, Any]) -> M:
+    """An instance of ``cls`` from already-typed ``values`` naming every field, in field order.
+
+    For the few per-message models (verdicts, appliances, the analysis) built from our own
+    typed data: same state as ``model_construct`` with every field given.
+    """
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _SET_FIELDS(obj, set(values))
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
+    return obj
+
+
+def with_meaning(f: SpamField, meaning: str | None) -> SpamField:
+    """``f`` with another meaning (a cheap ``model_copy(update={"meaning": ...})``)."""
+    d = f.__dict__
+    return make_field(
+        d["key"], d["value"], meaning, d["confidence"], d["source"], d["known"], d["header_index"]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +206,7 @@ class Knowledge:
         """
         entry = self.header(key) if table is None else self.token(table, key)
         if entry is None:
-            return SpamField.model_construct(
-                key=key,
-                value=value,
-                meaning=None,
-                confidence="inferred",
-                source=None,
-                known=False,
-                header_index=header_index,
-            )
+            return make_field(key, value, None, "inferred", None, False, header_index)
         meaning = entry.meaning
         confidence: Confidence = entry.confidence
         source = entry.source
@@ -126,15 +218,7 @@ class Knowledge:
                 confidence, source = hit.confidence, hit.source
             elif value.strip():
                 known = False
-        return SpamField.model_construct(
-            key=key,
-            value=value,
-            meaning=meaning or None,
-            confidence=confidence,
-            source=source,
-            known=known,
-            header_index=header_index,
-        )
+        return make_field(key, value, meaning or None, confidence, source, known, header_index)
 
 
 @cache
@@ -243,24 +327,41 @@ def explainer(vendor: str) -> Callable[[Callable[[Draft], str]], Callable[[Draft
 
 def lookup(name: str) -> Registration | None:
     """The registration for a header name, exact first, then by prefix."""
-    lname = name.lower()
+    return lookup_lname(name.lower())
+
+
+def lookup_lname(lname: str) -> Registration | None:
+    """:func:`lookup` for a name already in lower case."""
     reg = REGISTRY.get(lname)
     if reg is not None:
         return reg
-    for prefix, preg in _prefix_index().get(lname[:5], ()):
+    index = _prefix_index()
+    try:
+        return _PREFIX_HITS[lname]
+    except KeyError:
+        pass
+    hit: Registration | None = None
+    for prefix, preg in index.get(lname[:5], ()):
         if lname.startswith(prefix):
-            return preg
-    return None
+            hit = preg
+            break
+    if len(_PREFIX_HITS) >= 4096:  # names are attacker text: keep the memo bounded
+        _PREFIX_HITS.clear()
+    _PREFIX_HITS[lname] = hit
+    return hit
 
 
 _INDEX: dict[str, list[tuple[str, Registration]]] = {}
 _INDEXED = [-1]
+_PREFIX_HITS: dict[str, Registration | None] = {}
+"""{lower-case name: prefix registration or None}, a memo of the prefix walk."""
 
 
 def _prefix_index() -> dict[str, list[tuple[str, Registration]]]:
     """PREFIXES grouped by their first five characters (rebuilt when PREFIXES grows)."""
     if _INDEXED[0] != len(PREFIXES):
         _INDEX.clear()
+        _PREFIX_HITS.clear()
         for prefix, reg in PREFIXES:
             _INDEX.setdefault(prefix[:5], []).append((prefix, reg))
         _INDEXED[0] = len(PREFIXES)
@@ -270,44 +371,66 @@ def _prefix_index() -> dict[str, list[tuple[str, Registration]]]:
 # --- scanners (linear, no backtracking) -------------------------------------------------
 
 
+_FLOAT_CHARS = frozenset("+-.0123456789eE")
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+_PARENS = re.compile(r"[()]")
+
+
 def parse_float(text: str | None) -> float | None:
     """A float from ``text`` (surrounding spaces, ``+`` and a trailing ``%`` allowed), or None."""
     if text is None:
         return None
-    t = text.strip().rstrip("%").strip()
-    if not t or len(t) > 40:
+    t = text.strip()
+    if t[-1:] == "%":
+        t = t.rstrip("%").strip()
+    if not t or len(t) > 40 or not _FLOAT_CHARS.issuperset(t):
         return None
-    for ch in t:
-        if ch not in "+-.0123456789eE":
-            return None
     try:
         value = float(t)
     except ValueError:
         return None
-    if value != value or value in (float("inf"), float("-inf")):
+    if value - value != 0.0:  # nan or +-inf
         return None
     return value
 
 
+@cache
+def _splitter(sep: str, brackets: str) -> tuple[re.Pattern[str], str]:
+    """A one-character-class pattern finding ``sep`` and the group characters, and the openers."""
+    opens = "".join(c for c in brackets if c in _CLOSERS)
+    chars = set(opens) | {_CLOSERS[c] for c in opens}
+    if len(sep) == 1:
+        chars.add(sep)
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]"), opens
+
+
 def split_list(text: str, sep: str = ";", *, brackets: str = "([") -> list[str]:
-    """Split on ``sep`` outside ``()``/``[]`` groups; strip parts and drop empty ones."""
-    closers = {"(": ")", "[": "]", "{": "}"}
+    """Split on ``sep`` outside ``()``/``[]`` groups; strip parts and drop empty ones.
+
+    Linear: only the separator and bracket characters are visited (one character class).
+    """
+    if len(sep) != 1:  # a multi-character separator never matches one character
+        t = text.strip()
+        return [t] if t else []
+    pat, opens = _splitter(sep, brackets)
+    if not any(c in text for c in opens):
+        return [p for p in map(str.strip, text.split(sep)) if p]
     out: list[str] = []
-    buf: list[str] = []
     stack: list[str] = []
-    for ch in text:
-        if ch in brackets and ch in closers:
-            stack.append(closers[ch])
+    start = 0
+    for m in pat.finditer(text):
+        i = m.start()
+        ch = text[i]
+        if ch in opens:
+            stack.append(_CLOSERS[ch])
         elif stack and ch == stack[-1]:
             stack.pop()
         elif ch == sep and not stack:
-            part = "".join(buf).strip()
+            part = text[start:i].strip()
             if part:
                 out.append(part)
-            buf = []
-            continue
-        buf.append(ch)
-    part = "".join(buf).strip()
+            start = i + 1
+    part = text[start:].strip()
     if part:
         out.append(part)
     return out
@@ -339,31 +462,29 @@ def paren_items(text: str) -> list[str]:
 
     Text outside parentheses is returned as items too, so nothing is lost.
     """
+    if "(" not in text:
+        t = text.strip()
+        return [t] if t else []
     out: list[str] = []
-    buf: list[str] = []
     depth = 0
-    for ch in text:
-        if ch == "(":
+    start = 0
+    for m in _PARENS.finditer(text):
+        i = m.start()
+        if text[i] == "(":
             if depth == 0:
-                rest = "".join(buf).strip()
+                rest = text[start:i].strip()
                 if rest:
                     out.append(rest)
-                buf = []
-            else:
-                buf.append(ch)
+                start = i + 1
             depth += 1
-        elif ch == ")" and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
-                item = "".join(buf).strip()
+                item = text[start:i].strip()
                 if item:
                     out.append(item)
-                buf = []
-            else:
-                buf.append(ch)
-        else:
-            buf.append(ch)
-    rest = "".join(buf).strip()
+                start = i + 1
+    rest = text[start:].strip()
     if rest:
         out.append(rest)
     return out
@@ -386,14 +507,14 @@ def simple(vendor: str, *, facts: str | None = None) -> Decoder:
 
 def raw_field(f: HeaderField, key: str | None = None, value: str | None = None) -> SpamField:
     """An unknown field kept exactly as found."""
-    return SpamField(
-        key=key if key is not None else f.name,
-        value=f.value if value is None else value,
-        meaning=None,
-        confidence="inferred",
-        source=None,
-        known=False,
-        header_index=f.index,
+    return make_field(
+        key if key is not None else f.name,
+        f.value if value is None else value,
+        None,
+        "inferred",
+        None,
+        False,
+        f.index,
     )
 
 

@@ -11,6 +11,7 @@ from headerlens.spam.base import (
     register,
     register_prefix,
     simple,
+    with_meaning,
 )
 
 VENDOR = "cisco"
@@ -36,7 +37,7 @@ def _sbrs(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     sc = parse_float(v)
     if sc is not None:
         tone = "poor" if sc < -3 else ("neutral" if sc < 1 else "good")
-        field = field.model_copy(update={"meaning": f"{field.meaning} ({tone} reputation)"})
+        field = with_meaning(field, f"{field.meaning} ({tone} reputation)")
         d.facts["sbrs"] = v
     d.add(field)
     return True

@@ -12,6 +12,7 @@ from headerlens.spam.base import (
     parse_float,
     register,
     simple,
+    with_meaning,
 )
 
 VENDOR = "cloudmark"
@@ -36,7 +37,7 @@ def _analysis(f: HeaderField, d: Draft, log: DefectLog) -> bool:
                 n = -1
             if 0 < n < 4_102_444_800:
                 when = dt.datetime.fromtimestamp(n, tz=dt.UTC).isoformat()
-                field = field.model_copy(update={"meaning": f"{field.meaning} ({when})"})
+                field = with_meaning(field, f"{field.meaning} ({when})")
         d.add(field)
     return True
 

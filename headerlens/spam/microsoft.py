@@ -14,6 +14,8 @@ from headerlens.spam.base import (
     explainer,
     fmt_num,
     knowledge,
+    make_field,
+    make_rule,
     paren_items,
     parse_float,
     raw_field,
@@ -21,8 +23,8 @@ from headerlens.spam.base import (
     register_prefix,
     simple,
     split_pairs,
+    with_meaning,
 )
-from headerlens.spam.models import SpamField, SpamRule
 
 VENDOR = "microsoft"
 
@@ -50,10 +52,11 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             for item in items:
                 desc = kb.token("sfs", item.strip())
                 d.rules.append(
-                    SpamRule(
-                        name=f"{ukey}:{item.strip()}",
-                        description=desc.meaning if desc else None,
-                        source=desc.source if desc else None,
+                    make_rule(
+                        f"{ukey}:{item.strip()}",
+                        None,
+                        desc.meaning if desc else None,
+                        desc.source if desc else None,
                     )
                 )
             continue
@@ -115,7 +118,7 @@ def _latency(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         h, m, s = (parse_float(p) for p in parts)
         if h is not None and m is not None and s is not None:
             secs = h * 3600 + m * 60 + s
-            field = field.model_copy(update={"meaning": f"{field.meaning} ({fmt_num(secs)} s)"})
+            field = with_meaning(field, f"{field.meaning} ({fmt_num(secs)} s)")
     d.add(field)
     return True
 
@@ -141,14 +144,14 @@ def _compauth(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         "none": "composite authentication was not applied",
     }
     d.add(
-        SpamField(
-            key="compauth",
-            value=result,
-            meaning=meaning_map.get(result.lower()),
-            confidence="documented",
-            source=kb.sources["eop"],
-            known=result.lower() in meaning_map,
-            header_index=f.index,
+        make_field(
+            "compauth",
+            result,
+            meaning_map.get(result.lower()),
+            "documented",
+            kb.sources["eop"],
+            result.lower() in meaning_map,
+            f.index,
         )
     )
     d.facts["compauth"] = result.lower()
@@ -157,14 +160,14 @@ def _compauth(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         if entry is None and len(reason) == 3 and reason.isdigit():
             entry = kb.token("compauth", reason[0] + "xx")
         d.add(
-            SpamField(
-                key="compauth.reason",
-                value=reason,
-                meaning=entry.meaning if entry else None,
-                confidence=entry.confidence if entry else "inferred",
-                source=entry.source if entry else None,
-                known=entry is not None,
-                header_index=f.index,
+            make_field(
+                "compauth.reason",
+                reason,
+                entry.meaning if entry else None,
+                entry.confidence if entry else "inferred",
+                entry.source if entry else None,
+                entry is not None,
+                f.index,
             )
         )
         d.facts["compauth_reason"] = reason
@@ -244,6 +247,3 @@ def explain(d: Draft) -> str:
 
 
 __all__ = ["SPAM_SFV", "VENDOR", "explain"]
-
-# Keep the import used for type checkers reading the module in isolation.
-_ = SpamField

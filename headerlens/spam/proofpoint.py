@@ -7,12 +7,12 @@ from headerlens.message import HeaderField
 from headerlens.spam.base import (
     Draft,
     knowledge,
+    make_rule,
     parse_float,
     register,
     register_prefix,
     simple,
 )
-from headerlens.spam.models import SpamRule
 
 VENDOR = "proofpoint"
 
@@ -38,7 +38,7 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         sc = parse_float(v)
         entry = kb.token("details", k)
         if k.endswith("score") and k != "score" and sc is not None:
-            d.rules.append(SpamRule(name=k, score=sc, description=entry.meaning if entry else None))
+            d.rules.append(make_rule(k, sc, entry.meaning if entry else None))
     rule = d.facts.get("rule", "").lower()
     if rule:
         d.is_spam = rule in _SPAM_RULES or rule.startswith(("spam", "phish", "malware", "bulk"))

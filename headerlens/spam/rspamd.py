@@ -10,13 +10,14 @@ from headerlens.message import HeaderField
 from headerlens.spam.base import (
     Draft,
     knowledge,
+    make_rule,
     parse_float,
     register,
     simple,
     split_list,
+    with_meaning,
     yes_no,
 )
-from headerlens.spam.models import SpamRule
 
 VENDOR = "rspamd"
 
@@ -80,9 +81,7 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         desc = e.meaning if e else None
         if opts:
             desc = f"{desc} [{opts}]" if desc else f"[{opts}]"
-        d.rules.append(
-            SpamRule(name=name, score=score, description=desc, source=e.source if e else None)
-        )
+        d.rules.append(make_rule(name, score, desc, e.source if e else None))
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: part of the value was not readable", f.index)
     return True
@@ -112,9 +111,7 @@ def _bar(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     field = knowledge(VENDOR).field(None, f.name, v, f.index)
     if v and set(v) <= {"+", "-", "/"}:
         sign = "positive" if "+" in v else ("negative" if "-" in v else "near zero")
-        field = field.model_copy(
-            update={"meaning": f"{field.meaning} ({sign}, about {len(v.strip('/'))} point(s))"}
-        )
+        field = with_meaning(field, f"{field.meaning} ({sign}, about {len(v.strip('/'))} point(s))")
     d.add(field)
     return True
 

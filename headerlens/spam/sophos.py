@@ -7,12 +7,12 @@ from headerlens.message import HeaderField
 from headerlens.spam.base import (
     Draft,
     knowledge,
+    make_rule,
     parse_float,
     register,
     register_prefix,
     simple,
 )
-from headerlens.spam.models import SpamRule
 
 VENDOR = "sophos"
 
@@ -39,7 +39,7 @@ def _gauge(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         for item in report.split(","):
             toks = item.split()
             if len(toks) == 2 and parse_float(toks[1]) is not None:
-                d.rules.append(SpamRule(name=toks[0], score=parse_float(toks[1])))
+                d.rules.append(make_rule(toks[0], parse_float(toks[1])))
     prob = parse_float(d.facts.get("probability"))
     if prob is not None:
         d.score, d.threshold = prob, 50.0

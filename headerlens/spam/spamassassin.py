@@ -13,12 +13,13 @@ from headerlens.spam.base import (
     Draft,
     first_word,
     knowledge,
+    make_rule,
     parse_float,
     register,
     simple,
+    with_meaning,
     yes_no,
 )
-from headerlens.spam.models import SpamRule
 
 VENDOR = "spamassassin"
 
@@ -49,19 +50,18 @@ def merge_rule(
     """Add a rule, or fill in what an earlier mention of the same rule lacked."""
     for i, r in enumerate(d.rules):
         if r.name == name:
-            d.rules[i] = r.model_copy(
-                update={
-                    "score": r.score if r.score is not None else score,
-                    "description": r.description or description,
-                    "source": r.source or source,
-                }
+            d.rules[i] = make_rule(
+                name,
+                r.score if r.score is not None else score,
+                r.description or description,
+                r.source or source,
             )
             return
     if description is None:
         info = sarules.describe(name)
         if info is not None:
             description, source = info.description, info.source
-    d.rules.append(SpamRule(name=name, score=score, description=description, source=source))
+    d.rules.append(make_rule(name, score, description, source))
 
 
 def parse_status(value: str) -> tuple[str, dict[str, str]]:
@@ -132,9 +132,7 @@ def _level(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     v = f.value.strip()
     field = knowledge(VENDOR).field(None, f.name, v, f.index)
     if v and len(set(v)) == 1:
-        field = field.model_copy(
-            update={"meaning": f"{field.meaning} ({len(v)} marks: score at least {len(v)})"}
-        )
+        field = with_meaning(field, f"{field.meaning} ({len(v)} marks: score at least {len(v)})")
     d.add(field)
     return True
 

@@ -14,6 +14,7 @@ from headerlens.spam.base import (
     register,
     register_prefix,
     simple,
+    with_meaning,
     yes_no,
 )
 
@@ -84,7 +85,7 @@ def _smtp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             decoded.append("?")
     if decoded:
         text = f"{field.meaning} Decoded: {' / '.join(decoded)}"
-        field = field.model_copy(update={"meaning": text})
+        field = with_meaning(field, text)
     d.add(field)
     return True
 
