@@ -303,9 +303,12 @@ def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[
     b = _Builder(value, header_index)
     group: str | None = None
     current: list[_Tok] = []
+    current_has_at = False  # tracked, not searched, so hostile runs of ':' stay linear
     in_angle = False
     for t in toks:
         k = t.kind
+        if k == "@":
+            current_has_at = True
         if k == "<":
             in_angle = True
         elif k == ">":
@@ -315,8 +318,9 @@ def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[
                 b.mailbox(current, group, problems)
                 problems = []
                 current = []
+                current_has_at = False
                 continue
-            if k == ":" and group is None and not any(x.kind == "@" for x in current):
+            if k == ":" and group is None and not current_has_at:
                 group = _phrase(current) or ""
                 current = []
                 continue
@@ -324,6 +328,7 @@ def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[
                 b.mailbox(current, group, problems)
                 problems = []
                 current = []
+                current_has_at = False
                 group = None
                 continue
         current.append(t)

@@ -15,7 +15,9 @@ __all__ = ["decode_charset", "decode_encoded_words"]
 # (code, message) pairs returned to the caller, who records them through its DefectLog.
 Problem = tuple[str, str]
 
-_B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+_NOT_B64 = bytes(c for c in range(256) if c not in _B64_ALPHABET)
+_MAX_PROBLEMS = 10
 _CHARSET_ALIASES = {
     # Labels seen in real mail that Python's codec registry does not know under that name.
     "unknown-8bit": "latin-1",
@@ -65,7 +67,7 @@ def decode_charset(data: bytes, charset: str | None) -> tuple[str, Problem | Non
 
 def _decode_b(text: str) -> tuple[bytes | None, str | None]:
     raw = text.encode("ascii", "replace")
-    cleaned = bytes(c for c in raw if c in _B64_ALPHABET)
+    cleaned = raw.translate(None, _NOT_B64)
     note: str | None = None
     if len(cleaned) != len(raw):
         note = "characters outside the base64 alphabet"
@@ -128,14 +130,26 @@ def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:
     n = len(value)
     last_was_word = False
     pending_ws = ""
+    next_close = -1  # cached: the first "?=" after some earlier position (keeps this linear)
     while pos < n:
         start = value.find("=?", pos)
         if start == -1:
             break
         q1 = value.find("?", start + 2)
-        q2 = value.find("?", q1 + 1) if q1 != -1 else -1
-        close = value.find("?=", q2 + 1) if q2 != -1 else -1
-        if close == -1 or q2 != q1 + 2:
+        if q1 == -1:
+            break
+        q2 = value.find("?", q1 + 1)
+        if q2 == -1:
+            break
+        if q2 != q1 + 2:
+            close = -1
+        else:
+            if next_close < q2 + 1:
+                next_close = value.find("?=", q2 + 1)
+                if next_close == -1:
+                    break  # no "?=" anywhere after: no encoded word can follow
+            close = next_close
+        if close == -1:
             # Not an encoded word: copy through "=?" and go on.
             between = value[pos : start + 2]
             out.append(pending_ws + between)
@@ -194,4 +208,5 @@ def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:
             last_was_word = True
         pos = close + 2
     out.append(pending_ws + value[pos:])
-    return "".join(out), problems
+    # Hostile values can hold thousands of broken words; the first few make the point.
+    return "".join(out), problems[:_MAX_PROBLEMS]

@@ -29,6 +29,7 @@ __all__ = ["build_mime", "parse_content_type", "parse_params"]
 _new_part = fast_constructor(MimePart)
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_WS = b" \t\r\n"
+_NOT_B64 = bytes(c for c in range(256) if c not in _B64 + b"=")
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _KNOWN_CTE = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable"})
 _IDENTITY_CTE = frozenset({"7bit", "8bit", "binary"})
@@ -236,7 +237,7 @@ def _decode_base64(data: bytes) -> tuple[bytes | None, list[Problem]]:
     stray = compact.translate(None, _B64 + b"=")
     if stray:
         problems.append(("mime.base64_characters", f"{len(stray)} bytes outside the alphabet"))
-        compact = bytes(c for c in compact if c in _B64 or c == 0x3D)
+        compact = compact.translate(None, _NOT_B64)
     body = compact.rstrip(b"=")
     if b"=" in body:
         # Concatenated base64 blocks: decode each padded block in turn.

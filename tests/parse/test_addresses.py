@@ -232,3 +232,18 @@ def test_scanner_is_linear_on_hostile_nesting() -> None:
     (addr,) = parse_address_list(value)
     assert addr.local_part is None
     assert [d.code for d in addr.defects] == ["address.unparseable", "address.unparseable"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("a@b" + ":" * 50_000, id="colon-run-after-at"),
+        pytest.param("[" * 50_000, id="unclosed-domain-literals"),
+        pytest.param('"' * 50_001, id="quote-run"),
+        pytest.param("<" * 50_000, id="angle-run"),
+        pytest.param("," * 50_000, id="comma-run"),
+    ],
+)
+def test_hostile_address_lists_finish(value: str) -> None:
+    for addr in parse_address_list(value):
+        assert addr.raw

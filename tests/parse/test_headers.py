@@ -409,3 +409,25 @@ def test_encoded_words(text: str, expected: str, codes: list[str]) -> None:
     value, problems = decode_encoded_words(text)
     assert value == expected
     assert [p[0] for p in problems] == codes
+
+
+HOSTILE_VALUES = [
+    ("encoded-word-openers", "=?" * 50_000),
+    ("encoded-word-no-close", "=?a?xx" * 20_000 + "?="),
+    ("encoded-word-unfinished-q", "=?utf-8?q?" * 20_000),
+]
+
+
+@pytest.mark.parametrize("value", [pytest.param(v, id=i) for i, v in HOSTILE_VALUES])
+def test_hostile_encoded_words_finish_and_cap_problems(value: str) -> None:
+    decoded, problems = decode_encoded_words(value)
+    assert len(decoded) >= len(value) // 2
+    assert len(problems) <= 10
+
+
+def test_cr_only_folded_field_is_one_field() -> None:
+    source = b"Subject: x\r" + b" y\r" * 50_000
+    msg = parse(source)
+    assert len(msg.headers) == 1
+    assert msg.headers[0].raw_bytes == source
+    assert msg.headers[0].value == "x" + " y" * 50_000
