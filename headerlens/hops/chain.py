@@ -36,10 +36,10 @@ import itertools
 from collections.abc import Iterable
 
 from headerlens.auth.domains import normalize_domain, organizational_domain
-from headerlens.defects import Defect, DefectLog
+from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import ClockSkew, Hop, HopAnalysis, Received, TrustBoundary
-from headerlens.hops.received import parse_received
+from headerlens.hops.received import parse_received_at
 from headerlens.hops.timeline import build_timeline
 from headerlens.message import HeaderField, Message
 from headerlens.parse.dates import strip_comments
@@ -118,6 +118,11 @@ PROVIDER_FAMILIES: tuple[frozenset[str], ...] = (
 
 def _private(text: str | None) -> bool:
     """Private, loopback, link-local, shared (CGNAT), reserved or multicast."""
+    return text is not None and _private_cached(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _private_cached(text: str) -> bool:
     ip = _ip(text)
     if ip is None:
         return False
@@ -214,10 +219,6 @@ def _fmt(delta: dt.timedelta) -> str:
     return f"{sign}{secs / 86400:.1f} days"
 
 
-def _with_index(defects: tuple[Defect, ...], index: int) -> tuple[Defect, ...]:
-    return tuple(d.model_copy(update={"header_index": index}) for d in defects)
-
-
 def _parse_fields(
     message: Message, policy: Policy, log: DefectLog
 ) -> tuple[list[tuple[HeaderField, Received]], list[tuple[HeaderField, Received]]]:
@@ -234,15 +235,7 @@ def _parse_fields(
                 "hops.too_many", f"more than {cap} {h.name} fields; the rest were skipped", h.index
             )
             continue
-        r = parse_received(h.value)
-        update: dict[str, object] = {"defects": _with_index(r.defects, h.index)}
-        if r.date is not None and r.date.defects:
-            update["date"] = r.date.model_copy(
-                update={"defects": _with_index(r.date.defects, h.index)}
-            )
-        if lname != "received":
-            update["header_name"] = h.name
-        target.append((h, r.model_copy(update=update)))
+        target.append((h, parse_received_at(h.value, h.index, h.name)))
     return received, x_received
 
 
@@ -367,7 +360,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     # --- Hops, oldest first, with delays. --------------------------------------------------
     ordered = list(reversed(received))
     n = len(ordered)
-    hops: list[Hop] = []
+    rows: list[dict[str, object]] = []
     prev_ts: dt.datetime | None = None
     prev_idx: int | None = None
     prev_zone_unsure = False
@@ -402,22 +395,30 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 notes.append("a zone was assumed (UTC), so the delay may be off by hours")
             note = "; ".join(notes) or None
         internal = pos in trusted_set and _peer_inside(r, trust)
-        hops.append(
-            Hop(
-                index=i,
-                header_index=h.index,
-                received=r,
-                timestamp=ts,
-                delay=delay,
-                delay_note=note,
-                trusted=pos in trusted_set,
-                internal=internal,
-                border=pos == border_pos,
-            )
+        rows.append(
+            {
+                "index": i,
+                "header_index": h.index,
+                "received": r,
+                "timestamp": ts,
+                "delay": delay,
+                "delay_note": note,
+                "trusted": pos in trusted_set,
+                "internal": internal,
+                "border": pos == border_pos,
+            }
         )
         if ts is not None:
             prev_ts, prev_idx, prev_zone_unsure = ts, i, zone_unsure
 
+    zero = dt.timedelta(0)
+    delays = [row["delay"] for row in rows]
+    positive = sum((d for d in delays if isinstance(d, dt.timedelta) and d > zero), zero)
+    for row in rows:
+        d = row["delay"]
+        if positive > zero and isinstance(d, dt.timedelta) and d > zero:
+            row["share"] = d / positive
+    hops = [Hop(**row) for row in rows]
     dated = [hp for hp in hops if hp.timestamp is not None]
     transit: dt.timedelta | None = None
     if len(dated) >= 2:
@@ -425,17 +426,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         assert first_ts is not None
         assert last_ts is not None
         transit = last_ts - first_ts
-    positive = sum(
-        (hp.delay for hp in hops if hp.delay is not None and hp.delay > dt.timedelta(0)),
-        dt.timedelta(0),
-    )
     if positive > dt.timedelta(0):
-        hops = [
-            hp.model_copy(update={"share": hp.delay / positive})
-            if hp.delay is not None and hp.delay > dt.timedelta(0)
-            else hp
-            for hp in hops
-        ]
         top = max(
             (hp for hp in hops if hp.delay is not None),
             key=lambda hp: hp.delay or dt.timedelta(0),

@@ -24,9 +24,9 @@ from typing import NamedTuple
 from headerlens.defects import DefectLog
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
-from headerlens.parse.dates import parse_date
+from headerlens.parse.dates import IndexedLog, parse_date_at
 
-__all__ = ["normalize_ip", "parse_received"]
+__all__ = ["normalize_ip", "parse_received", "parse_received_at"]
 
 MAX_RECEIVED_CHARS = 256 * 1024
 _MAX_TREE_DEPTH = 6  # comments nested deeper are scanned but not kept as tokens
@@ -57,13 +57,13 @@ class _Tok(NamedTuple):
 _NO_KIDS: list[_Tok] = []  # shared by every non-comment token; never mutated
 _new_tok = tuple.__new__
 
-# One alternative per token kind; every alternative is a plain character class run or a
-# single character, so matching is linear and never backtracks beyond one token. A quoted
+# Leading white space, then one alternative per token kind; every alternative is a plain
+# character class run or a single character, so matching is linear and never backtracks
+# beyond one token (the scan stops before trailing white space, so a match never fails). A quoted
 # string, literal or angle address may not contain parentheses: such text is read as words
 # (a stray '"', '[' or '<' becomes a one-character word).
 _MASTER = re.compile(
-    r"""(?P<sp>\s+)
-    |(?P<w>[^\s()\[<;,"\\]+)
+    r"""\s*(?:(?P<w>[^\s()\[<;,"\\]+)
     |(?P<o>\()
     |(?P<c>\))
     |(?P<l>\[[^\[\]()\\]*\])
@@ -72,7 +72,7 @@ _MASTER = re.compile(
     |(?P<s>;)
     |(?P<m>,)
     |(?P<e>\\.?)
-    |(?P<x>.)""",
+    |(?P<x>.))""",
     re.X | re.S,
 )
 
@@ -86,16 +86,14 @@ def _tokenize(s: str, log: DefectLog) -> list[_Tok]:
     depth = 0
     keep = True  # False while deeper than _MAX_TREE_DEPTH: tokens are scanned, not kept
     unquoted = unlit = False
-    for m in _MASTER.finditer(s):
-        g = m.lastgroup
-        if g == "sp":
-            continue
+    for m in _MASTER.finditer(s, 0, len(s.rstrip())):
+        g = m.lastgroup or "x"
         if g == "w":
             if keep:
-                current.append(_new_tok(_Tok, (_W, m.start(), m.end(), m.group(), _NO_KIDS)))
+                current.append(_new_tok(_Tok, (_W, m.start(g), m.end(g), m.group(g), _NO_KIDS)))
         elif g == "o":
             kids: list[_Tok] = []
-            stack.append((m.start(), kids, current))
+            stack.append((m.start(g), kids, current))
             depth += 1
             if keep:
                 current = kids
@@ -105,39 +103,39 @@ def _tokenize(s: str, log: DefectLog) -> list[_Tok]:
                 start, kids, parent = stack.pop()
                 depth -= 1
                 if depth < _MAX_TREE_DEPTH:
-                    parent.append(_new_tok(_Tok, (_C, start, m.end(), "", kids)))
+                    parent.append(_new_tok(_Tok, (_C, start, m.end(g), "", kids)))
                     current = parent
                 keep = depth <= _MAX_TREE_DEPTH
         elif not keep:
-            if g == "x" and m.group() == '"' and depth == 0:
+            if g == "x" and m.group(g) == '"' and depth == 0:
                 unquoted = True
         elif g == "l":
-            a, b = m.span()
+            a, b = m.span(g)
             current.append(_new_tok(_Tok, (_L, a, b, s[a + 1 : b - 1], _NO_KIDS)))
         elif g == "a":
-            a, b = m.span()
+            a, b = m.span(g)
             current.append(_new_tok(_Tok, (_A, a, b, s[a + 1 : b - 1], _NO_KIDS)))
         elif g == "q":
-            a, b = m.span()
+            a, b = m.span(g)
             text = s[a + 1 : b - 1]
             if "\\" in text:
                 text = re.sub(r"\\(.)", r"\1", text)
             current.append(_new_tok(_Tok, (_Q, a, b, text, _NO_KIDS)))
         elif g == "s":
             kind = _S if depth == 0 else _W
-            current.append(_new_tok(_Tok, (kind, m.start(), m.end(), ";", _NO_KIDS)))
+            current.append(_new_tok(_Tok, (kind, m.start(g), m.end(g), ";", _NO_KIDS)))
         elif g == "m":
-            current.append(_new_tok(_Tok, (_M, m.start(), m.end(), ",", _NO_KIDS)))
+            current.append(_new_tok(_Tok, (_M, m.start(g), m.end(g), ",", _NO_KIDS)))
         elif g == "e":
-            a, b = m.span()
+            a, b = m.span(g)
             current.append(_new_tok(_Tok, (_W, a, b, s[a + 1 : b], _NO_KIDS)))
         else:  # a lone special character
-            c = m.group()
+            c = m.group(g)
             if c == '"' and depth == 0:
                 unquoted = True
             elif c == "[" and depth == 0:
                 unlit = True
-            current.append(_new_tok(_Tok, (_W, m.start(), m.end(), c, _NO_KIDS)))
+            current.append(_new_tok(_Tok, (_W, m.start(g), m.end(g), c, _NO_KIDS)))
     if unquoted:
         log.add("received.unterminated_quote", "a quoted string is not closed")
     if unlit:
@@ -583,7 +581,14 @@ def parse_received(value: str) -> Received:
     Never raises: what cannot be read is recorded in ``defects`` and left ``None``. See the
     module docstring and docs/hops.md for the layouts read and the normalisations applied.
     """
-    log = DefectLog()
+    return parse_received_at(value, None)
+
+
+def parse_received_at(
+    value: str, header_index: int | None, header_name: str = "Received"
+) -> Received:
+    """:func:`parse_received` for the field at ``header_index`` (defects carry the index)."""
+    log = IndexedLog(header_index)
     s = value
     if len(s) > MAX_RECEIVED_CHARS:
         log.add("received.too_long", f"field longer than {MAX_RECEIVED_CHARS} characters")
@@ -591,7 +596,9 @@ def parse_received(value: str) -> Received:
     toks = _tokenize(s, log)
     if not toks:
         log.add("received.empty", "the Received field is empty")
-        return Received(raw=value, relay=False, kind="local", defects=log.defects)
+        return Received(
+            raw=value, relay=False, kind="local", defects=log.defects, header_name=header_name
+        )
 
     # 1. Where is the date?
     last_semi = -1
@@ -764,7 +771,7 @@ def parse_received(value: str) -> Received:
     # 4. The date.
     date: DateValue | None = None
     if date_text is not None and date_text.strip():
-        date = parse_date(date_text.strip())
+        date = parse_date_at(date_text.strip(), header_index)
         if date.datetime is None:
             log.add("received.invalid_date", f"unreadable date {date_text.strip()[:60]!r}")
     else:
@@ -825,4 +832,5 @@ def parse_received(value: str) -> Received:
         auth_user=st.auth_user,
         local_uid=st.local_uid,
         comments=tuple(s[t.start : t.end] for t in toks if t.kind == _C),
+        header_name=header_name,
     )

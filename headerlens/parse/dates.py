@@ -24,10 +24,10 @@ import datetime as dt
 import functools
 import re
 
-from headerlens.defects import DefectLog
+from headerlens.defects import Defect, DefectLog
 from headerlens.message import DateValue, ZoneKind
 
-__all__ = ["parse_date", "strip_comments"]
+__all__ = ["IndexedLog", "parse_date", "parse_date_at", "strip_comments"]
 
 _MONTHS = {
     m: i
@@ -462,10 +462,28 @@ def parse_date(text: str) -> DateValue:
     that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects``
     lists every deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
     """
+    return parse_date_at(text, None)
+
+
+class IndexedLog(DefectLog):
+    """A :class:`DefectLog` that stamps every defect with one header index."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int | None, *, strict: bool = False) -> None:
+        super().__init__(strict=strict)
+        self.index = index
+
+    def add(self, code: str, message: str, header_index: int | None = None) -> Defect:
+        return super().add(code, message, self.index if header_index is None else header_index)
+
+
+def parse_date_at(text: str, header_index: int | None) -> DateValue:
+    """:func:`parse_date` for the field at ``header_index`` (its defects carry the index)."""
     fast = _fast(text)
     if fast is not None:
         return fast
-    log = DefectLog()
+    log = IndexedLog(header_index)
     bare, closed = strip_comments(text)
     if not closed:
         log.add("date.unterminated_comment", "a comment in the date is not closed")
