@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headerlens.bounce import knowledge
+from headerlens.bounce import knowledge, providers
 from headerlens.bounce._mime import Part, decode_words, iter_parts, walk
 from headerlens.bounce._text import (
     clean_address,
@@ -225,6 +225,7 @@ def _finish(
     retry_until: str | None = None,
     command: str | None = None,
     text_status: str | None = None,
+    local_host: str | None = None,
 ) -> RecipientStatus:
     diag = " ".join(diagnostic.split()) if diagnostic else None
     status = dsn_status if knowledge.status_parts(dsn_status) else None
@@ -246,7 +247,18 @@ def _finish(
         reply = None
     act = action.lower() if action else None
     command = command or _command(diag)
-    reason = knowledge.classify(
+    provider = providers.find_provider(
+        destination=address.rsplit("@", 1)[1] if address and "@" in address else None,
+        remote_hosts=(remote_mta, *providers.hosts_in(diag)),
+        local_host=local_host,
+    )
+    if provider is not None and knowledge.is_weak(reason):
+        # The provider's own codes are more precise than generic wording (they run
+        # before the general rules, as Sisimai's remote-host rules do).
+        by_provider = providers.provider_reason(provider, diag, status, reply, command)
+    else:
+        by_provider = None
+    reason = by_provider or knowledge.classify(
         diag,
         status,
         reply,
@@ -295,6 +307,7 @@ def _finish(
         last_attempt_date=last_attempt,
         will_retry_until=retry_until,
         command=command,
+        provider=provider.key if provider is not None else None,
     )
 
 
@@ -424,6 +437,7 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
         log.add("bounce.format_unreadable", f"the {use.name} heuristic could not read the prose")
     recipients: list[RecipientStatus] = []
     by_addr = {f.address.lower(): f for f in found}
+    _k, local_host = split_typed(per_message.get("reporting-mta"))
     if dsn_recipients:
         for i, r in enumerate(dsn_recipients):
             addr = recipient_address(r)
@@ -467,6 +481,7 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
                     retry_until=r.get("will-retry-until"),
                     command=(f.command or _command(f.diagnostic)) if f else None,
                     text_status=f.status if f and f.status else None,
+                    local_host=local_host,
                 )
             )
         kind = "dsn"
@@ -484,6 +499,7 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
                     temporary=f.temporary,
                     command=f.command,
                     text_status=f.status,
+                    local_host=local_host,
                 )
             )
         kind = "heuristic"

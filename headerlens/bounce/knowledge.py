@@ -19,6 +19,7 @@ __all__ = [
     "explain_reply",
     "explain_status",
     "is_hard",
+    "is_weak",
     "pseudo_status",
     "reason_info",
     "status_name",
@@ -348,6 +349,11 @@ def classify(
     if f.text and any(w in f.text for w in ("vacation", "out of office", "auto-reply")):
         return "vacation"
     return "onhold" if f.text else "undefined"
+
+
+def is_weak(reason: str | None) -> bool:
+    """Whether ``reason`` is missing or only a weak guess that later rules may refine."""
+    return reason is None or reason in _rules().retry
 
 
 def is_hard(reason: str | None, status: str | None) -> bool | None:

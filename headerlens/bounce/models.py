@@ -45,6 +45,7 @@ class RecipientStatus(Model):
     last_attempt_date: str | None = None
     will_retry_until: str | None = None
     command: str | None = None
+    provider: str | None = None
 
 
 class DeliveryReport(Model):
