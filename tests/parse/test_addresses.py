@@ -247,3 +247,20 @@ def test_scanner_is_linear_on_hostile_nesting() -> None:
 def test_hostile_address_lists_finish(value: str) -> None:
     for addr in parse_address_list(value):
         assert addr.raw
+
+
+@pytest.mark.parametrize(
+    ("from_value", "code"),
+    [
+        pytest.param(b'"ceo@bank.example" <x@evil.test>', "address.display_name_spoof", id="spoof"),
+        pytest.param(b"foobar", "address.unparseable", id="unparseable"),
+        pytest.param(b"<@relay.example:u@example.org>", "address.obsolete_route", id="route"),
+        pytest.param(b"x@a..b\xc3\xa9", "address.invalid_domain", id="idna"),
+    ],
+)
+def test_from_address_defects_under_strict(from_value: bytes, code: str) -> None:
+    source = b"From: " + from_value + b"\n"
+    assert [d.code for d in parse(source).defects] == [code]
+    with pytest.raises(DefectError) as info:
+        parse(source, policy=Policy(strict=True))
+    assert info.value.defect.code == code
