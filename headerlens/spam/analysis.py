@@ -20,11 +20,14 @@ from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
 from headerlens.spam.base import (
     EXPLAINERS,
+    REGISTRY,
     Draft,
+    construct,
     fmt_num,
     join_names,
     knowledge,
     lookup,
+    lookup_lname,
     raw_field,
     top_rules,
 )
@@ -37,12 +40,18 @@ __all__ = ["HopLocator", "analyze_spam", "decode_field", "fingerprint"]
 class HopLocator:
     """Maps a header index to the hop whose MTA wrote it: the nearest Received field below."""
 
-    def __init__(self, message: Message, hops: HopAnalysis) -> None:
+    def __init__(
+        self, message: Message, hops: HopAnalysis, lnames: list[str] | None = None
+    ) -> None:
         pairs: list[tuple[int, int]]
         if hops.hops:
             pairs = sorted((h.header_index, h.index) for h in hops.hops)
         else:
-            received = [h.index for h in message.headers if h.lname == "received"]
+            if lnames is None:
+                lnames = [h.name.lower() for h in message.headers]
+            received = [
+                h.index for h, n in zip(message.headers, lnames, strict=True) if n == "received"
+            ]
             n = len(received)
             pairs = [(idx, n - 1 - k) for k, idx in enumerate(received)]
         self._keys = [p[0] for p in pairs]
@@ -117,19 +126,24 @@ def _explain(d: Draft) -> str:
 
 
 def _verdict(d: Draft) -> SpamVerdict:
-    return SpamVerdict(
-        vendor=d.vendor,
-        header_indexes=tuple(d.header_indexes),
-        score=d.score,
-        threshold=d.threshold,
-        is_spam=d.is_spam,
-        action=d.action,
-        rules=tuple(d.rules),
-        fields=tuple(d.fields),
-        explanation=_explain(d),
-        trusted=d.trusted,
-        hop_index=d.hop_index,
-        product=knowledge(d.vendor).display,
+    # Every value below is typed by construction (the Draft's annotations), so the verdict is
+    # built without re-validating its fields and rules one by one.
+    return construct(
+        SpamVerdict,
+        {
+            "vendor": d.vendor,
+            "header_indexes": tuple(d.header_indexes),
+            "score": d.score,
+            "threshold": d.threshold,
+            "is_spam": d.is_spam,
+            "action": d.action,
+            "rules": tuple(d.rules),
+            "fields": tuple(d.fields),
+            "explanation": _explain(d),
+            "trusted": d.trusted,
+            "hop_index": d.hop_index,
+            "product": knowledge(d.vendor).display,
+        },
     )
 
 
@@ -146,24 +160,58 @@ def _fingerprint_table() -> dict[str, list[tuple[str, str | None, str, str]]]:
     return table
 
 
-def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
-    """Which filtering products left headers, from name prefixes (and a few values), by hop."""
-    table = _fingerprint_table()
-    found: dict[tuple[str, str, int | None], list[int]] = {}
-    for h in message.headers:
-        lname = h.lname
-        for prefix, needle, vendor, product in table.get(lname[:5], ()):
-            if not lname.startswith(prefix):
+_Candidates = tuple[tuple[str | None, str, str], ...]
+_FP_HITS: dict[str, _Candidates] = {}
+"""{lower-case name: (needle, vendor, product) of the fingerprints whose prefix it starts with}."""
+
+
+def _fp_candidates(lname: str) -> _Candidates:
+    """The fingerprints a header name matches by prefix, in table order (memoised, bounded)."""
+    hit = _FP_HITS.get(lname)
+    if hit is None:
+        hit = tuple(
+            (needle, vendor, product)
+            for prefix, needle, vendor, product in _fingerprint_table().get(lname[:5], ())
+            if lname.startswith(prefix)
+        )
+        if len(_FP_HITS) >= 4096:  # names are attacker text: keep the memo bounded
+            _FP_HITS.clear()
+        _FP_HITS[lname] = hit
+    return hit
+
+
+def _fp_match(candidates: _Candidates, value: str) -> tuple[str, str] | None:
+    """The first (vendor, product) whose value needle (if any) occurs in ``value``."""
+    low: str | None = None
+    for needle, vendor, product in candidates:
+        if needle is not None:
+            if low is None:
+                low = value.lower()
+            if needle not in low:
                 continue
-            if needle is not None and needle not in h.value.lower():
-                continue
-            key = (vendor, product, locate.hop_of(h.index))
-            found.setdefault(key, []).append(h.index)
-            break
+        return vendor, product
+    return None
+
+
+def _appliances(found: dict[tuple[str, str, int | None], list[int]]) -> tuple[Appliance, ...]:
     return tuple(
-        Appliance(vendor=v, product=p, header_indexes=tuple(idx), hop_index=hop)
+        construct(
+            Appliance, {"vendor": v, "product": p, "header_indexes": tuple(idx), "hop_index": hop}
+        )
         for (v, p, hop), idx in found.items()
     )
+
+
+def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
+    """Which filtering products left headers, from name prefixes (and a few values), by hop."""
+    found: dict[tuple[str, str, int | None], list[int]] = {}
+    for h in message.headers:
+        cands = _fp_candidates(h.name.lower())
+        if cands:
+            vp = _fp_match(cands, h.value)
+            if vp is not None:
+                found.setdefault((vp[0], vp[1], locate.hop_of(h.index)), []).append(h.index)
+    return _appliances(found)
 
 
 def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> SpamAnalysis:
@@ -173,33 +221,56 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     verdict is found from the Received chain (RFC 5321 section 4.4).
     """
     log = DefectLog(strict=policy.strict)
-    locate = HopLocator(message, hops)
+    headers = message.headers
+    lnames = [h.name.lower() for h in headers]
+    locate = HopLocator(message, hops, lnames)
     drafts: list[Draft] = []
     current: dict[tuple[str, bool], Draft] = {}
-    for f in message.headers:
-        reg = lookup(f.name)
+    found: dict[tuple[str, str, int | None], list[int]] = {}
+    registry_get = REGISTRY.get
+    for f, lname in zip(headers, lnames, strict=True):
+        idx = f.index
+        cands = _FP_HITS.get(lname)
+        if cands is None:
+            cands = _fp_candidates(lname)
+        if cands:
+            vp = _fp_match(cands, f.value)
+            if vp is not None:
+                found.setdefault((vp[0], vp[1], locate.hop_of(idx)), []).append(idx)
+        reg = registry_get(lname) or lookup_lname(lname)
         if reg is None:
             continue
-        twin = f.lname.endswith("-untrusted")
-        trusted = locate.trusted(f.index) and not twin
+        twin = lname.endswith("-untrusted")
+        trusted = locate.trusted(idx) and not twin
         key = (reg.vendor, trusted)
         d = current.get(key)
-        fresh = d is None or (reg.primary and f.lname in d.names)
+        fresh = d is None or (reg.primary and lname in d.names)
         if fresh or d is None:
-            d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=locate.hop_of(f.index))
+            d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=locate.hop_of(idx))
             d.untrusted_twin = twin
-        if not decode_field(f, d, log):
+        try:
+            ok = reg.decoder(f, d, log)
+        except DefectError:
+            raise
+        except Exception as exc:  # a decoder bug must not stop the analysis
+            log.add("spam.decoder_failed", f"{f.name}: {type(exc).__name__}", idx)
+            d.add(raw_field(f))
+            ok = True
+        if not ok:
             continue
-        d.header_indexes.append(f.index)
-        d.names.add(f.lname)
+        d.header_indexes.append(idx)
+        d.names.add(lname)
         if fresh:
             drafts.append(d)
             current[key] = d
     verdicts = tuple(_verdict(d) for d in drafts)
     findings = draw_findings(drafts, verdicts)
-    return SpamAnalysis(
-        verdicts=verdicts,
-        appliances=fingerprint(message, locate),
-        findings=findings,
-        defects=log.defects,
+    return construct(
+        SpamAnalysis,
+        {
+            "verdicts": verdicts,
+            "appliances": _appliances(found),
+            "findings": findings,
+            "defects": log.defects,
+        },
     )

@@ -37,6 +37,7 @@ __all__ = [
     "knowledge",
     "make_field",
     "make_rule",
+    "name_ok",
     "parse_float",
     "register",
     "register_prefix",
@@ -204,20 +205,38 @@ class Knowledge:
         ``table=None`` looks ``key`` up among the header names. A token we do not know, or
         an enumerated value we have not seen, is kept with ``known=False``.
         """
-        entry = self.header(key) if table is None else self.token(table, key)
+        # header() and token() inlined: this runs once per decoded token.
+        entry: Entry | None
+        if table is None:
+            entry = self.headers.get(key.lower())
+        else:
+            tab = self.tables.get(table)
+            entry = None
+            if tab is not None:
+                entry = tab.get(key) or tab.get(key.upper()) or tab.get(key.lower())
         if entry is None:
             return make_field(key, value, None, "inferred", None, False, header_index)
+        if not entry.values:
+            return make_field(
+                key,
+                value,
+                entry.meaning or None,
+                entry.confidence,
+                entry.source,
+                True,
+                header_index,
+            )
         meaning = entry.meaning
         confidence: Confidence = entry.confidence
         source = entry.source
         known = True
-        if entry.values:
-            hit = entry.value(value.strip())
-            if hit is not None:
-                meaning = f"{entry.meaning}: {hit.meaning}" if entry.meaning else hit.meaning
-                confidence, source = hit.confidence, hit.source
-            elif value.strip():
-                known = False
+        v = value.strip()
+        hit = entry.value(v)
+        if hit is not None:
+            meaning = f"{entry.meaning}: {hit.meaning}" if entry.meaning else hit.meaning
+            confidence, source = hit.confidence, hit.source
+        elif v:
+            known = False
         return make_field(key, value, meaning or None, confidence, source, known, header_index)
 
 
@@ -404,6 +423,24 @@ def _splitter(sep: str, brackets: str) -> tuple[re.Pattern[str], str]:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]"), opens
 
 
+@cache
+def _flat_pieces(sep: str) -> re.Pattern[str]:
+    """Runs of plain text and flat, closed ``(...)``/``[...]`` groups between ``sep``s.
+
+    Possessive quantifiers and alternatives with distinct first characters: linear time.
+    """
+    s = re.escape(sep)
+    return re.compile(rf"(?:[^{s}()\[\]]++|\([^()\[\]]*+\)|\[[^()\[\]]*+\])++")
+
+
+def name_ok(name: str) -> bool:
+    """True when ``name`` is non-empty and only letters, digits, ``_``, ``-`` and ``.``."""
+    if not name:
+        return False
+    rest = name.replace("_", "").replace("-", "").replace(".", "")
+    return not rest or rest.isalnum()
+
+
 def split_list(text: str, sep: str = ";", *, brackets: str = "([") -> list[str]:
     """Split on ``sep`` outside ``()``/``[]`` groups; strip parts and drop empty ones.
 
@@ -415,6 +452,14 @@ def split_list(text: str, sep: str = ";", *, brackets: str = "([") -> list[str]:
     pat, opens = _splitter(sep, brackets)
     if not any(c in text for c in opens):
         return [p for p in map(str.strip, text.split(sep)) if p]
+    if brackets == "([" and sep not in "()[]":
+        # Common case: groups are flat and closed. The pieces between top-level separators are
+        # then exactly the runs of plain text and whole groups; if every character they leave
+        # over is a separator, the text had no nesting or stray brackets to care about.
+        pieces = _flat_pieces(sep).findall(text)
+        left_over = len(text) - sum(map(len, pieces))
+        if left_over == text.count(sep) - sum(p.count(sep) for p in pieces):
+            return [p for p in map(str.strip, pieces) if p]
     out: list[str] = []
     stack: list[str] = []
     start = 0

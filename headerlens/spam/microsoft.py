@@ -22,7 +22,7 @@ from headerlens.spam.base import (
     register,
     register_prefix,
     simple,
-    split_pairs,
+    split_list,
     with_meaning,
 )
 
@@ -32,36 +32,48 @@ SPAM_SFV = frozenset({"SPM", "SKS", "BLK", "SKB"})
 CLEAN_SFV = frozenset({"NSPM", "SFE", "SKA", "SKN", "SKI", "SKQ"})
 
 
+_RULE_KEYS = frozenset({"SFS", "ENG", "RULEID"})
+
+
 def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:
     kb = knowledge(VENDOR)
-    value = f.value
+    field = kb.field
+    add = d.fields.append
+    setfact = d.facts.setdefault
+    index = f.index
+    upper = table != "mailbox_delivery"
     malformed = False
-    for key, val in split_pairs(value, ";", ":"):
-        if val is None:
-            if key == "(null)":
+    for part in split_list(f.value, ";"):  # split_pairs(value, ";", ":") inlined
+        key, found, val = part.partition(":")
+        if not found:
+            if part == "(null)":
                 continue
-            d.add(raw_field(f, key=key, value=""))
+            add(raw_field(f, key=part, value=""))
             malformed = True
             continue
+        key = key.strip()
+        val = val.strip()
         if val == "(null)":
             val = ""
-        ukey = key.upper() if table != "mailbox_delivery" else key
-        if ukey in ("SFS", "ENG") or (ukey == "ARA" and "|" in val) or ukey == "RULEID":
+        ukey = key.upper() if upper else key
+        if ukey in _RULE_KEYS or (ukey == "ARA" and "|" in val):
             items = paren_items(val) if "(" in val else [v for v in val.split("|") if v.strip()]
-            d.add(kb.field(table, key, val, f.index))
+            add(field(table, key, val, index))
+            sfs = kb.tables["sfs"]
             for item in items:
-                desc = kb.token("sfs", item.strip())
+                item = item.strip()
+                desc = sfs.get(item) or sfs.get(item.upper()) or sfs.get(item.lower())
                 d.rules.append(
                     make_rule(
-                        f"{ukey}:{item.strip()}",
+                        f"{ukey}:{item}",
                         None,
                         desc.meaning if desc else None,
                         desc.source if desc else None,
                     )
                 )
             continue
-        d.add(kb.field(table, key, val, f.index))
-        d.facts.setdefault(prefix + ukey, val)
+        add(field(table, key, val, index))
+        setfact(prefix + ukey, val)
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: a token without ':' was kept raw", f.index)
 

@@ -26,19 +26,24 @@ _SPAM_RULES = frozenset({"spam", "bulk", "phish", "malware", "adult", "quarantin
 
 def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     kb = knowledge(VENDOR)
+    field = kb.field
+    add = d.fields.append
+    facts = d.facts
+    index = f.index
     bad = False
     for tok in f.value.split():
         k, eq, v = tok.partition("=")
         if not eq:
-            d.add(kb.field("details", tok, "", f.index))
+            add(field("details", tok, "", index))
             bad = True
             continue
-        d.add(kb.field("details", k, v, f.index))
-        d.facts[k.lower()] = v
-        sc = parse_float(v)
-        entry = kb.token("details", k)
-        if k.endswith("score") and k != "score" and sc is not None:
-            d.rules.append(make_rule(k, sc, entry.meaning if entry else None))
+        add(field("details", k, v, index))
+        facts[k.lower()] = v
+        if k.endswith("score") and k != "score":
+            sc = parse_float(v)
+            if sc is not None:
+                entry = kb.token("details", k)
+                d.rules.append(make_rule(k, sc, entry.meaning if entry else None))
     rule = d.facts.get("rule", "").lower()
     if rule:
         d.is_spam = rule in _SPAM_RULES or rule.startswith(("spam", "phish", "malware", "bulk"))

@@ -11,6 +11,7 @@ from headerlens.spam.base import (
     Draft,
     knowledge,
     make_rule,
+    name_ok,
     parse_float,
     register,
     simple,
@@ -25,13 +26,13 @@ VENDOR = "rspamd"
 def parse_symbol(text: str) -> tuple[str, float | None, str | None] | None:
     """``NAME(1.00)[opt1,opt2]`` -> ``("NAME", 1.0, "opt1,opt2")``; None when no name."""
     t = text.strip()
-    name_end = len(t)
-    for i, ch in enumerate(t):
-        if ch in "([":
-            name_end = i
-            break
+    paren, bracket = t.find("("), t.find("[")
+    if paren < 0:
+        name_end = bracket if bracket >= 0 else len(t)
+    else:
+        name_end = paren if bracket < 0 or paren < bracket else bracket
     name = t[:name_end].strip()
-    if not name or not all(c.isalnum() or c in "_-." for c in name):
+    if not name_ok(name):
         return None
     score = None
     opts = None
@@ -70,6 +71,8 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             d.threshold = th
         if sc is None or flag is None:
             malformed = True
+    symbols = kb.tables["symbols"]
+    rules = d.rules
     for p in parts:
         sym = parse_symbol(p)
         if sym is None:
@@ -77,11 +80,11 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             d.add(kb.field("result", p, "", f.index))
             continue
         name, score, opts = sym
-        e = kb.token("symbols", name)
+        e = symbols.get(name) or symbols.get(name.upper()) or symbols.get(name.lower())
         desc = e.meaning if e else None
         if opts:
             desc = f"{desc} [{opts}]" if desc else f"[{opts}]"
-        d.rules.append(make_rule(name, score, desc, e.source if e else None))
+        rules.append(make_rule(name, score, desc, e.source if e else None))
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: part of the value was not readable", f.index)
     return True

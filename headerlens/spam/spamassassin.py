@@ -14,6 +14,7 @@ from headerlens.spam.base import (
     first_word,
     knowledge,
     make_rule,
+    name_ok,
     parse_float,
     register,
     simple,
@@ -41,7 +42,7 @@ _STATUS_KEYS = frozenset(
 
 
 def _rule_name_ok(name: str) -> bool:
-    return bool(name) and len(name) <= 128 and all(c.isalnum() or c in "_-." for c in name)
+    return len(name) <= 128 and name_ok(name)
 
 
 def merge_rule(
