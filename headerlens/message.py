@@ -177,10 +177,13 @@ class Message(Model):
     def addresses(self, name: str) -> tuple[Address, ...]:
         """Every mailbox in every field called ``name`` (From, To, Cc, Reply-To, ...)."""
         from headerlens.parse.addresses import parse_address_list
+        from headerlens.parse.headers import unfolded_body
 
+        # Tokenize the undecoded body: an encoded comma or "<" inside a display name must not
+        # change the structure (RFC 2047 section 5); the scanner decodes display names itself.
         out: list[Address] = []
         for h in self.fields(name):
-            out.extend(parse_address_list(h.value, header_index=h.index))
+            out.extend(parse_address_list(unfolded_body(h), header_index=h.index))
         return tuple(out)
 
     def date(self) -> DateValue | None:
