@@ -42,8 +42,7 @@ def analyze(
 
 def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Report:
     """Run every analysis on an already parsed message (see :func:`analyze`)."""
-    network = policy.resolver is not None
-    resolver = RecordingResolver(policy.resolver if network else OfflineResolver())  # type: ignore[arg-type]
+    resolver = RecordingResolver(policy.resolver or OfflineResolver())
 
     hops = analyze_hops(message, policy)
     dkim = analyze_dkim(message, policy, resolver=resolver, receipt_time=hops.receipt_time)
@@ -94,7 +93,8 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         original=original,
         findings=tuple(findings),
         dns=resolver.transcript,
-        network_used=network,
+        # Only a lookup that went to a nameserver left the machine (StaticResolver does not).
+        network_used=any(q.server is not None for q in resolver.transcript),
         defects=(),
     )
     extra = tuple(spam.defects)

@@ -55,6 +55,7 @@ class Report(Model):
     original: Report | None = None
     findings: tuple[Finding, ...] = ()
     dns: tuple[DnsLookup, ...] = ()
+    #: True when at least one DNS question was sent to a nameserver during the analysis.
     network_used: bool = False
     defects: tuple[Defect, ...] = ()
 

@@ -284,10 +284,12 @@ def _dns(report: Report) -> Section | None:
     if not report.dns:
         return None
     sec = Section("DNS")
-    if not report.network_used:
+    if all(q.outcome == "not_looked_up" for q in report.dns):
         sec.notes.append(
             "Offline: these questions were not sent. Pass --keys or --dns to answer them."
         )
+    elif report.network_used:
+        sec.notes.append("Live DNS: answers describe today's records, not those at delivery.")
     t = Table(("name", "type", "outcome", "resolver"))
     for q in report.dns:
         t.rows.append((q.name, q.rdtype, q.outcome, q.resolver))
