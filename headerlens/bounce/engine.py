@@ -370,8 +370,13 @@ def _command_word(diag: str) -> str | None:
     return last[1] if last else None
 
 
-def read_report(data: bytes, log: DefectLog) -> DeliveryReport | None:
-    """Read ``data`` as a bounce, feedback report or auto-reply; ``None`` when it is neither."""
+def read_report(data: bytes, log: DefectLog, depth: int = 0) -> DeliveryReport | None:
+    """Read ``data`` as a bounce, feedback report or auto-reply; ``None`` when it is neither.
+
+    A notice that names no recipient itself but carries another bounce as its attached
+    message (a gateway relaying the bounce it received, e.g. a Trend Micro scanner wrapping
+    a sendmail DSN) is read through that attached bounce.
+    """
     from headerlens.bounce import arf
 
     root = walk(data)
@@ -386,7 +391,36 @@ def read_report(data: bytes, log: DefectLog) -> DeliveryReport | None:
         if _is_autoreply(ctx):
             return _autoreply(ctx)
         return None
-    return _bounce(ctx, heuristic, log)
+    inner_log = DefectLog(strict=False)
+    report = _bounce(ctx, heuristic, inner_log)
+    if (report is None or not report.recipients) and depth < 2:
+        wrapped = _wrapped_bounce(ctx, log, depth)
+        if wrapped is not None:
+            return wrapped
+    for d in inner_log.defects:
+        log.add(d.code, d.message, header_index=d.header_index)
+    if report is not None:
+        report = report.model_copy(update={"defects": log.defects})
+    return report
+
+
+def _wrapped_bounce(ctx: Context, log: DefectLog, depth: int) -> DeliveryReport | None:
+    for p in ctx.parts:
+        if p.ctype not in ("message/rfc822", "message/global"):
+            continue
+        data = p.payload() if p.get("Content-Transfer-Encoding") else p.body
+        inner = walk(data)
+        sender = decode_words(inner.get("From") or "").lower()
+        subject = decode_words(inner.get("Subject") or "").lower()
+        is_report = inner.ctype == "multipart/report"
+        if not (is_report or "mailer-daemon" in sender or "mail delivery" in sender) and not (
+            "returned mail" in subject or "undeliver" in subject
+        ):
+            continue
+        found = read_report(data, log, depth + 1)
+        if found is not None and found.recipients:
+            return found
+    return None
 
 
 def _autoreply(ctx: Context) -> DeliveryReport:
