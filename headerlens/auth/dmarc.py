@@ -10,7 +10,6 @@ The published record is looked up only when a resolver is given, and labelled as
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Literal
 
@@ -132,7 +131,7 @@ def _lookup_record(domain: str, resolver: Resolver) -> DmarcRecord:
     for n, name in enumerate(names):
         qname = f"_dmarc.{name}"
         lookup = resolver.resolve(qname, "TXT")
-        at = lookup.at or dt.datetime.now(dt.UTC)
+        at = lookup.at  # None when the resolver does not say when it answered (saved data)
         found = [t for r in lookup.records if (t := parse_dmarc_record(r)) is not None]
         if lookup.outcome == "answer" and len(found) == 1:
             tags = found[0]
