@@ -20,16 +20,17 @@ from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
 from headerlens.spam.base import (
     EXPLAINERS,
+    PREFIXES,
     REGISTRY,
     Draft,
+    Registration,
     construct,
     fmt_num,
     join_names,
     knowledge,
     lookup,
-    lookup_lname,
+    lookup_prefix,
     raw_field,
-    top_rules,
 )
 from headerlens.spam.helpdesk import draw_findings
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
@@ -104,7 +105,7 @@ def _explain(d: Draft) -> str:
             bits.append(f"{who} did not classify the message as spam")
         if d.action:
             bits.append(f"action: {d.action}")
-        names = top_rules(d.rules)
+        names = d.top_rules()
         if names and d.is_spam:
             bits.append(f"mostly because of {join_names(names)}")
         if not bits:
@@ -214,6 +215,20 @@ def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
     return _appliances(found)
 
 
+_NAME_INFO: dict[str, tuple[Registration | None, _Candidates]] = {}
+"""{lower-case name: (registration by prefix, fingerprint candidates)}; exact registrations
+are always read from REGISTRY itself."""
+_NAME_INFO_FOR = [-1]
+
+
+def _name_info(lname: str) -> tuple[Registration | None, _Candidates]:
+    info = (lookup_prefix(lname), _fp_candidates(lname))
+    if len(_NAME_INFO) >= 4096:  # names are attacker text: keep the memo bounded
+        _NAME_INFO.clear()
+    _NAME_INFO[lname] = info
+    return info
+
+
 def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> SpamAnalysis:
     """Decode every vendor filtering header of ``message`` and explain the verdicts.
 
@@ -228,20 +243,23 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     current: dict[tuple[str, bool], Draft] = {}
     found: dict[tuple[str, str, int | None], list[int]] = {}
     registry_get = REGISTRY.get
+    if _NAME_INFO_FOR[0] != len(PREFIXES):  # a prefix registered since: forget the memo
+        _NAME_INFO.clear()
+        _NAME_INFO_FOR[0] = len(PREFIXES)
+    info_get = _NAME_INFO.get
+    boundary = locate.boundary
     for f, lname in zip(headers, lnames, strict=True):
         idx = f.index
-        cands = _FP_HITS.get(lname)
-        if cands is None:
-            cands = _fp_candidates(lname)
-        if cands:
-            vp = _fp_match(cands, f.value)
+        info = info_get(lname) or _name_info(lname)
+        if info[1]:
+            vp = _fp_match(info[1], f.value)
             if vp is not None:
                 found.setdefault((vp[0], vp[1], locate.hop_of(idx)), []).append(idx)
-        reg = registry_get(lname) or lookup_lname(lname)
+        reg = registry_get(lname) or info[0]
         if reg is None:
             continue
         twin = lname.endswith("-untrusted")
-        trusted = locate.trusted(idx) and not twin
+        trusted = (boundary is None or idx <= boundary) and not twin
         key = (reg.vendor, trusted)
         d = current.get(key)
         fresh = d is None or (reg.primary and lname in d.names)

@@ -290,10 +290,17 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     facts: dict[str, str] = field(default_factory=dict)
     untrusted_twin: bool = False
+    top: list[str] | None = None
 
     def add(self, f: SpamField) -> None:
         """Append a decoded field."""
         self.fields.append(f)
+
+    def top_rules(self) -> list[str]:
+        """:func:`top_rules` of the rules, worked out once (explanation and findings both ask)."""
+        if self.top is None:
+            self.top = top_rules(self.rules)
+        return self.top
 
 
 Decoder = Callable[[HeaderField, Draft, DefectLog], bool]
@@ -354,6 +361,11 @@ def lookup_lname(lname: str) -> Registration | None:
     reg = REGISTRY.get(lname)
     if reg is not None:
         return reg
+    return lookup_prefix(lname)
+
+
+def lookup_prefix(lname: str) -> Registration | None:
+    """The registration of the longest registered prefix of ``lname`` (lower case), or None."""
     index = _prefix_index()
     try:
         return _PREFIX_HITS[lname]

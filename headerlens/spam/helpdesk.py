@@ -4,14 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from headerlens.findings import Finding, make_finding
-from headerlens.spam.base import Draft, fmt_num, join_names, knowledge, parse_float, top_rules
+from headerlens._catalogue import FINDING_CODES
+from headerlens.findings import Finding, Severity
+from headerlens.findings import make_finding as _validated_finding
+from headerlens.spam.base import Draft, construct, fmt_num, join_names, knowledge, parse_float
 from headerlens.spam.models import SpamVerdict
 
 __all__ = ["BCL_DEFAULT_THRESHOLD", "draw_findings"]
 
 BCL_DEFAULT_THRESHOLD = 7
 """Microsoft's default bulk threshold in the default anti-spam policy (BCL page)."""
+
+_FINDING_FIELDS = ("severity", "code", "summary", "header_indexes", "detail")
+_FAST = tuple(Finding.model_fields) == _FINDING_FIELDS
+
+
+def make_finding(
+    code: str,
+    severity: Severity,
+    summary: str,
+    header_indexes: tuple[int, ...] | list[int] = (),
+    detail: str | None = None,
+) -> Finding:
+    """:func:`headerlens.findings.make_finding` without re-validating our own typed values.
+
+    Same catalogue check and the same field values; falls back to the validating builder
+    should ``Finding`` ever gain a field.
+    """
+    if not _FAST:  # pragma: no cover - only if the Finding model changes
+        return _validated_finding(code, severity, summary, header_indexes, detail)
+    if code not in FINDING_CODES:
+        raise KeyError(f"finding code {code!r} is not in the catalogue")
+    return construct(
+        Finding,
+        {
+            "severity": severity,
+            "code": code,
+            "summary": summary,
+            "header_indexes": tuple(sorted(set(header_indexes))),
+            "detail": detail,
+        },
+    )
+
 
 PHISH_CAT = frozenset({"PHSH", "HPHSH", "HPHISH", "SPOOF", "DIMP", "UIMP", "GIMP", "BIMP", "INTOS"})
 MALWARE_CAT = frozenset({"MALW", "AMP", "SAP", "FTBP"})
@@ -168,7 +202,7 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
             _ms_findings(d, out)
             continue
         if d.is_spam and d.score is not None and d.threshold is not None and d.score >= d.threshold:
-            names = top_rules(d.rules)
+            names = d.top_rules()
             why = f", mostly from {join_names(names)}" if names else ""
             out.append(
                 make_finding(

@@ -115,12 +115,28 @@ def our_rules(name: str = "spamassassin_rules") -> dict[str, str]:
 OUR_SOURCE = "headerlens notes on the Apache SpamAssassin rule set (our words)"
 
 
+_DESCRIBED: dict[tuple[tuple[str, ...], str], RuleInfo | None] = {}
+"""Memo of :func:`describe` per (rules directories, rule name); bounded."""
+
+
 def describe(name: str) -> RuleInfo | None:
     """The best description of rule ``name``: the local rules directory first, then ours."""
+    key = (RULES_DIRS, name)
+    try:
+        return _DESCRIBED[key]
+    except KeyError:
+        pass
+    info: RuleInfo | None
     local = local_rules(RULES_DIRS).get(name)
     if local is not None and local.description:
-        return local
-    ours = our_rules().get(name)
-    if ours is not None:
-        return RuleInfo(ours, local.score if local else None, OUR_SOURCE)
-    return local
+        info = local
+    else:
+        ours = our_rules().get(name)
+        if ours is not None:
+            info = RuleInfo(ours, local.score if local else None, OUR_SOURCE)
+        else:
+            info = local
+    if len(_DESCRIBED) >= 4096:  # rule names come from the message: keep the memo bounded
+        _DESCRIBED.clear()
+    _DESCRIBED[key] = info
+    return info

@@ -175,15 +175,18 @@ def _report(f: HeaderField, d: Draft, log: DefectLog) -> bool:
                 d.threshold = rq
             continue
         toks = t.split(None, 2)
+        if len(toks) < 2:
+            continue
+        sc = parse_float(toks[0])
+        name = toks[1]
         if (
-            len(toks) >= 2
-            and parse_float(toks[0]) is not None
-            and _rule_name_ok(toks[1])
-            and toks[1].upper() == toks[1]
-            and any(c.isalpha() for c in toks[1])
+            sc is not None
+            and _rule_name_ok(name)
+            and name.upper() == name
+            and any(c.isalpha() for c in name)
         ):
             desc = toks[2].strip() if len(toks) == 3 else None
-            merge_rule(d, toks[1], parse_float(toks[0]), desc, "X-Spam-Report" if desc else None)
+            merge_rule(d, name, sc, desc, "X-Spam-Report" if desc else None)
     return True
 
 
