@@ -14,7 +14,9 @@ __all__ = [
 
 # Bounded repetitions and no nested quantifiers: these cannot backtrack badly.
 _STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
-_REPLY = re.compile(r"(?<![\w.\-/#])([245][0-5]\d)(?=[ \-]|$)(?![\-]?\d)")
+_REPLY = re.compile(r"(?<![\w.\-/#:])([245][0-5]\d)(?=[ \-]|[:,](?:\s|$)|$)(?![\-]?\d)")
+# A reply code after a label such as "ERROR_CODE :550," (Zoho) or "550:" (Yahoo).
+_LABELLED_REPLY = re.compile(r"(?:code\s?:\s?|^)([245][0-5]\d)[:,](?:\s|$)", re.IGNORECASE)
 _LOCAL_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~."
 )
@@ -65,6 +67,9 @@ def find_reply_code(text: str | None) -> str | None:
         m = re.search(r"([245][0-5]\d)[ \-]$", before)
         if m:
             return m.group(1)
+    labelled = _LABELLED_REPLY.search(text)
+    if labelled:
+        return labelled.group(1)
     for m in _REPLY.finditer(text):
         code = m.group(1)
         start = m.start()

@@ -463,6 +463,14 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
         fields = parse_delivery_status(_dsn_like(ctx.text))
         dsn_recipients = [r for r in fields.recipients if recipient_address(r)]
         per_message.update(fields.message)
+    prose_dsn: dict[str, dict[str, str]] = {}
+    if not dsn_recipients and heuristic is not None and "final-recipient:" in low_text:
+        # A forwarded or flattened bounce keeps its DSN fields as text: their Status
+        # stands for the recipients the format's prose names.
+        for r in parse_delivery_status(_dsn_like(ctx.text)).recipients:
+            addr = recipient_address(r)
+            if addr:
+                prose_dsn.setdefault(addr.lower(), r)
     found: list[Found] = []
     use = heuristic or GENERIC
     try:
@@ -521,11 +529,13 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
         kind = "dsn"
     else:
         for f in found:
+            quoted = prose_dsn.get(f.address.lower(), {})
+            quoted_status = (quoted.get("status") or "").split()
             recipients.append(
                 _finish(
                     f.address,
                     action=f.action or ("delayed" if f.temporary else "failed"),
-                    dsn_status=None,
+                    dsn_status=quoted_status[0] if quoted_status else None,
                     diagnostic=f.diagnostic,
                     remote_mta=f.remote_mta,
                     reply_code=f.reply_code,

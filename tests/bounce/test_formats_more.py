@@ -127,3 +127,37 @@ def test_provider_is_recorded() -> None:
     report = parse_bounce(CASES["provider-cox"][0])
     assert report is not None
     assert report.recipients[0].provider == "cox"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        pytest.param("550: 5.2.2 <a@example.jp>... Mailbox Full", "550", id="yahoo-colon"),
+        pytest.param("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1", "550", id="zoho-label"),
+        pytest.param("550 5.1.1 user unknown", "550", id="plain"),
+        pytest.param("connect to mx.example.net:250: refused", None, id="port-is-not-a-reply"),
+        pytest.param("at 12:34:56 retrying", None, id="time"),
+    ],
+)
+def test_reply_code_forms(text: str, code: str | None) -> None:
+    from headerlens.bounce._text import find_reply_code
+
+    assert find_reply_code(text) == code
+
+
+def test_postfix_expanded_from_is_one_recipient() -> None:
+    data = _msg(
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        "Subject: Undelivered Mail Returned to Sender",
+        "This is the mail system at host mx.example.com.\n\n"
+        "<neko@example.jp> (expanded from\n    <tora@example.co.jp>): delivery temporarily\n"
+        "    suspended: connect to mx.example.jp[192.0.2.1]: server refused to talk to me: "
+        "421 Service not available, closing transmission channel\n\n--Q1.2/mx.example.com\n"
+        "Content-Description: Delivery report\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; neko@example.jp\n"
+        "Action: delayed\nStatus: 4.0.0\n",
+    )
+    report = parse_bounce(data)
+    assert report is not None
+    got = [(r.final_recipient, r.status, r.reply_code, r.reason) for r in report.recipients]
+    assert got == [("neko@example.jp", "4.0.0", "421", "blocked")]

@@ -193,6 +193,10 @@ def generic_blocks(
         if lows and any(m in line.lower() for m in lows):
             break
         rec = _recipient_on_line(line)
+        if rec is not None and diag and diag[-1].lower().endswith("(expanded from"):
+            # Postfix: "<address> (expanded from\n <alias>): reason" names one recipient.
+            diag.append(line.strip())
+            continue
         if rec is not None and (current is None or rec[0] != current.address or not diag):
             if current is not None:
                 current.diagnostic = " ".join(" ".join(diag).split())
