@@ -246,6 +246,7 @@ def _finish(
     if reply and not reply.startswith(("4", "5")) and not (status or "").startswith("2"):
         reply = None
     act = action.lower() if action else None
+    diag = _sweep_continuations(diag, reply, found or status)
     command = command or _command(diag)
     provider = providers.find_provider(
         destination=address.rsplit("@", 1)[1] if address and "@" in address else None,
@@ -309,6 +310,35 @@ def _finish(
         command=command,
         provider=provider.key if provider is not None else None,
     )
+
+
+def _sweep_continuations(diag: str | None, reply: str | None, status: str | None) -> str | None:
+    """Drop the ``550-5.2.1`` markers that start each continuation line of a multi-line
+    reply (RFC 5321 section 4.2.1) once the lines are joined, so the sentence reads whole.
+
+    Only when the code pair repeats (three or more times), as in a folded multi-line reply;
+    the first occurrence stays.
+    """
+    if not diag or not reply:
+        return diag
+    words = diag.split(" ")
+    marks = {f"{reply}-", f"{reply}-{status}" if status else f"{reply}-"}
+    count = sum(1 for w in words if w == reply or w in marks or (status and w == status))
+    if count <= 2:
+        return diag
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if out and w in marks:
+            i += 1
+            continue
+        if out and w == reply and i + 1 < len(words) and status and words[i + 1] == status:
+            i += 2
+            continue
+        out.append(w)
+        i += 1
+    return " ".join(out)
 
 
 _COMMANDS = (

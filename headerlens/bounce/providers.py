@@ -34,6 +34,7 @@ class _PhraseRule:
     reply: str | None
     status: str | None
     permanent: bool | None
+    any_class: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def _provider(key: str, raw: dict[str, Any]) -> Provider:
                 reply=p.get("reply"),
                 status=p.get("status"),
                 permanent=p.get("permanent"),
+                any_class=bool(p.get("any_class", False)),
             )
             for p in raw.get("phrases", ())
         ),
@@ -171,6 +173,12 @@ def _by_code(p: Provider, text: str) -> str | None:
     return None
 
 
+def _same(want: str, got: str | None, any_class: bool) -> bool:
+    if got is None:
+        return False
+    return want[1:] == got[1:] if any_class else want == got
+
+
 def provider_reason(
     p: Provider,
     diagnostic: str | None,
@@ -192,9 +200,9 @@ def provider_reason(
     if first in ("4", "5"):
         permanent = first == "5"
     for rule in p.phrases:
-        if rule.reply is not None and rule.reply != reply:
+        if rule.reply is not None and not _same(rule.reply, reply, rule.any_class):
             continue
-        if rule.status is not None and rule.status != status:
+        if rule.status is not None and not _same(rule.status, status, rule.any_class):
             continue
         if rule.permanent is not None and rule.permanent != permanent:
             continue

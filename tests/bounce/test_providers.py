@@ -220,3 +220,64 @@ def test_every_provider_reason_is_a_known_reason() -> None:
             names |= set(c.table.values()) | {r for _lo, _hi, r in c.ranges}
         for n in names:
             assert knowledge.reason_info(n) is not None, (p.key, n)
+
+
+@pytest.mark.parametrize(
+    ("diag", "status", "reply", "expected"),
+    [
+        pytest.param(
+            "550 5.7.1 Messages with multiple addresses in From: header are not accepted.",
+            "5.7.1",
+            "550",
+            "notcompliantrfc",
+            id="google-from-header",
+        ),
+        pytest.param(
+            "450 4.2.1 The user you are trying to contact is receiving mail at a rate "
+            "that prevents additional messages from being delivered",
+            "4.2.1",
+            "450",
+            "speeding",
+            id="google-rate-temporary",
+        ),
+        pytest.param(
+            "550 5.2.1 The user you are trying to contact is receiving mail at a rate "
+            "that prevents additional messages from being delivered",
+            "5.2.1",
+            "550",
+            "speeding",
+            id="google-rate-permanent-any-class",
+        ),
+        pytest.param(
+            "550 5.7.1 likely unsolicited mail", "5.7.26", "550", None, id="google-wrong-status"
+        ),
+    ],
+)
+def test_google_rules(diag: str, status: str, reply: str, expected: str | None) -> None:
+    assert _reason("google", diag, status, reply) == expected
+
+
+def test_multiline_reply_markers_are_swept() -> None:
+    from headerlens.bounce import parse_bounce
+
+    data = (
+        b"From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        b"Subject: Undelivered Mail Returned to Sender\n\n"
+        b"This is the mail system at host mx.example.com.\n\n"
+        b"<neko@example.org>: host gmail-smtp-in.l.google.com[192.0.2.1] said:\n"
+        b"    550-5.7.1 Messages with multiple 550-5.7.1 addresses in From: header are\n"
+        b"    550 5.7.1 not accepted. (in reply to end of DATA command)\n"
+    )
+    report = parse_bounce(data)
+    assert report is not None
+    r = report.recipients[0]
+    assert (r.status, r.reply_code, r.reason, r.provider) == (
+        "5.7.1",
+        "550",
+        "notcompliantrfc",
+        "google",
+    )
+    assert r.diagnostic_code == (
+        "host gmail-smtp-in.l.google.com[192.0.2.1] said: Messages with multiple addresses "
+        "in From: header are not accepted. (in reply to end of DATA command)"
+    )
