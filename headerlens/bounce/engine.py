@@ -312,6 +312,11 @@ def _finish(
     )
 
 
+def _extends(longer: str, shorter: str) -> bool:
+    a, b = " ".join(longer.split()).lower(), " ".join(shorter.split()).lower()
+    return len(a) > len(b) and b in a and "in reply to" in a[a.find(b) + len(b) :]
+
+
 def _sweep_continuations(diag: str | None, reply: str | None, status: str | None) -> str | None:
     """Drop the ``550-5.2.1`` markers that start each continuation line of a multi-line
     reply (RFC 5321 section 4.2.1) once the lines are joined, so the sentence reads whole.
@@ -520,6 +525,10 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
                 f = found[i]
             dtype, dtext = split_typed(r.get("diagnostic-code"))
             if f is not None and f.diagnostic and (not dtext or len(dtext) < 8):
+                dtext = f.diagnostic
+            elif f is not None and dtext and _extends(f.diagnostic, dtext):
+                # The prose quotes the same reply with its context ("... (in reply to
+                # MAIL FROM command)"), which the DSN's Diagnostic-Code left out.
                 dtext = f.diagnostic
             _k, remote = split_typed(r.get("remote-mta"))
             _k2, orig = split_typed(r.get("original-recipient"))

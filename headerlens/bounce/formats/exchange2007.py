@@ -69,4 +69,15 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     return list(out.values())
 
 
-HEURISTIC = Heuristic(name="exchange2007", detect=detect, end=END, parse=parse)
+# Exchange's internal status names (Microsoft's NDR documentation) and the reason each
+# one means; they say more than the enhanced code beside them (5.2.3 is any size limit).
+SENTENCES = (
+    ("resolver.rst.recipsizelimit", "mesgtoobig"),
+    ("resolver.rst.sendsizelimit", "mesgtoobig"),
+    ("resolver.adr.recipnotfound", "userunknown"),
+    ("resolver.adr.exrecipnotfound", "userunknown"),
+    ("resolver.adr.recipientnotfound", "userunknown"),
+    ("queue.expired", "expired"),
+)
+
+HEURISTIC = Heuristic(name="exchange2007", detect=detect, end=END, parse=parse, sentences=SENTENCES)
