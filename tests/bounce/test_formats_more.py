@@ -161,3 +161,29 @@ def test_postfix_expanded_from_is_one_recipient() -> None:
     assert report is not None
     got = [(r.final_recipient, r.status, r.reply_code, r.reason) for r in report.recipients]
     assert got == [("neko@example.jp", "4.0.0", "421", "blocked")]
+
+
+def test_prose_context_completes_dsn_diagnostic() -> None:
+    data = (
+        b"From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\n"
+        b"Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        b"--b\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.com.\n\n"
+        b"<neko@example.net>: host mx.example.net[192.0.2.2] said: 550\n"
+        b"    5.7.1 Access denied (in reply to MAIL FROM command)\n\n"
+        b"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.com\n\n"
+        b"Final-Recipient: rfc822; neko@example.net\nAction: failed\nStatus: 5.7.1\n"
+        b"Diagnostic-Code: smtp; 550 5.7.1 Access denied\n\n--b--\n"
+    )
+    report = parse_bounce(data)
+    assert report is not None
+    r = report.recipients[0]
+    assert (r.status, r.reply_code, r.command, r.reason) == ("5.7.1", "550", "MAIL", "rejected")
+
+
+def test_exchange_internal_status_name() -> None:
+    from headerlens.bounce.formats._base import fixed_reason
+    from headerlens.bounce.formats.exchange2007 import SENTENCES
+
+    diag = "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##"
+    assert fixed_reason(diag, SENTENCES) == "mesgtoobig"
