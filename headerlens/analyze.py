@@ -97,7 +97,7 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         network_used=any(q.server is not None for q in resolver.transcript),
         defects=(),
     )
-    extra = tuple(spam.defects)
+    extra = (*hops.defects, *spam.defects)
     return report.model_copy(update={"defects": collect_defects(report, extra)})
 
 
