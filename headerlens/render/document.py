@@ -43,7 +43,19 @@ class Document:
 
 
 def _indexes(indexes: tuple[int, ...]) -> str:
-    return ", ".join(f"#{i}" for i in indexes)
+    """Header indexes as ``#3, #7-#9`` (runs of consecutive indexes collapsed)."""
+    out: list[str] = []
+    values = sorted(set(indexes))
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[j] + 1:
+            j += 1
+        out.append(f"#{values[i]}" if j - i < 2 else f"#{values[i]}-#{values[j]}")
+        if 0 < j - i < 2:
+            out.extend(f"#{v}" for v in values[i + 1 : j + 1])
+        i = j + 1
+    return ", ".join(out)
 
 
 def _summary(report: Report) -> Section:
@@ -81,13 +93,11 @@ def _hops(report: Report) -> Section | None:
         sec.lines.append(("Origin IP", report.origin_ip))
     if report.trust.rule:
         sec.lines.append(("Trust", report.trust.rule))
-    table = Table(("hop", "from", "by", "with / TLS", "time (UTC)", "delay", "trust"))
+    table = Table(("hop", "from", "ip", "by", "with / TLS", "time (UTC)", "delay", "trust"))
     for hop in report.hops:
         r = hop.received
         parts = [p for p in (r.from_helo, r.from_rdns) if p]
         peer = " / ".join(dict.fromkeys(parts))
-        if r.from_ip:
-            peer = f"{peer} [{r.from_ip}]" if peer else f"[{r.from_ip}]"
         if not r.relay:
             peer = peer or "(local)"
         proto = r.protocol or ""
@@ -101,6 +111,7 @@ def _hops(report: Report) -> Section | None:
             (
                 str(hop.index),
                 peer,
+                r.from_ip or "",
                 r.by_host or "",
                 proto,
                 format_time(hop.timestamp),
@@ -164,7 +175,10 @@ def _auth(report: Report) -> Section | None:
             if not ar.results:
                 t.rows.append((label, ar.authserv_id or "", _yn(ar.trusted), "", "", ""))
             for res in ar.results:
-                props = " ".join(f"{p.ptype}.{p.name}={p.value}" for p in res.properties)
+                props = " ".join(
+                    f"{p.ptype}.{p.name}={p.value}" if p.ptype else f"{p.name}={p.value}"
+                    for p in res.properties
+                )
                 t.rows.append(
                     (label, ar.authserv_id or "", _yn(ar.trusted), res.method, res.result, props)
                 )

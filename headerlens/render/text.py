@@ -11,15 +11,21 @@ from headerlens.report import Report
 __all__ = ["render_text"]
 
 _MAX_CELL = 48
+# Columns whose values are evidence an analyst copies (addresses, IPs): never shortened.
+_WHOLE = frozenset({"ip", "from", "by", "recipient", "name"})
 
 
-def _cell(value: str) -> str:
+def _cell(value: str, header: str) -> str:
     s = term_safe(value)
-    return s if len(s) <= _MAX_CELL else s[: _MAX_CELL - 1] + "…"
+    if header in _WHOLE or len(s) <= _MAX_CELL:
+        return s
+    return s[: _MAX_CELL - 1] + "…"
 
 
 def _table(table: Table) -> list[str]:
-    rows = [tuple(_cell(c) for c in row) for row in table.rows]
+    rows = [
+        tuple(_cell(c, h) for c, h in zip(row, table.headers, strict=True)) for row in table.rows
+    ]
     widths = [len(h) for h in table.headers]
     for row in rows:
         for i, c in enumerate(row):
