@@ -426,7 +426,9 @@ def _verify_one(
         out.reason = "pass"
         out.explanation = f"Verified with the {key.info.key_type} key at {name}."
     if expires_at is not None and out.reason != "expired" and base.get("expired_now"):
-        out.explanation += f" Valid as of the {as_of_source} time; expired now."
+        out.explanation += (
+            f" Its x= expiry had not passed at the {as_of_source} time, but has passed now."
+        )
 
     # diagnosis, only on failure (RFC 6376 leaves "why" to the verifier)
     if out.body_hash_ok is False or out.header_signature_ok is False:
@@ -669,8 +671,9 @@ def _policy_findings(
             make_finding(
                 "dkim.expired_since_receipt",
                 "info",
-                f"DKIM signature by {who} was valid as of the {result.as_of_source} time but"
-                " has expired since.",
+                f"DKIM signature by {who} had not expired at the {result.as_of_source} time"
+                " (x= is judged then), but its x= has passed since: a verifier using today's"
+                " clock would wrongly call it expired.",
                 idx,
             )
         )
