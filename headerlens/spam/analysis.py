@@ -105,8 +105,8 @@ def _explain(d: Draft) -> str:
             bits.append(f"{who} did not classify the message as spam")
         if d.action:
             bits.append(f"action: {d.action}")
-        names = d.top_rules()
-        if names and d.is_spam:
+        names = d.top_rules() if d.is_spam else None
+        if names:
             bits.append(f"mostly because of {join_names(names)}")
         if not bits:
             bits.append(f"{display} handled the message and left the fields below")
@@ -115,7 +115,7 @@ def _explain(d: Draft) -> str:
     notes = " ".join(d.notes)
     if notes:
         body = f"{body} {notes}"
-    unknown = sum(1 for f in d.fields if not f.known)
+    unknown = [f.known for f in d.fields].count(False)
     if unknown:
         body += f" {unknown} token(s) are not in our knowledge base and are shown as unknown."
     if not d.trusted:

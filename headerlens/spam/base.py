@@ -173,6 +173,9 @@ def _entry(
     return Entry(str(raw.get("meaning", "")), conf, src, values)
 
 
+Plain = tuple[str | None, Confidence, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Knowledge:
     """A vendor's knowledge file: header meanings, token tables and appliance fingerprints."""
@@ -183,6 +186,9 @@ class Knowledge:
     tables: Mapping[str, Mapping[str, Entry]]
     fingerprints: tuple[tuple[str, str], ...]
     sources: Mapping[str, str]
+    plain: Mapping[str, Mapping[str, Plain]] = field(default_factory=dict)
+    """Per table, the entries without enumerated values, as the (meaning or None, confidence,
+    source) a :class:`SpamField` takes: looked up by exact key in the hot token loops."""
 
     def header(self, name: str) -> Entry | None:
         """The entry for a header name (case-insensitive)."""
@@ -269,6 +275,14 @@ def knowledge(vendor: str) -> Knowledge:
         tables=tables,
         fingerprints=fps,
         sources=sources,
+        plain={
+            tname: {
+                k: (e.meaning or None, e.confidence, e.source)
+                for k, e in tab.items()
+                if not e.values
+            }
+            for tname, tab in tables.items()
+        },
     )
 
 
@@ -411,6 +425,8 @@ def parse_float(text: str | None) -> float | None:
     """A float from ``text`` (surrounding spaces, ``+`` and a trailing ``%`` allowed), or None."""
     if text is None:
         return None
+    if text.isdigit() and len(text) <= 40 and text.isascii():  # plain digits: the usual case
+        return float(text)
     t = text.strip()
     if t[-1:] == "%":
         t = t.rstrip("%").strip()
@@ -522,6 +538,11 @@ def paren_items(text: str) -> list[str]:
     if "(" not in text:
         t = text.strip()
         return [t] if t else []
+    t = text.strip()
+    if t[0] == "(" and t[-1] == ")":  # the usual "(a)(b)(c)": one split, if nothing is odd
+        pieces = t[1:-1].split(")(")
+        if not any("(" in p or ")" in p for p in pieces):
+            return [p for p in map(str.strip, pieces) if p]
     out: list[str] = []
     depth = 0
     start = 0

@@ -38,6 +38,7 @@ _RULE_KEYS = frozenset({"SFS", "ENG", "RULEID"})
 def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:
     kb = knowledge(VENDOR)
     field = kb.field
+    plain = kb.plain[table]
     add = d.fields.append
     setfact = d.facts.setdefault
     index = f.index
@@ -72,7 +73,11 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
                     )
                 )
             continue
-        add(field(table, key, val, index))
+        p = plain.get(key)
+        if p is not None:  # kb.field() for a plain entry found by its exact key
+            add(make_field(key, val, p[0], p[1], p[2], True, index))
+        else:
+            add(field(table, key, val, index))
         setfact(prefix + ukey, val)
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: a token without ':' was kept raw", f.index)

@@ -28,14 +28,19 @@ def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 def _imp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     kb = knowledge(VENDOR)
+    field = kb.field
+    add = d.fields.append
+    index = f.index
     hits = []
     for part in f.value.split(";"):
         k, _eq, v = part.partition("=")
-        if not k.strip():
+        k = k.strip()
+        if not k:
             continue
-        d.add(kb.field("impersonation", k.strip(), v.strip(), f.index))
-        if v.strip().lower() == "true":
-            hits.append(k.strip())
+        v = v.strip()
+        add(field("impersonation", k, v, index))
+        if v.lower() == "true":
+            hits.append(k)
     if hits:
         d.notes.append("Impersonation Protect matched: " + ", ".join(hits) + ".")
         d.facts["impersonation"] = ", ".join(hits)

@@ -7,6 +7,7 @@ from headerlens.message import HeaderField
 from headerlens.spam.base import (
     Draft,
     knowledge,
+    make_field,
     make_rule,
     parse_float,
     register,
@@ -27,7 +28,10 @@ _SPAM_RULES = frozenset({"spam", "bulk", "phish", "malware", "adult", "quarantin
 def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     kb = knowledge(VENDOR)
     field = kb.field
+    table = kb.tables["details"]
+    plain = kb.plain["details"]
     add = d.fields.append
+    rules = d.rules
     facts = d.facts
     index = f.index
     bad = False
@@ -37,13 +41,17 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             add(field("details", tok, "", index))
             bad = True
             continue
-        add(field("details", k, v, index))
+        p = plain.get(k)
+        if p is not None:  # kb.field() for a plain entry found by its exact key
+            add(make_field(k, v, p[0], p[1], p[2], True, index))
+        else:
+            add(field("details", k, v, index))
         facts[k.lower()] = v
         if k.endswith("score") and k != "score":
             sc = parse_float(v)
             if sc is not None:
-                entry = kb.token("details", k)
-                d.rules.append(make_rule(k, sc, entry.meaning if entry else None))
+                entry = table.get(k) or kb.token("details", k)
+                rules.append(make_rule(k, sc, entry.meaning if entry else None))
     rule = d.facts.get("rule", "").lower()
     if rule:
         d.is_spam = rule in _SPAM_RULES or rule.startswith(("spam", "phish", "malware", "bulk"))

@@ -5,6 +5,8 @@ Sources: the Rspamd documentation on the milter headers module and the symbols r
 
 from __future__ import annotations
 
+import re
+
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
@@ -21,6 +23,12 @@ from headerlens.spam.base import (
 )
 
 VENDOR = "rspamd"
+
+
+_COMMON_SYMBOL = re.compile(r"([A-Za-z0-9_.\-]+)\(([^()\[\]]*)\)(?:\[([^\]]*)\])?").fullmatch
+"""``NAME(score)`` or ``NAME(score)[options]`` with nothing odd in it: the usual symbol form,
+read in one match with exactly :func:`parse_symbol`'s result (no backtracking: each part
+stops at a character the next one starts with)."""
 
 
 def parse_symbol(text: str) -> tuple[str, float | None, str | None] | None:
@@ -74,12 +82,17 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     symbols = kb.tables["symbols"]
     rules = d.rules
     for p in parts:
-        sym = parse_symbol(p)
-        if sym is None:
-            malformed = True
-            d.add(kb.field("result", p, "", f.index))
-            continue
-        name, score, opts = sym
+        m = _COMMON_SYMBOL(p)
+        if m is not None:
+            name, score_txt, opts = m.groups()
+            score = parse_float(score_txt)
+        else:
+            sym = parse_symbol(p)
+            if sym is None:
+                malformed = True
+                d.add(kb.field("result", p, "", f.index))
+                continue
+            name, score, opts = sym
         e = symbols.get(name) or symbols.get(name.upper()) or symbols.get(name.lower())
         desc = e.meaning if e else None
         if opts:
