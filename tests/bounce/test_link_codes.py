@@ -1,0 +1,62 @@
+"""The remaining link findings, on hand-built delivery reports and a plain original."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.bounce import link_original
+from headerlens.bounce.models import DeliveryReport, RecipientStatus
+
+ORIGINAL = (
+    b"Received: from out.example.net (out.example.net [203.0.113.7]) by mx.example.org"
+    b" (Postfix) with ESMTPS id 4AbC; Tue, 3 Mar 2026 10:00:05 +0000\r\n"
+    b"From: Alice <alice@example.net>\r\n"
+    b"To: bob@example.org\r\n"
+    b"Subject: invoice\r\n"
+    b"Date: Tue, 3 Mar 2026 10:00:00 +0000\r\n"
+    b"Message-ID: <inv-1@example.net>\r\n"
+    b"\r\n"
+    b"Hello.\r\n"
+)
+
+
+def _codes(*recipients: RecipientStatus) -> list[str]:
+    delivery = DeliveryReport(kind="dsn", recipients=recipients)
+    return [f.code for f in link_original(delivery, analyze(ORIGINAL))]
+
+
+def test_auth_rejection_of_an_unsigned_original() -> None:
+    codes = _codes(
+        RecipientStatus(
+            final_recipient="bob@example.org",
+            action="failed",
+            status="5.7.1",
+            reason="authfailure",
+            diagnostic_code="550 5.7.1 SPF check failed",
+        )
+    )
+    assert codes == ["bounce.auth_rejection", "bounce.original_unsigned"]
+
+
+def test_ptr_rejection_names_the_origin() -> None:
+    codes = _codes(
+        RecipientStatus(
+            final_recipient="bob@example.org",
+            action="failed",
+            status="5.7.25",
+            reason="requireptr",
+            diagnostic_code="550 5.7.25 The IP address sending this message does not have a PTR",
+        )
+    )
+    assert codes == ["bounce.ptr_rejection"]
+
+
+def test_recipient_the_original_was_not_addressed_to() -> None:
+    codes = _codes(
+        RecipientStatus(
+            final_recipient="carol@example.org",
+            action="failed",
+            status="5.1.1",
+            reason="userunknown",
+        )
+    )
+    assert codes == ["bounce.recipient_not_in_original"]
