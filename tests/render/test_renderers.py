@@ -65,3 +65,16 @@ def test_text_lists_summary_fields() -> None:
     assert lines[0] == "t"
     assert "Message-ID  <1@example.net>" in lines
     assert "To          bob@example.org" in lines
+
+
+def test_rich_output_escapes_markup_and_controls() -> None:
+    import io
+
+    from headerlens.render.rich import print_rich
+
+    buf = io.StringIO()
+    print_rich(report(), title="[bold]t[/bold]", file=buf)
+    out = buf.getvalue()
+    assert "\x1b[2J" not in out
+    assert "[bold]t[/bold]" in out
+    assert "\\x1b[2J\\x1b[31mPWNED" in out
