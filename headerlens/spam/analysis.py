@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from functools import cache
+from operator import attrgetter
 
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
@@ -87,8 +88,12 @@ def decode_field(f: HeaderField, draft: Draft, log: DefectLog) -> bool:
         return True
 
 
-def _explain(d: Draft) -> str:
-    display = knowledge(d.vendor).display
+_KNOWN = attrgetter("known")
+
+
+def _explain(d: Draft, display: str | None = None) -> str:
+    if display is None:
+        display = knowledge(d.vendor).display
     fn = EXPLAINERS.get(d.vendor)
     body = fn(d) if fn is not None else ""
     if not body:
@@ -115,7 +120,7 @@ def _explain(d: Draft) -> str:
     notes = " ".join(d.notes)
     if notes:
         body = f"{body} {notes}"
-    unknown = [f.known for f in d.fields].count(False)
+    unknown = list(map(_KNOWN, d.fields)).count(False)
     if unknown:
         body += f" {unknown} token(s) are not in our knowledge base and are shown as unknown."
     if not d.trusted:
@@ -127,6 +132,7 @@ def _explain(d: Draft) -> str:
 
 
 def _verdict(d: Draft) -> SpamVerdict:
+    display = knowledge(d.vendor).display
     # Every value below is typed by construction (the Draft's annotations), so the verdict is
     # built without re-validating its fields and rules one by one.
     return construct(
@@ -140,10 +146,10 @@ def _verdict(d: Draft) -> SpamVerdict:
             "action": d.action,
             "rules": tuple(d.rules),
             "fields": tuple(d.fields),
-            "explanation": _explain(d),
+            "explanation": _explain(d, display),
             "trusted": d.trusted,
             "hop_index": d.hop_index,
-            "product": knowledge(d.vendor).display,
+            "product": display,
         },
     )
 

@@ -120,6 +120,9 @@ def make_rule(
     return obj
 
 
+_ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
+
+
 def construct(cls: type[M], values: dict[str, Any]) -> M:
     """An instance of ``cls`` from already-typed ``values`` naming every field, in field order.
 
@@ -128,7 +131,10 @@ def construct(cls: type[M], values: dict[str, Any]) -> M:
     """
     obj = _new(cls)
     _set(obj, "__dict__", values)
-    _SET_FIELDS(obj, set(values))
+    names = _ALL_FIELDS.get(cls)
+    if names is None:
+        names = _ALL_FIELDS[cls] = set(cls.model_fields)
+    _SET_FIELDS(obj, names)
     _SET_EXTRA(obj, None)
     _SET_PRIVATE(obj, None)
     return obj
@@ -174,6 +180,25 @@ def _entry(
 
 
 Plain = tuple[str | None, Confidence, str | None]
+Resolved = Plain | Mapping[str, Plain]
+
+
+def _resolve(entries: Mapping[str, Entry]) -> dict[str, Resolved]:
+    """{key: Plain} for plain entries, {key: {value: Plain}} for enumerated ones."""
+    out: dict[str, Resolved] = {}
+    for k, e in entries.items():
+        if not e.values:
+            out[k] = (e.meaning or None, e.confidence, e.source)
+        else:
+            out[k] = {
+                v: (
+                    (f"{e.meaning}: {h.meaning}" if e.meaning else h.meaning) or None,
+                    h.confidence,
+                    h.source,
+                )
+                for v, h in e.values.items()
+            }
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +214,9 @@ class Knowledge:
     plain: Mapping[str, Mapping[str, Plain]] = field(default_factory=dict)
     """Per table, the entries without enumerated values, as the (meaning or None, confidence,
     source) a :class:`SpamField` takes: looked up by exact key in the hot token loops."""
+    resolved: Mapping[str | None, Mapping[str, Resolved]] = field(default_factory=dict)
+    """What :meth:`field` returns for an exact key (and, for enumerated entries, an exact
+    value), worked out at load time; ``None`` is the header table (lower-case names)."""
 
     def header(self, name: str) -> Entry | None:
         """The entry for a header name (case-insensitive)."""
@@ -211,6 +239,14 @@ class Knowledge:
         ``table=None`` looks ``key`` up among the header names. A token we do not know, or
         an enumerated value we have not seen, is kept with ``known=False``.
         """
+        r = self.resolved.get(table)
+        hit0 = r.get(key.lower() if table is None else key) if r is not None else None
+        if hit0 is not None:  # exact key (and exact value): answered at load time
+            if isinstance(hit0, tuple):
+                return make_field(key, value, hit0[0], hit0[1], hit0[2], True, header_index)
+            vhit = hit0.get(value.strip())
+            if vhit is not None:
+                return make_field(key, value, vhit[0], vhit[1], vhit[2], True, header_index)
         # header() and token() inlined: this runs once per decoded token.
         entry: Entry | None
         if table is None:
@@ -283,6 +319,7 @@ def knowledge(vendor: str) -> Knowledge:
             }
             for tname, tab in tables.items()
         },
+        resolved={None: _resolve(headers), **{t: _resolve(tab) for t, tab in tables.items()}},
     )
 
 
@@ -425,8 +462,16 @@ def parse_float(text: str | None) -> float | None:
     """A float from ``text`` (surrounding spaces, ``+`` and a trailing ``%`` allowed), or None."""
     if text is None:
         return None
-    if text.isdigit() and len(text) <= 40 and text.isascii():  # plain digits: the usual case
-        return float(text)
+    if len(text) <= 40 and text.isascii() and "_" not in text:
+        # float() takes what the check below allows, plus inf/nan spellings (not finite, so
+        # refused here as there) and nothing else once "_" is excluded; "5%" and junk raise
+        # and take the slow path.
+        try:
+            value = float(text)
+        except ValueError:
+            pass
+        else:
+            return value if value - value == 0.0 else None
     t = text.strip()
     if t[-1:] == "%":
         t = t.rstrip("%").strip()
@@ -477,17 +522,19 @@ def split_list(text: str, sep: str = ";", *, brackets: str = "([") -> list[str]:
     if len(sep) != 1:  # a multi-character separator never matches one character
         t = text.strip()
         return [t] if t else []
-    pat, opens = _splitter(sep, brackets)
-    if not any(c in text for c in opens):
-        return [p for p in map(str.strip, text.split(sep)) if p]
     if brackets == "([" and sep not in "()[]":
+        if "(" not in text and "[" not in text:
+            return [p for p in map(str.strip, text.split(sep)) if p]
         # Common case: groups are flat and closed. The pieces between top-level separators are
         # then exactly the runs of plain text and whole groups; if every character they leave
         # over is a separator, the text had no nesting or stray brackets to care about.
         pieces = _flat_pieces(sep).findall(text)
-        left_over = len(text) - sum(map(len, pieces))
-        if left_over == text.count(sep) - sum(p.count(sep) for p in pieces):
+        inside = "".join(pieces)
+        if len(text) - len(inside) == text.count(sep) - inside.count(sep):
             return [p for p in map(str.strip, pieces) if p]
+    pat, opens = _splitter(sep, brackets)
+    if not any(c in text for c in opens):
+        return [p for p in map(str.strip, text.split(sep)) if p]
     out: list[str] = []
     stack: list[str] = []
     start = 0

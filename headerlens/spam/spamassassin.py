@@ -49,14 +49,14 @@ def merge_rule(
     d: Draft, name: str, score: float | None, description: str | None, source: str | None
 ) -> None:
     """Add a rule, or fill in what an earlier mention of the same rule lacked."""
-    for i, r in enumerate(d.rules):
+    rules = d.rules
+    for i, r in enumerate(rules):
         if r.name == name:
-            d.rules[i] = make_rule(
-                name,
-                r.score if r.score is not None else score,
-                r.description or description,
-                r.source or source,
-            )
+            new_score = r.score if r.score is not None else score
+            new_desc = r.description or description
+            new_src = r.source or source
+            if new_score != r.score or new_desc != r.description or new_src != r.source:
+                rules[i] = make_rule(name, new_score, new_desc, new_src)
             return
     if description is None:
         info = sarules.describe(name)
@@ -183,7 +183,7 @@ def _report(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             sc is not None
             and _rule_name_ok(name)
             and name.upper() == name
-            and any(c.isalpha() for c in name)
+            and (name.lower() != name if name.isascii() else any(c.isalpha() for c in name))
         ):
             desc = toks[2].strip() if len(toks) == 3 else None
             merge_rule(d, name, sc, desc, "X-Spam-Report" if desc else None)
