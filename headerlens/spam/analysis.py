@@ -132,6 +132,7 @@ def _explain(d: Draft, display: str | None = None) -> str:
 
 
 def _verdict(d: Draft) -> SpamVerdict:
+    d.finish()
     display = knowledge(d.vendor).display
     # Every value below is typed by construction (the Draft's annotations), so the verdict is
     # built without re-validating its fields and rules one by one.
@@ -221,14 +222,18 @@ def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
     return _appliances(found)
 
 
-_NAME_INFO: dict[str, tuple[Registration | None, _Candidates]] = {}
-"""{lower-case name: (registration by prefix, fingerprint candidates)}; exact registrations
-are always read from REGISTRY itself."""
+_NameInfo = tuple[Registration | None, _Candidates, tuple[str, str] | None]
+_NAME_INFO: dict[str, _NameInfo] = {}
+"""{lower-case name: (registration by prefix, fingerprint candidates, the (vendor, product)
+when the first candidate needs no value check)}; exact registrations are always read from
+REGISTRY itself."""
 _NAME_INFO_FOR = [-1]
 
 
-def _name_info(lname: str) -> tuple[Registration | None, _Candidates]:
-    info = (lookup_prefix(lname), _fp_candidates(lname))
+def _name_info(lname: str) -> _NameInfo:
+    cands = _fp_candidates(lname)
+    sure = (cands[0][1], cands[0][2]) if cands and cands[0][0] is None else None
+    info = (lookup_prefix(lname), cands, sure)
     if len(_NAME_INFO) >= 4096:  # names are attacker text: keep the memo bounded
         _NAME_INFO.clear()
     _NAME_INFO[lname] = info
@@ -243,8 +248,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     """
     log = DefectLog(strict=policy.strict)
     headers = message.headers
-    lnames = [h.name.lower() for h in headers]
-    locate = HopLocator(message, hops, lnames)
+    locate = HopLocator(message, hops)
     drafts: list[Draft] = []
     current: dict[tuple[str, bool], Draft] = {}
     found: dict[tuple[str, str, int | None], list[int]] = {}
@@ -254,13 +258,30 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         _NAME_INFO_FOR[0] = len(PREFIXES)
     info_get = _NAME_INFO.get
     boundary = locate.boundary
-    for f, lname in zip(headers, lnames, strict=True):
+    # hop_of() for headers in index order: a pointer into the sorted Received indexes.
+    keys, hop_list, n_keys = locate._keys, locate._hops, len(locate._keys)
+    pos = 0
+    last = -1
+    for f in headers:
         idx = f.index
+        if idx < last:  # not in index order after all: start over with a search
+            pos = bisect.bisect_right(keys, idx)
+        else:
+            while pos < n_keys and keys[pos] <= idx:
+                pos += 1
+        last = idx
+        hop = hop_list[pos] if pos < n_keys else None
+        lname = f.name.lower()
         info = info_get(lname) or _name_info(lname)
         if info[1]:
-            vp = _fp_match(info[1], f.value)
+            vp = info[2] or _fp_match(info[1], f.value)
             if vp is not None:
-                found.setdefault((vp[0], vp[1], locate.hop_of(idx)), []).append(idx)
+                fkey = (vp[0], vp[1], hop)
+                at = found.get(fkey)
+                if at is None:
+                    found[fkey] = [idx]
+                else:
+                    at.append(idx)
         reg = registry_get(lname) or info[0]
         if reg is None:
             continue
@@ -270,7 +291,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         d = current.get(key)
         fresh = d is None or (reg.primary and lname in d.names)
         if fresh or d is None:
-            d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=locate.hop_of(idx))
+            d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=hop)
             d.untrusted_twin = twin
         try:
             ok = reg.decoder(f, d, log)

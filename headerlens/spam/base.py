@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -342,10 +343,21 @@ class Draft:
     facts: dict[str, str] = field(default_factory=dict)
     untrusted_twin: bool = False
     top: list[str] | None = None
+    rule_rows: dict[str, list[Any]] | None = None
+    """Rules added through ``spamassassin.merge_rule`` as mutable [score, description, source]
+    rows by name, so that a later mention (X-Spam-Report after X-Spam-Status) fills them in
+    place; :meth:`finish` turns them into :class:`SpamRule` objects, after the other rules."""
 
     def add(self, f: SpamField) -> None:
         """Append a decoded field."""
         self.fields.append(f)
+
+    def finish(self) -> None:
+        """Materialise the merged rule rows (called once decoding is over)."""
+        rows = self.rule_rows
+        if rows:
+            self.rules.extend(make_rule(n, r[0], r[1], r[2]) for n, r in rows.items())
+            self.rule_rows = None
 
     def top_rules(self) -> list[str]:
         """:func:`top_rules` of the rules, worked out once (explanation and findings both ask)."""
@@ -655,28 +667,28 @@ def yes_no(text: str) -> bool | None:
 
 def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:
     """Names of the rules that weigh most towards spam, with shared prefixes folded to ``X_*``."""
-    positive = sorted(
-        (r for r in rules if r.score is not None and r.score > 0), key=lambda r: -(r.score or 0.0)
-    )
-    if not positive:
+    scored = [(r.score, r.name) for r in rules if r.score is not None and r.score > 0]
+    if not scored:
         return []
-    total = sum(r.score or 0.0 for r in positive)
-    chosen: list[SpamRule] = []
+    # Highest score first; ties keep their order (a reverse sort is stable too).
+    positive: list[tuple[float, str]] = sorted(scored, key=itemgetter(0), reverse=True)
+    total = sum(s for s, _ in positive)
+    chosen: list[str] = []
     acc = 0.0
-    for r in positive:
-        chosen.append(r)
-        acc += r.score or 0.0
+    for s, name in positive:
+        chosen.append(name)
+        acc += s
         if acc >= 0.6 * total or len(chosen) >= limit * 2:
             break
     names: list[str] = []
     prefixes: dict[str, int] = {}
-    for r in positive:
-        if (r.score or 0.0) >= 0.5:
-            p = r.name.split("_", 1)[0]
+    for s, name in positive:
+        if s >= 0.5:
+            p = name.split("_", 1)[0]
             prefixes[p] = prefixes.get(p, 0) + 1
-    for r in chosen:
-        p = r.name.split("_", 1)[0]
-        label = f"{p}_*" if prefixes.get(p, 0) > 1 and "_" in r.name else r.name
+    for name in chosen:
+        p = name.split("_", 1)[0]
+        label = f"{p}_*" if prefixes.get(p, 0) > 1 and "_" in name else name
         if label not in names:
             names.append(label)
     return names[:limit]

@@ -49,20 +49,31 @@ def merge_rule(
     d: Draft, name: str, score: float | None, description: str | None, source: str | None
 ) -> None:
     """Add a rule, or fill in what an earlier mention of the same rule lacked."""
-    rules = d.rules
-    for i, r in enumerate(rules):
-        if r.name == name:
-            new_score = r.score if r.score is not None else score
-            new_desc = r.description or description
-            new_src = r.source or source
-            if new_score != r.score or new_desc != r.description or new_src != r.source:
-                rules[i] = make_rule(name, new_score, new_desc, new_src)
-            return
+    rows = d.rule_rows
+    if rows is None:
+        rows = d.rule_rows = {}
+    row = rows.get(name)
+    if row is None:
+        for i, r in enumerate(d.rules):  # a rule added directly, outside merge_rule
+            if r.name == name:
+                d.rules[i] = make_rule(
+                    name,
+                    r.score if r.score is not None else score,
+                    r.description or description,
+                    r.source or source,
+                )
+                return
+    else:
+        if row[0] is None:
+            row[0] = score
+        row[1] = row[1] or description
+        row[2] = row[2] or source
+        return
     if description is None:
         info = sarules.describe(name)
         if info is not None:
             description, source = info.description, info.source
-    d.rules.append(make_rule(name, score, description, source))
+    rows[name] = [score, description, source]
 
 
 def parse_status(value: str) -> tuple[str, dict[str, str]]:
