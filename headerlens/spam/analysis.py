@@ -31,6 +31,7 @@ from headerlens.spam.base import (
     knowledge,
     lookup,
     lookup_prefix,
+    make_field,
     raw_field,
 )
 from headerlens.spam.helpdesk import draw_findings
@@ -293,6 +294,16 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         if fresh or d is None:
             d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=hop)
             d.untrusted_twin = twin
+        if reg.simple:  # simple(): the value as one field, meaning by header name
+            r = knowledge(reg.vendor).resolved[None].get(lname)
+            if isinstance(r, tuple):
+                d.fields.append(make_field(f.name, f.value, r[0], r[1], r[2], True, idx))
+                d.header_indexes.append(idx)
+                d.names.add(lname)
+                if fresh:
+                    drafts.append(d)
+                    current[key] = d
+                continue
         try:
             ok = reg.decoder(f, d, log)
         except DefectError:

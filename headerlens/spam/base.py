@@ -378,6 +378,13 @@ class Registration:
     vendor: str
     decoder: Decoder
     primary: bool = False
+    simple: bool = False
+    """True when ``decoder`` is a plain :func:`simple` one (the whole value as one field):
+    the analysis then records the field itself, with the same result, without the call."""
+
+
+_SIMPLE: set[Decoder] = set()
+"""The decoders made by :func:`simple` without ``facts``."""
 
 
 REGISTRY: dict[str, Registration] = {}
@@ -393,14 +400,14 @@ def register(
     vendor: str, names: tuple[str, ...], decoder: Decoder, *, primary: bool = False
 ) -> None:
     """Register ``decoder`` for each header name in ``names``."""
-    reg = Registration(vendor, decoder, primary)
+    reg = Registration(vendor, decoder, primary, decoder in _SIMPLE)
     for n in names:
         REGISTRY[n.lower()] = reg
 
 
 def register_prefix(vendor: str, prefix: str, decoder: Decoder) -> None:
     """Register ``decoder`` for every header whose name starts with ``prefix``."""
-    PREFIXES.append((prefix.lower(), Registration(vendor, decoder)))
+    PREFIXES.append((prefix.lower(), Registration(vendor, decoder, False, decoder in _SIMPLE)))
     PREFIXES.sort(key=lambda p: -len(p[0]))
 
 
@@ -639,6 +646,8 @@ def simple(vendor: str, *, facts: str | None = None) -> Decoder:
             d.facts[facts] = f.value.strip()
         return True
 
+    if facts is None:
+        _SIMPLE.add(decode)
     return decode
 
 

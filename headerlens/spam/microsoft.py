@@ -63,7 +63,9 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             sfs = kb.tables["sfs"]
             for item in items:
                 item = item.strip()
-                desc = sfs.get(item) or sfs.get(item.upper()) or sfs.get(item.lower())
+                desc = sfs.get(item)
+                if desc is None and not item.isdigit():  # digits have no case to try
+                    desc = sfs.get(item.upper()) or sfs.get(item.lower())
                 d.rules.append(
                     make_rule(
                         f"{ukey}:{item}",
@@ -132,7 +134,7 @@ def _latency(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     field = knowledge(VENDOR).field(None, f.name, f.value, f.index)
     parts = f.value.strip().split(":")
     if len(parts) == 3:
-        h, m, s = (parse_float(p) for p in parts)
+        h, m, s = parse_float(parts[0]), parse_float(parts[1]), parse_float(parts[2])
         if h is not None and m is not None and s is not None:
             secs = h * 3600 + m * 60 + s
             field = with_meaning(field, f"{field.meaning} ({fmt_num(secs)} s)")

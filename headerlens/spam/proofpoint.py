@@ -32,9 +32,10 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     plain = kb.plain["details"]
     add = d.fields.append
     rules = d.rules
-    facts = d.facts
     index = f.index
     bad = False
+    rule: str | None = None
+    spamscore: str | None = None
     for tok in f.value.split():
         k, eq, v = tok.partition("=")
         if not eq:
@@ -46,12 +47,21 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             add(make_field(k, v, p[0], p[1], p[2], True, index))
         else:
             add(field("details", k, v, index))
-        facts[k.lower()] = v
+        if len(k) in (4, 9):  # only rule= and spamscore= are read back (last one wins)
+            lk = k.lower()
+            if lk == "rule":
+                rule = v
+            elif lk == "spamscore":
+                spamscore = v
         if k.endswith("score") and k != "score":
             sc = parse_float(v)
             if sc is not None:
                 entry = table.get(k) or kb.token("details", k)
                 rules.append(make_rule(k, sc, entry.meaning if entry else None))
+    if rule is not None:
+        d.facts["rule"] = rule
+    if spamscore is not None:
+        d.facts["spamscore"] = spamscore
     rule = d.facts.get("rule", "").lower()
     if rule:
         d.is_spam = rule in _SPAM_RULES or rule.startswith(("spam", "phish", "malware", "bulk"))
