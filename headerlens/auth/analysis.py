@@ -14,8 +14,16 @@ arrival, so any other field may have been written by the sender. The rule, in or
    below that topmost field (a receiver writes its results above its own Received line).
 
 In every case a field is trusted only if it also sits at or above the trust boundary
-(``hops.trust.header_index``) when one is known. Fields with one authserv-id are merged in
-document order (``AuthAnalysis.merged``); several results for one method stay apart.
+(``hops.trust.header_index``) when one is known, with one exception: Gmail, and Sendmail or
+Postfix milters (OpenDKIM, OpenDMARC, policyd-spf), write their Authentication-Results and
+Received-SPF fields directly *below* the receiver's own Received field. When the boundary is
+a Received field and no field claiming a trusted authserv-id sits at or above it, the
+contiguous run of Authentication-Results / Received-SPF fields right under that Received
+field (the "receiver block") counts as written by the receiver. RFC 8601 section 5 has the
+receiver delete incoming fields claiming its own authserv-id, so such a field in that place
+is the receiver's; a claim further down (after any other field) is still reported as forged.
+Fields with one authserv-id are merged in document order (``AuthAnalysis.merged``); several
+results for one method stay apart.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ from headerlens.message import Message
 from headerlens.policy import Policy
 from headerlens.resolvers import Resolver
 
-__all__ = ["analyze_auth", "assign_trust", "merge_headers"]
+__all__ = ["analyze_auth", "assign_trust", "merge_headers", "receiver_block"]
 
 
 def _above(index: int | None, boundary: int | None) -> bool:
@@ -54,13 +62,21 @@ def assign_trust(
     boundary: int | None,
     boundary_rule: str = "",
     received_indexes: tuple[int, ...] = (),
+    receiver_block: tuple[int, ...] = (),
 ) -> tuple[list[AuthResultsHeader], tuple[str, ...], str, list[Finding]]:
     """Mark each header ``trusted`` or not (module docstring rule); return the findings.
 
-    ``headers`` are in document order (topmost first). Returns the updated headers, the
-    trusted authserv-ids, the rule applied and the findings about untrusted claims.
+    ``headers`` are in document order (topmost first). ``receiver_block``: the indexes of
+    the Authentication-Results / Received-SPF fields directly below the boundary Received
+    field (see the module docstring). Returns the updated headers, the trusted
+    authserv-ids, the rule applied and the findings about untrusted claims.
     """
     findings: list[Finding] = []
+    block = frozenset(receiver_block)
+
+    def placed(index: int | None) -> bool:
+        return _above(index, boundary) or (index is not None and index in block)
+
     ids: tuple[str, ...]
     inferred_none = False
     if policy_ids:
@@ -70,7 +86,7 @@ def assign_trust(
         ids = tuple(i.lower() for i in hop_ids)
         rule = "authserv-ids of the trusted hops" + (f" ({boundary_rule})" if boundary_rule else "")
     else:
-        top = next((h for h in headers if _above(h.header_index, boundary)), None)
+        top = next((h for h in headers if placed(h.header_index)), None)
         if top is None:
             ids, rule = (), "no Authentication-Results field at or above the trust boundary"
         else:
@@ -89,14 +105,19 @@ def assign_trust(
                     boundary = below_top[0] - 1
                     rule += ", above the Received field that follows it"
     inferred = not policy_ids and not hop_ids
+
+    def claims_id(h: AuthResultsHeader) -> bool:
+        return (h.authserv_id in ids) if h.authserv_id is not None else inferred_none
+
+    if block and any(claims_id(h) and _above(h.header_index, boundary) for h in headers):
+        block = frozenset()  # the receiver wrote its results above its Received field
     out: list[AuthResultsHeader] = []
     in_top_block = True
     forged: list[int] = []
     below: list[int] = []
     for h in headers:
-        hid = h.authserv_id
-        claims = (hid in ids) if hid is not None else inferred_none
-        above = _above(h.header_index, boundary)
+        claims = claims_id(h)
+        above = placed(h.header_index)
         trusted = claims and above
         note: str
         if inferred:
@@ -106,6 +127,8 @@ def assign_trust(
                 trusted = False
         if trusted:
             note = f"trusted: {rule}"
+            if not _above(h.header_index, boundary):
+                note += " (written just below the receiver's own Received field)"
         elif claims:
             note = "claims a trusted authserv-id from an untrusted position"
             if h.header_index is not None:
@@ -172,6 +195,27 @@ def merge_headers(headers: list[AuthResultsHeader]) -> tuple[AuthResultsHeader, 
     return tuple(merged)
 
 
+_RECEIVER_BLOCK_FIELDS = frozenset({"authentication-results", "received-spf"})
+
+
+def receiver_block(message: Message, boundary: int | None) -> tuple[int, ...]:
+    """Indexes of the Authentication-Results / Received-SPF run right below the boundary.
+
+    Only when the boundary field is a Received field: Gmail and Sendmail/Postfix milters
+    write their results there (module docstring). The run stops at the first other field.
+    """
+    if boundary is None or not 0 <= boundary < len(message.headers):
+        return ()
+    if message.headers[boundary].lname != "received":
+        return ()
+    out: list[int] = []
+    for h in message.headers[boundary + 1 :]:
+        if h.lname not in _RECEIVER_BLOCK_FIELDS:
+            break
+        out.append(h.index)
+    return tuple(out)
+
+
 def _with_index(h: AuthResultsHeader) -> AuthResultsHeader:
     return h.model_copy(
         update={
@@ -208,6 +252,7 @@ def analyze_auth(
         h = _with_index(parse_authentication_results(f.raw, header_index=f.index))
         strict_log.extend(h.defects)
         parsed.append(h)
+    block = receiver_block(message, boundary)
     headers, ids, rule, findings = assign_trust(
         parsed,
         policy_ids=policy.trusted_authserv_ids,
@@ -215,6 +260,7 @@ def analyze_auth(
         boundary=boundary,
         boundary_rule=hops.trust.rule,
         received_indexes=tuple(f.index for f in message.fields("Received")),
+        receiver_block=block,
     )
     merged = merge_headers(headers)
     trusted = next((m for m in merged if m.trusted), None)
@@ -240,7 +286,8 @@ def analyze_auth(
     for f in message.fields("Received-SPF"):
         r = parse_received_spf(f.raw, header_index=f.index)
         strict_log.extend(r.defects)
-        rspf.append(r.model_copy(update={"trusted": _above(f.index, spf_limit)}))
+        trusted_spf = _above(f.index, spf_limit) or f.index in block
+        rspf.append(r.model_copy(update={"trusted": trusted_spf}))
     trusted_rspf = tuple(r for r in rspf if r.trusted)
 
     # The hop where the message entered the trusted zone (oldest trusted hop).

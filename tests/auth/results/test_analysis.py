@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from headerlens.auth.analysis import analyze_auth
+from headerlens.auth.analysis import analyze_auth, receiver_block
 from headerlens.auth.models import ArcInstance, ArcResult, DkimResult
 from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
@@ -371,3 +371,65 @@ def test_end_to_end_from_display_name_spoof() -> None:
     )
     assert a.dmarc.from_header_indexes == (6,)
     assert "auth.from_display_name_address" in [f.code for f in a.findings]
+
+
+GMAIL_BELOW = b"""\
+Received: by 2001:db8::1 with SMTP id y12csp1; Tue, 1 Oct 2024 10:00:01 +0000
+Return-Path: <bounce@example.com>
+Received: from mail.example.com (mail.example.com [192.0.2.1]) by mx.google.com; Tue, 1 Oct 2024 10:00:00 +0000
+Received-SPF: pass (google.com: domain of bounce@example.com designates 192.0.2.1 as permitted sender) client-ip=192.0.2.1;
+Authentication-Results: mx.google.com;
+       spf=pass smtp.mailfrom=bounce@example.com;
+       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=example.com
+X-Other: written by the sender
+Authentication-Results: mx.google.com; dkim=pass header.d=evil.example
+From: Alice <alice@example.com>
+
+body
+"""
+
+
+@pytest.mark.parametrize(
+    "policy_ids",
+    [pytest.param((), id="gmail-hop-ids"), pytest.param(("mx.google.com",), id="policy-ids")],
+)
+def test_results_just_below_the_receivers_received_are_trusted(
+    policy_ids: tuple[str, ...],
+) -> None:
+    hops = HopAnalysis(
+        trust=TrustBoundary(header_index=2, trusted_authserv_ids=("mx.google.com",), rule="r")
+    )
+    _, a = run(GMAIL_BELOW, hops=hops, policy=Policy(trusted_authserv_ids=policy_ids))
+    assert [(h.header_index, h.trusted) for h in a.auth_results] == [(4, True), (6, False)]
+    assert a.auth_results[0].trust_note.endswith(
+        "(written just below the receiver's own Received field)"
+    )
+    assert [(r.header_index, r.trusted) for r in a.received_spf] == [(3, True)]
+    assert [(f.code, f.header_indexes) for f in a.findings] == [
+        ("auth.results_forged_trusted_id", (6,)),
+    ]
+    assert a.dmarc is not None
+    assert (a.dmarc.result, a.dmarc.result_source) == ("pass", "trusted-header")
+
+
+def test_receiver_block_inferred_without_hop_ids() -> None:
+    hops = HopAnalysis(trust=TrustBoundary(header_index=2))
+    _, a = run(GMAIL_BELOW, hops=hops)
+    assert [(h.header_index, h.trusted) for h in a.auth_results] == [(4, True), (6, False)]
+    assert a.trusted_authserv_ids == ("mx.google.com",)
+
+
+def test_receiver_block_ignored_when_receiver_wrote_above() -> None:
+    hops = HopAnalysis(
+        trust=TrustBoundary(header_index=2, trusted_authserv_ids=("mx.google.com",), rule="r")
+    )
+    _, a = run(GMAIL, hops=hops)
+    assert [h.trusted for h in a.auth_results] == [True, False, False]
+
+
+def test_receiver_block_only_below_a_received_field() -> None:
+    m = parse(GMAIL_BELOW)
+    assert receiver_block(m, 2) == (3, 4)
+    assert receiver_block(m, 1) == ()
+    assert receiver_block(m, None) == ()
+    assert receiver_block(m, 99) == ()
