@@ -40,12 +40,18 @@ from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import ClockSkew, Hop, HopAnalysis, Received, TrustBoundary
 from headerlens.hops.received import parse_received_at
-from headerlens.hops.timeline import build_timeline
+from headerlens.hops.timeline import TIMELINE_FIELDS, timeline_entries
 from headerlens.message import HeaderField, Message
-from headerlens.parse.dates import strip_comments
+from headerlens.parse._fast import fast_constructor
+from headerlens.parse.dates import parse_date, strip_comments
 from headerlens.policy import Policy
 
 __all__ = ["analyze_hops", "authserv_id"]
+
+_new_hop = fast_constructor(Hop)
+_new_skew = fast_constructor(ClockSkew)
+_new_trust = fast_constructor(TrustBoundary)
+_new_analysis = fast_constructor(HopAnalysis)
 
 SKEW_TOLERANCE = dt.timedelta(seconds=60)
 LONG_DELAY = dt.timedelta(hours=1)
@@ -219,24 +225,7 @@ def _fmt(delta: dt.timedelta) -> str:
     return f"{sign}{secs / 86400:.1f} days"
 
 
-def _parse_fields(
-    message: Message, policy: Policy, log: DefectLog
-) -> tuple[list[tuple[HeaderField, Received]], list[tuple[HeaderField, Received]]]:
-    received: list[tuple[HeaderField, Received]] = []
-    x_received: list[tuple[HeaderField, Received]] = []
-    cap = policy.limits.max_received
-    for h in message.headers:
-        lname = h.name.lower()
-        if lname not in ("received", "x-received"):
-            continue
-        target = received if lname == "received" else x_received
-        if len(target) >= cap:
-            log.add(
-                "hops.too_many", f"more than {cap} {h.name} fields; the rest were skipped", h.index
-            )
-            continue
-        target.append((h, parse_received_at(h.value, h.index, h.name)))
-    return received, x_received
+_RECEIVED_NAMES = ("received", "x-received")
 
 
 def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
@@ -248,24 +237,66 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     defects of every Received/X-Received field (with their header index).
     """
     log = DefectLog(strict=policy.strict)
-    received, x_received = _parse_fields(message, policy, log)
+    # One pass over the header fields: Received/X-Received are parsed, the fields the
+    # timeline and the checks below need are collected.
+    received: list[tuple[HeaderField, Received]] = []
+    x_received: list[tuple[HeaderField, Received]] = []
+    timeline_fields: list[tuple[HeaderField, str]] = []
+    date_fields: list[HeaderField] = []
+    first_ar: HeaderField | None = None
+    cap = policy.limits.max_received
+    for h in message.headers:
+        lname = h.name.lower()
+        if lname in _RECEIVED_NAMES:
+            target = received if lname == "received" else x_received
+            if len(target) >= cap:
+                log.add(
+                    "hops.too_many",
+                    f"more than {cap} {h.name} fields; the rest were skipped",
+                    h.index,
+                )
+                continue
+            target.append((h, parse_received_at(h.value, h.index, h.name)))
+        elif lname in TIMELINE_FIELDS:
+            timeline_fields.append((h, lname))
+            if lname == "date":
+                date_fields.append(h)
+        elif lname == "authentication-results" and first_ar is None:
+            first_ar = h
     for _h, r in (*received, *x_received):
-        log.extend(r.defects)
-        if r.date is not None:
+        if r.defects:
+            log.extend(r.defects)
+        if r.date is not None and r.date.defects:
             log.extend(r.date.defects)
     findings: list[Finding] = []
-    timeline = build_timeline(message, received + x_received)
-    date_fields = message.fields("Date")
+    # The Date field is read once, for the timeline and for the comparison with the first hop.
+    date_value = parse_date(date_fields[0].value) if date_fields else None
+    timeline = timeline_entries(
+        received + x_received,
+        timeline_fields,
+        (date_fields[0].index, date_value) if date_fields and date_value is not None else None,
+    )
 
     if not received:
         findings.append(
             make_finding("hops.no_received", "info", "The message has no Received field.")
         )
-        return HopAnalysis(
+        return _new_analysis(
+            hops=(),
+            transit=None,
+            origin_ip=None,
+            receipt_time=None,
             timeline=timeline,
-            trust=TrustBoundary(rule="no Received field: nothing to trust"),
+            trust=_new_trust(
+                header_index=None,
+                trusted_hosts=(),
+                trusted_authserv_ids=(),
+                inferred=True,
+                rule="no Received field: nothing to trust",
+            ),
             findings=tuple(findings),
             x_received=tuple(r for _h, r in x_received),
+            clock_skew=(),
             defects=log.defects,
         )
 
@@ -279,8 +310,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     else:
         top_by = next((r.by_host for _h, r in received if _named_host(r.by_host)), None)
         trust.add_org(top_by)
-        ar = message.fields("Authentication-Results")
-        aid = authserv_id(ar[0].value) if ar else None
+        aid = authserv_id(first_ar.value) if first_ar is not None else None
         if aid is not None:
             ar_ids.append(aid)
             trust.names.add(aid)
@@ -339,7 +369,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             if r.date is not None and r.date.datetime is not None:
                 receipt_time = r.date.datetime
                 break
-    trust_model = TrustBoundary(
+    trust_model = _new_trust(
         header_index=boundary_index,
         trusted_hosts=tuple(sorted(trust.names | trust.orgs | {str(n) for n in trust.nets})),
         trusted_authserv_ids=tuple(dict.fromkeys(ar_ids)),
@@ -418,7 +448,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         d = row["delay"]
         if positive > zero and isinstance(d, dt.timedelta) and d > zero:
             row["share"] = d / positive
-    hops = [Hop(**row) for row in rows]
+    hops = [_new_hop(**row) for row in rows]
     dated = [hp for hp in hops if hp.timestamp is not None]
     transit: dt.timedelta | None = None
     if len(dated) >= 2:
@@ -476,7 +506,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         )
         host = newer.received.by_host or f"header {newer.header_index}"
         skews.append(
-            ClockSkew(
+            _new_skew(
                 host=host,
                 behind=-delay,
                 compared_with=older.received.by_host,
@@ -509,7 +539,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         diff = r.date.datetime - below_date.datetime
         if diff < -SKEW_TOLERANCE:
             skews.append(
-                ClockSkew(
+                _new_skew(
                     host=r.by_host,
                     behind=-diff,
                     compared_with=below[1].by_host,
@@ -651,7 +681,6 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 [d.index for d in date_fields],
             )
         )
-    date_value = message.date()
     first = dated[0] if dated else None
     if date_value is not None and date_value.datetime is not None and first is not None:
         assert first.timestamp is not None
@@ -685,7 +714,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 )
             )
 
-    return HopAnalysis(
+    return _new_analysis(
         hops=tuple(hops),
         transit=transit,
         origin_ip=origin_ip,

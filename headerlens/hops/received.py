@@ -24,6 +24,7 @@ from typing import NamedTuple
 from headerlens.defects import DefectLog
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
+from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import IndexedLog, parse_date_at
 
 __all__ = ["normalize_ip", "parse_received", "parse_received_at"]
@@ -54,101 +55,149 @@ class _Tok(NamedTuple):
     children: list[_Tok]
 
 
+_new_received = fast_constructor(Received)
+_new_tls = fast_constructor(TlsInfo)
+
 _NO_KIDS: list[_Tok] = []  # shared by every non-comment token; never mutated
 _new_tok = tuple.__new__
 
-# Leading white space, then one alternative per token kind; every alternative is a plain
-# character class run or a single character, so matching is linear and never backtracks
-# beyond one token (the scan stops before trailing white space, so a match never fails). A quoted
-# string, literal or angle address may not contain parentheses: such text is read as words
-# (a stray '"', '[' or '<' becomes a one-character word).
-_MASTER = re.compile(
-    r"""\s*(?:(?P<w>[^\s()\[<;,"\\]+)
-    |(?P<o>\()
-    |(?P<c>\))
-    |(?P<l>\[[^\[\]()\\]*\])
-    |(?P<a><[^<>()\[\]\s\\]*>)
-    |(?P<q>"[^"()\\]*(?:\\[^()][^"()\\]*)*")
-    |(?P<s>;)
-    |(?P<m>,)
-    |(?P<e>\\.?)
-    |(?P<x>.))""",
-    re.X | re.S,
+# Leading white space, then one token; every alternative is a plain character class run or a
+# single character, so matching is linear and never backtracks beyond one token (the scan
+# stops before trailing white space, so a match never fails). A quoted string, literal or angle
+# address may not contain parentheses: such text is read as words (a stray '"', '[' or '<'
+# becomes a one-character word). ``findall`` returns (white space, token) pairs; the kind of
+# a token follows from its first character and length.
+_TOKEN = re.compile(
+    r"""(\s*)([^\s()\[<;,"\\]+|[();,]|\[[^\[\]()\\]*\]|<[^<>()\[\]\s\\]*>"""
+    r"""|"[^"()\\]*(?:\\[^()][^"()\\]*)*"|\\.?|.)""",
+    re.S,
 )
+_SPECIAL = {"(": 1, ")": 2, "[": 3, "<": 4, '"': 5, ";": 6, ",": 7, "\\": 8}
+_UNESCAPE = re.compile(r"\\(.)", re.S)
+# A date part after the last ';' that needs no tokens: nothing that opens or closes a token,
+# and no word that could be a clause keyword (conservative: a match only means "tokenize").
+_TAIL_HARD = re.compile(r"""[\[\]<>"\\]""")
+_TAIL_TOKENS = re.compile(r"""[()]|(?i:\b(?:from|by|via|with|id|for)\b)""")
+
+_Stack = list[tuple[int, list[_Tok], list[_Tok]]]
 
 
-def _tokenize(s: str, log: DefectLog) -> list[_Tok]:
-    """Cut ``s`` into a token tree in one pass (comments hold their children)."""
+def _scan(s: str, start: int, end: int) -> tuple[list[_Tok], bool, bool, _Stack]:
+    """Tokens of ``s[start:end]`` (``end`` before trailing white space), in one pass.
+
+    Returns the top-level tokens (comments hold their children), whether a '"' or a '[' was
+    left open at the top level, and the comments still open at ``end`` (outermost first).
+    """
     top: list[_Tok] = []
     current = top
     # Open comments: (start offset, the list their tokens go to, the parent's list).
-    stack: list[tuple[int, list[_Tok], list[_Tok]]] = []
+    stack: _Stack = []
     depth = 0
     keep = True  # False while deeper than _MAX_TREE_DEPTH: tokens are scanned, not kept
     unquoted = unlit = False
-    for m in _MASTER.finditer(s, 0, len(s.rstrip())):
-        g = m.lastgroup or "x"
-        if g == "w":
+    get = _SPECIAL.get
+    new = _new_tok
+    tok_cls = _Tok
+    b = start
+    for ws, tok in _TOKEN.findall(s, start, end):
+        a = b + len(ws)
+        b = a + len(tok)
+        sp = get(tok[0])
+        if sp is None:  # a word (the common case)
             if keep:
-                current.append(_new_tok(_Tok, (_W, m.start(g), m.end(g), m.group(g), _NO_KIDS)))
-        elif g == "o":
+                current.append(new(tok_cls, (_W, a, b, tok, _NO_KIDS)))
+        elif sp == 1:  # '('
             kids: list[_Tok] = []
-            stack.append((m.start(g), kids, current))
+            stack.append((a, kids, current))
             depth += 1
             if keep:
                 current = kids
             keep = depth <= _MAX_TREE_DEPTH
-        elif g == "c":
+        elif sp == 2:  # ')'
             if stack:
-                start, kids, parent = stack.pop()
+                c_start, kids, parent = stack.pop()
                 depth -= 1
                 if depth < _MAX_TREE_DEPTH:
-                    parent.append(_new_tok(_Tok, (_C, start, m.end(g), "", kids)))
+                    parent.append(new(tok_cls, (_C, c_start, b, "", kids)))
                     current = parent
                 keep = depth <= _MAX_TREE_DEPTH
         elif not keep:
-            if g == "x" and m.group(g) == '"' and depth == 0:
+            if sp == 5 and len(tok) == 1 and depth == 0:
                 unquoted = True
-        elif g == "l":
-            a, b = m.span(g)
-            current.append(_new_tok(_Tok, (_L, a, b, s[a + 1 : b - 1], _NO_KIDS)))
-        elif g == "a":
-            a, b = m.span(g)
-            current.append(_new_tok(_Tok, (_A, a, b, s[a + 1 : b - 1], _NO_KIDS)))
-        elif g == "q":
-            a, b = m.span(g)
-            text = s[a + 1 : b - 1]
-            if "\\" in text:
-                text = re.sub(r"\\(.)", r"\1", text)
-            current.append(_new_tok(_Tok, (_Q, a, b, text, _NO_KIDS)))
-        elif g == "s":
-            kind = _S if depth == 0 else _W
-            current.append(_new_tok(_Tok, (kind, m.start(g), m.end(g), ";", _NO_KIDS)))
-        elif g == "m":
-            current.append(_new_tok(_Tok, (_M, m.start(g), m.end(g), ",", _NO_KIDS)))
-        elif g == "e":
-            a, b = m.span(g)
-            current.append(_new_tok(_Tok, (_W, a, b, s[a + 1 : b], _NO_KIDS)))
-        else:  # a lone special character
-            c = m.group(g)
-            if c == '"' and depth == 0:
+        elif len(tok) == 1 and sp <= 5:  # a lone '[', '<' or '"' that opens nothing
+            if sp == 5 and depth == 0:
                 unquoted = True
-            elif c == "[" and depth == 0:
+            elif sp == 3 and depth == 0:
                 unlit = True
-            current.append(_new_tok(_Tok, (_W, m.start(g), m.end(g), c, _NO_KIDS)))
+            current.append(new(tok_cls, (_W, a, b, tok, _NO_KIDS)))
+        elif sp == 3:
+            current.append(new(tok_cls, (_L, a, b, tok[1:-1], _NO_KIDS)))
+        elif sp == 4:
+            current.append(new(tok_cls, (_A, a, b, tok[1:-1], _NO_KIDS)))
+        elif sp == 5:
+            text = tok[1:-1]
+            if "\\" in text:
+                text = _UNESCAPE.sub(r"\1", text)
+            current.append(new(tok_cls, (_Q, a, b, text, _NO_KIDS)))
+        elif sp == 6:
+            current.append(new(tok_cls, (_S if depth == 0 else _W, a, b, ";", _NO_KIDS)))
+        elif sp == 7:
+            current.append(new(tok_cls, (_M, a, b, ",", _NO_KIDS)))
+        else:  # a quoted-pair outside quotes
+            current.append(new(tok_cls, (_W, a, b, tok[1:], _NO_KIDS)))
+    return top, unquoted, unlit, stack
+
+
+def _report(log: DefectLog, unquoted: bool, unlit: bool, stack: _Stack, n: int) -> None:
+    """Record what a scan left open; close open comments at ``n`` (the end of the value)."""
     if unquoted:
         log.add("received.unterminated_quote", "a quoted string is not closed")
     if unlit:
         log.add("received.unterminated_literal", "a '[' is not closed by ']'")
     if stack:
         log.add("received.unterminated_comment", f"{len(stack)} comment(s) not closed")
-        n = len(s)
+        depth = len(stack)
         while stack:
             start, kids, parent = stack.pop()
             depth -= 1
             if depth < _MAX_TREE_DEPTH:
                 parent.append(_new_tok(_Tok, (_C, start, n, "", kids)))
+
+
+def _tokenize(s: str, log: DefectLog) -> list[_Tok]:
+    """Cut ``s`` into a token tree in one pass (comments hold their children)."""
+    top, unquoted, unlit, stack = _scan(s, 0, len(s.rstrip()))
+    _report(log, unquoted, unlit, stack, len(s))
     return top
+
+
+def _tokenize_split(s: str, log: DefectLog) -> tuple[list[_Tok], int, list[_Tok]] | None:
+    """:func:`_tokenize` for the usual shape ``clauses ; date``, skipping the date's tokens.
+
+    Returns (tokens before the last ';', the index of that ';' in ``s``, the tokens after it;
+    empty when the date part holds nothing a token rule needs: no comment, no bracket, no
+    clause keyword) or ``None`` when this shortcut does not apply (then :func:`_tokenize`
+    must run). Equivalent to :func:`_tokenize`: no token of the full scan can cross that
+    ';', because the date part closes no quote, literal, angle address or comment and the
+    part before it leaves no comment open, so the ';' is at the top level.
+    """
+    p = s.rfind(";")
+    if p <= 0 or s[p - 1] == "\\":
+        return None
+    tail_end = len(s.rstrip())
+    if _TAIL_HARD.search(s, p + 1, tail_end) is not None:
+        return None
+    head_end = len(s[:p].rstrip())
+    if head_end and s[head_end - 1] == "\\":
+        return None  # a quoted-pair would take the white space after it
+    head, unquoted, unlit, stack = _scan(s, 0, head_end)
+    if stack:
+        return None  # the ';' is inside a comment
+    after: list[_Tok] = []
+    if _TAIL_TOKENS.search(s, p + 1, tail_end) is not None:  # a comment or keyword-like word
+        after, _q, _l, stack = _scan(s, p + 1, tail_end)
+    _report(log, unquoted, unlit, stack, len(s))
+    return head, p, after
 
 
 @functools.lru_cache(maxsize=8192)
@@ -183,6 +232,11 @@ def normalize_ip(text: str) -> tuple[str, int | None] | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return str(ip.ipv4_mapped), port
     return str(ip), port
+
+
+@functools.lru_cache(maxsize=8192)
+def _loopback(ip: str) -> bool:
+    return ipaddress.ip_address(ip.split("%")[0]).is_loopback
 
 
 def _is_ip(text: str) -> bool:
@@ -593,26 +647,54 @@ def parse_received_at(
     if len(s) > MAX_RECEIVED_CHARS:
         log.add("received.too_long", f"field longer than {MAX_RECEIVED_CHARS} characters")
         s = s[:MAX_RECEIVED_CHARS]
-    toks = _tokenize(s, log)
-    if not toks:
-        log.add("received.empty", "the Received field is empty")
-        return Received(
-            raw=value, relay=False, kind="local", defects=log.defects, header_name=header_name
-        )
-
-    # 1. Where is the date?
-    last_semi = -1
-    for i in range(len(toks) - 1, -1, -1):
-        if toks[i].kind == _S:
-            last_semi = i
-            break
+    # 1. Where is the date? After the last top-level ';' (or, without one, a trailing run).
     date_text: str | None = None
     clause_toks: list[_Tok]
     trailing: list[_Tok] = []
     date_comments: list[_Tok] = []
-    if last_semi >= 0:
-        clause_toks = [t for t in toks[:last_semi] if t.kind != _S]
-        after = toks[last_semi + 1 :]
+    split = _tokenize_split(s, log)
+    if split is not None:
+        head, semi, after = split
+        toks = head + after  # the ';' itself is no use below
+        clause_toks = [t for t in head if t.kind != _S]
+        last_semi_end = semi + 1
+    else:
+        toks = _tokenize(s, log)
+        if not toks:
+            log.add("received.empty", "the Received field is empty")
+            return _new_received(
+                raw=value,
+                from_helo=None,
+                from_rdns=None,
+                from_ip=None,
+                from_port=None,
+                by_host=None,
+                via=None,
+                protocol=None,
+                id=None,
+                for_addr=None,
+                envelope_from=None,
+                tls=None,
+                authenticated=False,
+                date=None,
+                relay=False,
+                defects=log.defects,
+                header_name=header_name,
+                kind="local",
+            )
+        last_semi = -1
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i].kind == _S:
+                last_semi = i
+                break
+        if last_semi >= 0:
+            clause_toks = [t for t in toks[:last_semi] if t.kind != _S]
+            after = toks[last_semi + 1 :]
+            last_semi_end = toks[last_semi].end
+        else:
+            after = []
+            last_semi_end = -1
+    if last_semi_end >= 0:
         cut = len(after)
         for j, t in enumerate(after):
             if j >= 3 and t.kind == _W and t.text.lower() in _KEYWORDS:
@@ -623,7 +705,7 @@ def parse_received_at(
             trailing = after[cut:]
             date_text = s[after[0].start : after[cut].start] if cut else ""
         else:
-            date_text = s[toks[last_semi].end :]
+            date_text = s[last_semi_end:]
         date_comments = [t for t in after[:cut] if t.kind == _C]  # "(envelope-from x)" etc.
         clause_toks += trailing
     else:
@@ -799,7 +881,7 @@ def parse_received_at(
         kind = "fetch"
     elif info.ip is None:
         kind = "local"
-    elif ipaddress.ip_address(info.ip.split("%")[0]).is_loopback:
+    elif _loopback(info.ip):
         kind = "loopback"
     elif plow.startswith("http") or st.kind_hint == "http" or (via or "").upper() == "HTTP":
         kind = "http"
@@ -807,8 +889,8 @@ def parse_received_at(
 
     tls = None
     if st.tls_seen:
-        tls = TlsInfo(version=st.tls_version, cipher=st.tls_cipher, bits=st.tls_bits)
-    return Received(
+        tls = _new_tls(version=st.tls_version, cipher=st.tls_cipher, bits=st.tls_bits)
+    return _new_received(
         raw=value,
         from_helo=info.helo,
         from_rdns=info.rdns,
@@ -825,6 +907,7 @@ def parse_received_at(
         date=date,
         relay=relay,
         defects=log.defects,
+        header_name=header_name,
         kind=kind,
         from_ident=info.ident,
         by_ip=st.by_ip,
@@ -832,5 +915,4 @@ def parse_received_at(
         auth_user=st.auth_user,
         local_uid=st.local_uid,
         comments=tuple(s[t.start : t.end] for t in toks if t.kind == _C),
-        header_name=header_name,
     )

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 from headerlens.hops.models import Received, TimelineEntry
-from headerlens.message import HeaderField, Message
+from headerlens.message import DateValue, HeaderField, Message
+from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import parse_date, strip_comments
 
-__all__ = ["build_timeline", "tag_value"]
+__all__ = ["TIMELINE_FIELDS", "build_timeline", "tag_value", "timeline_entries"]
+
+_new_entry = fast_constructor(TimelineEntry)
 
 # Header (lower-case) -> source label, for fields whose whole value is a date-time.
 _DATE_FIELDS = {
@@ -33,6 +36,8 @@ _TAG_FIELDS = {
     "arc-seal": ("ARC-Seal", ("t",), "d"),
     "arc-message-signature": ("ARC-Message-Signature", ("t",), "d"),
 }
+# Every header (lower-case) that may put a timestamp on the timeline (Received aside).
+TIMELINE_FIELDS = frozenset((*_DATE_FIELDS, *_EPOCH_FIELDS, *_TAG_FIELDS))
 
 
 def tag_value(value: str, tag: str) -> str | None:
@@ -53,24 +58,30 @@ def _epoch(text: str | None) -> dt.datetime | None:
         return None
 
 
-def _field_entries(h: HeaderField) -> list[TimelineEntry]:
-    lname = h.name.lower()
+def _field_entries(
+    h: HeaderField, lname: str, known_date: tuple[int, DateValue] | None
+) -> list[TimelineEntry]:
     out: list[TimelineEntry] = []
     if lname in _DATE_FIELDS:
         text = h.value
-        if lname == "x-originalarrivaltime":  # "21 Sep 2004 05:59:06.0218 (UTC) FILETIME=[...]"
-            text = text.split("FILETIME", 1)[0]
-        bare, _ = strip_comments(text)
-        if lname.endswith("originalarrivaltime") and bare.strip() and bare.strip()[-1].isdigit():
-            text = bare.strip() + " +0000"  # Exchange writes UTC, naming it only in a comment
-        d = parse_date(text)
+        if lname.endswith("originalarrivaltime"):
+            if lname == "x-originalarrivaltime":  # "21 Sep 2004 05:59:06.0218 (UTC) FILETIME=[]"
+                text = text.split("FILETIME", 1)[0]
+            bare, _ = strip_comments(text)
+            if bare.strip() and bare.strip()[-1].isdigit():
+                text = bare.strip() + " +0000"  # Exchange writes UTC, naming it only in a comment
+        if known_date is not None and known_date[0] == h.index:
+            d = known_date[1]
+        else:
+            d = parse_date(text)
         if d.datetime is not None:
             note = None if d.zone == "offset" else f"zone: {d.zone}"
             out.append(
-                TimelineEntry(
+                _new_entry(
                     timestamp=d.datetime,
                     source=_DATE_FIELDS[lname],
                     header_index=h.index,
+                    host=None,
                     note=note,
                 )
             )
@@ -78,7 +89,13 @@ def _field_entries(h: HeaderField) -> list[TimelineEntry]:
         when = _epoch(h.value.strip())
         if when is not None:
             out.append(
-                TimelineEntry(timestamp=when, source=_EPOCH_FIELDS[lname], header_index=h.index)
+                _new_entry(
+                    timestamp=when,
+                    source=_EPOCH_FIELDS[lname],
+                    header_index=h.index,
+                    host=None,
+                    note=None,
+                )
             )
     elif lname in _TAG_FIELDS:
         label, tags, host_tag = _TAG_FIELDS[lname]
@@ -88,7 +105,7 @@ def _field_entries(h: HeaderField) -> list[TimelineEntry]:
             if when is not None:
                 note = "signature expiry" if tag == "x" else "signing time"
                 out.append(
-                    TimelineEntry(
+                    _new_entry(
                         timestamp=when,
                         source=f"{label} {tag}=",
                         header_index=h.index,
@@ -107,25 +124,40 @@ def build_timeline(
     ``received`` holds the already parsed Received and X-Received fields with their header
     field, so they are not parsed twice.
     """
+    fields = [(h, h.name.lower()) for h in message.headers]
+    return timeline_entries(received, [(h, n) for h, n in fields if n in TIMELINE_FIELDS])
+
+
+def _sort_key(e: TimelineEntry) -> tuple[dt.datetime, int]:
+    return (e.timestamp, -1 if e.header_index is None else -e.header_index)
+
+
+def timeline_entries(
+    received: list[tuple[HeaderField, Received]],
+    fields: list[tuple[HeaderField, str]],
+    known_date: tuple[int, DateValue] | None = None,
+) -> tuple[TimelineEntry, ...]:
+    """:func:`build_timeline` from fields already picked out of the message.
+
+    ``fields``: the header fields whose name (lower-case, second item) is in
+    :data:`TIMELINE_FIELDS`, top to bottom; ``known_date``: a header index and the result of
+    ``parse_date`` on that field's value, already computed by the caller.
+    """
     entries: list[TimelineEntry] = []
     for h, r in received:
-        if r.date is not None and r.date.datetime is not None:
-            note = None if r.date.zone == "offset" else f"zone: {r.date.zone}"
+        d = r.date
+        if d is not None and d.datetime is not None:
             entries.append(
-                TimelineEntry(
-                    timestamp=r.date.datetime,
+                _new_entry(
+                    timestamp=d.datetime,
                     source=r.header_name,
                     header_index=h.index,
                     host=r.by_host,
-                    note=note,
+                    note=None if d.zone == "offset" else f"zone: {d.zone}",
                 )
             )
-    for h in message.headers:
-        if (
-            h.name.lower() in _DATE_FIELDS
-            or h.name.lower() in _EPOCH_FIELDS
-            or (h.name.lower() in _TAG_FIELDS)
-        ):
-            entries.extend(_field_entries(h))
-    entries.sort(key=lambda e: (e.timestamp, -1 if e.header_index is None else -e.header_index))
+    for h, lname in fields:
+        entries.extend(_field_entries(h, lname, known_date))
+    if len(entries) > 1:
+        entries.sort(key=_sort_key)
     return tuple(entries)

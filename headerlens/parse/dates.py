@@ -26,6 +26,7 @@ import re
 
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import DateValue, ZoneKind
+from headerlens.parse._fast import fast_constructor
 
 __all__ = ["IndexedLog", "parse_date", "parse_date_at", "strip_comments"]
 
@@ -106,6 +107,7 @@ _OTHER_ZONES = {
 }
 
 _ALPHA, _DIGIT, _PUNCT = 0, 1, 2
+_new_date = fast_constructor(DateValue)
 _Token = tuple[int, str]
 
 
@@ -446,7 +448,9 @@ def _fast(text: str) -> DateValue | None:
     when = dt.datetime(year, month, day, hh, mi, ss, tzinfo=_tz(offset))
     if weekday is not None and when.weekday() != weekday:
         return None
-    return DateValue(raw=text, datetime=when, zone=zone, format="rfc5322")
+    return _new_date(
+        raw=text, datetime=when, zone=zone, zone_name=None, format="rfc5322", defects=()
+    )
 
 
 @functools.lru_cache(maxsize=256)
