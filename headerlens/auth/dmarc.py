@@ -352,15 +352,25 @@ def evaluate_dmarc(
         elif trusted is not None or received_spf or dkim:
             computed = "fail"
     reported_result = reported.result if reported is not None else None
+    no_record = (
+        published is not None
+        and published.record is None
+        and published.outcome in ("nxdomain", "nodata")
+    )
     if reported_result:
         result: str | None = reported_result
         source: Literal["trusted-header", "computed"] | None = "trusted-header"
+    elif computed and no_record:
+        # RFC 7489 6.6.3: without a DMARC record the mechanism does not apply.
+        result, source = "none", "computed"
     else:
         result, source = computed, ("computed" if computed else None)
     passed = None if result is None else result == "pass"
 
     what_ifs = _what_ifs(rows, dkim, domains, adkim, aspf, passed)
-    explanation = _explain(from_domain, result, source, rows, policy, published, passed)
+    explanation = _explain(
+        from_domain, result, source, rows, policy, published, passed, alignment=computed
+    )
 
     idx = (
         (reported.header_index,)
@@ -517,12 +527,23 @@ def _explain(
     policy: DmarcPolicy | None,
     published: DmarcRecord | None,
     passed: bool | None,
+    *,
+    alignment: str | None = None,
 ) -> str:
     if from_domain is None:
         return "No From domain, so DMARC does not apply (RFC 7489 section 6.6.1)."
     parts: list[str] = []
     who = "the receiver reported" if source == "trusted-header" else "computed here"
-    if result is None:
+    no_record = (
+        source == "computed" and result == "none" and published is not None and not published.record
+    )
+    if no_record and published is not None:
+        parts.append(
+            f"DMARC for {from_domain}: none (computed here). Today's lookup of"
+            f" {published.name} found no DMARC record ({published.outcome}), so DMARC does"
+            f" not apply (RFC 7489 section 6.6.3); alignment alone would give {alignment}."
+        )
+    elif result is None:
         parts.append(f"DMARC for {from_domain} could not be judged: no trusted SPF or DKIM result.")
     elif result == "bestguesspass":
         parts.append(
@@ -550,7 +571,7 @@ def _explain(
             parts.append("p=none only asks for reports: the failure was not enforced.")
         if policy.pct is not None and policy.pct < 100:
             parts.append(f"pct={policy.pct}: the policy applied to that share of failing mail.")
-    if published is not None:
+    if published is not None and not no_record:
         if published.record:
             parts.append(f"Today's record at {published.name}: {published.record}")
         else:

@@ -355,3 +355,41 @@ def test_list_footer_what_if_from_diagnosis() -> None:
         "Passes if the list footer is removed: the signature by example.com fails only"
         " because text was added to the end of the body.",
     )
+
+
+@pytest.mark.parametrize(
+    ("verdict", "alignment"),
+    [
+        pytest.param(dkim("example.com"), "pass", id="aligned-dkim-pass"),
+        pytest.param(dkim("example.com", "fail", "body_hash_mismatch"), "fail", id="dkim-fail"),
+    ],
+)
+def test_no_published_record_gives_none_not_fail(verdict: DkimResult, alignment: str) -> None:
+    report, findings = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=None,
+        dkim=(verdict,),
+        resolver=StaticResolver({}),
+    )
+    assert (report.result, report.computed_result, report.result_source, report.passed) == (
+        "none",
+        alignment,
+        "computed",
+        False,
+    )
+    assert report.explanation.startswith(
+        "DMARC for example.com: none (computed here). Today's lookup of _dmarc.example.com"
+        " found no DMARC record (nxdomain), so DMARC does not apply (RFC 7489 section"
+        f" 6.6.3); alignment alone would give {alignment}."
+    )
+    assert [f.code for f in findings] == []
+
+
+def test_receiver_verdict_kept_without_published_record() -> None:
+    report, findings = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted("mx.example.net; dmarc=fail header.from=example.com"),
+        resolver=StaticResolver({}),
+    )
+    assert (report.result, report.result_source) == ("fail", "trusted-header")
+    assert [f.code for f in findings] == ["auth.dmarc_fail"]
