@@ -212,8 +212,8 @@ _BODY_TEXT: dict[BodyChange, str] = {
     "line_endings": "Matches bh= with LF line ends: the signer hashed bare LF lines.",
     "reencoded": "Matches bh= after undoing the {cte} transfer encoding: a relay re-encoded"
     " the body.",
-    "body_changed": "The body changed after signing; no tested transformation (footer, blank"
-    " lines, line ends, re-encoding) matches bh=.",
+    "body_changed": "No tested transformation (footer, blank lines, line ends, re-encoding)"
+    " matches bh=: the body was edited in some other way.",
 }
 
 

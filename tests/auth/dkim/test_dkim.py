@@ -862,3 +862,12 @@ def test_docs_list_every_reason_code() -> None:
         if len(cells) == 3 and cells[0] in REASONS:
             rows[cells[0]] = cells[1]
     assert rows == {code: result for code, (result, _text) in REASONS.items()}
+
+
+def test_body_changed_explanation_says_it_once(kit: Any) -> None:
+    r = run(_body_changed(kit)[0], kit.keys.policy()).results[0]
+    assert r.explanation == (
+        "The body changed after signing: its hash does not match bh=. No tested"
+        " transformation (footer, blank lines, line ends, re-encoding) matches bh=: the"
+        " body was edited in some other way."
+    )
