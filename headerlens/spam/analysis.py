@@ -241,6 +241,29 @@ def _name_info(lname: str) -> _NameInfo:
     return info
 
 
+# Exchange Online writes its verdict headers below the Received block (after the original
+# header fields), so their position says nothing about who wrote them. What does: when a
+# message enters another tenant, Exchange Online renames the verdict headers it received to
+# their "-Untrusted" twins. So when Microsoft's cloud is inside the trusted zone, the plain
+# names were written by it, wherever they sit.
+_MICROSOFT_CLOUD = (".outlook.com", ".office365.com", ".exchangelabs.com", ".outlook.cn")
+
+
+def _is_microsoft_cloud(host: str | None) -> bool:
+    h = "." + (host or "").lower().rstrip(".")
+    return h.endswith(_MICROSOFT_CLOUD)
+
+
+def _appending_vendors_trusted(hops: HopAnalysis) -> frozenset[str]:
+    """Vendors that append their verdict headers and run a trusted hop of this message."""
+    trusted_by = (hop.received.by_host for hop in hops.hops if hop.trusted)
+    if any(map(_is_microsoft_cloud, trusted_by)) or any(
+        map(_is_microsoft_cloud, hops.trust.trusted_hosts)
+    ):
+        return frozenset({"microsoft"})
+    return frozenset()
+
+
 def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> SpamAnalysis:
     """Decode every vendor filtering header of ``message`` and explain the verdicts.
 
@@ -259,6 +282,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         _NAME_INFO_FOR[0] = len(PREFIXES)
     info_get = _NAME_INFO.get
     boundary = locate.boundary
+    appended_trusted = _appending_vendors_trusted(hops)
     # hop_of() for headers in index order: a pointer into the sorted Received indexes.
     keys, hop_list, n_keys = locate._keys, locate._hops, len(locate._keys)
     pos = 0
@@ -287,7 +311,9 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         if reg is None:
             continue
         twin = lname.endswith("-untrusted")
-        trusted = (boundary is None or idx <= boundary) and not twin
+        trusted = not twin and (
+            boundary is None or idx <= boundary or reg.vendor in appended_trusted
+        )
         key = (reg.vendor, trusted)
         d = current.get(key)
         fresh = d is None or (reg.primary and lname in d.names)
