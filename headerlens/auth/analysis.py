@@ -140,14 +140,18 @@ def assign_trust(
         else:
             note = "another organisation's authserv-id: a claim, not the receiver's verdict"
         out.append(h.model_copy(update={"trusted": trusted, "trust_note": note}))
-    for idx in forged:
+    if forged:
         findings.append(
             make_finding(
                 "auth.results_forged_trusted_id",
                 "warning",
                 "An Authentication-Results field claims the receiver's authserv-id from a"
-                " position the receiver did not write; it is likely forged.",
-                (idx,),
+                " position the receiver did not write; it is likely forged."
+                if len(forged) == 1
+                else f"{len(forged)} Authentication-Results fields claim the receiver's"
+                " authserv-id from positions the receiver did not write; they are likely"
+                " forged.",
+                forged,
             )
         )
     if below:
@@ -333,6 +337,8 @@ def _idx(entry: object) -> int | None:
 def _dkim_consistency(trusted: AuthResultsHeader, dkim: tuple[DkimResult, ...]) -> list[Finding]:
     """Trusted ``dkim=pass`` that our re-verification cannot reproduce (RFC 6376 6.1)."""
     out: list[Finding] = []
+    # One finding per re-verified signature, however many trusted results claimed it.
+    claims: dict[int, tuple[DkimResult, list[int], str]] = {}
     for r in trusted.results_for("dkim"):
         if r.result != "pass":
             continue
@@ -364,13 +370,18 @@ def _dkim_consistency(trusted: AuthResultsHeader, dkim: tuple[DkimResult, ...]) 
             why = "the signed headers changed after the receiver checked them"
         else:
             why = "see the re-verification reason"
-        idx = tuple(i for i in (r.header_index, v.header_index) if i is not None)
+        entry = claims.setdefault(id(v), (v, [], why))
+        if r.header_index is not None and r.header_index not in entry[1]:
+            entry[1].append(r.header_index)
+    for v, ar_indexes, why in claims.values():
+        diagnosis = v.diagnosis
+        idx = tuple(ar_indexes) + ((v.header_index,) if v.header_index is not None else ())
         out.append(
             make_finding(
                 "auth.dkim_pass_not_reproduced",
                 "warning",
-                f"The receiver recorded dkim=pass for {d}, but re-verification fails"
-                f" ({v.reason}): {why}.",
+                f"The receiver recorded dkim=pass for {normalize_domain(v.domain) or v.domain},"
+                f" but re-verification fails ({v.reason}): {why}.",
                 idx,
                 detail=(diagnosis.summary if diagnosis else None) or v.explanation or None,
             )
@@ -417,6 +428,9 @@ def _arc_consistency(trusted: AuthResultsHeader, arc: ArcResult) -> list[Finding
         aar = inst.aar
         if aar is None:
             continue
+        then: list[str] = []
+        now: list[str] = []
+        lost_pass = False
         for method in ("spf", "dkim", "dmarc"):
             recorded = {r.result for r in aar.results_for(method)}
             final = {r.result for r in trusted.results_for(method)}
@@ -424,20 +438,20 @@ def _arc_consistency(trusted: AuthResultsHeader, arc: ArcResult) -> list[Finding
                 continue
             if ("pass" in recorded) == ("pass" in final):
                 continue
-            who = aar.authserv_id or inst.seal_domain or "an intermediary"
-            out.append(
-                make_finding(
-                    "auth.arc_results_disagree",
-                    "notice",
-                    f"ARC instance {inst.instance} ({who}) recorded {method}="
-                    f"{'/'.join(sorted(recorded))}; the final result is {method}="
-                    f"{'/'.join(sorted(final))}"
-                    + (
-                        ": the message probably changed after that hop."
-                        if "pass" in recorded
-                        else "."
-                    ),
-                    tuple(i for i in (aar.header_index, trusted.header_index) if i is not None),
-                )
+            then.append(f"{method}={'/'.join(sorted(recorded))}")
+            now.append(f"{method}={'/'.join(sorted(final))}")
+            lost_pass = lost_pass or "pass" in recorded
+        if not then:
+            continue
+        who = aar.authserv_id or inst.seal_domain or "an intermediary"
+        out.append(
+            make_finding(
+                "auth.arc_results_disagree",
+                "notice",
+                f"ARC instance {inst.instance} ({who}) recorded {', '.join(then)};"
+                f" the final result{'s are' if len(now) > 1 else ' is'} {', '.join(now)}"
+                + (": the message probably changed after that hop." if lost_pass else "."),
+                tuple(i for i in (aar.header_index, trusted.header_index) if i is not None),
             )
+        )
     return out

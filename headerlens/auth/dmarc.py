@@ -555,7 +555,9 @@ def _explain(
     counting = [r for r in rows if r.counts]
     if counting:
         parts.append(
-            "Aligned passes: " + ", ".join(f"{r.source} {r.domain}" for r in counting) + "."
+            "Aligned passes: "
+            + ", ".join(dict.fromkeys(f"{r.source} {r.domain}" for r in counting))
+            + "."
         )
     elif rows and passed is not True:
         parts.append("No SPF or DKIM pass is aligned with the From domain.")

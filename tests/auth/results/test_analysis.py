@@ -433,3 +433,58 @@ def test_receiver_block_only_below_a_received_field() -> None:
     assert receiver_block(m, 1) == ()
     assert receiver_block(m, None) == ()
     assert receiver_block(m, 99) == ()
+
+
+TWO_FILTERS = b"""\
+Authentication-Results: mx1.example.org (amavis); dkim=pass header.d=example.com header.s=s1
+Authentication-Results: mx1.example.org; dmarc=pass header.from=example.com
+Authentication-Results: mx1.example.org; dkim=pass header.d=example.com header.i=@example.com
+Received: from mail.example.com (mail.example.com [192.0.2.1]) by mx1.example.org; Tue, 1 Oct 2024 10:00:00 +0000
+From: a@example.com
+
+x
+"""
+
+
+def test_dkim_pass_not_reproduced_once_per_signature() -> None:
+    # amavis and OpenDKIM both record the same signature (samples/postfix-esmtps-tls13.eml)
+    verdict = _dkim("fail", "body_hash_mismatch", body_hash_ok=False)
+    _, a = run(TWO_FILTERS, dkim=(verdict,))
+    assert [(f.code, f.header_indexes, f.summary) for f in a.findings] == [
+        (
+            "auth.dkim_pass_not_reproduced",
+            (0, 2, 9),
+            "The receiver recorded dkim=pass for example.com, but re-verification fails"
+            " (body_hash_mismatch): the body changed after the receiver checked it.",
+        )
+    ]
+
+
+def test_arc_results_disagree_once_per_instance() -> None:
+    aar = parse_authentication_results(
+        "i=1; lists.example.org; dkim=pass header.d=example.com; dmarc=pass"
+        " header.from=example.com",
+        header_index=12,
+    )
+    arc = ArcResult(cv="pass", instances=(ArcInstance(instance=1, aar=aar),))
+    src = GMAIL.replace(b"dkim=pass header.i=@example.com", b"dkim=fail header.i=@example.com")
+    src = src.replace(b"dmarc=pass (p=REJECT", b"dmarc=fail (p=REJECT")
+    _, a = run(src, arc=arc)
+    (f,) = [f for f in a.findings if f.code == "auth.arc_results_disagree"]
+    assert f.summary == (
+        "ARC instance 1 (lists.example.org) recorded dkim=pass, dmarc=pass; the final"
+        " results are dkim=fail, dmarc=fail: the message probably changed after that hop."
+    )
+
+
+def test_forged_trusted_id_claims_in_one_finding() -> None:
+    src = GMAIL.replace(
+        b"From: Alice", b"Authentication-Results: mx.google.com; spf=pass\nFrom: Alice"
+    )
+    _, a = run(src)
+    (f,) = [f for f in a.findings if f.code == "auth.results_forged_trusted_id"]
+    assert f.header_indexes == (3, 6)
+    assert f.summary == (
+        "2 Authentication-Results fields claim the receiver's authserv-id from positions the"
+        " receiver did not write; they are likely forged."
+    )

@@ -393,3 +393,16 @@ def test_receiver_verdict_kept_without_published_record() -> None:
     )
     assert (report.result, report.result_source) == ("fail", "trusted-header")
     assert [f.code for f in findings] == ["auth.dmarc_fail"]
+
+
+def test_aligned_passes_listed_once() -> None:
+    # amavis and OpenDKIM both record dkim=pass for one signature (postfix sample)
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted(
+            "mx.example.net; dkim=pass header.d=example.com; dkim=pass header.d=example.com"
+        ),
+    )
+    assert report.explanation == (
+        "DMARC for example.com: pass (computed here). Aligned passes: dkim-header example.com."
+    )
