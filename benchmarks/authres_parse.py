@@ -10,18 +10,11 @@ conformant (when nothing had to be repaired), so it is measured twice: the token
 
 from __future__ import annotations
 
-import sys
 import timeit
-from pathlib import Path
 
-# This file is called authres.py: keep its folder off sys.path so "import authres" finds
-# the package, not this script.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import authres
 
-import authres  # noqa: E402
-
-from headerlens.auth.results import parse_authentication_results  # noqa: E402
+from headerlens.auth.results import parse_authentication_results
 
 
 def build(n: int = 400) -> str:

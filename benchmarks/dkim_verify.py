@@ -16,25 +16,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import statistics
-import sys
 import time
 
-# This file is called dkim.py: keep its folder off sys.path so "import dkim" finds dkimpy.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+import dkim
+import nacl.encoding
+import nacl.signing
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-import dkim  # noqa: E402
-import nacl.encoding  # noqa: E402
-import nacl.signing  # noqa: E402
-from cryptography.hazmat.primitives import serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
-
-from headerlens.auth.dkim import analyze_dkim, verify_dkim  # noqa: E402
-from headerlens.parse import parse  # noqa: E402
-from headerlens.policy import Policy  # noqa: E402
-from headerlens.resolvers import StaticResolver  # noqa: E402
+from headerlens.auth.dkim import analyze_dkim, verify_dkim
+from headerlens.parse import parse
+from headerlens.policy import Policy
+from headerlens.resolvers import StaticResolver
 
 
 def keys() -> tuple[bytes, bytes, dict[str, str]]:
