@@ -106,7 +106,7 @@ def _hops(report: Report) -> Section | None:
         if r.authenticated:
             proto = f"{proto} auth".strip()
         delay = format_delay(hop.delay) if hop.delay is not None else (hop.delay_note or "")
-        trust = "trusted" if hop.trusted else ("internal" if hop.internal else "")
+        trust = "trusted" if hop.trusted else ("internal" if hop.internal else "untrusted")
         table.rows.append(
             (
                 str(hop.index),
@@ -150,7 +150,11 @@ def _auth(report: Report) -> Section | None:
                 )
             )
         sec.tables.append(t)
-        sec.notes.extend(s.explanation for s in report.dkim if s.explanation)
+        sec.notes.extend(
+            f"DKIM #{s.header_index} ({s.domain or '?'}): {s.explanation}"
+            for s in report.dkim
+            if s.explanation
+        )
     if report.arc.instances or report.arc.cv != "none":
         sec.lines.append(("ARC", f"cv={report.arc.cv}  {report.arc.reason}".rstrip()))
         t = Table(("ARC i=", "sealer", "seal", "AMS", "cv claimed"))
@@ -193,6 +197,7 @@ def _auth(report: Report) -> Section | None:
                         spf.result,
                         f"client-ip={spf.client_ip}" if spf.client_ip else "",
                         f"envelope-from={spf.envelope_from}" if spf.envelope_from else "",
+                        "" if spf.trusted else "(untrusted: below the trust boundary)",
                     )
                     if x
                 ),
@@ -214,7 +219,7 @@ def _spam(report: Report) -> Section | None:
     for v in report.spam:
         t.rows.append(
             (
-                v.vendor,
+                v.product or v.vendor,
                 "" if v.score is None else f"{v.score:g}",
                 "" if v.threshold is None else f"{v.threshold:g}",
                 _tri(v.is_spam),
@@ -225,11 +230,16 @@ def _spam(report: Report) -> Section | None:
         )
     if t.rows:
         sec.tables.append(t)
-    sec.notes.extend(v.explanation for v in report.spam if v.explanation)
+    sec.notes.extend(
+        f"{v.product or v.vendor} ({_indexes(v.header_indexes)}): {v.explanation}"
+        if v.header_indexes
+        else f"{v.product or v.vendor}: {v.explanation}"
+        for v in report.spam
+        if v.explanation
+    )
     if report.appliances:
-        sec.lines.append(
-            ("Handled by", ", ".join(f"{a.vendor} {a.product}".strip() for a in report.appliances))
-        )
+        names = dict.fromkeys(a.product or a.vendor for a in report.appliances)
+        sec.lines.append(("Handled by", ", ".join(names)))
     return sec
 
 

@@ -6,6 +6,7 @@ import json
 
 import headerlens
 from headerlens.render import render_html, render_json, render_markdown, render_text
+from headerlens.render.document import Document, Section, build_document
 
 HOSTILE = (
     b"Received: from evil.example (evil.example [198.51.100.9]) by mx.example.org (Postfix)"
@@ -78,3 +79,42 @@ def test_rich_output_escapes_markup_and_controls() -> None:
     assert "\x1b[2J" not in out
     assert "[bold]t[/bold]" in out
     assert "\\x1b[2J\\x1b[31mPWNED" in out
+
+
+LABELLED = (
+    b"Received: from mail.example.net (mail.example.net [192.0.2.10]) by mx.example.org"
+    b" (Postfix) with ESMTPS id 4AbC; Tue, 3 Mar 2026 10:00:05 +0000\n"
+    b"Received-SPF: pass (mx.example.org) client-ip=192.0.2.10;\n"
+    b"X-Spam-Status: No, score=-0.1 required=5.0 tests=NONE autolearn=no version=4.0.1\n"
+    b"Received: from [203.0.113.5] by mail.example.net with ESMTPSA id 1;"
+    b" Tue, 3 Mar 2026 10:00:01 +0000\n"
+    b"Received-SPF: pass (forged.example) client-ip=203.0.113.5;\n"
+    b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.net; s=s1;"
+    b" t=1772532000; h=from:subject; bh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;"
+    b" b=AAAA\n"
+    b"From: a@example.net\n"
+    b"Subject: hi\n"
+    b"Date: Tue, 3 Mar 2026 09:59:58 +0000\n"
+    b"\n"
+    b"body\n"
+)
+
+
+def _section(doc: Document, title: str) -> Section:
+    return next(s for s in doc.sections if s.title == title)
+
+
+def test_notes_and_lines_say_what_they_belong_to() -> None:
+    doc = build_document(headerlens.analyze(LABELLED))
+    hops = _section(doc, "Hop chain (oldest first)")
+    assert [row[7] for row in hops.tables[0].rows] == ["untrusted", "trusted"]
+    auth = _section(doc, "Authentication")
+    assert [line for line in auth.lines if line[0].startswith("Received-SPF")] == [
+        ("Received-SPF #1", "pass client-ip=192.0.2.10"),
+        ("Received-SPF #4", "pass client-ip=203.0.113.5 (untrusted: below the trust boundary)"),
+    ]
+    assert auth.notes[0].startswith("DKIM #5 (example.net): ")
+    spam = _section(doc, "Spam and filtering verdicts")
+    assert spam.notes[0].startswith("SpamAssassin (#2): ")
+    assert spam.tables[0].rows[0][0] == "SpamAssassin"
+    assert dict(spam.lines)["Handled by"] == "SpamAssassin"
