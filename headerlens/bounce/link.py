@@ -19,6 +19,12 @@ __all__ = ["link_original", "report_findings"]
 
 _AUTH_REASONS = frozenset({"authfailure"})
 _BLOCK_REASONS = frozenset({"blocked", "badreputation", "spamdetected"})
+_BLOCK_WHY = {
+    "blocked": "the receiver refused the sending host (a block list, a dynamic-looking IP"
+    " or its HELO name)",
+    "badreputation": "the receiver refused the sending host for its poor reputation",
+    "spamdetected": "the receiver's filter judged the content to be spam",
+}
 
 
 def _label(r: RecipientStatus) -> str:
@@ -145,8 +151,9 @@ def link_original(delivery: DeliveryReport, original_report: Report) -> tuple[Fi
             make_finding(
                 "bounce.ptr_rejection",
                 "warning",
-                f"rejected for missing reverse DNS; the original left from "
-                f"{original_report.origin_ip or 'an unknown IP'}",
+                f"{_label(ptr[0])} was rejected because the sending IP has no reverse DNS"
+                f" (PTR) name; the original left from"
+                f" {original_report.origin_ip or 'an unknown IP'}.",
                 detail=ptr[0].diagnostic_code,
             )
         )
@@ -156,8 +163,9 @@ def link_original(delivery: DeliveryReport, original_report: Report) -> tuple[Fi
             make_finding(
                 "bounce.blocked_origin",
                 "warning",
-                f"rejected as {blocked[0].reason}; the original left from "
-                f"{original_report.origin_ip or 'an unknown IP'}",
+                f"{_label(blocked[0])} was rejected: "
+                f"{_BLOCK_WHY.get(blocked[0].reason or '', 'the receiver refused it')};"
+                f" the original left from {original_report.origin_ip or 'an unknown IP'}.",
                 detail=blocked[0].diagnostic_code,
             )
         )

@@ -60,3 +60,45 @@ def test_recipient_the_original_was_not_addressed_to() -> None:
         )
     )
     assert codes == ["bounce.recipient_not_in_original"]
+
+
+def _summaries(*recipients: RecipientStatus) -> list[str]:
+    delivery = DeliveryReport(kind="dsn", recipients=recipients)
+    return [f.summary for f in link_original(delivery, analyze(ORIGINAL))]
+
+
+def test_block_and_ptr_summaries_say_who_was_refused_and_why() -> None:
+    def rs(reason: str, status: str) -> RecipientStatus:
+        return RecipientStatus(
+            final_recipient="bob@example.org",
+            action="failed",
+            status=status,
+            reply_code="550",
+            reason=reason,
+        )
+
+    assert _summaries(rs("blocked", "5.7.1")) == [
+        "bob@example.org (550 5.7.1) was rejected: the receiver refused the sending host (a"
+        " block list, a dynamic-looking IP or its HELO name); the original left from"
+        " 203.0.113.7."
+    ]
+    assert _summaries(rs("spamdetected", "5.7.1")) == [
+        "bob@example.org (550 5.7.1) was rejected: the receiver's filter judged the content to"
+        " be spam; the original left from 203.0.113.7."
+    ]
+    assert _summaries(rs("requireptr", "5.7.25")) == [
+        "bob@example.org (550 5.7.25) was rejected because the sending IP has no reverse DNS"
+        " (PTR) name; the original left from 203.0.113.7."
+    ]
+
+
+def test_user_unknown_explanation_speaks_to_the_reader() -> None:
+    from headerlens.bounce.knowledge import reason_info
+
+    info = reason_info("userunknown")
+    assert info is not None
+    assert info.description == (
+        "The recipient's local part (left of @) does not exist at the destination (x.1.1)."
+        " This wording counts only when the RCPT TO command was refused; the same words after"
+        " DATA mean a content filter refused it (reason 'filtered')."
+    )
