@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
+
 from headerlens._model import Model
 
 if TYPE_CHECKING:
@@ -13,6 +15,15 @@ if TYPE_CHECKING:
 __all__ = ["fast_constructor"]
 
 M = TypeVar("M", bound=Model)
+
+# pydantic keeps an instance's state in four slots of BaseModel; their descriptors' setters
+# are called directly (what pydantic's own ``model_construct`` and ``__setstate__`` do through
+# ``object.__setattr__``, minus the attribute lookup).
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
 def fast_constructor(cls: type[M]) -> Callable[..., M]:
@@ -34,17 +45,18 @@ def fast_constructor(cls: type[M]) -> Callable[..., M]:
     }
     names = frozenset(fields)
     count = len(names)
-    new = cls.__new__
-    setattr_ = object.__setattr__
+    new = object.__new__
+    set_dict, set_fields_set = _set_dict, _set_fields_set
+    set_extra, set_private = _set_extra, _set_private
 
     def make(**values: Any) -> M:
         obj = new(cls)
         if len(values) != count:  # keep declaration order when filling defaults
             values = {k: values[k] if k in values else defaults[k] for k in fields}
-        setattr_(obj, "__dict__", values)
-        setattr_(obj, "__pydantic_fields_set__", set(names))
-        setattr_(obj, "__pydantic_extra__", None)
-        setattr_(obj, "__pydantic_private__", None)
+        set_dict(obj, values)
+        set_fields_set(obj, set(names))
+        set_extra(obj, None)
+        set_private(obj, None)
         return obj
 
     return make
@@ -59,8 +71,7 @@ def message_constructor() -> Callable[[dict[str, Any], dict[str, Any]], Message]
     from headerlens.message import Message
 
     names = frozenset(Message.model_fields)
-    setattr_ = object.__setattr__
-    new = Message.__new__
+    new = object.__new__
     # pydantic installs its own post-init only to fill private attributes, which we set here.
     hook = Message.model_post_init
     own_hook = Message.__pydantic_post_init__ is not None and (
@@ -76,10 +87,10 @@ def message_constructor() -> Callable[[dict[str, Any], dict[str, Any]], Message]
                 setattr(msg, k, v)
             return msg
         obj = new(Message)
-        setattr_(obj, "__dict__", values)
-        setattr_(obj, "__pydantic_fields_set__", set(names))
-        setattr_(obj, "__pydantic_extra__", None)
-        setattr_(obj, "__pydantic_private__", private)
+        _set_dict(obj, values)
+        _set_fields_set(obj, set(names))
+        _set_extra(obj, None)
+        _set_private(obj, private)
         return obj
 
     return make

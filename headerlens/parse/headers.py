@@ -213,7 +213,8 @@ def split_headers(
             pos = line_end
             continue
         colon = find(b":", pos, content_end)
-        if colon > pos and not data[pos:colon].rstrip(_WS).translate(None, _FTEXT):
+        name_b = data[pos:colon].rstrip(_WS) if colon > pos else b""
+        if name_b and not name_b.translate(None, _FTEXT):
             if cur_start >= 0:
                 fields.append(
                     _field(
@@ -252,7 +253,7 @@ def split_headers(
                 cur_end = line_end
                 cur_lines = 1
                 cur_unindented = False
-                lname = data[pos:colon].rstrip(_WS).lower()
+                lname = name_b.lower()
                 if lname in _SINGLETONS:
                     counts[lname] = counts.get(lname, 0) + 1
             pos = line_end

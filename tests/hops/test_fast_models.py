@@ -49,7 +49,9 @@ def _same(model: object, cls: type[HopAnalysis] | type[Received]) -> None:
 )
 def test_analysis_equals_validated(policy: Policy) -> None:
     result = analyze_hops(parse(MESSAGE), policy)
-    assert result.hops and result.timeline and result.clock_skew
+    assert result.hops
+    assert result.timeline
+    assert result.clock_skew
     _same(result, HopAnalysis)
 
 

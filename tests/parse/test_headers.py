@@ -431,3 +431,42 @@ def test_cr_only_folded_field_is_one_field() -> None:
     assert len(msg.headers) == 1
     assert msg.headers[0].raw_bytes == source
     assert msg.headers[0].value == "x" + " y" * 50_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "a@example.org",
+        "Alice Example <alice@example.org>",
+        '"Example, Alice" <alice@example.org>',
+        '"ceo@bank.example" <x@evil.test>',
+        "=?utf-8?q?ceo=40bank=2Eexample?= <x@evil.test>",
+        "Alice <alice@.>",
+        "Alice <alice@example.org",
+        "a@b, c@d",
+        "<@route:a@example.org>",
+        "alice@example.org (Alice)",
+        'Alice "x <alice@example.org>',
+    ],
+    ids=[
+        "bare",
+        "display-name",
+        "quoted-comma",
+        "spoof-quoted",
+        "spoof-encoded",
+        "dots-domain",
+        "no-closing-angle",
+        "two-mailboxes",
+        "source-route",
+        "comment-name",
+        "unterminated-quote",
+    ],
+)
+def test_from_defects_match_the_address_parser(body: str) -> None:
+    # parse() skips the address parser for From bodies it knows to be clean; the defects
+    # must be the same either way.
+    from headerlens.parse.addresses import parse_address_list
+
+    expected = [d.code for a in parse_address_list(body, header_index=0) for d in a.defects]
+    got = [d.code for d in parse(f"From: {body}\n\nbody".encode()).defects]
+    assert got == expected
