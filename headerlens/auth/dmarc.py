@@ -80,6 +80,30 @@ def _policy_from_pairs(pairs: Iterable[tuple[str, str]], source: str, raw: str) 
     )
 
 
+# Microsoft 365 writes what it did as ``action=`` (its anti-spam message header
+# documentation): ``oreject``/``o.reject`` = the domain asks for reject, Microsoft overrode
+# it and delivered the message as spam; ``pct.quarantine``/``pct.reject`` = the policy's
+# pct= left this message out, so nothing was applied.
+_MICROSOFT_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "none": (("dis", "none"),),
+    "quarantine": (("p", "quarantine"), ("dis", "quarantine")),
+    "reject": (("p", "reject"), ("dis", "reject")),
+    "oreject": (("p", "reject"), ("dis", "quarantine")),
+    "o.reject": (("p", "reject"), ("dis", "quarantine")),
+    "pct.quarantine": (("p", "quarantine"), ("dis", "none")),
+    "pct.reject": (("p", "reject"), ("dis", "none")),
+}
+_MICROSOFT_ACTION_TEXT = {
+    "oreject": "Microsoft's action=oreject: the domain asks for reject, but Microsoft"
+    " overrode it and delivered the message as spam (Junk Email).",
+    "pct.quarantine": "Microsoft's action=pct.quarantine: the policy's pct= left this"
+    " message out, so it was delivered without the quarantine.",
+    "pct.reject": "Microsoft's action=pct.reject: the policy's pct= left this message out,"
+    " so it was not rejected.",
+}
+_MICROSOFT_ACTION_TEXT["o.reject"] = _MICROSOFT_ACTION_TEXT["oreject"]
+
+
 def policy_from_result(result: AuthResult) -> DmarcPolicy | None:
     """The DMARC policy a receiver recorded in a ``dmarc`` result, or ``None``.
 
@@ -94,12 +118,14 @@ def policy_from_result(result: AuthResult) -> DmarcPolicy | None:
     mapped: list[tuple[str, str]] = []
     for prop in result.properties:
         key = f"{prop.ptype}.{prop.name}" if prop.ptype else prop.name
+        if key == "action":
+            mapped.extend(_MICROSOFT_ACTIONS.get(prop.value.lower(), (("dis", prop.value),)))
+            continue
         name = {
             "policy.published-domain-policy": "p",
             "policy.published-subdomain-policy": "sp",
             "policy.applied-disposition": "dis",
             "policy.dmarc": "p",
-            "action": "dis",
         }.get(key)
         if name:
             mapped.append((name, prop.value))
@@ -368,8 +394,24 @@ def evaluate_dmarc(
     passed = None if result is None else result == "pass"
 
     what_ifs = _what_ifs(rows, dkim, domains, adkim, aspf, passed)
+    action = next(
+        (
+            p.value.lower()
+            for p in (reported.properties if reported is not None else ())
+            if not p.ptype and p.name == "action"
+        ),
+        "",
+    )
     explanation = _explain(
-        from_domain, result, source, rows, policy, published, passed, alignment=computed
+        from_domain,
+        result,
+        source,
+        rows,
+        policy,
+        published,
+        passed,
+        alignment=computed,
+        action=action,
     )
 
     idx = (
@@ -529,6 +571,7 @@ def _explain(
     passed: bool | None,
     *,
     alignment: str | None = None,
+    action: str = "",
 ) -> str:
     if from_domain is None:
         return "No From domain, so DMARC does not apply (RFC 7489 section 6.6.1)."
@@ -569,6 +612,8 @@ def _explain(
         ]
         if bits:
             parts.append(f"Policy as recorded by the receiver: {' '.join(bits)}.")
+        if action in _MICROSOFT_ACTION_TEXT:
+            parts.append(_MICROSOFT_ACTION_TEXT[action])
         if policy.p == "none" and result == "fail":
             parts.append("p=none only asks for reports: the failure was not enforced.")
         if policy.pct is not None and policy.pct < 100:

@@ -406,3 +406,42 @@ def test_aligned_passes_listed_once() -> None:
     assert report.explanation == (
         "DMARC for example.com: pass (computed here). Aligned passes: dkim-header example.com."
     )
+
+
+@pytest.mark.parametrize(
+    ("action", "p", "dis", "sentence"),
+    [
+        pytest.param(
+            "oreject",
+            "reject",
+            "quarantine",
+            " Microsoft's action=oreject: the domain asks for reject, but Microsoft overrode it"
+            " and delivered the message as spam (Junk Email).",
+            id="microsoft-override-reject",
+        ),
+        pytest.param(
+            "pct.quarantine",
+            "quarantine",
+            "none",
+            " Microsoft's action=pct.quarantine: the policy's pct= left this message out, so it"
+            " was delivered without the quarantine.",
+            id="microsoft-pct-quarantine",
+        ),
+        pytest.param("none", None, "none", "", id="microsoft-none"),
+    ],
+)
+def test_microsoft_action_is_translated(
+    action: str, p: str | None, dis: str, sentence: str
+) -> None:
+    report, _ = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),),
+        trusted=trusted(
+            f"spf=fail smtp.mailfrom=example.com; dmarc=fail action={action}"
+            " header.from=example.com"
+        ),
+    )
+    assert report.policy is not None
+    assert (report.policy.p, report.policy.dis) == (p, dis)
+    assert report.explanation.endswith(
+        f"Policy as recorded by the receiver: {'p=' + p + ' ' if p else ''}dis={dis}.{sentence}"
+    )
