@@ -248,8 +248,15 @@ def _bounce(report: Report) -> Section | None:
     if b is None:
         return None
     sec = Section(f"Delivery report ({b.kind})")
-    if b.reporting_mta:
-        sec.lines.append(("Reporting MTA", b.reporting_mta))
+    for label, value in (
+        ("Reporting MTA", b.reporting_mta),
+        ("Feedback type", b.feedback_type),
+        ("Source IP", b.source_ip),
+        ("Reported domain", b.reported_domain),
+        ("Reporter", b.user_agent),
+    ):
+        if value:
+            sec.lines.append((label, value))
     t = Table(("recipient", "action", "status", "reply", "reason", "permanent", "diagnostic"))
     for r in b.recipients:
         t.rows.append(
@@ -265,7 +272,13 @@ def _bounce(report: Report) -> Section | None:
         )
     if t.rows:
         sec.tables.append(t)
-    sec.notes.extend(r.explanation for r in b.recipients if r.explanation)
+    for r in b.recipients:
+        who = r.final_recipient or r.original_recipient or "recipient"
+        if r.explanation:
+            sec.notes.append(f"{who}: {r.explanation}")
+        if r.diagnostic_code:
+            where = f" (from {r.remote_mta})" if r.remote_mta else ""
+            sec.notes.append(f"{who} diagnostic{where}: {r.diagnostic_code}")
     if report.original is not None:
         o = report.original
         sec.lines.append(

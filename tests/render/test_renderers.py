@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import headerlens
 from headerlens.render import render_html, render_json, render_markdown, render_text
@@ -118,3 +119,27 @@ def test_notes_and_lines_say_what_they_belong_to() -> None:
     assert spam.notes[0].startswith("SpamAssassin (#2): ")
     assert spam.tables[0].rows[0][0] == "SpamAssassin"
     assert dict(spam.lines)["Handled by"] == "SpamAssassin"
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "bounce"
+
+
+def test_bounce_section_shows_feedback_facts_and_whole_diagnostics() -> None:
+    arf = build_document(headerlens.analyze((SAMPLES / "arf-abuse-report.eml").read_bytes()))
+    sec = _section(arf, "Delivery report (feedback)")
+    assert sec.lines[:4] == [
+        ("Feedback type", "abuse"),
+        ("Source IP", "192.0.2.55"),
+        ("Reported domain", "example.com"),
+        ("Reporter", "ExampleFBL/1.0"),
+    ]
+    dsn = build_document(
+        headerlens.analyze((SAMPLES / "postfix-dsn-5.1.1-user-unknown.eml").read_bytes())
+    )
+    notes = _section(dsn, "Delivery report (dsn)").notes
+    assert notes[0].startswith("nobody@example.org: The recipient's local part")
+    assert notes[1] == (
+        "nobody@example.org diagnostic (from mx.example.org): host mx.example.org[192.0.2.25]"
+        " said: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in"
+        " virtual mailbox table (in reply to RCPT TO command)"
+    )
