@@ -310,6 +310,31 @@ def _run_batch(args: argparse.Namespace, policy: Policy, out: IO[str], err: IO[s
     return 0
 
 
+def _run_reports(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
+    """One full report per message of an mbox, folder or file list (an explicit format).
+
+    Text and Markdown reports follow each other; ``--json`` prints one report per line
+    (JSON Lines). ``--batch`` gives summary rows instead.
+    """
+    for path in args.paths:
+        if path == "-":
+            raise _UsageError("standard input cannot be combined with other paths")
+        if not Path(path).exists():
+            raise InputError(f"cannot read {path}: no such file or folder")
+    first = True
+    for path in args.paths:
+        for source_id, data in iter_messages(path):
+            report = analyze(data, policy=policy)
+            if args.json:
+                out.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) + "\n")
+                continue
+            if not first:
+                out.write("\n")
+            first = False
+            _print_single(report, args, source_id, out)
+    return 0
+
+
 def _console(err: IO[str]) -> Console:
     from rich.console import Console
 
@@ -336,6 +361,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         policy = _policy(args)
         if _is_batch(args):
+            if not (args.batch or args.bounces) and (args.plain or args.markdown or args.json):
+                return _run_reports(args, policy, out)
+            if args.html:
+                raise _UsageError(
+                    "--html shows one message; for several use --plain, --markdown or --json"
+                    " (one report each) or batch rows (--format)"
+                )
             return _run_batch(args, policy, out, err)
         name, source = _read_source(args.paths[0])
         report = analyze(source, policy=policy)

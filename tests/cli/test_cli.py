@@ -122,3 +122,49 @@ def test_strict_exits_1_on_defect(tmp_path: Path, capsys: pytest.CaptureFixture[
     p.write_bytes(b"Subject: no from and no date\r\n\r\nbody\r\n")
     assert main(["--strict", str(p)]) == 1
     assert capsys.readouterr().err.startswith("headerlens: strict mode: ")
+
+
+def _two_message_folder(tmp_path: Path) -> Path:
+    (tmp_path / "a.eml").write_bytes(MSG)
+    (tmp_path / "b.eml").write_bytes(MSG.replace(b"quarterly report", b"second"))
+    return tmp_path
+
+
+def test_plain_on_a_folder_prints_one_report_per_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _two_message_folder(tmp_path)
+    assert main(["--plain", str(folder)]) == 0
+    out = capsys.readouterr().out
+    subjects = [line for line in out.splitlines() if line.startswith("Subject ")]
+    assert subjects == ["Subject     quarterly report", "Subject     second"]
+    assert out.count("headerlens ") == 2
+
+
+def test_json_on_a_folder_prints_full_reports_as_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _two_message_folder(tmp_path)
+    assert main(["--json", str(folder)]) == 0
+    reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["message"]["headers"][3]["value"] for r in reports] == [
+        "quarterly report",
+        "second",
+    ]
+
+
+def test_html_on_a_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _two_message_folder(tmp_path)
+    assert main(["--html", str(folder)]) == 2
+    assert capsys.readouterr().err.startswith("headerlens: --html shows one message")
+
+
+def test_explicit_batch_keeps_summary_rows_with_a_format_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _two_message_folder(tmp_path)
+    assert main(["--batch", "--json", "--no-progress", str(folder)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["subject"] for r in rows] == ["quarterly report", "second"]
