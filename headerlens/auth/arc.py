@@ -520,18 +520,25 @@ def _hop_results(result: ArcResult) -> list[Finding]:
     seen = [i for i in result.instances if i.aar is not None]
     if not seen:
         return []
+    why = (
+        "not verified: a sealer's key was not available"
+        if result.reason_code == "key_unavailable"
+        else "not trusted: the chain does not validate to it"
+    )
+    none_trusted = not any(i.aar_trusted for i in seen)
     parts = []
     for inst in seen:
         assert inst.aar is not None
-        trust = "" if inst.aar_trusted else ", not trusted: the chain does not validate to it"
+        trust = "" if inst.aar_trusted or none_trusted else f", {why}"
         parts.append(
             f"instance {inst.instance} ({_sealer(inst)}{trust}): {_results_text(inst.aar)}"
         )
+    lead = f"What each ARC sealer saw ({why}): " if none_trusted else "What each ARC sealer saw: "
     return [
         make_finding(
             "arc.hop_results",
             "info",
-            "What each ARC sealer saw: " + "; ".join(parts),
+            lead + "; ".join(parts),
             [i.aar_header_index for i in seen if i.aar_header_index is not None],
         )
     ]

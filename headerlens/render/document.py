@@ -156,7 +156,13 @@ def _auth(report: Report) -> Section | None:
             if s.explanation
         )
     if report.arc.instances or report.arc.cv != "none":
-        sec.lines.append(("ARC", f"cv={report.arc.cv}  {report.arc.reason}".rstrip()))
+        if report.arc.reason_code == "key_unavailable":
+            # cv=fail is only the placeholder for "could not check" (RFC 8617 has no
+            # temperror cv); do not show it as a verdict.
+            arc_line = f"not verified: {report.arc.reason}"
+        else:
+            arc_line = f"cv={report.arc.cv}  {report.arc.reason}".rstrip()
+        sec.lines.append(("ARC", arc_line))
         t = Table(("ARC i=", "sealer", "seal", "AMS", "cv claimed"))
         for inst in report.arc.instances:
             t.rows.append(

@@ -143,3 +143,13 @@ def test_bounce_section_shows_feedback_facts_and_whole_diagnostics() -> None:
         " said: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in"
         " virtual mailbox table (in reply to RCPT TO command)"
     )
+
+
+def test_arc_without_keys_is_not_shown_as_a_failed_chain() -> None:
+    path = SAMPLES.parent / "arc" / "forwarded-list-valid-chain.eml"
+    doc = build_document(headerlens.analyze(path.read_bytes()))
+    arc = dict(_section(doc, "Authentication").lines)["ARC"]
+    assert arc == (
+        "not verified: ARC-Message-Signature i=3: key arc2026._domainkey.fwd.example.net not"
+        " looked up (offline) (the newest ARC-Message-Signature must verify)"
+    )

@@ -78,3 +78,25 @@ def test_build_script_reproduces_the_samples():
         del sys.modules[spec.name]
     for name, data in built.items():
         assert (ARC_SAMPLES / name).read_bytes() == data, name
+
+
+def test_hop_results_offline_say_not_verified_once() -> None:
+    from headerlens.resolvers import OfflineResolver
+
+    policy = Policy()
+    message = parse((ARC_SAMPLES / "forwarded-list-valid-chain.eml").read_bytes())
+    analysis = analyze_arc(
+        message,
+        policy,
+        resolver=OfflineResolver(),
+        receipt_time=RECEIPT,
+        dkim=(),
+        trust=TrustBoundary(header_index=1),
+    )
+    (summary,) = [f.summary for f in analysis.findings if f.code == "arc.hop_results"]
+    assert summary == (
+        "What each ARC sealer saw (not verified: a sealer's key was not available): instance 1"
+        " (lists.example.org): arc=none spf=pass dkim=pass dmarc=pass; instance 2"
+        " (lists.example.org): arc=pass spf=pass; instance 3 (fwd.example.net): arc=pass"
+        " spf=pass dkim=fail dmarc=fail"
+    )
