@@ -38,3 +38,11 @@ def test_messages_frame_from_a_folder(tmp_path: Path) -> None:
 def test_findings_frame_columns() -> None:
     frame = findings_frame(headerlens.analyze(MSG))
     assert list(frame.columns) == ["severity", "code", "summary", "header_indexes"]
+
+
+def test_rows_say_unverified_for_an_arc_chain_without_keys() -> None:
+    from headerlens.integrations.rows import summary_row
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "arc"
+    row = summary_row("x", headerlens.analyze(sample / "forwarded-list-valid-chain.eml"))
+    assert row["arc_cv"] == "unverified"

@@ -50,7 +50,9 @@ def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
         "transit_seconds": report.transit.total_seconds() if report.transit else None,
         "origin_ip": report.origin_ip,
         "dkim": " ".join(f"{d.domain}:{d.result}:{d.reason}" for d in report.dkim) or None,
-        "arc_cv": report.arc.cv,
+        # RFC 8617 has no temperror: a chain whose keys could not be fetched is "fail" in the
+        # model, but a row must not read as a broken chain.
+        "arc_cv": "unverified" if report.arc.reason_code == "key_unavailable" else report.arc.cv,
         "dmarc": report.dmarc.result if report.dmarc else None,
         "spam": " ".join(
             f"{v.vendor}:{'spam' if v.is_spam else 'ham' if v.is_spam is False else '?'}"
