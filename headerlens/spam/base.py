@@ -525,6 +525,16 @@ def _flat_pieces(sep: str) -> re.Pattern[str]:
     return re.compile(rf"(?:[^{s}()\[\]]++|\([^()\[\]]*+\)|\[[^()\[\]]*+\])++")
 
 
+@cache
+def flat_sep_free(sep: str) -> Callable[[str], re.Match[str] | None]:
+    """``fullmatch`` of text made of plain runs, ``sep`` and flat closed groups without ``sep``.
+
+    Possessive quantifiers and alternatives with distinct first characters: linear time.
+    """
+    s = re.escape(sep)
+    return re.compile(rf"(?:[^{s}()\[\]]++|\([^{s}()\[\]]*+\)|\[[^{s}()\[\]]*+\]|{s})*+").fullmatch
+
+
 def name_ok(name: str) -> bool:
     """True when ``name`` is non-empty and only letters, digits, ``_``, ``-`` and ``.``."""
     if not name:
@@ -542,7 +552,9 @@ def split_list(text: str, sep: str = ";", *, brackets: str = "([") -> list[str]:
         t = text.strip()
         return [t] if t else []
     if brackets == "([" and sep not in "()[]":
-        if "(" not in text and "[" not in text:
+        if ("(" not in text and "[" not in text) or flat_sep_free(sep)(text) is not None:
+            # No groups, or only flat closed groups with no separator inside: a plain split
+            # cuts exactly where the scanner below would.
             return [p for p in map(str.strip, text.split(sep)) if p]
         # Common case: groups are flat and closed. The pieces between top-level separators are
         # then exactly the runs of plain text and whole groups; if every character they leave

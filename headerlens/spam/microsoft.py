@@ -7,11 +7,15 @@ Exchange antispam stamps page, and community notes for the undocumented tokens (
 
 from __future__ import annotations
 
+from functools import cache
+
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
     Draft,
+    Plain,
     explainer,
+    flat_sep_free,
     fmt_num,
     knowledge,
     make_field,
@@ -34,20 +38,63 @@ CLEAN_SFV = frozenset({"NSPM", "SFE", "SKA", "SKN", "SKI", "SKQ"})
 
 _RULE_KEYS = frozenset({"SFS", "ENG", "RULEID"})
 
+_Step = tuple[Plain | None, str, str, int]
+
+
+@cache
+def _plan(table: str, prefix: str) -> dict[str, _Step]:
+    """For each key of ``table`` (exact spelling), worked out at load time: the plain answer
+    (None for enumerated keys), the key as read back, the fact name it is stored under, and
+    whether it lists rules (1: always, 2: ARA, when its value has a ``|``; 0: never)."""
+    kb = knowledge(VENDOR)
+    plain = kb.plain[table]
+    upper = table != "mailbox_delivery"
+    out: dict[str, _Step] = {}
+    for k in kb.tables[table]:
+        ukey = k.upper() if upper else k
+        kind = 1 if ukey in _RULE_KEYS else 2 if ukey == "ARA" else 0
+        out[k] = (plain.get(k), ukey, prefix + ukey, kind)
+    return out
+
+
+def _rules(d: Draft, ukey: str, val: str) -> None:
+    items = paren_items(val) if "(" in val else [v for v in val.split("|") if v.strip()]
+    sfs = knowledge(VENDOR).tables["sfs"]
+    for item in items:
+        item = item.strip()
+        desc = sfs.get(item)
+        if desc is None and not item.isdigit():  # digits have no case to try
+            desc = sfs.get(item.upper()) or sfs.get(item.lower())
+        d.rules.append(
+            make_rule(
+                f"{ukey}:{item}",
+                None,
+                desc.meaning if desc else None,
+                desc.source if desc else None,
+            )
+        )
+
 
 def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:
-    kb = knowledge(VENDOR)
-    field = kb.field
-    plain = kb.plain[table]
+    field = knowledge(VENDOR).field
+    plan = _plan(table, prefix).get
     add = d.fields.append
-    setfact = d.facts.setdefault
+    facts = d.facts
     index = f.index
     upper = table != "mailbox_delivery"
     malformed = False
-    for part in split_list(f.value, ";"):  # split_pairs(value, ";", ":") inlined
+    value = f.value
+    # split_list(value, ";") without its strip pass (each part is stripped below): a plain
+    # split when no group can hold a ';'.
+    if ("(" not in value and "[" not in value) or flat_sep_free(";")(value) is not None:
+        parts = value.split(";")
+    else:
+        parts = split_list(value, ";")
+    for part in parts:  # split_pairs(value, ";", ":") inlined
         key, found, val = part.partition(":")
         if not found:
-            if part == "(null)":
+            part = part.strip()
+            if not part or part == "(null)":
                 continue
             add(raw_field(f, key=part, value=""))
             malformed = True
@@ -56,31 +103,27 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
         val = val.strip()
         if val == "(null)":
             val = ""
+        step = plan(key)
+        if step is not None:  # a key of the table, spelt exactly: answers from _plan()
+            kind = step[3]
+            if kind and (kind == 1 or "|" in val):
+                add(field(table, key, val, index))
+                _rules(d, step[1], val)
+                continue
+            p = step[0]
+            if p is not None:
+                add(make_field(key, val, p[0], p[1], p[2], True, index))
+            else:
+                add(field(table, key, val, index))
+            facts.setdefault(step[2], val)
+            continue
         ukey = key.upper() if upper else key
         if ukey in _RULE_KEYS or (ukey == "ARA" and "|" in val):
-            items = paren_items(val) if "(" in val else [v for v in val.split("|") if v.strip()]
             add(field(table, key, val, index))
-            sfs = kb.tables["sfs"]
-            for item in items:
-                item = item.strip()
-                desc = sfs.get(item)
-                if desc is None and not item.isdigit():  # digits have no case to try
-                    desc = sfs.get(item.upper()) or sfs.get(item.lower())
-                d.rules.append(
-                    make_rule(
-                        f"{ukey}:{item}",
-                        None,
-                        desc.meaning if desc else None,
-                        desc.source if desc else None,
-                    )
-                )
+            _rules(d, ukey, val)
             continue
-        p = plain.get(key)
-        if p is not None:  # kb.field() for a plain entry found by its exact key
-            add(make_field(key, val, p[0], p[1], p[2], True, index))
-        else:
-            add(field(table, key, val, index))
-        setfact(prefix + ukey, val)
+        add(field(table, key, val, index))
+        facts.setdefault(prefix + ukey, val)
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: a token without ':' was kept raw", f.index)
 

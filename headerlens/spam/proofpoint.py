@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
     Draft,
+    Plain,
     knowledge,
     make_field,
     make_rule,
@@ -24,14 +27,31 @@ def _names() -> tuple[str, ...]:
 
 _SPAM_RULES = frozenset({"spam", "bulk", "phish", "malware", "adult", "quarantine"})
 
+_Step = tuple[Plain | None, bool, str | None, str | None]
+
+
+@cache
+def _plan() -> dict[str, _Step]:
+    """For each token key of the details table (exact spelling), worked out at load time: the
+    plain answer (None for enumerated keys), whether it is a classifier score read as a rule,
+    that rule's description, and the fact it feeds (``rule``/``spamscore``) if any."""
+    kb = knowledge(VENDOR)
+    plain = kb.plain["details"]
+    out: dict[str, _Step] = {}
+    for k, e in kb.tables["details"].items():
+        lk = k.lower()
+        fact = lk if len(k) in (4, 9) and lk in ("rule", "spamscore") else None
+        out[k] = (plain.get(k), k.endswith("score") and k != "score", e.meaning, fact)
+    return out
+
 
 def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     kb = knowledge(VENDOR)
     field = kb.field
     table = kb.tables["details"]
-    plain = kb.plain["details"]
+    plan = _plan().get
     add = d.fields.append
-    rules = d.rules
+    rule_add = d.rules.append
     index = f.index
     bad = False
     rule: str | None = None
@@ -42,11 +62,25 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             add(field("details", tok, "", index))
             bad = True
             continue
-        p = plain.get(k)
-        if p is not None:  # kb.field() for a plain entry found by its exact key
-            add(make_field(k, v, p[0], p[1], p[2], True, index))
-        else:
-            add(field("details", k, v, index))
+        step = plan(k)
+        if step is not None:  # a key of the table, spelt exactly: answers from _plan()
+            p = step[0]
+            if p is not None:
+                add(make_field(k, v, p[0], p[1], p[2], True, index))
+            else:
+                add(field("details", k, v, index))
+            fact = step[3]
+            if fact is not None:
+                if fact == "rule":
+                    rule = v
+                else:
+                    spamscore = v
+            if step[1]:
+                sc = parse_float(v)
+                if sc is not None:
+                    rule_add(make_rule(k, sc, step[2]))
+            continue
+        add(field("details", k, v, index))
         if len(k) in (4, 9):  # only rule= and spamscore= are read back (last one wins)
             lk = k.lower()
             if lk == "rule":
@@ -57,7 +91,7 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             sc = parse_float(v)
             if sc is not None:
                 entry = table.get(k) or kb.token("details", k)
-                rules.append(make_rule(k, sc, entry.meaning if entry else None))
+                rule_add(make_rule(k, sc, entry.meaning if entry else None))
     if rule is not None:
         d.facts["rule"] = rule
     if spamscore is not None:
