@@ -51,6 +51,11 @@ FINDINGS: dict[str, str] = {
         "An Authentication-Results field claims the receiving organisation's authserv-id from"
         " a position that organisation did not write (RFC 8601 section 5: likely forged)."
     ),
+    "auth.spf_fail": (
+        "The receiving organisation's own SPF check failed (fail) or soft-failed (softfail):"
+        " the sending host is not among those the envelope sender's domain authorizes"
+        " (RFC 7208 sections 8.4 and 8.5)."
+    ),
     "auth.dkim_pass_not_reproduced": (
         "The trusted Authentication-Results says a DKIM signature passed, but re-verifying it"
         " fails now."

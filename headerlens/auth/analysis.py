@@ -28,6 +28,9 @@ results for one method stay apart.
 
 from __future__ import annotations
 
+import ipaddress
+from typing import Literal
+
 from headerlens.auth.dmarc import evaluate_dmarc
 from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import (
@@ -314,6 +317,7 @@ def analyze_auth(
         resolver=resolver if policy.resolver is not None else None,
     )
     findings.extend(dmarc_findings)
+    findings.extend(_spf_failures(trusted, trusted_rspf))
     if trusted is not None:
         findings.extend(_dkim_consistency(trusted, dkim))
         findings.extend(_spf_consistency(trusted, envelope_from, entry_index=_idx(entry)))
@@ -332,6 +336,108 @@ def analyze_auth(
 def _idx(entry: object) -> int | None:
     idx = getattr(entry, "header_index", None)
     return idx if isinstance(idx, int) else None
+
+
+_SPF_FAIL_MEANING = {
+    "fail": (
+        "the domain owner states that this host is not allowed to send its mail",
+        "RFC 7208 section 8.4: fail is an explicit statement that the client is not"
+        " authorized to use the domain in this identity; receivers may reject the message.",
+    ),
+    "softfail": (
+        "the domain owner says this host is probably not allowed to send its mail",
+        "RFC 7208 section 8.5: softfail is a weak statement that the host is probably not"
+        " authorized, from a domain that has not published a stricter policy; receivers"
+        " usually accept the message but treat it with more suspicion.",
+    ),
+}
+
+
+def _ip_in(text: str | None) -> str | None:
+    """The first word of ``text`` that is an IPv4 or IPv6 address (``[x]``, ``x,`` too)."""
+    if not text:
+        return None
+    for word in text.split():
+        w = word.strip("[]()<>,;:.'\"")
+        if w.lower().startswith("ipv6:"):
+            w = w[5:]
+        if not w or not (w[0].isdigit() or ":" in w):
+            continue
+        try:
+            return str(ipaddress.ip_address(w))
+        except ValueError:
+            continue
+    return None
+
+
+def _domain_of(identity: str | None) -> str | None:
+    if not identity:
+        return None
+    ident = identity.strip().strip("<>").strip()
+    return normalize_domain(ident.rpartition("@")[2]) if ident else None
+
+
+def _spf_failures(
+    trusted: AuthResultsHeader | None, trusted_rspf: tuple[ReceivedSpf, ...]
+) -> list[Finding]:
+    """``auth.spf_fail`` for a trusted SPF fail/softfail (RFC 7208 sections 8.4, 8.5).
+
+    Read from the trusted Authentication-Results; when it holds no SPF result, from the
+    trusted Received-SPF fields. The client IP comes from ``smtp.client-ip`` or the
+    result's comment, else from a trusted Received-SPF ``client-ip``. One finding per
+    (result, domain).
+    """
+    rows: list[tuple[str, str | None, str, str | None, tuple[int, ...]]] = []
+    rspf_ip = next((r.client_ip for r in trusted_rspf if r.client_ip), None)
+    rspf_idx = tuple(r.header_index for r in trusted_rspf if r.result in _SPF_FAIL_MEANING)
+    spf_results = trusted.results_for("spf") if trusted is not None else ()
+    if spf_results:
+        for r in spf_results:
+            if r.result not in _SPF_FAIL_MEANING:
+                continue
+            mailfrom = r.get("smtp", "mailfrom")
+            helo = r.get("smtp", "helo")
+            identity = "mailfrom" if mailfrom else ("helo" if helo else "")
+            domain = _domain_of(mailfrom) if mailfrom else normalize_domain(helo or "")
+            ip = (
+                _ip_in(r.get("smtp", "client-ip"))
+                or next((ip for c in r.comments if (ip := _ip_in(c))), None)
+                or rspf_ip
+            )
+            idx = ((r.header_index,) if r.header_index is not None else ()) + rspf_idx
+            rows.append((r.result, domain, identity, ip, idx))
+    else:
+        for rs in trusted_rspf:
+            if rs.result not in _SPF_FAIL_MEANING:
+                continue
+            identity = (rs.identity or "").lower()
+            if identity == "helo" or (not rs.envelope_from and rs.helo):
+                domain, identity = normalize_domain(rs.helo or ""), "helo"
+            else:
+                domain, identity = _domain_of(rs.envelope_from), "mailfrom"
+            ip = _ip_in(rs.client_ip) or _ip_in(rs.comment)
+            rows.append((rs.result, domain, identity, ip, (rs.header_index,)))
+    out: list[Finding] = []
+    seen: set[tuple[str, str | None]] = set()
+    for result, domain, identity, ip, idx in rows:
+        if (result, domain) in seen:
+            continue
+        seen.add((result, domain))
+        severity: Literal["notice", "warning"] = "warning" if result == "fail" else "notice"
+        what = domain or "the sender's domain"
+        via = {"mailfrom": " (envelope sender)", "helo": " (HELO name)"}.get(identity, "")
+        sent = f", sent from {ip}" if ip else ""
+        meaning, rfc = _SPF_FAIL_MEANING[result]
+        out.append(
+            make_finding(
+                "auth.spf_fail",
+                severity,
+                f"SPF {result} for {what}{via}{sent}: {meaning}.",
+                tuple(dict.fromkeys(idx)),
+                detail=rfc,
+            )
+        )
+    return out
 
 
 def _dkim_consistency(trusted: AuthResultsHeader, dkim: tuple[DkimResult, ...]) -> list[Finding]:
