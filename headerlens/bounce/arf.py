@@ -75,8 +75,8 @@ def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
             final_recipient=a,
             reason="feedback",
             feedback_type=ftype,
-            permanent=False,
-            hard_bounce=False,
+            permanent=None,  # not a delivery failure: neither permanent nor temporary
+            hard_bounce=None,
             explanation=(
                 "An ARF feedback report (RFC 5965) about a message, not a delivery failure."
             ),

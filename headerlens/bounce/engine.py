@@ -467,8 +467,8 @@ def _autoreply(ctx: Context) -> DeliveryReport:
         action=None,
         reason="vacation",
         diagnostic_code=body,
-        permanent=False,
-        hard_bounce=False,
+        permanent=None,  # not a delivery failure: neither permanent nor temporary
+        hard_bounce=None,
         explanation="An automatic reply (RFC 3834), such as an out-of-office notice.",
     )
     return DeliveryReport(

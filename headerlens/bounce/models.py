@@ -22,7 +22,8 @@ class RecipientStatus(Model):
     ``x.0.9nn`` inferred from the reason (``status_source="inferred"``; the convention
     Sisimai uses, so results compare). ``permanent`` is the RFC reading (class 5 / 5xx);
     ``hard_bounce`` says the address itself is bad (unknown user or host, moved, null MX),
-    so that retrying later will never help.
+    so that retrying later will never help. Both are ``None`` when unknown and when they do
+    not apply: a feedback report (RFC 5965) or an auto-reply (RFC 3834) is no failure.
     """
 
     final_recipient: str | None = None

@@ -21,6 +21,14 @@ def test_rows() -> None:
     ]
     assert all(set(r) == set(ROW_FIELDS) for r in rows)
     assert rows[2]["original_message_id"] == "<spring-sale-42@shop.example.com>"
+    # A feedback report and an auto-reply are not failures: permanent/hard do not apply.
+    assert [(r["permanent"], r["hard_bounce"]) for r in rows] == [
+        (None, None),
+        (True, False),
+        (True, False),
+        (True, True),
+        (None, None),
+    ]
 
 
 def test_dataframe() -> None:
@@ -31,3 +39,11 @@ def test_dataframe() -> None:
     df = bounces_dataframe([r for r in reports if r is not None])
     assert list(df.columns) == list(ROW_FIELDS)
     assert list(df["reason"]) == ["feedback", "blocked", "authfailure", "userunknown", "vacation"]
+    assert [None if v is None or v != v else bool(v) for v in df["permanent"]] == [
+        None,
+        True,
+        True,
+        True,
+        None,
+    ]
+    assert df["permanent"].isna().tolist() == [True, False, False, False, True]

@@ -32,11 +32,11 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "bounce"
         ),
         (
             "arf-abuse-report.eml",
-            ("feedback", "erin@isp.example.org", None, None, "feedback", False, "abuse"),
+            ("feedback", "erin@isp.example.org", None, None, "feedback", None, "abuse"),
         ),
         (
             "rfc3834-vacation-autoreply.eml",
-            ("autoreply", "frank@example.org", None, None, "vacation", False, None),
+            ("autoreply", "frank@example.org", None, None, "vacation", None, None),
         ),
     ],
     ids=["postfix-dsn", "office365-dmarc", "gmail-prose", "arf-abuse", "rfc3834-vacation"],
