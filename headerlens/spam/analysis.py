@@ -24,6 +24,7 @@ from headerlens.spam.base import (
     PREFIXES,
     REGISTRY,
     Draft,
+    Plain,
     Registration,
     construct,
     fmt_num,
@@ -223,21 +224,50 @@ def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
     return _appliances(found)
 
 
-_NameInfo = tuple[Registration | None, _Candidates, tuple[str, str] | None]
+_NameInfo = tuple[
+    str,
+    Registration | None,
+    _Candidates,
+    tuple[str, str] | None,
+    bool,
+    Registration | None,
+    Plain | None,
+]
 _NAME_INFO: dict[str, _NameInfo] = {}
-"""{lower-case name: (registration by prefix, fingerprint candidates, the (vendor, product)
-when the first candidate needs no value check)}; exact registrations are always read from
-REGISTRY itself."""
+"""{header name as spelt: (its lower-case form, registration by prefix, fingerprint candidates,
+the (vendor, product) when the first candidate needs no value check, whether it is an
+"-Untrusted" twin, the registration it had when memoised, and for a simple() registration the
+header-table answer for it)}. Registry facts only, nothing from a message's values; exact
+registrations are still read from REGISTRY itself, which tests may patch."""
 _NAME_INFO_FOR = [-1]
 
 
-def _name_info(lname: str) -> _NameInfo:
+def _simple_answer(reg: Registration | None, lname: str) -> Plain | None:
+    """The header-table answer a simple() decoder would give for ``lname``, if plain."""
+    if reg is None or not reg.simple:
+        return None
+    r = knowledge(reg.vendor).resolved[None].get(lname)
+    return r if isinstance(r, tuple) else None
+
+
+def _name_info(name: str) -> _NameInfo:
+    lname = name.lower()
     cands = _fp_candidates(lname)
     sure = (cands[0][1], cands[0][2]) if cands and cands[0][0] is None else None
-    info = (lookup_prefix(lname), cands, sure)
+    by_prefix = lookup_prefix(lname)
+    reg = REGISTRY.get(lname) or by_prefix
+    info = (
+        lname,
+        by_prefix,
+        cands,
+        sure,
+        lname.endswith("-untrusted"),
+        reg,
+        _simple_answer(reg, lname),
+    )
     if len(_NAME_INFO) >= 4096:  # names are attacker text: keep the memo bounded
         _NAME_INFO.clear()
-    _NAME_INFO[lname] = info
+    _NAME_INFO[name] = info
     return info
 
 
@@ -296,10 +326,9 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
                 pos += 1
         last = idx
         hop = hop_list[pos] if pos < n_keys else None
-        lname = f.name.lower()
-        info = info_get(lname) or _name_info(lname)
-        if info[1]:
-            vp = info[2] or _fp_match(info[1], f.value)
+        info = info_get(f.name) or _name_info(f.name)
+        if info[2]:
+            vp = info[3] or _fp_match(info[2], f.value)
             if vp is not None:
                 fkey = (vp[0], vp[1], hop)
                 at = found.get(fkey)
@@ -307,10 +336,11 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
                     found[fkey] = [idx]
                 else:
                     at.append(idx)
-        reg = registry_get(lname) or info[0]
+        lname = info[0]
+        reg = registry_get(lname) or info[1]
         if reg is None:
             continue
-        twin = lname.endswith("-untrusted")
+        twin = info[4]
         trusted = not twin and (
             boundary is None or idx <= boundary or reg.vendor in appended_trusted
         )
@@ -321,8 +351,8 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=hop)
             d.untrusted_twin = twin
         if reg.simple:  # simple(): the value as one field, meaning by header name
-            r = knowledge(reg.vendor).resolved[None].get(lname)
-            if isinstance(r, tuple):
+            r = info[6] if reg is info[5] else _simple_answer(reg, lname)
+            if r is not None:
                 d.fields.append(make_field(f.name, f.value, r[0], r[1], r[2], True, idx))
                 d.header_indexes.append(idx)
                 d.names.add(lname)
