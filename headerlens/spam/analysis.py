@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, countOf
 
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
@@ -122,7 +122,7 @@ def _explain(d: Draft, display: str | None = None) -> str:
     notes = " ".join(d.notes)
     if notes:
         body = f"{body} {notes}"
-    unknown = list(map(_KNOWN, d.fields)).count(False)
+    unknown = countOf(map(_KNOWN, d.fields), False)
     if unknown:
         body += f" {unknown} token(s) are not in our knowledge base and are shown as unknown."
     if not d.trusted:

@@ -535,8 +535,13 @@ def flat_sep_free(sep: str) -> Callable[[str], re.Match[str] | None]:
     return re.compile(rf"(?:[^{s}()\[\]]++|\([^{s}()\[\]]*+\)|\[[^{s}()\[\]]*+\]|{s})*+").fullmatch
 
 
+_ASCII_NAME = re.compile(r"[A-Za-z0-9_.\-]+").fullmatch
+
+
 def name_ok(name: str) -> bool:
     """True when ``name`` is non-empty and only letters, digits, ``_``, ``-`` and ``.``."""
+    if name.isascii():  # ASCII letters and digits are exactly what isalnum() takes there
+        return _ASCII_NAME(name) is not None
     if not name:
         return False
     rest = name.replace("_", "").replace("-", "").replace(".", "")
