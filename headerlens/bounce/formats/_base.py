@@ -9,13 +9,14 @@ followed by ``:``), then the lines that explain what went wrong.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from headerlens.bounce._mime import Part
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
 
-__all__ = ["Context", "Found", "Heuristic", "cut_original", "generic_blocks"]
+__all__ = ["Context", "Found", "Heuristic", "cut_original", "generic_blocks", "remote_host"]
 
 
 @dataclass(slots=True)
@@ -83,6 +84,9 @@ class Heuristic:
     stop: tuple[str, ...] = ()
     sentences: tuple[tuple[str, str], ...] = ()
     prose_over_dsn: bool = False
+    remote: tuple[str, ...] = ()
+    remote_before: tuple[str, ...] = ()
+    remote_in_report: bool = False
 
     def read(self, ctx: Context) -> list[Found]:
         """Read the failed recipients with the module's parser or the generic block reader.
@@ -102,7 +106,101 @@ class Heuristic:
             for f in found:
                 if f.reason is None:
                     f.reason = fixed_reason(f.diagnostic, self.sentences)
+        if self.remote or self.remote_before:
+            # The host the format names in its prose (``remote``: phrases before the host,
+            # ``remote_before``: after it); with ``remote_in_report``, else the one host the
+            # whole report names (Sendmail's transcript stands apart from the recipients).
+            whole: list[str] | None = None
+            for f in found:
+                if f.remote_mta is None:
+                    f.remote_mta = remote_host(f.diagnostic, self.remote, self.remote_before)
+                if f.remote_mta is None and self.remote_in_report:
+                    if whole is None:
+                        whole = remote_hosts(ctx.text, self.remote, self.remote_before)
+                    if len(set(whole)) == 1:
+                        f.remote_mta = whole[0]
         return found
+
+
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:")
+
+
+def _host_at(text: str, i: int) -> str | None:
+    """The host name (else the address) written at ``text[i:]``: ``name[ip]``, ``name [ip]``,
+    ``name.``, ``[ip]`` or a bare IP address; ``None`` when there is none."""
+    n = len(text)
+    while i < n and text[i] in " <(":
+        i += 1
+    j = i
+    while j < n and text[j] in _HOST_CHARS:
+        j += 1
+    name = text[i:j].rstrip(".:")
+    k = j
+    if k < n and text[k] == " ":
+        k += 1
+    ip: str | None = None
+    if k < n and text[k] == "[":
+        close = text.find("]", k, k + 60)
+        if close > k:
+            ip = _ip(text[k + 1 : close])
+    if name and "." in name and any(c.isalpha() for c in name) and not _ip(name):
+        return name.lower()
+    return ip or _ip(name)
+
+
+def _ip(word: str) -> str | None:
+    w = word.strip()
+    if w.lower().startswith("ipv6:"):
+        w = w[5:]
+    try:
+        return str(ipaddress.ip_address(w))
+    except ValueError:
+        return None
+
+
+def _word_before(text: str, end: int) -> str | None:
+    """The host (name or address) that ends right before ``text[end]``."""
+    i = end
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1] in _HOST_CHARS | {"[", "]"}:
+        j -= 1
+    word = text[j:i].strip("[]")
+    return _host_at(word, 0) if word else None
+
+
+def remote_hosts(text: str, after: Sequence[str], before: Sequence[str] = ()) -> list[str]:
+    """Every remote host ``text`` names after one of ``after`` or before one of ``before``.
+
+    The markers are a format's fixed phrases, lower-case (Postfix ``host X[ip] said``,
+    Exim ``host X [ip]:``, Sendmail ``while talking to X.:``, qmail ``X does not like
+    recipient``). The host name is returned, else its address. One linear ``find`` pass
+    per marker.
+    """
+    low = text.lower()
+    out: list[tuple[int, str]] = []
+    for marker in after:
+        i = low.find(marker)
+        while i >= 0:
+            host = _host_at(text, i + len(marker))
+            if host:
+                out.append((i, host))
+            i = low.find(marker, i + len(marker))
+    for marker in before:
+        i = low.find(marker)
+        while i >= 0:
+            host = _word_before(text, i)
+            if host:
+                out.append((i, host))
+            i = low.find(marker, i + len(marker))
+    return [h for _i, h in sorted(out)]
+
+
+def remote_host(text: str, after: Sequence[str], before: Sequence[str] = ()) -> str | None:
+    """The first remote host ``text`` names (:func:`remote_hosts`), or ``None``."""
+    found = remote_hosts(text, after, before)
+    return found[0] if found else None
 
 
 def fixed_reason(text: str, sentences: Sequence[tuple[str, str]]) -> str | None:

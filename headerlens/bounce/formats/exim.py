@@ -86,4 +86,7 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
     return out
 
 
-HEURISTIC = Heuristic(name="exim", detect=detect, start=START, end=END, parse=parse)
+# "SMTP error from remote mail server after RCPT TO:<a@b>: host mx.example.org [192.0.2.1]: 550"
+REMOTE = ("host ",)
+
+HEURISTIC = Heuristic(name="exim", detect=detect, start=START, end=END, parse=parse, remote=REMOTE)

@@ -66,6 +66,17 @@ SENTENCES = (
     ("the email account that you tried to reach is disabled", "suspend"),
 )
 
+# "... rejected by the server for the recipient domain example.org by mx.example.org.
+# [192.0.2.80]." (the first " by " names "the server", which is no host name), and a failed
+# connection: "[(0) mx.example.org. [192.0.2.80]:25: socket error]".
+REMOTE = (" by ", "[(0) ")
+
 HEURISTIC = Heuristic(
-    name="gmail", detect=detect, start=START, end=END, parse=parse, sentences=SENTENCES
+    name="gmail",
+    detect=detect,
+    start=START,
+    end=END,
+    parse=parse,
+    sentences=SENTENCES,
+    remote=REMOTE,
 )

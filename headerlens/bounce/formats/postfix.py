@@ -22,4 +22,7 @@ def detect(ctx: Context) -> bool:
     )
 
 
-HEURISTIC = Heuristic(name="postfix", detect=detect, start=START, end=END)
+# "host mx.example.org[192.0.2.1] said: ..." / "connect to mx.example.org[192.0.2.1]:25: ..."
+REMOTE = ("host ", "connect to ")
+
+HEURISTIC = Heuristic(name="postfix", detect=detect, start=START, end=END, remote=REMOTE)

@@ -37,4 +37,17 @@ SENTENCES = (
     ("this message is looping", "networkerror"),
 )
 
-HEURISTIC = Heuristic(name="qmail", detect=detect, start=START, end=END, sentences=SENTENCES)
+# "192.0.2.1 does not like recipient. Remote host said: 550 ..." and
+# "Connected to 192.0.2.1 but sender was rejected. Remote host said: ...".
+REMOTE = ("connected to ",)
+REMOTE_BEFORE = (" does not like recipient", " does not like sender")
+
+HEURISTIC = Heuristic(
+    name="qmail",
+    detect=detect,
+    start=START,
+    end=END,
+    sentences=SENTENCES,
+    remote=REMOTE,
+    remote_before=REMOTE_BEFORE,
+)

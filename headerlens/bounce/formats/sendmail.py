@@ -23,4 +23,10 @@ def detect(ctx: Context) -> bool:
     )
 
 
-HEURISTIC = Heuristic(name="sendmail", detect=detect, start=START, end=END)
+# "... while talking to mx.example.org.:" heads the SMTP transcript (">>> RCPT", "<<< 550"),
+# which sits apart from the recipient list: one host in the report names every recipient's.
+REMOTE = ("while talking to ",)
+
+HEURISTIC = Heuristic(
+    name="sendmail", detect=detect, start=START, end=END, remote=REMOTE, remote_in_report=True
+)
