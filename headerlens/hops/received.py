@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from typing import NamedTuple
+from typing import TypeAlias
 
 from headerlens.defects import DefectLog
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
@@ -47,19 +47,15 @@ _FETCH = ("pop", "imap", "odmr")
 _LOCAL_WITH = ("local", "spool", "qmail-scanner", "scanned-ok", "spamassassin", "mapi")
 
 
-class _Tok(NamedTuple):
-    kind: int
-    start: int
-    end: int
-    text: str
-    children: list[_Tok]
+# A token: (kind, start offset, end offset, text, children); children only for comments.
+# Plain tuples: cheaper to build and to index than a named tuple.
+_Tok: TypeAlias = tuple[int, int, int, str, "list[_Tok]"]
 
 
 _new_received = fast_constructor(Received)
 _new_tls = fast_constructor(TlsInfo)
 
 _NO_KIDS: list[_Tok] = []  # shared by every non-comment token; never mutated
-_new_tok = tuple.__new__
 
 # Leading white space, then one token; every alternative is a plain character class run or a
 # single character, so matching is linear and never backtracks beyond one token (the scan
@@ -73,11 +69,23 @@ _TOKEN = re.compile(
     re.S,
 )
 _SPECIAL = {"(": 1, ")": 2, "[": 3, "<": 4, '"': 5, ";": 6, ",": 7, "\\": 8}
-_UNESCAPE = re.compile(r"\\(.)", re.S)
+_UNESCAPE = re.compile(r"\\(.)")  # "." stops at a line end, as before
 # A date part after the last ';' that needs no tokens: nothing that opens or closes a token,
 # and no word that could be a clause keyword (conservative: a match only means "tokenize").
 _TAIL_HARD = re.compile(r"""[\[\]<>"\\]""")
-_TAIL_TOKENS = re.compile(r"""[()]|(?i:\b(?:from|by|via|with|id|for)\b)""")
+
+
+def _has_keyword(lowered: str) -> bool:
+    """Whether a clause keyword occurs anywhere in ``lowered`` (also inside words: cheap)."""
+    return (
+        "by" in lowered
+        or "id" in lowered
+        or "for" in lowered
+        or "from" in lowered
+        or "via" in lowered
+        or "with" in lowered
+    )
+
 
 _Stack = list[tuple[int, list[_Tok], list[_Tok]]]
 
@@ -96,8 +104,6 @@ def _scan(s: str, start: int, end: int) -> tuple[list[_Tok], bool, bool, _Stack]
     keep = True  # False while deeper than _MAX_TREE_DEPTH: tokens are scanned, not kept
     unquoted = unlit = False
     get = _SPECIAL.get
-    new = _new_tok
-    tok_cls = _Tok
     b = start
     for ws, tok in _TOKEN.findall(s, start, end):
         a = b + len(ws)
@@ -105,7 +111,7 @@ def _scan(s: str, start: int, end: int) -> tuple[list[_Tok], bool, bool, _Stack]
         sp = get(tok[0])
         if sp is None:  # a word (the common case)
             if keep:
-                current.append(new(tok_cls, (_W, a, b, tok, _NO_KIDS)))
+                current.append((_W, a, b, tok, _NO_KIDS))
         elif sp == 1:  # '('
             kids: list[_Tok] = []
             stack.append((a, kids, current))
@@ -118,7 +124,7 @@ def _scan(s: str, start: int, end: int) -> tuple[list[_Tok], bool, bool, _Stack]
                 c_start, kids, parent = stack.pop()
                 depth -= 1
                 if depth < _MAX_TREE_DEPTH:
-                    parent.append(new(tok_cls, (_C, c_start, b, "", kids)))
+                    parent.append((_C, c_start, b, "", kids))
                     current = parent
                 keep = depth <= _MAX_TREE_DEPTH
         elif not keep:
@@ -129,22 +135,22 @@ def _scan(s: str, start: int, end: int) -> tuple[list[_Tok], bool, bool, _Stack]
                 unquoted = True
             elif sp == 3 and depth == 0:
                 unlit = True
-            current.append(new(tok_cls, (_W, a, b, tok, _NO_KIDS)))
+            current.append((_W, a, b, tok, _NO_KIDS))
         elif sp == 3:
-            current.append(new(tok_cls, (_L, a, b, tok[1:-1], _NO_KIDS)))
+            current.append((_L, a, b, tok[1:-1], _NO_KIDS))
         elif sp == 4:
-            current.append(new(tok_cls, (_A, a, b, tok[1:-1], _NO_KIDS)))
+            current.append((_A, a, b, tok[1:-1], _NO_KIDS))
         elif sp == 5:
             text = tok[1:-1]
             if "\\" in text:
                 text = _UNESCAPE.sub(r"\1", text)
-            current.append(new(tok_cls, (_Q, a, b, text, _NO_KIDS)))
+            current.append((_Q, a, b, text, _NO_KIDS))
         elif sp == 6:
-            current.append(new(tok_cls, (_S if depth == 0 else _W, a, b, ";", _NO_KIDS)))
+            current.append((_S if depth == 0 else _W, a, b, ";", _NO_KIDS))
         elif sp == 7:
-            current.append(new(tok_cls, (_M, a, b, ",", _NO_KIDS)))
+            current.append((_M, a, b, ",", _NO_KIDS))
         else:  # a quoted-pair outside quotes
-            current.append(new(tok_cls, (_W, a, b, tok[1:], _NO_KIDS)))
+            current.append((_W, a, b, tok[1:], _NO_KIDS))
     return top, unquoted, unlit, stack
 
 
@@ -161,7 +167,7 @@ def _report(log: DefectLog, unquoted: bool, unlit: bool, stack: _Stack, n: int) 
             start, kids, parent = stack.pop()
             depth -= 1
             if depth < _MAX_TREE_DEPTH:
-                parent.append(_new_tok(_Tok, (_C, start, n, "", kids)))
+                parent.append((_C, start, n, "", kids))
 
 
 def _tokenize(s: str, log: DefectLog) -> list[_Tok]:
@@ -194,7 +200,8 @@ def _tokenize_split(s: str, log: DefectLog) -> tuple[list[_Tok], int, list[_Tok]
     if stack:
         return None  # the ';' is inside a comment
     after: list[_Tok] = []
-    if _TAIL_TOKENS.search(s, p + 1, tail_end) is not None:  # a comment or keyword-like word
+    tail = s[p + 1 : tail_end]
+    if "(" in tail or ")" in tail or _has_keyword(tail.lower()):  # a comment or a keyword
         after, _q, _l, stack = _scan(s, p + 1, tail_end)
     _report(log, unquoted, unlit, stack, len(s))
     return head, p, after
@@ -244,46 +251,30 @@ def _is_ip(text: str) -> bool:
 
 
 def _words(toks: list[_Tok]) -> list[_Tok]:
-    return [t for t in toks if t.kind != _M]
+    return [t for t in toks if t[0] != _M]
 
 
 def _tok_text(t: _Tok) -> str:
-    if t.kind == _L:
-        return f"[{t.text}]"
-    return t.text
+    if t[0] == _L:
+        return f"[{t[3]}]"
+    return t[3]
 
 
 class _State:
-    """Everything collected while reading one field."""
+    """Everything collected while reading one field (class attributes are the defaults)."""
 
-    __slots__ = (
-        "auth_user",
-        "authenticated",
-        "by_ip",
-        "envelope_from",
-        "kind_hint",
-        "local_uid",
-        "software",
-        "tls_bits",
-        "tls_cipher",
-        "tls_seen",
-        "tls_version",
-        "via",
-    )
-
-    def __init__(self) -> None:
-        self.tls_seen = False
-        self.tls_version: str | None = None
-        self.tls_cipher: str | None = None
-        self.tls_bits: int | None = None
-        self.authenticated = False
-        self.auth_user: str | None = None
-        self.envelope_from: str | None = None
-        self.local_uid: str | None = None
-        self.software: str | None = None
-        self.by_ip: str | None = None
-        self.kind_hint: ReceivedKind | None = None
-        self.via: str | None = None
+    tls_seen = False
+    tls_version: str | None = None
+    tls_cipher: str | None = None
+    tls_bits: int | None = None
+    authenticated = False
+    auth_user: str | None = None
+    envelope_from: str | None = None
+    local_uid: str | None = None
+    software: str | None = None
+    by_ip: str | None = None
+    kind_hint: ReceivedKind | None = None
+    via: str | None = None
 
 
 def _bits(text: str) -> int | None:
@@ -296,23 +287,33 @@ def _bits(text: str) -> int | None:
     return int(digits) if digits else None
 
 
+# Every comment _classify_comment understands contains one of these (case-insensitive).
+_COMMENT_CUES = re.compile(
+    r"envelope|qmail|userid|using|=|tls|ssl|encrypted|google|auth|via|client|orcpt|single-drop",
+    re.I,
+)
+
+
 def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
     """Read a comment for TLS, authentication, envelope and local-delivery facts.
 
     Returns True when the comment was understood as one of those (so it is not software).
     """
-    kids = _words(tok.children)
+    start, end = tok[1], tok[2]
+    if _COMMENT_CUES.search(s, start, end) is None and s[start:end].isascii():
+        return False  # none of the words below can occur ("(Postfix)", "(PDT)", "([ip])")
+    kids = _words(tok[4])
     if not kids:
         return False
-    words = [k.text for k in kids if k.kind == _W]
-    first = kids[0].text.lower() if kids[0].kind == _W else ""
+    words = [k[3] for k in kids if k[0] == _W]
+    first = kids[0][3].lower() if kids[0][0] == _W else ""
     understood = False
     # Envelope sender: "(envelope-from <a@b>)", "(envelope-sender <a@b>)".
     if first in ("envelope-from", "envelope-sender") and len(kids) > 1:
         if st.envelope_from is None:
-            st.envelope_from = kids[1].text.strip("<>") or None
+            st.envelope_from = kids[1][3].strip("<>") or None
         for k in kids[2:]:  # qmail-scanner: "(envelope-from <x>, uid 502)"
-            if k.kind == _W and k.text == "uid":
+            if k[0] == _W and k[3] == "uid":
                 st.kind_hint = "local"
         return True
     # qmail: "(qmail 19466 invoked by uid 109)", "(qmail 4012 invoked from network)".
@@ -340,8 +341,8 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
             if at + 1 < len(words):
                 st.tls_cipher = words[at + 1]
         for k in kids:
-            if k.kind == _C:
-                st.tls_bits = _bits(s[k.start : k.end])
+            if k[0] == _C:
+                st.tls_bits = _bits(s[k[1] : k[2]])
                 break
         return True
     # TLS, key=value (Sendmail, Gmail, Exchange): "version=TLSv1.3 cipher=X bits=256".
@@ -443,15 +444,15 @@ def _read_from(
     info = _FromInfo()
     items = _words(toks)
     primary: _Tok | None = None
-    if items and items[0].kind in (_W, _L):
+    if items and items[0][0] in (_W, _L):
         primary = items[0]
         items = items[1:]
     p_text: str | None = None
     p_ip: tuple[str, int | None] | None = None
     if primary is not None:
         p_text = _tok_text(primary)
-        p_ip = normalize_ip(primary.text)
-        if primary.kind == _L and p_ip is None:
+        p_ip = normalize_ip(primary[3])
+        if primary[0] == _L and p_ip is None:
             log.add("received.invalid_ip", f"domain literal {p_text!r} is not an IP address")
 
     helo_kw: str | None = None  # from "(HELO x)" / "(EHLO x)"
@@ -475,41 +476,41 @@ def _read_from(
         return True
 
     for t in items:
-        if t.kind == _C:
-            kids = _words(t.children)
+        if t[0] == _C:
+            kids = _words(t[4])
             if not kids:
                 continue
-            k0 = kids[0].text.lower() if kids[0].kind == _W else ""
+            k0 = kids[0][3].lower() if kids[0][0] == _W else ""
             j = 0
             if k0 == "account" and len(kids) > 1:  # CommuniGate
-                st.auth_user = kids[1].text
+                st.auth_user = kids[1][3]
                 st.authenticated = True
                 j = 2
-                k0 = kids[j].text.lower() if j < len(kids) and kids[j].kind == _W else ""
+                k0 = kids[j][3].lower() if j < len(kids) and kids[j][0] == _W else ""
             if k0 in ("helo", "ehlo", "lhlo", '"helo', '"ehlo'):
                 helo_kw_seen = True
-                if j + 1 < len(kids) and kids[j + 1].kind in (_W, _L):
+                if j + 1 < len(kids) and kids[j + 1][0] in (_W, _L):
                     helo_kw = _tok_text(kids[j + 1]).strip('"') or None
                 continue
             found_ip = False
             prev: _Tok | None = None
             for k in kids[j:]:
-                if k.kind == _L:
-                    if take_ip(k.text):
+                if k[0] == _L:
+                    if take_ip(k[3]):
                         found_ip = True
                         lit_ip = lit_ip or not bare_ip
-                        if prev is not None and prev.kind == _W and not rdns_word_seen:
+                        if prev is not None and prev[0] == _W and not rdns_word_seen:
                             rdns_word_seen = True
-                            ident, host = _split_ident(prev.text)
+                            ident, host = _split_ident(prev[3])
                             rdns_word = host
                             if ident and info.ident is None:
                                 info.ident = ident
-                elif k.kind == _Q:
-                    if k.text[:5].upper() in ("HELO ", "EHLO "):  # vger: '"HELO name"'
+                elif k[0] == _Q:
+                    if k[3][:5].upper() in ("HELO ", "EHLO "):  # vger: '"HELO name"'
                         helo_kw_seen = True
-                        helo_kw = k.text[5:].strip() or None
-                elif k.kind == _W:
-                    w = k.text
+                        helo_kw = k[3][5:].strip() or None
+                elif k[0] == _W:
+                    w = k[3]
                     lw = w.lower()
                     if lw.startswith("helo="):
                         helo_eq = w[5:] or None
@@ -538,32 +539,32 @@ def _read_from(
             if found_ip:
                 continue
             if not _classify_comment(t, s, st):
-                only = [k for k in kids if k.kind == _W]
+                only = [k for k in kids if k[0] == _W]
                 if len(kids) == 1 and len(only) == 1 and name_comment is None:
-                    ident, host = _split_ident(only[0].text)
+                    ident, host = _split_ident(only[0][3])
                     if ident is not None and info.ident is None:
                         info.ident = ident
                     else:
                         name_comment = host
-        elif t.kind == _L:
-            if take_ip(t.text):
+        elif t[0] == _L:
+            if take_ip(t[3]):
                 top_lit = True
-        elif t.kind == _Q:
+        elif t[0] == _Q:
             if after_claiming:
-                helo_eq = t.text or None
-            elif t.text[:5].upper() in ("HELO ", "EHLO "):
+                helo_eq = t[3] or None
+            elif t[3][:5].upper() in ("HELO ", "EHLO "):
                 helo_kw_seen = True
-                helo_kw = t.text[5:].strip() or None
-        elif t.kind == _W and t.text.lower() in ("be", "claiming"):
+                helo_kw = t[3][5:].strip() or None
+        elif t[0] == _W and t[3].lower() in ("be", "claiming"):
             after_claiming = True
 
     # Decide the roles (docs/hops.md, "Reading the from clause").
-    p_is_name = primary is not None and primary.kind == _W and p_ip is None
+    p_is_name = primary is not None and primary[0] == _W and p_ip is None
     p_name = p_text if p_is_name else None
     p_known = p_name if (p_name is not None and p_name.lower() not in _NO_RDNS) else None
     if p_ip is not None and info.ip is None:
         info.ip, info.port = p_ip
-        p_text = f"[{primary.text}]" if primary is not None and primary.kind == _L else None
+        p_text = f"[{primary[3]}]" if primary is not None and primary[0] == _L else None
     if helo_kw_seen:
         info.helo = helo_kw
         info.rdns = p_known
@@ -601,25 +602,25 @@ def _find_date_start(toks: list[_Tok]) -> int | None:
     """For a field with no top-level ';': the index where a trailing date starts."""
     last_kw = -1
     for i, t in enumerate(toks):
-        if t.kind == _W and t.text.lower() in _KEYWORDS:
+        if t[0] == _W and t[3].lower() in _KEYWORDS:
             last_kw = i
     start = last_kw + 2 if last_kw >= 0 else 0
     n = len(toks)
     for i in range(start, n):
         t = toks[i]
-        if t.kind != _W:
+        if t[0] != _W:
             continue
-        w = t.text
+        w = t[3]
         low = w[:3].lower()
         nxt = toks[i + 1] if i + 1 < n else None
         if low in _DAYNAMES and nxt is not None:
-            if nxt.kind == _M and i + 2 < n:
+            if nxt[0] == _M and i + 2 < n:
                 nxt = toks[i + 2]
-            if nxt.kind == _W and (nxt.text[:1].isdigit() or nxt.text[:3].lower() in _MONTHS):
+            if nxt[0] == _W and (nxt[3][:1].isdigit() or nxt[3][:3].lower() in _MONTHS):
                 return i
         if len(w) == 10 and w[4:5] == "-" and w[7:8] == "-" and w[:4].isdigit():
             return i
-        if w.isdigit() and len(w) <= 2 and nxt is not None and nxt.text[:3].lower() in _MONTHS:
+        if w.isdigit() and len(w) <= 2 and nxt is not None and nxt[3][:3].lower() in _MONTHS:
             return i
     return None
 
@@ -656,7 +657,7 @@ def parse_received_at(
     if split is not None:
         head, semi, after = split
         toks = head + after  # the ';' itself is no use below
-        clause_toks = [t for t in head if t.kind != _S]
+        clause_toks = [t for t in head if t[0] != _S]
         last_semi_end = semi + 1
     else:
         toks = _tokenize(s, log)
@@ -684,37 +685,37 @@ def parse_received_at(
             )
         last_semi = -1
         for i in range(len(toks) - 1, -1, -1):
-            if toks[i].kind == _S:
+            if toks[i][0] == _S:
                 last_semi = i
                 break
         if last_semi >= 0:
-            clause_toks = [t for t in toks[:last_semi] if t.kind != _S]
+            clause_toks = [t for t in toks[:last_semi] if t[0] != _S]
             after = toks[last_semi + 1 :]
-            last_semi_end = toks[last_semi].end
+            last_semi_end = toks[last_semi][2]
         else:
             after = []
             last_semi_end = -1
     if last_semi_end >= 0:
         cut = len(after)
         for j, t in enumerate(after):
-            if j >= 3 and t.kind == _W and t.text.lower() in _KEYWORDS:
+            if j >= 3 and t[0] == _W and t[3].lower() in _KEYWORDS:
                 cut = j
                 break
         if cut < len(after):
             log.add("received.text_after_date", "clauses follow the date")
             trailing = after[cut:]
-            date_text = s[after[0].start : after[cut].start] if cut else ""
+            date_text = s[after[0][1] : after[cut][1]] if cut else ""
         else:
             date_text = s[last_semi_end:]
-        date_comments = [t for t in after[:cut] if t.kind == _C]  # "(envelope-from x)" etc.
+        date_comments = [t for t in after[:cut] if t[0] == _C]  # "(envelope-from x)" etc.
         clause_toks += trailing
     else:
         start = _find_date_start(toks)
         if start is not None:
             log.add("received.no_semicolon", "the date is not preceded by ';'")
-            date_text = s[toks[start].start :]
+            date_text = s[toks[start][1] :]
             clause_toks = toks[:start]
-            date_comments = [t for t in toks[start:] if t.kind == _C]
+            date_comments = [t for t in toks[start:] if t[0] == _C]
         else:
             clause_toks = toks
 
@@ -726,8 +727,8 @@ def parse_received_at(
     envelope_from_clause: str | None = None
     duplicated: set[str] = set()
     for t in clause_toks:
-        if t.kind == _W and t.text.lower() in _KEYWORDS:
-            key = t.text.lower()
+        if t[0] == _W and len(t[3]) < 5 and t[3].lower() in _KEYWORDS:
+            key = t[3].lower()
             if key in clauses:
                 if key == "from" and "by" in clauses:
                     current = []  # XMail/IBM: "for <rcpt> from <sender>" (envelope sender)
@@ -748,56 +749,51 @@ def parse_received_at(
             current.append(t)
     if "_envfrom" in clauses:
         for t in clauses["_envfrom"]:
-            if t.kind in (_A, _W):
-                envelope_from_clause = t.text
+            if t[0] in (_A, _W):
+                envelope_from_clause = t[3]
                 break
 
     st = _State()
     # Leading comment that is itself a from clause: "(from KRYPTIK [70.20.57.51]) by ...".
     for t in leading:
-        if t.kind == _C:
-            kids = t.children
-            if (
-                "from" not in clauses
-                and kids
-                and kids[0].kind == _W
-                and kids[0].text.lower() == "from"
-            ):
+        if t[0] == _C:
+            kids = t[4]
+            if "from" not in clauses and kids and kids[0][0] == _W and kids[0][3].lower() == "from":
                 clauses["from"] = kids[1:]
             else:
                 _classify_comment(t, s, st)
-        elif t.kind not in (_M,):
-            log.add("received.unparsed_clause", f"text outside any clause: {t.text[:40]!r}")
+        elif t[0] not in (_M,):
+            log.add("received.unparsed_clause", f"text outside any clause: {t[3][:40]!r}")
             break
 
     def first_text(key: str) -> str | None:
         for t in clauses.get(key, ()):
-            if t.kind in (_W, _A, _L, _Q):
-                return t.text
+            if t[0] in (_W, _A, _L, _Q):
+                return t[3]
         return None
 
     # 3. by / with / id / for / via.
     by_host: str | None = None
     for t in clauses.get("by", ()):
-        if t.kind == _W or t.kind == _L:
+        if t[0] == _W or t[0] == _L:
             if by_host is None:
-                by_host = _tok_text(t) if t.kind == _L else t.text
-        elif t.kind == _C:
+                by_host = _tok_text(t) if t[0] == _L else t[3]
+        elif t[0] == _C:
             if _classify_comment(t, s, st):
                 continue
-            kids = _words(t.children)
+            kids = _words(t[4])
             ip = None
             for k in kids:
                 # "(10.1.2.3)", "(mx.example.org [127.0.0.1])"; not "(NAVGW 2.5.2.12)".
-                if k.kind == _L or (k.kind == _W and len(kids) == 1):
-                    got = normalize_ip(k.text)
+                if k[0] == _L or (k[0] == _W and len(kids) == 1):
+                    got = normalize_ip(k[3])
                     if got is not None:
                         ip = got[0]
                         break
             if ip is not None:
                 st.by_ip = st.by_ip or ip
             elif st.software is None:
-                st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
+                st.software = " ".join(s[t[1] + 1 : t[2] - 1].split()) or None
     if by_host is not None:
         by_host = by_host.rstrip(".") or None
         if by_host is not None and st.by_ip is None:
@@ -809,28 +805,28 @@ def parse_received_at(
     with_toks = clauses.get("with", [])
     words_done = False
     for idx, t in enumerate(with_toks):
-        if t.kind == _W:
+        if t[0] == _W:
             if words_done:
                 continue
-            if t.text.lower() == "tls" and protocol_words:  # Exim: "with esmtps (TLS1.3) tls X"
+            if t[3].lower() == "tls" and protocol_words:  # Exim: "with esmtps (TLS1.3) tls X"
                 nxt = with_toks[idx + 1] if idx + 1 < len(with_toks) else None
-                if nxt is not None and nxt.kind == _W:
+                if nxt is not None and nxt[0] == _W:
                     st.tls_seen = True
-                    st.tls_cipher = st.tls_cipher or nxt.text
+                    st.tls_cipher = st.tls_cipher or nxt[3]
                 words_done = True
                 continue
-            protocol_words.append(t.text)
-        elif t.kind == _L and not protocol_words:
-            protocol_words.append(t.text)
-        elif t.kind == _C and not _classify_comment(t, s, st) and st.software is None:
-            st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
+            protocol_words.append(t[3])
+        elif t[0] == _L and not protocol_words:
+            protocol_words.append(t[3])
+        elif t[0] == _C and not _classify_comment(t, s, st) and st.software is None:
+            st.software = " ".join(s[t[1] + 1 : t[2] - 1].split()) or None
     protocol = " ".join(protocol_words) or None
 
     for key in ("id", "for", "via", "_envfrom"):
         for t in clauses.get(key, ()):
-            understood = t.kind == _C and _classify_comment(t, s, st)
-            if t.kind == _C and not understood and st.software is None and key == "id":
-                st.software = " ".join(s[t.start + 1 : t.end - 1].split()) or None
+            understood = t[0] == _C and _classify_comment(t, s, st)
+            if t[0] == _C and not understood and st.software is None and key == "id":
+                st.software = " ".join(s[t[1] + 1 : t[2] - 1].split()) or None
     for t in date_comments:
         _classify_comment(t, s, st)
 
@@ -842,7 +838,7 @@ def parse_received_at(
     info = _read_from(clauses.get("from", []), s, st, log, exim=exim, microsoft=microsoft)
     # Comments of the from clause not about the peer (TLS, auth, envelope) were classified
     # inside _read_from; via clause words:
-    via_words = [t.text for t in clauses.get("via", ()) if t.kind == _W]
+    via_words = [t[3] for t in clauses.get("via", ()) if t[0] == _W]
     via = " ".join(via_words) or st.via
 
     for_addr = first_text("for")
@@ -914,5 +910,5 @@ def parse_received_at(
         software=st.software,
         auth_user=st.auth_user,
         local_uid=st.local_uid,
-        comments=tuple(s[t.start : t.end] for t in toks if t.kind == _C),
+        comments=tuple([s[t[1] : t[2]] for t in toks if t[0] == _C]),
     )

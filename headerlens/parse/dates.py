@@ -417,15 +417,23 @@ _FAST_RE = re.compile(
 )
 
 
+# The same layout followed by one simple comment ("(PDT)", "(UTC)"): what ``_FAST_RE`` matches
+# after ``strip_comments`` turned that comment into a space, read without the copy.
+_FAST_RE_COMMENT = re.compile(_FAST_RE.pattern + r"(?:\([^()\\]*\)[ \t]*)?")
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _fast(text: str) -> DateValue | None:
-    bare = text
-    if "(" in text:
+    m = _FAST_RE_COMMENT.fullmatch(text)
+    if m is None:
+        if "(" not in text:
+            return None
         bare, closed = strip_comments(text)
         if not closed:
             return None
-    m = _FAST_RE.fullmatch(bare)
-    if m is None:
-        return None
+        m = _FAST_RE.fullmatch(bare)
+        if m is None:
+            return None
     wd, day_s, mon_s, year_s, hh_s, mi_s, ss_s, sign, zh_s, zm_s = m.groups()
     month = _MONTHS.get(mon_s.lower())
     weekday = _DAYS.get(wd.lower()) if wd is not None else None
@@ -433,15 +441,10 @@ def _fast(text: str) -> DateValue | None:
         return None
     year, day, hh, mi, ss = int(year_s), int(day_s), int(hh_s), int(mi_s), int(ss_s)
     zh, zm = int(zh_s), int(zm_s)
-    if (
-        year < 1
-        or not 1 <= day <= calendar.monthrange(year, month)[1]
-        or hh > 23
-        or mi > 59
-        or ss > 59
-        or zh > 23
-        or zm > 59
-    ):
+    last_day = _DAYS_IN_MONTH[month]
+    if month == 2 and calendar.isleap(year):
+        last_day = 29
+    if year < 1 or not 1 <= day <= last_day or hh > 23 or mi > 59 or ss > 59 or zh > 23 or zm > 59:
         return None  # let the general path report it
     offset = (zh * 60 + zm) * (-1 if sign == "-" else 1)
     zone: ZoneKind = "utc_unknown_local" if sign == "-" and offset == 0 else "offset"

@@ -73,3 +73,10 @@ def test_no_received_equals_validated() -> None:
 )
 def test_received_equals_validated(value: str) -> None:
     _same(parse_received(value), Received)
+
+
+def test_quoted_pair_before_line_end_is_kept() -> None:
+    # RFC 5322 quoted-pair is "\" followed by a visible character or white space; a backslash
+    # before a line end is left as it stands.
+    assert parse_received('from a by b id "x\\\ny"; Tue, 3 Mar 2026 10:00:01 +0000').id == "x\\\ny"
+    assert parse_received('from a by b id "x\\"y"; Tue, 3 Mar 2026 10:00:01 +0000').id == 'x"y'
