@@ -92,29 +92,29 @@ def link_original(delivery: DeliveryReport, original_report: Report) -> tuple[Fi
                         if p.ptype == "smtp" and p.name == "mailfrom" and p.value:
                             spf_domain = p.value.rsplit("@", 1)[-1].strip("<> ").lower()
     if auth:
-        parts: list[str] = []
-        if not dkim_domains:
-            parts.append("the original carries no DKIM signature")
-        elif not aligned_dkim:
-            parts.append(
-                f"the original's DKIM d={', '.join(dkim_domains)} does not align with its "
-                f"From domain {from_domain or '(unknown)'}"
-            )
-        else:
+        # One finding per fact: the rejection finding names the rejection and what is in
+        # order; each problem of the original (unsigned, DKIM not aligned, SPF domain
+        # foreign) is its own finding below, not repeated here (docs/bounces.md).
+        spf_foreign = bool(spf_domain and from_org and _org(spf_domain) != from_org)
+        is_dmarc = any(_dmarc_text(r) or r.status in ("5.7.26", "5.7.509") for r in auth)
+        parts = [
+            f"{_label(auth[0])} was rejected for failing "
+            + ("DMARC" if is_dmarc else "sender authentication (SPF/DKIM)")
+        ]
+        if aligned_dkim:
             parts.append(f"the original's DKIM d={aligned_dkim[0]} aligns with its From")
-        if spf_domain and from_org and _org(spf_domain) != from_org:
-            parts.append(f"its SPF domain {spf_domain} is not the From domain's (an ESP's?)")
-        elif spf_domain:
+        if spf_domain and not spf_foreign:
             parts.append(f"its SPF domain {spf_domain} aligns with the From")
         if dmarc is not None and dmarc.result:
             parts.append(f"DMARC as analysed here: {dmarc.result}")
-        is_dmarc = any(_dmarc_text(r) or r.status in ("5.7.26", "5.7.509") for r in auth)
+        if not aligned_dkim or spf_foreign:
+            parts.append("the original's own problems follow as separate findings")
         code = "bounce.dmarc_rejection" if is_dmarc else "bounce.auth_rejection"
         out.append(
             make_finding(
                 code,
                 "warning",
-                f"rejected {auth[0].status or auth[0].reply_code or ''}: " + "; ".join(parts),
+                "; ".join(parts) + ".",
                 detail=auth[0].diagnostic_code,
             )
         )
@@ -132,17 +132,17 @@ def link_original(delivery: DeliveryReport, original_report: Report) -> tuple[Fi
                 make_finding(
                     "bounce.original_dkim_misaligned",
                     "warning",
-                    f"DKIM d={', '.join(dkim_domains)} does not align with From domain "
-                    f"{from_domain or '(unknown)'}.",
+                    f"The original's DKIM d={', '.join(dkim_domains)} does not align with its"
+                    f" From domain {from_domain or '(unknown)'}.",
                 )
             )
-        if spf_domain and from_org and _org(spf_domain) != from_org:
+        if spf_foreign:
             out.append(
                 make_finding(
                     "bounce.original_spf_foreign",
                     "notice",
-                    f"The envelope (SPF) domain {spf_domain} does not align with From domain "
-                    f"{from_domain}.",
+                    f"The original's envelope (SPF) domain {spf_domain} does not align with"
+                    f" its From domain {from_domain}.",
                 )
             )
     ptr = [r for r in delivery.recipients if r.reason == "requireptr"]

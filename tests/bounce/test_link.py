@@ -18,10 +18,28 @@ def test_dmarc_rejection_links_to_original() -> None:
     assert report is not None
     assert report.original is not None
     original_report = analyze(report.original.source)
-    codes = [f.code for f in link_original(report, original_report)]
-    assert codes[0] == "bounce.dmarc_rejection"
-    assert "bounce.original_dkim_misaligned" in codes
-    assert "bounce.original_spf_foreign" in codes
+    got = [(f.code, f.severity, f.summary) for f in link_original(report, original_report)]
+    # One finding per fact: the rejection does not repeat the DKIM and SPF problems.
+    assert got == [
+        (
+            "bounce.dmarc_rejection",
+            "warning",
+            "bob@contoso.example.com (550 5.7.26) was rejected for failing DMARC; DMARC as"
+            " analysed here: fail; the original's own problems follow as separate findings.",
+        ),
+        (
+            "bounce.original_dkim_misaligned",
+            "warning",
+            "The original's DKIM d=esp.example.net does not align with its From domain"
+            " shop.example.com.",
+        ),
+        (
+            "bounce.original_spf_foreign",
+            "notice",
+            "The original's envelope (SPF) domain esp.example.net does not align with its"
+            " From domain shop.example.com.",
+        ),
+    ]
 
 
 def test_blocked_and_hard_bounce_findings() -> None:

@@ -24,17 +24,53 @@ def _codes(*recipients: RecipientStatus) -> list[str]:
     return [f.code for f in link_original(delivery, analyze(ORIGINAL))]
 
 
+def _findings(original: bytes, *recipients: RecipientStatus) -> list[tuple[str, str]]:
+    delivery = DeliveryReport(kind="dsn", recipients=recipients)
+    return [(f.code, f.summary) for f in link_original(delivery, analyze(original))]
+
+
+SPF_REJECTED = RecipientStatus(
+    final_recipient="bob@example.org",
+    action="failed",
+    status="5.7.1",
+    reason="authfailure",
+    diagnostic_code="550 5.7.1 SPF check failed",
+)
+
+
 def test_auth_rejection_of_an_unsigned_original() -> None:
-    codes = _codes(
-        RecipientStatus(
-            final_recipient="bob@example.org",
-            action="failed",
-            status="5.7.1",
-            reason="authfailure",
-            diagnostic_code="550 5.7.1 SPF check failed",
-        )
-    )
-    assert codes == ["bounce.auth_rejection", "bounce.original_unsigned"]
+    # The missing signature is stated once, by bounce.original_unsigned.
+    assert _findings(ORIGINAL, SPF_REJECTED) == [
+        (
+            "bounce.auth_rejection",
+            "bob@example.org (5.7.1) was rejected for failing sender authentication"
+            " (SPF/DKIM); the original's own problems follow as separate findings.",
+        ),
+        (
+            "bounce.original_unsigned",
+            "The returned original has no DKIM-Signature; DMARC can then only pass through an"
+            " aligned SPF domain.",
+        ),
+    ]
+
+
+SIGNED_ALIGNED = (
+    b"Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=bounce@mail.example.net;"
+    b" dkim=pass header.d=example.net\r\n"
+    b"DKIM-Signature: v=1; a=rsa-sha256; d=example.net; s=s1; h=from; bh=AAAA; b=AAAA\r\n"
+) + ORIGINAL
+
+
+def test_auth_rejection_with_everything_aligned_states_it_once() -> None:
+    # Nothing is wrong with the original: only the rejection, naming what is in order.
+    assert _findings(SIGNED_ALIGNED, SPF_REJECTED) == [
+        (
+            "bounce.auth_rejection",
+            "bob@example.org (5.7.1) was rejected for failing sender authentication"
+            " (SPF/DKIM); the original's DKIM d=example.net aligns with its From; its SPF"
+            " domain mail.example.net aligns with the From; DMARC as analysed here: pass.",
+        ),
+    ]
 
 
 def test_ptr_rejection_names_the_origin() -> None:
