@@ -22,6 +22,13 @@ contiguous run of Authentication-Results / Received-SPF fields right under that 
 field (the "receiver block") counts as written by the receiver. RFC 8601 section 5 has the
 receiver delete incoming fields claiming its own authserv-id, so such a field in that place
 is the receiver's; a claim further down (after any other field) is still reported as forged.
+The trusted zone's own hosts: when the ids do not come from ``Policy.trusted_authserv_ids``
+and the hops give a boundary, a field at or above that boundary whose authserv-id is the
+``by`` host of a trusted hop (an organisation's forwarder or inbound relay, e.g.
+``mx.fwd.example.net`` in front of ``mx.example.net``) was written by the receiving ADMD
+too, and is trusted; its authserv-id joins the trusted ones, so a field claiming it further
+down is reported as forged. ``AuthAnalysis.trusted`` stays the topmost trusted authserv-id's
+view (the final verdict).
 Fields with one authserv-id are merged in document order (``AuthAnalysis.merged``); several
 results for one method stay apart.
 """
@@ -66,16 +73,26 @@ def assign_trust(
     boundary_rule: str = "",
     received_indexes: tuple[int, ...] = (),
     receiver_block: tuple[int, ...] = (),
+    zone_hosts: tuple[str, ...] = (),
 ) -> tuple[list[AuthResultsHeader], tuple[str, ...], str, list[Finding]]:
     """Mark each header ``trusted`` or not (module docstring rule); return the findings.
 
     ``headers`` are in document order (topmost first). ``receiver_block``: the indexes of
     the Authentication-Results / Received-SPF fields directly below the boundary Received
-    field (see the module docstring). Returns the updated headers, the trusted
+    field (see the module docstring). ``zone_hosts``: the hosts of the trusted hop zone
+    (the ``by`` hosts of the trusted hops); unless ``policy_ids`` is given, a field whose
+    authserv-id is one of them and that sits at or above the boundary is the receiving
+    organisation's own too (RFC 8601 section 5). Returns the updated headers, the trusted
     authserv-ids, the rule applied and the findings about untrusted claims.
     """
     findings: list[Finding] = []
     block = frozenset(receiver_block)
+    hop_boundary = boundary
+    zone = (
+        frozenset(z.lower() for z in zone_hosts)
+        if zone_hosts and not policy_ids and hop_boundary is not None
+        else frozenset()
+    )
 
     def placed(index: int | None) -> bool:
         return _above(index, boundary) or (index is not None and index in block)
@@ -114,6 +131,18 @@ def assign_trust(
 
     if block and any(claims_id(h) and _above(h.header_index, boundary) for h in headers):
         block = frozenset()  # the receiver wrote its results above its Received field
+    # Fields of the trusted zone's own hosts, at or above the hops' boundary; their
+    # authserv-ids join the trusted ones, so a claim of them further down is forged too.
+    zone_fields = frozenset(
+        h.header_index
+        for h in headers
+        if h.authserv_id in zone and _above(h.header_index, hop_boundary)
+    )
+    zone_ids: list[str] = []
+    for h in headers:
+        if h.header_index in zone_fields and h.authserv_id and h.authserv_id not in ids:
+            zone_ids.append(h.authserv_id)
+            ids = (*ids, h.authserv_id)
     out: list[AuthResultsHeader] = []
     in_top_block = True
     forged: list[int] = []
@@ -123,12 +152,20 @@ def assign_trust(
         above = placed(h.header_index)
         trusted = claims and above
         note: str
+        zone_own = h.header_index in zone_fields and h.authserv_id in zone_ids
         if inferred:
-            if not claims:
-                in_top_block = False
+            if not claims or zone_own:
+                in_top_block = False  # a zone host's field ends the inferred block as before
             elif not in_top_block:
                 trusted = False
-        if trusted:
+        if zone_own:
+            trusted = True
+            note = (
+                f"trusted: the authserv-id {h.authserv_id} is a host of the trusted zone"
+                " (the 'by' host of a trusted hop) and the field sits at or above the trust"
+                " boundary"
+            )
+        elif trusted:
             note = f"trusted: {rule}"
             if not _above(h.header_index, boundary):
                 note += " (written just below the receiver's own Received field)"
@@ -268,6 +305,7 @@ def analyze_auth(
         boundary_rule=hops.trust.rule,
         received_indexes=tuple(f.index for f in message.fields("Received")),
         receiver_block=block,
+        zone_hosts=_zone_hosts(hops),
     )
     merged = merge_headers(headers)
     trusted = next((m for m in merged if m.trusted), None)
@@ -331,6 +369,18 @@ def analyze_auth(
         trusted_authserv_ids=ids,
         trust_rule=rule,
     )
+
+
+def _zone_hosts(hops: HopAnalysis) -> tuple[str, ...]:
+    """The ``by`` hosts of the trusted hops (normalised, in hop order, no repeats)."""
+    out: list[str] = []
+    for hp in hops.hops:
+        if not hp.trusted:
+            continue
+        host = normalize_domain(hp.received.by_host or "")
+        if host and host not in out:
+            out.append(host)
+    return tuple(out)
 
 
 def _idx(entry: object) -> int | None:
