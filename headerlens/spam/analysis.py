@@ -15,7 +15,7 @@ from operator import attrgetter, countOf
 
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
-from headerlens.hops.models import HopAnalysis
+from headerlens.hops.models import HopAnalysis, Received
 from headerlens.message import HeaderField, Message
 from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
@@ -275,8 +275,16 @@ def _name_info(name: str) -> _NameInfo:
 # header fields), so their position says nothing about who wrote them. What does: when a
 # message enters another tenant, Exchange Online renames the verdict headers it received to
 # their "-Untrusted" twins. So when Microsoft's cloud is inside the trusted zone, the plain
-# names were written by it, wherever they sit.
+# names were written by it, wherever they sit. Microsoft's cloud is recognised by its host
+# names, or (host names are often rewritten in pasted or anonymised headers) by Exchange's own
+# Received stamp "with Microsoft SMTP Server ... id 15.20.x": build 15.20 and later is
+# Exchange Online's; Exchange Server 2013-2019 and SE are 15.0-15.2.
 _MICROSOFT_CLOUD = (".outlook.com", ".office365.com", ".exchangelabs.com", ".outlook.cn")
+_EXCHANGE_STAMP = "microsoft smtp server"
+# Any Exchange server (on-premises too) runs the header firewall: it removes these headers
+# from mail arriving from outside the organisation, so inside a trusted Exchange zone they
+# are Exchange's own wherever they sit (Microsoft's "Header firewall" page).
+_FIREWALLED = ("x-ms-exchange-organization-", "x-ms-exchange-forest-")
 
 
 def _is_microsoft_cloud(host: str | None) -> bool:
@@ -284,14 +292,35 @@ def _is_microsoft_cloud(host: str | None) -> bool:
     return h.endswith(_MICROSOFT_CLOUD)
 
 
-def _appending_vendors_trusted(hops: HopAnalysis) -> frozenset[str]:
-    """Vendors that append their verdict headers and run a trusted hop of this message."""
-    trusted_by = (hop.received.by_host for hop in hops.hops if hop.trusted)
-    if any(map(_is_microsoft_cloud, trusted_by)) or any(
-        map(_is_microsoft_cloud, hops.trust.trusted_hosts)
-    ):
-        return frozenset({"microsoft"})
-    return frozenset()
+def _exchange_build(received: Received) -> tuple[int, int] | None:
+    """(major, minor) of an Exchange Received stamp's id, e.g. (15, 20); None if not one."""
+    if (received.protocol or "").lower() != _EXCHANGE_STAMP:
+        return None
+    major, _, rest = (received.id or "").partition(".")
+    minor = rest.partition(".")[0]
+    if major.isdigit() and minor.isdigit():
+        return int(major), int(minor)
+    return (0, 0)
+
+
+def _appending_vendors_trusted(hops: HopAnalysis) -> tuple[frozenset[str], bool]:
+    """Vendors that append their verdict headers and run a trusted hop of this message, and
+    whether an Exchange server (whose header firewall vouches for ``_FIREWALLED``) does."""
+    cloud = any(map(_is_microsoft_cloud, hops.trust.trusted_hosts))
+    exchange = cloud
+    for hop in hops.hops:
+        if not hop.trusted:
+            continue
+        if _is_microsoft_cloud(hop.received.by_host):
+            cloud = exchange = True
+            break
+        build = _exchange_build(hop.received)
+        if build is not None:
+            exchange = True
+            if build >= (15, 20):
+                cloud = True
+                break
+    return (frozenset({"microsoft"}) if cloud else frozenset()), exchange
 
 
 def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> SpamAnalysis:
@@ -312,7 +341,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         _NAME_INFO_FOR[0] = len(PREFIXES)
     info_get = _NAME_INFO.get
     boundary = locate.boundary
-    appended_trusted = _appending_vendors_trusted(hops)
+    appended_trusted, firewalled = _appending_vendors_trusted(hops)
     # hop_of() for headers in index order: a pointer into the sorted Received indexes.
     keys, hop_list, n_keys = locate._keys, locate._hops, len(locate._keys)
     pos = 0
@@ -342,7 +371,10 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             continue
         twin = info[4]
         trusted = not twin and (
-            boundary is None or idx <= boundary or reg.vendor in appended_trusted
+            boundary is None
+            or idx <= boundary
+            or reg.vendor in appended_trusted
+            or (firewalled and lname.startswith(_FIREWALLED))
         )
         key = (reg.vendor, trusted)
         d = current.get(key)

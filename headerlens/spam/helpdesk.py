@@ -51,6 +51,42 @@ PHISH_CAT = frozenset({"PHSH", "HPHSH", "HPHISH", "SPOOF", "DIMP", "UIMP", "GIMP
 MALWARE_CAT = frozenset({"MALW", "AMP", "SAP", "FTBP"})
 
 
+_ALLOW_FLAGS = (
+    ("wl", "the recipient's Safe Senders list"),
+    ("dwl", "the recipient's Safe Senders list (the sender's domain)"),
+    ("pcwl", "the recipient's contacts"),
+    ("abwl", "the recipient's address book"),
+)
+
+
+def _inbox_override(facts: dict[str, str]) -> str:
+    """What put a message EOP called spam into the Inbox, as far as the headers say.
+
+    X-Microsoft-Antispam-Mailbox-Delivery: OFR (the folder decision's reason), the allow-list
+    flags (wl, dwl, pcwl, abwl) and ucf (a user's own rule or junk setting); a transport rule
+    shows as X-MS-Exchange-Organization-SCL -1 under a Forefront SCL of 5 or more.
+    """
+    ofr = facts.get("mbx.OFR", "")
+    low = ofr.lower()
+    if low == "trustedsenderlist":
+        return "the recipient's Safe Senders list (OFR:TrustedSenderList)"
+    for key, what in _ALLOW_FLAGS:
+        if facts.get("mbx." + key) == "1":
+            return f"{what} ({key}:1)"
+    if low == "customrules":
+        return "a user's own mailbox rule (OFR:CustomRules)"
+    if low == "exclusivesettings":
+        return "the user's junk settings trusting only safe senders (OFR:ExclusiveSettings)"
+    if facts.get("mbx.ucf") == "1":
+        return "a user rule or junk setting (ucf:1)"
+    if facts.get("ORG_SCL", "").strip() == "-1":
+        return "a transport (mail flow) rule that set SCL -1 (X-MS-Exchange-Organization-SCL)"
+    if facts.get("IPV", "").upper() == "CAL":
+        return "the connection filter's IP allow list (IPV:CAL)"
+    named = f" (OFR:{ofr})" if ofr else ""
+    return f"an override the headers do not name{named}: a user or admin rule or an allow entry"
+
+
 def _ms_findings(d: Draft, out: list[Finding]) -> None:
     idx = d.header_indexes
     facts = d.facts
@@ -61,8 +97,7 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
     spam_by_eop = sfv in ("SPM", "SKS") or (scl is not None and (parse_float(scl) or 0) >= 5)
     tag = ", ".join(x for x in (f"SFV:{sfv}" if sfv else "", f"SCL {scl}" if scl else "") if x)
     if spam_by_eop and dest == "I":
-        user = facts.get("mbx.ucf") == "1" or facts.get("mbx.jmr") == "1"
-        by = "a user rule" if user else "an override (user or admin rule, allow entry)"
+        by = _inbox_override(facts)
         out.append(
             make_finding(
                 "spam.spam_delivered_to_inbox",

@@ -186,6 +186,7 @@ def test_helpdesk_summaries(build, run):
     )
     assert res.findings[0].summary == (
         "Filtered as spam by EOP (SFV:SPM, SCL 9) but delivered to the inbox by a user rule"
+        " or junk setting (ucf:1)"
     )
     res = run(
         build(

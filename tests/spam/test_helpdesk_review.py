@@ -1,0 +1,142 @@
+"""Fixes from the helpdesk review of the readable reports (issue 7, findings and trust).
+
+Each test pins the exact value a helpdesk user reads: finding summaries, trust, the spam
+call and action of a verdict, and explanations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import headerlens
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+FF = "X-Forefront-Antispam-Report"
+
+
+def _spam_findings(report: headerlens.Report) -> list[tuple[str, str]]:
+    return [(f.code, f.summary) for f in report.findings if f.code.startswith("spam.")]
+
+
+def _analyze(raw: bytes) -> headerlens.Report:
+    return headerlens.analyze(raw + b"\r\nbody\r\n")
+
+
+# Exchange Online's Received stamp with the host names rewritten (pasted or anonymised
+# headers): the build 15.20 in the id is Exchange Online's.
+EXO_ANON_TOP = (
+    b"Received: from DM6PR11MB0001.namprd11.prod.example.com (2001:db8:10::1) by"
+    b" DM6PR11MB0002.namprd11.prod.example.com with HTTPS; Sat, 28 Nov 2026 10:00:05 +0000\r\n"
+    b"Received: from mail.example.net (192.0.2.10) by"
+    b" BN1NAM02FT001.mail.protection.example.com (198.51.100.20) with Microsoft SMTP"
+    b" Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id"
+    b" 15.20.7000.10 via Frontend Transport; Sat, 28 Nov 2026 10:00:04 +0000\r\n"
+)
+ONPREM_TOP = (
+    b"Received: from EXCH02.corp.example.com (2001:db8:10:20::12) by"
+    b" EXCH01.corp.example.com (2001:db8:10:20::11) with Microsoft SMTP Server"
+    b" (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.2.1544.14;"
+    b" Mon, 9 Nov 2026 10:27:45 +0100\r\n"
+)
+SENDER = (
+    b"Received: from [203.0.113.5] (helo=laptop.example.net) by mail.example.net with esmtpsa"
+    b" id 1abcde-000123-AB; Sat, 28 Nov 2026 10:00:02 +0000\r\n"
+)
+BODY_HEADERS = (
+    b"From: alice@example.net\r\nTo: bob@example.org\r\nSubject: s\r\n"
+    b"Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <m@example.net>\r\n"
+)
+
+
+# --- 1. spam delivered to the Inbox: trust, and the override named -----------------------
+
+
+def test_eop_sample_spam_delivered_to_inbox() -> None:
+    report = headerlens.analyze((SAMPLES / "spam" / "eop-spam-delivered-to-inbox.eml").read_bytes())
+    assert [(v.trusted, v.is_spam, v.action) for v in report.spam] == [
+        (True, True, "delivered to Inbox")
+    ]
+    assert _spam_findings(report) == [
+        (
+            "spam.spam_delivered_to_inbox",
+            "Filtered as spam by EOP (SFV:SPM, SCL 9) but delivered to the inbox by a user rule"
+            " or junk setting (ucf:1)",
+        )
+    ]
+
+
+def test_exchange_online_recognised_by_its_received_stamp() -> None:
+    raw = EXO_ANON_TOP + f"{FF}: SCL:9;SFV:SPM;\r\n".encode() + SENDER + BODY_HEADERS
+    assert [(v.vendor, v.trusted) for v in _analyze(raw).spam] == [("microsoft", True)]
+
+
+def test_exchange_server_stamp_alone_does_not_vouch_for_forefront_headers() -> None:
+    # On-premises Exchange (build 15.2) does not rename foreign verdicts to -Untrusted.
+    raw = ONPREM_TOP + BODY_HEADERS + f"{FF}: SCL:1;SFV:NSPM;\r\n".encode()
+    assert [(v.vendor, v.trusted) for v in _analyze(raw).spam] == [("microsoft", False)]
+
+
+def test_exchange_header_firewall_vouches_for_organization_headers() -> None:
+    raw = ONPREM_TOP + BODY_HEADERS + b"X-MS-Exchange-Organization-SCL: 9\r\n"
+    assert [(v.vendor, v.trusted, v.score) for v in _analyze(raw).spam] == [
+        ("microsoft", True, 9.0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mailbox", "by"),
+    [
+        pytest.param(
+            "wl:0;ucf:0;jmr:0;auth:1;dest:I;OFR:TrustedSenderList;",
+            "the recipient's Safe Senders list (OFR:TrustedSenderList)",
+            id="eop-safe-senders-ofr",
+        ),
+        pytest.param(
+            "abwl:0;wl:1;pcwl:0;ucf:0;jmr:0;dest:I;",
+            "the recipient's Safe Senders list (wl:1)",
+            id="eop-safe-senders-wl",
+        ),
+        pytest.param(
+            "abwl:1;ucf:0;dest:I;",
+            "the recipient's address book (abwl:1)",
+            id="eop-address-book",
+        ),
+        pytest.param(
+            "ucf:0;dest:I;OFR:CustomRules;",
+            "a user's own mailbox rule (OFR:CustomRules)",
+            id="eop-inbox-rule",
+        ),
+        pytest.param(
+            "ucf:1;jmr:0;dest:I;", "a user rule or junk setting (ucf:1)", id="eop-user-setting"
+        ),
+        pytest.param(
+            "ucf:0;jmr:0;dest:I;",
+            "an override the headers do not name: a user or admin rule or an allow entry",
+            id="eop-unnamed",
+        ),
+    ],
+)
+def test_spam_delivered_to_inbox_names_the_override(build, run, mailbox: str, by: str) -> None:
+    res = run(build(f"X-Microsoft-Antispam-Mailbox-Delivery: {mailbox}", f"{FF}: SCL:9;SFV:SPM;"))
+    assert [(f.code, f.summary) for f in res.findings] == [
+        (
+            "spam.spam_delivered_to_inbox",
+            f"Filtered as spam by EOP (SFV:SPM, SCL 9) but delivered to the inbox by {by}",
+        )
+    ]
+
+
+def test_transport_rule_scl_minus_one_named(build, run) -> None:
+    res = run(
+        build(
+            "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;dest:I;",
+            "X-MS-Exchange-Organization-SCL: -1",
+            f"{FF}: SCL:9;SFV:SPM;",
+        )
+    )
+    assert [f.summary for f in res.findings] == [
+        "Filtered as spam by EOP (SFV:SPM, SCL 9) but delivered to the inbox by a transport"
+        " (mail flow) rule that set SCL -1 (X-MS-Exchange-Organization-SCL)"
+    ]
