@@ -201,13 +201,27 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
         )
 
 
+def _claim(d: Draft) -> str | None:
+    """What an untrusted verdict claims, or None when it carries no verdict at all (no spam
+    call, no score at or over a threshold, no action)."""
+    if d.is_spam is not None:
+        return "spam" if d.is_spam else "not spam"
+    if d.score is not None and d.threshold is not None and d.score >= d.threshold:
+        return f"score {fmt_num(d.score)} over {fmt_num(d.threshold)}"
+    if d.action:
+        return d.action
+    return None
+
+
 def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> tuple[Finding, ...]:
     """The helpdesk findings for the decoded verdicts (trusted ones; untrusted get a warning)."""
     out: list[Finding] = []
     trusted_calls: list[tuple[str, bool]] = []
     for d, v in zip(drafts, verdicts, strict=True):
         if not d.trusted:
-            claim = {True: "spam", False: "not spam", None: "no verdict"}[d.is_spam]
+            claim = _claim(d)
+            if claim is None:  # nothing judged: tracking or state fields only
+                continue
             out.append(
                 make_finding(
                     "spam.untrusted_verdict",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import headerlens
+from headerlens.hops.models import Hop, HopAnalysis, Received, TrustBoundary
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 FF = "X-Forefront-Antispam-Report"
@@ -140,3 +141,62 @@ def test_transport_rule_scl_minus_one_named(build, run) -> None:
         "Filtered as spam by EOP (SFV:SPM, SCL 9) but delivered to the inbox by a transport"
         " (mail flow) rule that set SCL -1 (X-MS-Exchange-Organization-SCL)"
     ]
+
+
+# --- 2. an untrusted header without a verdict raises no notice ----------------------------
+
+
+def _below_boundary(n_lines: int) -> HopAnalysis:
+    """Hops for build(): an untrusted Received at 0 above everything, the trusted one below."""
+    return HopAnalysis(
+        hops=(
+            Hop(index=1, header_index=0, received=Received(raw="from x by y"), trusted=True),
+            Hop(index=0, header_index=n_lines + 1, received=Received(raw="from x by y")),
+        ),
+        trust=TrustBoundary(header_index=0),
+    )
+
+
+UNTRUSTED_RCVD = (
+    "Received: from relay.example.net by mx.example.com; Sat, 28 Nov 2026 10:00:00 +0000"
+)
+
+
+def test_gmail_sender_side_headers_raise_no_notice() -> None:
+    report = headerlens.analyze((SAMPLES / "gmail-to-microsoft365.eml").read_bytes())
+    assert [(v.vendor, v.trusted, v.is_spam) for v in report.spam] == [
+        ("microsoft", True, False),
+        ("google", False, None),
+    ]
+    assert _spam_findings(report) == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "summaries"),
+    [
+        pytest.param(["X-Mimecast-Spam-Score: 0"], [], id="mimecast-score-0"),
+        pytest.param(
+            ["X-Gm-Message-State: AOJu0Yw", "X-Google-Smtp-Source: AGHT+IF"], [], id="gmail-state"
+        ),
+        pytest.param(
+            ["X-Spam-Status: Yes, score=7.3 required=5.0 tests=BAYES_99"],
+            [
+                "SpamAssassin verdict (spam) is a claim by an untrusted party (below the trust boundary)"
+            ],
+            id="spamassassin-yes",
+        ),
+        pytest.param(
+            ["X-Rspamd-Action: no action"],
+            [
+                "Rspamd verdict (not spam) is a claim by an untrusted party (below the trust"
+                " boundary)"
+            ],
+            id="rspamd-no-action",
+        ),
+    ],
+)
+def test_untrusted_notice_only_for_a_verdict(build, run, lines, summaries) -> None:
+    msg = build(UNTRUSTED_RCVD, *lines)
+    res = run(msg, hops=_below_boundary(len(lines)))
+    assert [v.trusted for v in res.verdicts] == [False]
+    assert [f.summary for f in res.findings] == summaries
