@@ -181,7 +181,8 @@ def test_gmail_sender_side_headers_raise_no_notice() -> None:
         pytest.param(
             ["X-Spam-Status: Yes, score=7.3 required=5.0 tests=BAYES_99"],
             [
-                "SpamAssassin verdict (spam) is a claim by an untrusted party (below the trust boundary)"
+                "SpamAssassin verdict (spam) is a claim by an untrusted party (below the trust"
+                " boundary)"
             ],
             id="spamassassin-yes",
         ),
