@@ -272,7 +272,7 @@ def _bounce(report: Report) -> Section | None:
                 r.status or "",
                 r.reply_code or "",
                 r.reason or "",
-                _tri(r.permanent),
+                "n/a" if b.kind in ("feedback", "autoreply") else _tri(r.permanent),
                 r.diagnostic_code or "",
             )
         )
