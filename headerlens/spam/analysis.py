@@ -116,7 +116,10 @@ def _explain(d: Draft, display: str | None = None) -> str:
         if names:
             bits.append(f"mostly because of {join_names(names)}")
         if not bits:
-            bits.append(f"{display} handled the message and left the fields below")
+            bits.append(
+                f"{display} left header fields on the message but no spam verdict, score or"
+                " action: they record that it handled the message, not what it decided"
+            )
         body = "; ".join(bits) + "."
         body = body[0].upper() + body[1:]
     notes = " ".join(d.notes)

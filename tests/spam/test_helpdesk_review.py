@@ -201,3 +201,38 @@ def test_untrusted_notice_only_for_a_verdict(build, run, lines, summaries) -> No
     res = run(msg, hops=_below_boundary(len(lines)))
     assert [v.trusted for v in res.verdicts] == [False]
     assert [f.summary for f in res.findings] == summaries
+
+
+# --- 3. explanations stand alone ------------------------------------------------------------
+
+
+def test_google_explanation_says_which_systems_and_what_the_fields_are() -> None:
+    report = headerlens.analyze((SAMPLES / "gmail-to-microsoft365.eml").read_bytes())
+    assert report.spam[1].explanation == (
+        "Claim by an untrusted party (below the trust boundary): anyone upstream could have"
+        " written this. Gmail and Google's outgoing SMTP servers handled the message and"
+        " stamped it with a DKIM signature Google uses only internally, an encoded message"
+        " state and an identifier of the Google server that accepted it for sending"
+        " (X-Google-DKIM-Signature, X-Gm-Message-State and X-Google-Smtp-Source). These are"
+        " Google's own stamps, opaque and not documented by Google; they carry no spam"
+        " verdict, score or action and only show that the message passed through Google."
+    )
+
+
+def test_google_groups_explanation(build, run) -> None:
+    res = run(build("X-Google-Group-Id: 123456", "X-Spam-Checked-In-Group: team@example.com"))
+    assert res.verdicts[0].explanation == (
+        "Google Groups handled the message and stamped it with the Google Group that"
+        " distributed it and a note that Google Groups checked it for spam"
+        " (X-Google-Group-Id and X-Spam-Checked-In-Group). These are Google's own stamps,"
+        " opaque and not documented by Google; they carry no spam verdict, score or action and"
+        " only show that the message passed through Google."
+    )
+
+
+def test_generic_explanation_without_a_verdict(build, run) -> None:
+    res = run(build("X-MC-Unique: abc123"))
+    assert res.verdicts[0].explanation == (
+        "Mimecast left header fields on the message but no spam verdict, score or action: they"
+        " record that it handled the message, not what it decided."
+    )
