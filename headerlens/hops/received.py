@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from headerlens.defects import DefectLog
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
@@ -55,7 +55,10 @@ _Tok: TypeAlias = tuple[int, int, int, str, "list[_Tok]"]
 _new_received = fast_constructor(Received)
 _new_tls = fast_constructor(TlsInfo)
 
-_NO_KIDS: list[_Tok] = []  # shared by every non-comment token; never mutated
+# The children of every non-comment token: an empty tuple (typed as the list comments hold), so
+# that such tokens hold only atomic values and the garbage collector stops tracking them; with a
+# list here, long hostile values made the collector's passes grow with the value.
+_NO_KIDS = cast("list[_Tok]", ())
 
 # Leading white space, then one token; every alternative is a plain character class run or a
 # single character, so matching is linear and never backtracks beyond one token (the scan
