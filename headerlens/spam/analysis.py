@@ -106,11 +106,16 @@ def _explain(d: Draft, display: str | None = None) -> str:
                 s += f" against a spam threshold of {fmt_num(d.threshold)}"
             bits.append(s)
         who = "it" if bits else display
+        bypassed = d.facts.get("allowlisted") if d.is_spam is None else None
         if d.is_spam is True:
             bits.append(f"{who} classified the message as spam")
         elif d.is_spam is False:
             bits.append(f"{who} did not classify the message as spam")
-        if d.action:
+        elif bypassed:
+            bits.append(
+                f"{who} did not judge the message: filtering was bypassed because of {bypassed}"
+            )
+        if d.action and not bypassed:
             bits.append(f"action: {d.action}")
         names = d.top_rules() if d.is_spam else None
         if names:
@@ -136,8 +141,25 @@ def _explain(d: Draft, display: str | None = None) -> str:
     return body
 
 
+BYPASSED = "filtering bypassed"
+
+
+def _bypass(d: Draft) -> None:
+    """An allow-listed or rule-bypassed message was not judged: its 'not spam' is no verdict.
+
+    Every decoder records such an override as the ``allowlisted`` fact; the verdict then has
+    ``is_spam`` None (not evaluated) and an action saying filtering was bypassed.
+    """
+    if d.is_spam is False:
+        d.is_spam = None
+    if d.is_spam is None:
+        d.action = BYPASSED if not d.action else f"{BYPASSED}; {d.action}"
+
+
 def _verdict(d: Draft) -> SpamVerdict:
     d.finish()
+    if "allowlisted" in d.facts:
+        _bypass(d)
     display = knowledge(d.vendor).display
     # Every value below is typed by construction (the Draft's annotations), so the verdict is
     # built without re-validating its fields and rules one by one.

@@ -8,6 +8,7 @@ from headerlens._catalogue import FINDING_CODES
 from headerlens.findings import Finding, Severity
 from headerlens.findings import make_finding as _validated_finding
 from headerlens.spam.base import Draft, construct, fmt_num, join_names, knowledge, parse_float
+from headerlens.spam.microsoft import INTERNAL_BYPASS, bypass_reason
 from headerlens.spam.models import SpamVerdict
 
 __all__ = ["BCL_DEFAULT_THRESHOLD", "draw_findings"]
@@ -160,14 +161,14 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
                 "spam.malware_detected", "critical", f"Microsoft flagged malware (CAT:{cat})", idx
             )
         )
-    ipv = facts.get("IPV", "").upper()
-    if sfv in ("SFE", "SKA", "SKN") or ipv == "CAL":
-        what = f"SFV:{sfv}" if sfv in ("SFE", "SKA", "SKN") else "IPV:CAL"
+    bypassed = bypass_reason(d) if d.is_spam is None else None
+    if bypassed:
+        internal = bypassed == INTERNAL_BYPASS or sfv == "SKI"
         out.append(
             make_finding(
                 "spam.filtering_skipped",
-                "notice",
-                f"EOP spam filtering was skipped or overridden by an allow entry ({what})",
+                "info" if internal else "notice",
+                f"Microsoft spam filtering was bypassed because of {bypassed}",
                 idx,
             )
         )
@@ -276,7 +277,7 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
                 make_finding(
                     "spam.filtering_skipped",
                     "notice",
-                    f"{v.product} skipped or overrode filtering: {d.facts['allowlisted']}",
+                    f"{v.product} filtering was bypassed because of {d.facts['allowlisted']}",
                     d.header_indexes,
                 )
             )

@@ -33,7 +33,21 @@ from headerlens.spam.base import (
 VENDOR = "microsoft"
 
 SPAM_SFV = frozenset({"SPM", "SKS", "BLK", "SKB"})
-CLEAN_SFV = frozenset({"NSPM", "SFE", "SKA", "SKN", "SKI", "SKQ"})
+CLEAN_SFV = frozenset({"NSPM"})
+"""Spam filtering ran and found the message clean. SKQ (released from quarantine) says
+nothing of the verdict itself: the SCL does."""
+BYPASS_SFV = {
+    "SFE": "the recipient's Safe Senders list (SFV:SFE)",
+    "SKA": "an allowed sender or domain in the anti-spam policy (SFV:SKA)",
+    "SKN": "a mail flow rule or similar that marked it not spam first (SFV:SKN)",
+    "SKI": "intra-organisation mail (SFV:SKI)",
+    "SKU": "a reason Microsoft does not document (SFV:SKU)",
+}
+"""Spam filtering did not judge the message (allow entry, rule or internal mail): not 'not
+spam' but not evaluated (SFV values, Microsoft's anti-spam message headers page)."""
+SCL_BYPASS = "internal mail, a transport rule or an allow entry (SCL -1)"
+IPV_BYPASS = "the connection filter's IP allow list (IPV:CAL)"
+INTERNAL_BYPASS = "internal mail: Exchange authenticated the sender as Internal (SCL -1, AuthAs)"
 
 
 _RULE_KEYS = frozenset({"SFS", "ENG", "RULEID"})
@@ -136,10 +150,18 @@ def _forefront(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         d.score, d.threshold = scl, 5.0
     if sfv in SPAM_SFV:
         d.is_spam = True
-    elif sfv in CLEAN_SFV:
-        d.is_spam = False
-    elif scl is not None:
-        d.is_spam = scl >= 5
+    else:
+        why = BYPASS_SFV.get(sfv)
+        if why is None and d.facts.get("IPV", "").upper() == "CAL":
+            why = IPV_BYPASS
+        if why is None and scl is not None and scl < 0:
+            why = SCL_BYPASS
+        if why is not None:  # not judged: the analysis turns this into is_spam None
+            d.facts["allowlisted"] = why
+        elif sfv in CLEAN_SFV:
+            d.is_spam = False
+        elif scl is not None:
+            d.is_spam = scl >= 5
     if f.lname.endswith("-untrusted"):
         d.untrusted_twin = True
     return True
@@ -157,6 +179,7 @@ def _mailbox_delivery(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     dest = d.facts.get("mbx.dest", "").upper()
     folder = {"I": "Inbox", "J": "Junk Email", "C": "a custom folder", "D": "Deleted Items"}
     if dest in folder:
+        d.facts["delivered"] = folder[dest]
         d.action = f"delivered to {folder[dest]}"
     return True
 
@@ -168,7 +191,9 @@ def _scl(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         scl = parse_float(f.value)
         if scl is not None:
             d.score, d.threshold = scl, 5.0
-            if d.is_spam is None:
+            if scl < 0:
+                d.facts.setdefault("allowlisted", SCL_BYPASS)
+            elif d.is_spam is None:
                 d.is_spam = scl >= 5
     return True
 
@@ -276,6 +301,22 @@ register_prefix(VENDOR, "X-MS-Office365-", simple(VENDOR))
 register_prefix(VENDOR, "X-Microsoft-Antispam-", simple(VENDOR))
 
 
+_AUTHAS = "x-ms-exchange-organization-authas"
+
+
+def bypass_reason(d: Draft) -> str | None:
+    """Why filtering was bypassed, if it was; an SCL of -1 on mail Exchange authenticated as
+    internal (X-MS-Exchange-Organization-AuthAs: Internal) is said to be internal mail. The
+    refined reason is stored back, so the findings read the same text."""
+    why = d.facts.get("allowlisted")
+    if why == SCL_BYPASS:
+        for f in d.fields:
+            if f.key.lower() == _AUTHAS and f.value.strip().lower() == "internal":
+                why = d.facts["allowlisted"] = INTERNAL_BYPASS
+                break
+    return why
+
+
 @explainer(VENDOR)
 def explain(d: Draft) -> str:
     """One paragraph on what EOP decided and what happened at delivery."""
@@ -300,12 +341,23 @@ def explain(d: Draft) -> str:
         parts.append(
             f"composite authentication is {d.facts['compauth']}" + (f" (reason {r})" if r else "")
         )
-    if d.action:
-        parts.append(f"the mailbox {d.action}")
+    why = bypass_reason(d)
+    if why is not None and d.is_spam is None:
+        parts.append(f"spam filtering was bypassed because of {why}, so no spam verdict was made")
+    if d.facts.get("delivered"):
+        parts.append(f"the mailbox delivered to {d.facts['delivered']}")
     if not parts:
         return "Exchange / Microsoft 365 processed the message; no spam verdict tokens were found."
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 
 
-__all__ = ["SPAM_SFV", "VENDOR", "explain"]
+__all__ = [
+    "BYPASS_SFV",
+    "CLEAN_SFV",
+    "INTERNAL_BYPASS",
+    "SPAM_SFV",
+    "VENDOR",
+    "bypass_reason",
+    "explain",
+]

@@ -236,3 +236,147 @@ def test_generic_explanation_without_a_verdict(build, run) -> None:
         "Mimecast left header fields on the message but no spam verdict, score or action: they"
         " record that it handled the message, not what it decided."
     )
+
+
+# --- 4 and 5. a bypass or allow list is "not evaluated", never "not spam" --------------------
+
+INTERNAL = (
+    "Microsoft spam filtering was bypassed because of internal mail: Exchange authenticated"
+    " the sender as Internal (SCL -1, AuthAs)"
+)
+
+
+def test_exchange_onprem_scl_minus_one_is_not_evaluated() -> None:
+    from headerlens.integrations.rows import summary_row
+
+    report = headerlens.analyze((SAMPLES / "exchange-onprem-internal.eml").read_bytes())
+    assert [(v.trusted, v.score, v.is_spam, v.action) for v in report.spam] == [
+        (True, -1.0, None, "filtering bypassed"),
+        (False, None, None, None),
+    ]
+    assert report.spam[0].explanation == (
+        "The spam confidence level is -1; spam filtering was bypassed because of internal"
+        " mail: Exchange authenticated the sender as Internal (SCL -1, AuthAs), so no spam"
+        " verdict was made. 1 token(s) are not in our knowledge base and are shown as unknown."
+    )
+    assert [(f.severity, f.code, f.summary) for f in report.findings if f.code[:5] == "spam."] == [
+        ("info", "spam.filtering_skipped", INTERNAL)
+    ]
+    assert summary_row("x", report)["spam"] == "microsoft:? microsoft:?"
+
+
+@pytest.mark.parametrize(
+    ("lines", "verdict", "findings"),
+    [
+        pytest.param(
+            [f"{FF}: SCL:-1;SFV:SKA;IPV:CAL;"],
+            (None, "filtering bypassed"),
+            [
+                (
+                    "notice",
+                    "Microsoft spam filtering was bypassed because of an allowed sender or domain"
+                    " in the anti-spam policy (SFV:SKA)",
+                )
+            ],
+            id="eop-ska",
+        ),
+        pytest.param(
+            [
+                "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;dest:I;",
+                f"{FF}: SCL:-1;SFV:SKN;DIR:INB;",
+            ],
+            (None, "filtering bypassed; delivered to Inbox"),
+            [
+                (
+                    "notice",
+                    "Microsoft spam filtering was bypassed because of a mail flow rule or similar"
+                    " that marked it not spam first (SFV:SKN)",
+                )
+            ],
+            id="eop-skn-transport-rule",
+        ),
+        pytest.param(
+            [f"{FF}: SCL:-1;SFV:SFE;"],
+            (None, "filtering bypassed"),
+            [
+                (
+                    "notice",
+                    "Microsoft spam filtering was bypassed because of the recipient's Safe"
+                    " Senders list (SFV:SFE)",
+                )
+            ],
+            id="eop-safe-sender",
+        ),
+        pytest.param(
+            [f"{FF}: SCL:-1;SFV:SKI;"],
+            (None, "filtering bypassed"),
+            [
+                (
+                    "info",
+                    "Microsoft spam filtering was bypassed because of intra-organisation mail"
+                    " (SFV:SKI)",
+                )
+            ],
+            id="eop-intra-org",
+        ),
+        pytest.param(
+            [f"{FF}: CIP:192.0.2.1;SCL:-1;IPV:CAL;"],
+            (None, "filtering bypassed"),
+            [
+                (
+                    "notice",
+                    "Microsoft spam filtering was bypassed because of the connection filter's IP"
+                    " allow list (IPV:CAL)",
+                )
+            ],
+            id="eop-ip-allow-list",
+        ),
+        pytest.param(
+            ["X-MS-Exchange-Organization-SCL: -1"],
+            (None, "filtering bypassed"),
+            [
+                (
+                    "notice",
+                    "Microsoft spam filtering was bypassed because of internal mail, a transport"
+                    " rule or an allow entry (SCL -1)",
+                )
+            ],
+            id="exchange-scl-minus-one",
+        ),
+        pytest.param([f"{FF}: SCL:1;SFV:NSPM;"], (False, None), [], id="eop-nspm-still-not-spam"),
+        pytest.param(
+            ["X-Proofpoint-Spam-Details: rule=safe policy=default score=0 spamscore=0"],
+            (None, "filtering bypassed; rule=safe"),
+            [
+                (
+                    "notice",
+                    "Proofpoint Email Protection filtering was bypassed because of Proofpoint"
+                    " rule=safe",
+                )
+            ],
+            id="proofpoint-safe",
+        ),
+        pytest.param(
+            ["X-SpamExperts-Class: whitelisted"],
+            (None, "filtering bypassed"),
+            [
+                (
+                    "notice",
+                    "SpamExperts / N-able Mail Assure filtering was bypassed because of"
+                    " SpamExperts class whitelisted",
+                )
+            ],
+            id="spamexperts-whitelisted",
+        ),
+        pytest.param(
+            ["X-Proofpoint-Spam-Details: rule=notspam policy=default score=0 spamscore=0"],
+            (False, "rule=notspam"),
+            [],
+            id="proofpoint-notspam-still-not-spam",
+        ),
+    ],
+)
+def test_bypass_is_not_evaluated(build, run, lines, verdict, findings) -> None:
+    res = run(build(*lines))
+    assert [(v.is_spam, v.action) for v in res.verdicts] == [verdict]
+    assert [(f.severity, f.summary) for f in res.findings] == findings

@@ -554,8 +554,8 @@ CASES = [
                 "vendor": "spamexperts",
                 "score": 0.05,
                 "threshold": None,
-                "is_spam": False,
-                "action": "accept",
+                "is_spam": None,
+                "action": "filtering bypassed; accept",
                 "rules": [],
                 "fields": [
                     ("X-SpamExperts-Class", "whitelisted", True),
