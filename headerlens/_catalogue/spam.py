@@ -34,8 +34,8 @@ FINDINGS: dict[str, str] = {
         " impersonation."
     ),
     "spam.filtering_skipped": (
-        "Spam filtering was skipped or overridden by an allow entry (safe sender, allow list,"
-        " mail flow rule or IP allow list)."
+        "Spam filtering was skipped or overridden (safe sender, allow list, mail flow rule, IP"
+        " allow list or internal mail), so the filter made no spam verdict."
     ),
     "spam.blocked_sender": "The sender matched a block list, so the message was treated as spam.",
     "spam.compauth_failed": (
@@ -50,5 +50,7 @@ FINDINGS: dict[str, str] = {
     "spam.conflicting_verdicts": (
         "Trusted filters disagree: at least one called the message spam and another did not."
     ),
-    "spam.released_from_quarantine": "The message was released from quarantine by an administrator or user.",
+    "spam.released_from_quarantine": (
+        "The message was released from quarantine by an administrator or user."
+    ),
 }
