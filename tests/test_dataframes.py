@@ -46,3 +46,11 @@ def test_rows_say_unverified_for_an_arc_chain_without_keys() -> None:
     sample = Path(__file__).resolve().parent.parent / "samples" / "arc"
     row = summary_row("x", headerlens.analyze(sample / "forwarded-list-valid-chain.eml"))
     assert row["arc_cv"] == "unverified"
+
+
+def test_rows_say_bypassed_for_skipped_filtering() -> None:
+    from headerlens.integrations.rows import summary_row
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "exchange-onprem-internal.eml"
+    row = summary_row("x", headerlens.analyze(sample))
+    assert row["spam"] == "microsoft:bypassed microsoft:?"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headerlens.report import Report
+from headerlens.spam.models import SpamVerdict
 
 __all__ = ["ROW_FIELDS", "RowValue", "summary_row"]
 
@@ -34,6 +35,14 @@ ROW_FIELDS: tuple[str, ...] = (
 _SEVERITY_RANK = {"critical": 3, "warning": 2, "notice": 1, "info": 0}
 
 
+def _spam_word(verdict: SpamVerdict) -> str:
+    if verdict.is_spam is not None:
+        return "spam" if verdict.is_spam else "ham"
+    if (verdict.action or "").startswith("filtering bypassed"):
+        return "bypassed"
+    return "?"
+
+
 def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
     """One flat row summarising ``report`` (values are plain scalars; lists are joined)."""
     msg = report.message
@@ -54,11 +63,7 @@ def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
         # model, but a row must not read as a broken chain.
         "arc_cv": "unverified" if report.arc.reason_code == "key_unavailable" else report.arc.cv,
         "dmarc": report.dmarc.result if report.dmarc else None,
-        "spam": " ".join(
-            f"{v.vendor}:{'spam' if v.is_spam else 'ham' if v.is_spam is False else '?'}"
-            for v in report.spam
-        )
-        or None,
+        "spam": " ".join(f"{v.vendor}:{_spam_word(v)}" for v in report.spam) or None,
         "bounce_kind": report.bounce.kind if report.bounce else None,
         "bounce_recipients": len(report.bounce.recipients) if report.bounce else None,
         "top_severity": top,
