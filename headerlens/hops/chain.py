@@ -436,6 +436,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 "trusted": pos in trusted_set,
                 "internal": internal,
                 "border": pos == border_pos,
+                "share": None,  # every field, in declaration order (see _fast)
             }
         )
         if ts is not None:
