@@ -35,9 +35,10 @@ import ipaddress
 import itertools
 from collections.abc import Iterable
 
+from headerlens._catalogue import FINDING_CODES
 from headerlens.auth.domains import normalize_domain, organizational_domain
 from headerlens.defects import DefectLog
-from headerlens.findings import Finding, make_finding
+from headerlens.findings import Finding, Severity
 from headerlens.hops.models import ClockSkew, Hop, HopAnalysis, Received, TrustBoundary
 from headerlens.hops.received import parse_received_at
 from headerlens.hops.timeline import TIMELINE_FIELDS, timeline_entries
@@ -47,6 +48,28 @@ from headerlens.parse.dates import parse_date, strip_comments
 from headerlens.policy import Policy
 
 __all__ = ["analyze_hops", "authserv_id"]
+
+_new_finding = fast_constructor(Finding)
+
+
+def _finding(
+    code: str,
+    severity: Severity,
+    summary: str,
+    header_indexes: tuple[int, ...] | list[int] = (),
+    detail: str | None = None,
+) -> Finding:
+    """:func:`headerlens.findings.make_finding` without pydantic validation (same checks)."""
+    if code not in FINDING_CODES:
+        raise KeyError(f"finding code {code!r} is not in the catalogue")
+    return _new_finding(
+        severity=severity,
+        code=code,
+        summary=summary,
+        header_indexes=tuple(sorted(set(header_indexes))),
+        detail=detail,
+    )
+
 
 _new_hop = fast_constructor(Hop)
 _new_skew = fast_constructor(ClockSkew)
@@ -278,9 +301,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     )
 
     if not received:
-        findings.append(
-            make_finding("hops.no_received", "info", "The message has no Received field.")
-        )
+        findings.append(_finding("hops.no_received", "info", "The message has no Received field."))
         return _new_analysis(
             hops=(),
             transit=None,
@@ -378,7 +399,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     )
     if not configured and trusted_set:
         findings.append(
-            make_finding(
+            _finding(
                 "hops.trust_inferred",
                 "info",
                 "The trust boundary was inferred from the headers (no trusted hosts configured).",
@@ -464,7 +485,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         )
         assert top.delay is not None
         findings.append(
-            make_finding(
+            _finding(
                 "hops.largest_delay",
                 "info",
                 f"Hop {top.index} (by {top.received.by_host or 'unknown host'}) holds "
@@ -475,7 +496,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     for hp in hops:
         if hp.delay is not None and hp.delay > LONG_DELAY:
             findings.append(
-                make_finding(
+                _finding(
                     "hops.long_delay",
                     "notice",
                     f"Hop {hp.index} took {_fmt(hp.delay)} (by {hp.received.by_host}).",
@@ -484,7 +505,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
     if missing:
         findings.append(
-            make_finding(
+            _finding(
                 "hops.missing_date",
                 "notice",
                 f"{len(missing)} Received field(s) have no readable date; "
@@ -498,7 +519,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     for i, j, delay in negatives:
         newer, older = hops[i], hops[j]
         findings.append(
-            make_finding(
+            _finding(
                 "hops.negative_delay",
                 "notice" if -delay < LONG_DELAY else "warning",
                 f"Hop {i} is stamped {_fmt(-delay)} before hop {j}: clock skew or a forged field.",
@@ -555,7 +576,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             else ""
         )
         findings.append(
-            make_finding(
+            _finding(
                 "hops.clock_skew",
                 "info",
                 f"The clock of {sk.host} seems at least {_fmt(sk.behind)} behind that of "
@@ -583,7 +604,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             and (last.timestamp < latest.timestamp - SKEW_TOLERANCE)
         ):
             findings.append(
-                make_finding(
+                _finding(
                     "hops.out_of_order",
                     "notice",
                     "The newest Received field is stamped earlier than an older one: the "
@@ -616,7 +637,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         if not match:
             peer = nr.from_rdns or nr.from_helo or nr.from_ip
             findings.append(
-                make_finding(
+                _finding(
                     "hops.gap",
                     "notice" if hops[i].trusted else "info",
                     f"Hop {i} was received from {peer}, but hop {i - 1} says it was received "
@@ -633,7 +654,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         r = hp.received
         if r.kind == "network" and _private(r.from_ip):
             findings.append(
-                make_finding(
+                _finding(
                     "hops.private_ip_untrusted",
                     "info",
                     f"Hop {hp.index} names a private or reserved address {r.from_ip} outside "
@@ -643,7 +664,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
         if not trust.empty and trusted_set and (trust.host(r.by_host) or trust.ip(r.by_ip)):
             findings.append(
-                make_finding(
+                _finding(
                     "hops.forged_trusted_host",
                     "warning",
                     f"Hop {hp.index} is below the trust boundary but claims it was received by "
@@ -662,7 +683,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             and trust.host(br.from_helo)
         ):
             findings.append(
-                make_finding(
+                _finding(
                     "hops.helo_impersonation",
                     "warning",
                     f"The outside host {br.from_ip} introduced itself as {br.from_helo}, a name "
@@ -674,7 +695,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     # --- Date header against the first hop. --------------------------------------------------
     if len(date_fields) > 1:
         findings.append(
-            make_finding(
+            _finding(
                 "hops.duplicate_singleton",
                 "warning",
                 f"The message has {len(date_fields)} Date fields; the first is compared with "
@@ -689,7 +710,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         idx = [date_fields[0].index, first.header_index]
         if lead < -FUTURE_TOLERANCE:
             findings.append(
-                make_finding(
+                _finding(
                     "hops.future_date",
                     "warning",
                     f"The Date header is {_fmt(-lead)} later than the first hop.",
@@ -698,7 +719,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
         elif lead > OLD_DATE:
             findings.append(
-                make_finding(
+                _finding(
                     "hops.old_date",
                     "notice",
                     f"The Date header is {_fmt(lead)} before the first hop.",
@@ -707,7 +728,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
         elif lead > SUBMISSION_DELAY:
             findings.append(
-                make_finding(
+                _finding(
                     "hops.submission_delay",
                     "info",
                     f"The message was submitted {_fmt(lead)} after its Date.",

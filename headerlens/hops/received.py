@@ -204,8 +204,16 @@ def _tokenize_split(s: str, log: DefectLog) -> tuple[list[_Tok], int, list[_Tok]
         return None  # the ';' is inside a comment
     after: list[_Tok] = []
     tail = s[p + 1 : tail_end]
-    if "(" in tail or ")" in tail or _has_keyword(tail.lower()):  # a comment or a keyword
+    if _has_keyword(tail.lower()):
         after, _q, _l, stack = _scan(s, p + 1, tail_end)
+    elif "(" in tail:
+        # Only the comments matter here ("(PDT)"): with no keyword in the date part, its
+        # words decide nothing. Before the first '(' there are only words and commas at the
+        # top level, so a scan from there yields the same comments as a scan of all of it.
+        q = s.find("(", p + 1, tail_end)
+        toks, _q, _l, stack = _scan(s, q, tail_end)
+        _report(log, unquoted, unlit, stack, len(s))  # closes open comments into toks
+        return head, p, [t for t in toks if t[0] == _C]
     _report(log, unquoted, unlit, stack, len(s))
     return head, p, after
 
@@ -423,14 +431,13 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
 
 
 class _FromInfo:
-    __slots__ = ("helo", "ident", "ip", "port", "rdns")
+    """What the from clause says about the peer (class attributes are the defaults)."""
 
-    def __init__(self) -> None:
-        self.helo: str | None = None
-        self.rdns: str | None = None
-        self.ip: str | None = None
-        self.port: int | None = None
-        self.ident: str | None = None
+    helo: str | None = None
+    rdns: str | None = None
+    ip: str | None = None
+    port: int | None = None
+    ident: str | None = None
 
 
 def _split_ident(text: str) -> tuple[str | None, str]:
@@ -628,6 +635,14 @@ def _find_date_start(toks: list[_Tok]) -> int | None:
     return None
 
 
+def _first_text(toks: list[_Tok] | None) -> str | None:
+    """The text of the first word, address, literal or quoted string of a clause."""
+    for t in toks or ():
+        if t[0] in (_W, _A, _L, _Q):
+            return t[3]
+    return None
+
+
 def _exim_id(text: str) -> bool:
     parts = text.split("-")
     return [len(p) for p in parts] in ([6, 6, 2], [6, 11, 4])
@@ -769,12 +784,6 @@ def parse_received_at(
             log.add("received.unparsed_clause", f"text outside any clause: {t[3][:40]!r}")
             break
 
-    def first_text(key: str) -> str | None:
-        for t in clauses.get(key, ()):
-            if t[0] in (_W, _A, _L, _Q):
-                return t[3]
-        return None
-
     # 3. by / with / id / for / via.
     by_host: str | None = None
     for t in clauses.get("by", ()):
@@ -833,7 +842,7 @@ def parse_received_at(
     for t in date_comments:
         _classify_comment(t, s, st)
 
-    ident_id = first_text("id")
+    ident_id = _first_text(clauses.get("id"))
     exim = (st.software or "").lower().startswith("exim") or (
         ident_id is not None and _exim_id(ident_id) and (st.software or "").startswith("Exim")
     )
@@ -844,7 +853,7 @@ def parse_received_at(
     via_words = [t[3] for t in clauses.get("via", ()) if t[0] == _W]
     via = " ".join(via_words) or st.via
 
-    for_addr = first_text("for")
+    for_addr = _first_text(clauses.get("for"))
     if for_addr is not None:
         for_addr = for_addr.strip("<>") or None
     msg_id = ident_id.strip("<>") if ident_id else None

@@ -80,3 +80,36 @@ def test_quoted_pair_before_line_end_is_kept() -> None:
     # before a line end is left as it stands.
     assert parse_received('from a by b id "x\\\ny"; Tue, 3 Mar 2026 10:00:01 +0000').id == "x\\\ny"
     assert parse_received('from a by b id "x\\"y"; Tue, 3 Mar 2026 10:00:01 +0000').id == 'x"y'
+
+
+@pytest.mark.parametrize(
+    ("value", "comments", "codes"),
+    [
+        (
+            "from a by b; Tue, 3 Mar 2026 10:00:01 -0700 (PDT)",
+            ("(PDT)",),
+            [],
+        ),
+        (
+            "from a by b; Tue, 3 Mar 2026 10:00:01 -0700 (PDT) (open",
+            ("(PDT)", "(open"),
+            ["received.unterminated_comment"],
+        ),
+        (
+            "from a (x; y) by b; Tue, 3 Mar 2026 10:00:01 +0000",
+            ("(x; y)",),
+            [],
+        ),
+        (
+            "from a (x by b; Tue, 3 Mar 2026 10:00:01 +0000",
+            ("(x by b; Tue, 3 Mar 2026 10:00:01 +0000",),
+            ["received.unterminated_comment", "received.no_date", "received.no_by"],
+        ),
+    ],
+    ids=["zone-comment", "unclosed-after-date", "semicolon-in-comment", "date-inside-comment"],
+)
+def test_date_part_shortcut(value: str, comments: tuple[str, ...], codes: list[str]) -> None:
+    # The date part is tokenized only as far as needed; comments and defects stay complete.
+    r = parse_received(value)
+    assert r.comments == comments
+    assert [d.code for d in r.defects] == codes
