@@ -162,7 +162,7 @@ class StaticResolver:
             return DnsLookup(
                 name=name,
                 rdtype=rdtype,
-                outcome=failure,  # type: ignore[arg-type]
+                outcome=failure,
                 resolver="StaticResolver",
                 error=f"replayed {failure}",
             )
@@ -403,7 +403,7 @@ class DnsResolver:
                 resolver="DnsResolver",
                 at=at,
                 elapsed=round(time.perf_counter() - started, 6),
-                **kw,  # type: ignore[arg-type]
+                **kw,
             )
 
         try:
