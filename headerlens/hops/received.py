@@ -106,6 +106,8 @@ def _scan(s: str, start: int, end: int) -> tuple[list[_Tok], bool, bool, _Stack]
     depth = 0
     keep = True  # False while deeper than _MAX_TREE_DEPTH: tokens are scanned, not kept
     unquoted = unlit = False
+    deep: list[_Tok] = []  # where tokens of comments too deep to keep go (never read)
+    deep_entry = (0, deep, deep)
     get = _SPECIAL.get
     b = start
     for ws, tok in _TOKEN.findall(s, start, end):
@@ -116,8 +118,12 @@ def _scan(s: str, start: int, end: int) -> tuple[list[_Tok], bool, bool, _Stack]
             if keep:
                 current.append((_W, a, b, tok, _NO_KIDS))
         elif sp == 1:  # '('
-            kids: list[_Tok] = []
-            stack.append((a, kids, current))
+            if depth < _MAX_TREE_DEPTH:
+                kids: list[_Tok] = []
+                stack.append((a, kids, current))
+            else:  # too deep to be kept: share one list and one stack entry (no allocation)
+                kids = deep
+                stack.append(deep_entry)
             depth += 1
             if keep:
                 current = kids
