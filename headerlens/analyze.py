@@ -78,6 +78,7 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         message=message,
         hops=hops.hops,
         transit=hops.transit,
+        transit_note=hops.transit_note,
         origin_ip=hops.origin_ip,
         receipt_time=hops.receipt_time,
         timeline=hops.timeline,

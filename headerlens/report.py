@@ -40,6 +40,7 @@ class Report(Model):
     message: Message
     hops: tuple[Hop, ...] = ()
     transit: dt.timedelta | None = None
+    transit_note: str | None = None
     origin_ip: str | None = None
     receipt_time: dt.datetime | None = None
     timeline: tuple[TimelineEntry, ...] = ()

@@ -81,6 +81,10 @@ LONG_DELAY = dt.timedelta(hours=1)
 SUBMISSION_DELAY = dt.timedelta(minutes=30)
 OLD_DATE = dt.timedelta(days=7)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# "The hop that holds the largest share of the delay" is worth saying only when there is a
+# delay worth explaining and one hop clearly dominates it.
+NOTABLE_DELAY = dt.timedelta(minutes=5)
+DOMINANT_SHARE = 0.5
 
 
 def authserv_id(value: str) -> str | None:
@@ -319,6 +323,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             x_received=tuple(r for _h, r in x_received),
             clock_skew=(),
             defects=log.defects,
+            transit_note="the message has no Received field",
         )
 
     # --- Trust boundary (top to bottom). ---------------------------------------------------
@@ -472,27 +477,51 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             row["share"] = d / positive
     hops = [_new_hop(**row) for row in rows]
     dated = [hp for hp in hops if hp.timestamp is not None]
+    # The anchor is where transit and the submission delay are measured from: the oldest
+    # dated hop, unless it is stamped after the newest one (the receiver's own clock), as a
+    # forged or badly skewed field at the bottom of the chain is; then the oldest hop that
+    # the newest one does not contradict.
+    anchor: Hop | None = None
+    if dated:
+        newest_ts = dated[-1].timestamp
+        assert newest_ts is not None
+        anchor = next(
+            hp
+            for hp in dated
+            if hp.timestamp is not None and hp.timestamp <= newest_ts + SKEW_TOLERANCE
+        )
     transit: dt.timedelta | None = None
-    if len(dated) >= 2:
-        first_ts, last_ts = dated[0].timestamp, dated[-1].timestamp
-        assert first_ts is not None
+    transit_note: str | None = None
+    if len(dated) < 2:
+        transit_note = "fewer than two Received fields carry a readable date"
+    elif anchor is None or anchor is dated[-1]:
+        transit_note = "the hop timestamps contradict each other (see the negative delays)"
+    else:
+        assert anchor.timestamp is not None
+        last_ts = dated[-1].timestamp
         assert last_ts is not None
-        transit = last_ts - first_ts
-    if positive > dt.timedelta(0):
+        transit = max(last_ts - anchor.timestamp, dt.timedelta(0))
+        if anchor is not dated[0]:
+            transit_note = (
+                f"measured from hop {anchor.index}: older hops are stamped later than newer"
+                " ones (clock skew or forged fields)"
+            )
+    if positive >= NOTABLE_DELAY:
         top = max(
             (hp for hp in hops if hp.delay is not None),
             key=lambda hp: hp.delay or dt.timedelta(0),
         )
         assert top.delay is not None
-        findings.append(
-            _finding(
-                "hops.largest_delay",
-                "info",
-                f"Hop {top.index} (by {top.received.by_host or 'unknown host'}) holds "
-                f"{top.share or 0:.0%} of the delay ({_fmt(top.delay)}).",
-                [top.header_index],
+        if (top.share or 0) >= DOMINANT_SHARE:
+            findings.append(
+                _finding(
+                    "hops.largest_delay",
+                    "info",
+                    f"Hop {top.index} (by {top.received.by_host or 'unknown host'}) holds "
+                    f"{top.share or 0:.0%} of the delay ({_fmt(top.delay)}).",
+                    [top.header_index],
+                )
             )
-        )
     for hp in hops:
         if hp.delay is not None and hp.delay > LONG_DELAY:
             findings.append(
@@ -527,6 +556,12 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
         )
         host = newer.received.by_host or f"header {newer.header_index}"
+        # A host compared with itself says nothing about clocks, and a field below the
+        # boundary claiming a trusted host is a forgery, not a slow clock.
+        same_host = (older.received.by_host or "").lower() == host.lower()
+        forged = not newer.trusted and trust.host(newer.received.by_host)
+        if same_host or forged:
+            continue
         skews.append(
             _new_skew(
                 host=host,
@@ -703,7 +738,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 [d.index for d in date_fields],
             )
         )
-    first = dated[0] if dated else None
+    first = anchor
     if date_value is not None and date_value.datetime is not None and first is not None:
         assert first.timestamp is not None
         lead = first.timestamp - date_value.datetime
@@ -747,4 +782,5 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         x_received=tuple(r for _h, r in x_received),
         clock_skew=tuple(skews),
         defects=log.defects,
+        transit_note=transit_note,
     )

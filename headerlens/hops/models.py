@@ -152,3 +152,5 @@ class HopAnalysis(Model):
     x_received: tuple[Received, ...] = ()
     clock_skew: tuple[ClockSkew, ...] = ()
     defects: tuple[Defect, ...] = ()
+    #: Why ``transit`` is None, or where it was measured from when the oldest hops disagree.
+    transit_note: str | None = None

@@ -88,7 +88,12 @@ def _hops(report: Report) -> Section | None:
         return None
     sec = Section("Hop chain (oldest first)")
     if report.transit is not None:
-        sec.lines.append(("Transit", format_delay(report.transit).lstrip("+")))
+        transit = format_delay(report.transit).lstrip("+")
+        if report.transit_note:
+            transit += f" ({report.transit_note})"
+        sec.lines.append(("Transit", transit))
+    elif report.transit_note:
+        sec.lines.append(("Transit", f"unknown: {report.transit_note}"))
     if report.origin_ip is not None:
         sec.lines.append(("Origin IP", report.origin_ip))
     if report.trust.rule:
