@@ -3,12 +3,15 @@
 mbox (RFC 4155): a file whose first line starts with ``From `` is split before every line that
 starts with ``From ``; ``>From`` quoting is left as it is. The file is read line by line, so
 memory holds one message, never the whole mailbox. Maildir: the ``cur`` and ``new`` folders
-are read and ``tmp`` (deliveries in progress) is skipped.
+are read and ``tmp`` (deliveries in progress) is skipped. In a folder, files that do not start
+like a message (a header field or an mbox ``From `` line after optional blank lines: notes,
+JSON, scripts, keys) are skipped; a file named explicitly is always read.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +22,21 @@ __all__ = ["iter_messages"]
 
 def _is_maildir(folder: Path) -> bool:
     return all((folder / sub).is_dir() for sub in ("cur", "new", "tmp"))
+
+
+# A field name (RFC 5322 section 3.6.8 ftext), optional obsolete white space, a colon.
+_FIELD_START = re.compile(rb"[\x21-\x39\x3b-\x7e]{1,76}[ \t]*:")
+
+
+def _looks_like_message(path: Path) -> bool:
+    """Whether the file starts like a message: a header field or an mbox ``From `` line."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError:
+        return True  # let _iter_file report the error
+    head = head.lstrip(b"\r\n\t ")
+    return head.startswith(b"From ") or _FIELD_START.match(head) is not None
 
 
 def _iter_file(path: Path) -> Iterator[tuple[str, bytes]]:
@@ -51,7 +69,8 @@ def _iter_folder(folder: Path) -> Iterator[tuple[str, bytes]]:
             dirs[:] = [d for d in dirs if d != "tmp"]
         dirs.sort()
         for name in sorted(files):
-            yield from _iter_file(here / name)
+            if _looks_like_message(here / name):
+                yield from _iter_file(here / name)
 
 
 def iter_messages(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:
