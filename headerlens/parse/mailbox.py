@@ -24,8 +24,10 @@ def _is_maildir(folder: Path) -> bool:
     return all((folder / sub).is_dir() for sub in ("cur", "new", "tmp"))
 
 
-# A field name (RFC 5322 section 3.6.8 ftext), optional obsolete white space, a colon.
-_FIELD_START = re.compile(rb"[\x21-\x39\x3b-\x7e]{1,76}[ \t]*:")
+# A field name as real mail writes them (RFC 5322 allows any ftext, but names outside
+# letters, digits, "-", "_" and "." are what JSON keys and code look like), optional obsolete
+# white space, a colon.
+_FIELD_START = re.compile(rb"[A-Za-z0-9][A-Za-z0-9_.-]{0,75}[ \t]*:")
 
 
 def _looks_like_message(path: Path) -> bool:
