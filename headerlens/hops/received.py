@@ -654,6 +654,161 @@ def _exim_id(text: str) -> bool:
     return [len(p) for p in parts] in ([6, 6, 2], [6, 11, 4])
 
 
+# ---------------------------------------------------------------------------------------------
+# Fast path for the common layouts (docs/hops.md, "Performance"). One anchored regular
+# expression reads ``from helo (rdns [ip]) by host (software) with proto id x for <a>; date``
+# and its usual variants (Postfix, Sendmail, Exim 3 ``([ip]:port helo=x)``, fetchmail
+# ``helo [ip]``). Every part is a bounded character class that excludes the characters which
+# open or close another token, and each optional part starts with its own literal, so a
+# match never backtracks more than a white-space run. A match yields exactly what the general
+# reader yields (tests/hops/test_fast_received.py compares both on every corpus value); what
+# the match cannot vouch for (a clause keyword where a name should be, a cue word in a
+# comment, a name that is an IP, an invalid IP) goes to the general reader.
+_FAST_MAX = 4096
+_FAST_COMMENT = r"""\([^()\[\]<>";,\\]{0,200}(?:\([^()\[\]<>";,\\]{0,100}\)\s*)?\)"""
+_FAST = re.compile(
+    r"""\s*from\s+(?P<helo>[A-Za-z0-9._-]{1,255})"""
+    r"""(?:\s*(?P<fc>\((?:(?P<rdns>[A-Za-z0-9._@-]{1,255})\s*)?"""
+    r"""\[(?P<cip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\](?::(?P<port>[0-9]{1,5}))?"""
+    r"""(?:\s+helo=(?P<heq>[A-Za-z0-9._-]{1,255}))?\s*\))"""
+    r"""|\s*\[(?P<tip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\])"""
+    r"""\s*(?<=[\s)\]>])by\s+(?P<by>[A-Za-z0-9._-]{1,255})"""
+    rf"""(?:\s*(?P<bc>{_FAST_COMMENT}))?"""
+    r"""\s*(?<=[\s)\]>])with\s+(?P<proto>[A-Za-z0-9_-]{1,40})"""
+    rf"""(?:\s*(?P<wc>{_FAST_COMMENT}))?"""
+    r"""(?:\s*(?<=[\s)\]>])id\s+(?P<id>[A-Za-z0-9._+/=-]{1,255}))?"""
+    r"""(?:\s*(?<=[\s)\]>])for\s+(?:<(?P<fa>[A-Za-z0-9._+=@-]{0,255})>|(?P<fw>[A-Za-z0-9._+=@-]{1,255})))?"""
+    r"""(?:\s*(?P<sd>\(single-drop\)))?"""
+    r"""\s*;(?P<date>(?P<dt>[^;()\[\]<>"\\]{0,300})(?:(?P<dc>\([^()\[\]<>";,\\]{0,100}\))\s*)?)""",
+    re.I,
+)
+
+
+def _fast_comment_ok(s: str, start: int, end: int) -> bool:
+    """Whether the general reader reads nothing from the comment ``s[start:end]``."""
+    return _COMMENT_CUES.search(s, start, end) is None and s[start:end].isascii()
+
+
+def _fast_received(value: str, header_index: int | None, header_name: str) -> Received | None:
+    """The :class:`Received` of a common layout, or ``None`` (use the general reader)."""
+    if len(value) > _FAST_MAX:
+        return None
+    m = _FAST.fullmatch(value)
+    if m is None:
+        return None
+    helo, rdns_w, cip, tip, by, proto = m.group("helo", "rdns", "cip", "tip", "by", "proto")
+    msg_id, fa, fw, helo_eq, dt = m.group("id", "fa", "fw", "heq", "dt")
+    # A name that is a clause keyword splits clauses differently: the general reader decides.
+    for w in (helo, by, proto, msg_id, fw):
+        if w is not None and len(w) < 5 and w.lower() in _KEYWORDS:
+            return None
+    if _has_keyword(dt.lower()) and not _KEYWORDS.isdisjoint(dt.lower().replace(",", " ").split()):
+        return None
+    if normalize_ip(helo) is not None:
+        return None
+    got = normalize_ip(cip if cip is not None else tip)
+    if got is None:
+        return None
+    ip, port = got
+    if m.group("port") is not None:
+        port = int(m.group("port"))
+    by_host = by.rstrip(".") or None
+    if by_host is None:
+        return None
+    software: str | None = None
+    comments: list[str] = []
+    for g in ("fc", "bc", "wc", "sd", "dc"):
+        a, b = m.span(g)
+        if a < 0:
+            continue
+        comments.append(value[a:b])
+        if g in ("fc", "sd"):
+            continue
+        if not _fast_comment_ok(value, a, b):
+            return None
+        if g == "dc":
+            continue
+        inner = value[a + 1 : b - 1]
+        if "(" not in inner:
+            words = inner.split()
+            if len(words) == 1 and normalize_ip(words[0]) is not None:
+                return None  # "by host (10.1.2.3)": the receiver's IP
+        if software is None:
+            software = " ".join(inner.split()) or None
+    rdns: str | None = None
+    ident: str | None = None
+    if rdns_w is not None:  # "helo (rdns [ip])", "helo (user@rdns [ip])"
+        if helo_eq is not None or rdns_w.lower() in ("helo", "ehlo", "lhlo", "account", "verified"):
+            return None
+        ident, host = _split_ident(rdns_w)
+        if normalize_ip(host) is not None:
+            return None
+        rdns = None if host.lower() in _NO_RDNS else host
+    elif cip is not None:  # "helo ([ip])", Exim 3 "helo ([ip]:port helo=x)"
+        p_known = helo if helo.lower() not in _NO_RDNS else None
+        if helo_eq is not None:
+            rdns = p_known
+            helo = helo_eq
+        elif software is not None and software.lower().startswith("exim"):
+            rdns = p_known
+    if rdns is not None:
+        rdns = rdns.rstrip(".") or None
+    by_got = normalize_ip(by_host)
+    log = IndexedLog(header_index)
+    date_text = m.group("date").strip()
+    date: DateValue | None = None
+    if date_text:
+        date = parse_date_at(date_text, header_index)
+        if date.datetime is None:
+            log.add("received.invalid_date", f"unreadable date {date_text[:60]!r}")
+    else:
+        log.add("received.no_date", "no date-time in the field")
+    proto_up = proto.upper()
+    authenticated = proto_up.endswith(("SA", "A")) and proto_up.replace("UTF8", "").endswith(
+        ("SMTPA", "SMTPSA", "LMTPA", "LMTPSA")
+    )
+    if proto_up == "ASMTP":
+        authenticated = True
+    tls_seen = proto_up.replace("UTF8", "").endswith(("SMTPS", "SMTPSA", "LMTPS", "LMTPSA"))
+    plow = proto.lower()
+    kind: ReceivedKind = "network"
+    if plow.startswith(_LOCAL_WITH):
+        kind = "local"
+    elif plow.startswith(_FETCH):
+        kind = "fetch"
+    elif _loopback(ip):
+        kind = "loopback"
+    elif plow.startswith("http"):
+        kind = "http"
+    for_addr = fa if fa is not None else fw
+    return _new_received(
+        raw=value,
+        from_helo=helo,
+        from_rdns=rdns,
+        from_ip=ip,
+        from_port=port,
+        by_host=by_host,
+        via=None,
+        protocol=proto,
+        id=msg_id or None,
+        for_addr=for_addr or None,
+        envelope_from=None,
+        tls=_new_tls(version=None, cipher=None, bits=None) if tls_seen else None,
+        authenticated=authenticated,
+        date=date,
+        relay=kind in ("network", "http"),
+        defects=log.defects,
+        header_name=header_name,
+        kind=kind,
+        from_ident=ident,
+        by_ip=by_got[0] if by_got is not None else None,
+        software=software,
+        auth_user=None,
+        local_uid=None,
+        comments=tuple(comments),
+    )
+
+
 def parse_received(value: str) -> Received:
     """Parse one Received (or X-Received) field value, folded or not (RFC 5321 section 4.4).
 
@@ -667,6 +822,14 @@ def parse_received_at(
     value: str, header_index: int | None, header_name: str = "Received"
 ) -> Received:
     """:func:`parse_received` for the field at ``header_index`` (defects carry the index)."""
+    fast = _fast_received(value, header_index, header_name)
+    if fast is not None:
+        return fast
+    return _parse_general(value, header_index, header_name)
+
+
+def _parse_general(value: str, header_index: int | None, header_name: str) -> Received:
+    """The general reader: tokens, clauses, then the rules of each clause."""
     log = IndexedLog(header_index)
     s = value
     if len(s) > MAX_RECEIVED_CHARS:
