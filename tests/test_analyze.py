@@ -58,6 +58,7 @@ def test_report_defects_gather_every_area_in_header_order() -> None:
     report = headerlens.analyze(raw)
     assert [(d.code, d.header_index) for d in report.defects] == [
         ("message.multiple_from", None),
+        ("message.missing_date", None),
         ("received.invalid_date", 0),
         ("date.out_of_range", 0),
     ]

@@ -197,7 +197,7 @@ EXPECTED: dict[str, tuple[Expected, ...]] = {
             from_addrs=("noreply@example.net", "billing@example.net"),
             subject="Your statement is ready",
             received=3,
-            defects=("header.missing_separator", "message.multiple_from"),
+            defects=("header.missing_separator", "message.multiple_from", "message.missing_date"),
             mime=(
                 ("", "multipart/mixed", None, None, ("mime.close_boundary_not_found",)),
                 ("1", "text/plain", None, 46, ()),

@@ -19,6 +19,7 @@ DEFECTS: dict[str, str] = {
     "header.encoded_word_invalid": "An RFC 2047 encoded word could not be decoded (bad base64 or quoted-printable, or bytes invalid in its charset).",
     # message level
     "message.missing_from": "The message has no From field, which RFC 5322 section 3.6 requires.",
+    "message.missing_date": "The message has no Date field, which RFC 5322 section 3.6 requires.",
     "message.multiple_from": "The message has more than one From field; RFC 5322 section 3.6 allows one.",
     "message.duplicate_singleton": "A field that RFC 5322 section 3.6 allows at most once (Date, Subject, Message-ID, To, ...) appears more than once.",
     # addresses

@@ -110,6 +110,8 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
             log.add("message.missing_from", "no From field (RFC 5322 section 3.6.2 requires one)")
         elif nfrom > 1:
             log.add("message.multiple_from", f"{nfrom} From fields; RFC 5322 allows one")
+        if not counts.get(b"date", 0):
+            log.add("message.missing_date", "no Date field (RFC 5322 section 3.6.1 requires one)")
         for lname, count in counts.items():
             if count > 1 and lname != b"from":
                 log.add(

@@ -207,7 +207,10 @@ def test_message_addresses_uses_every_field() -> None:
 
 
 def test_from_defects_reach_the_message_and_strict_raises() -> None:
-    source = b'From: "ceo@bank.example" <attacker@evil.test>\nTo: x@example.org\n'
+    source = (
+        b'From: "ceo@bank.example" <attacker@evil.test>\nTo: x@example.org\n'
+        b"Date: Mon, 1 Jan 2024 00:00:00 +0000\n"
+    )
     assert [d.code for d in parse(source).defects] == ["address.display_name_spoof"]
     with pytest.raises(DefectError):
         parse(source, policy=Policy(strict=True))
@@ -259,7 +262,7 @@ def test_hostile_address_lists_finish(value: str) -> None:
     ],
 )
 def test_from_address_defects_under_strict(from_value: bytes, code: str) -> None:
-    source = b"From: " + from_value + b"\n"
+    source = b"From: " + from_value + b"\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
     assert [d.code for d in parse(source).defects] == [code]
     with pytest.raises(DefectError) as info:
         parse(source, policy=Policy(strict=True))

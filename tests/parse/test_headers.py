@@ -14,13 +14,18 @@ from headerlens.parse.encoded_words import decode_encoded_words
 from headerlens.policy import Limits, Policy
 
 # (id, source, [(name, value), ...], defect codes, body_start, header_only, mbox_from)
+# Most cases are pastes without a Date field, so they list message.missing_date (RFC 5322
+# section 3.6.1 requires one); the cases named after one message-level defect carry a Date so
+# that defect is the only one, and "whole-message-lf" is a clean message with no defect at all.
+DATE = b"Date: Mon, 1 Jan 2024 00:00:00 +0000\n"
+
 SPLIT_CASES = [
     (
         "whole-message-lf",
-        b"From: a@example.org\nSubject: hi\n\nbody\n",
-        [("From", "a@example.org"), ("Subject", "hi")],
+        b"From: a@example.org\nSubject: hi\n" + DATE + b"\nbody\n",
+        [("From", "a@example.org"), ("Subject", "hi"), ("Date", "Mon, 1 Jan 2024 00:00:00 +0000")],
         [],
-        33,
+        70,
         False,
         None,
     ),
@@ -28,7 +33,7 @@ SPLIT_CASES = [
         "header-only-paste-crlf",
         b"Received: from mx.example.net\r\n\tby mx.example.org\r\nFrom: a@example.org\r\n",
         [("Received", "from mx.example.net\tby mx.example.org"), ("From", "a@example.org")],
-        [],
+        ["message.missing_date"],
         None,
         True,
         None,
@@ -37,7 +42,7 @@ SPLIT_CASES = [
         "cr-only-line-ends",
         b"From: a@example.org\rSubject: one\r two\r\rbody",
         [("From", "a@example.org"), ("Subject", "one two")],
-        [],
+        ["message.missing_date"],
         39,
         False,
         None,
@@ -46,7 +51,7 @@ SPLIT_CASES = [
         "mixed-line-ends",
         b"From: a@example.org\r\nTo: b@example.org\nSubject: x\r\r\nbody",
         [("From", "a@example.org"), ("To", "b@example.org"), ("Subject", "x")],
-        [],
+        ["message.missing_date"],
         52,
         False,
         None,
@@ -55,7 +60,7 @@ SPLIT_CASES = [
         "leading-blank-lines",
         b"\n\r\n  \nFrom: a@example.org\n",
         [("From", "a@example.org")],
-        ["header.leading_blank_lines"],
+        ["header.leading_blank_lines", "message.missing_date"],
         None,
         True,
         None,
@@ -64,7 +69,7 @@ SPLIT_CASES = [
         "first-line-indented-header",
         b"   From: a@example.org\n",
         [("From", "a@example.org")],
-        ["header.first_line_indented"],
+        ["header.first_line_indented", "message.missing_date"],
         None,
         True,
         None,
@@ -73,7 +78,7 @@ SPLIT_CASES = [
         "first-line-continuation-cpython",
         b" Line 1\nSubject: test\nFrom: a@example.org\n\nbody",
         [("Subject", "test"), ("From", "a@example.org")],
-        ["header.first_line_indented"],
+        ["header.first_line_indented", "message.missing_date"],
         43,
         False,
         None,
@@ -82,7 +87,7 @@ SPLIT_CASES = [
         "mbox-from-line",
         b"From alice@example.org Mon Jan  1 00:00:00 2024\nFrom: alice@example.org\n\nhi\n",
         [("From", "alice@example.org")],
-        [],
+        ["message.missing_date"],
         73,
         False,
         "From alice@example.org Mon Jan  1 00:00:00 2024",
@@ -91,7 +96,7 @@ SPLIT_CASES = [
         "leading-junk-forwarded-paste",
         b"---------- Forwarded message ---------\nFrom: a@example.org\n",
         [("From", "a@example.org")],
-        ["header.leading_junk"],
+        ["header.leading_junk", "message.missing_date"],
         None,
         True,
         None,
@@ -103,7 +108,7 @@ SPLIT_CASES = [
             ("Received", "from mx.example.net by mx.example.org with ESMTP"),
             ("From", "a@example.org"),
         ],
-        ["header.unindented_continuation"],
+        ["header.unindented_continuation", "message.missing_date"],
         None,
         True,
         None,
@@ -112,7 +117,7 @@ SPLIT_CASES = [
         "missing-separator-cpython",
         b"Subject: test\nnot a header\nTo: abc\n\nb\n",
         [("Subject", "test")],
-        ["header.missing_separator", "message.missing_from"],
+        ["header.missing_separator", "message.missing_from", "message.missing_date"],
         14,
         False,
         None,
@@ -135,7 +140,7 @@ SPLIT_CASES = [
             ("From", "a@example.org"),
             ("received", "three"),
         ],
-        [],
+        ["message.missing_date"],
         None,
         True,
         None,
@@ -144,7 +149,7 @@ SPLIT_CASES = [
         "space-before-colon-obsolete",
         b"Subject : hello\nFrom: a@example.org\n",
         [("Subject", "hello"), ("From", "a@example.org")],
-        [],
+        ["message.missing_date"],
         None,
         True,
         None,
@@ -153,7 +158,7 @@ SPLIT_CASES = [
         "utf8-raw-header",
         "Subject: héllo wörld\nFrom: a@example.org\n".encode(),
         [("Subject", "héllo wörld"), ("From", "a@example.org")],
-        [],
+        ["message.missing_date"],
         None,
         True,
         None,
@@ -162,7 +167,7 @@ SPLIT_CASES = [
         "latin1-raw-header",
         b"Subject: caf\xe9\nFrom: a@example.org\n",
         [("Subject", "caf\xe9"), ("From", "a@example.org")],
-        ["header.non_utf8"],
+        ["header.non_utf8", "message.missing_date"],
         None,
         True,
         None,
@@ -171,7 +176,7 @@ SPLIT_CASES = [
         "rfc2047-q-and-b-adjacent",
         b"Subject: =?utf-8?q?h=C3=A9llo?= =?UTF-8?B?IHfDtnJsZA==?=\nFrom: a@example.org\n",
         [("Subject", "héllo wörld"), ("From", "a@example.org")],
-        [],
+        ["message.missing_date"],
         None,
         True,
         None,
@@ -180,7 +185,7 @@ SPLIT_CASES = [
         "rfc2047-iso-2022-jp",
         b"Subject: =?ISO-2022-JP?B?GyRCJEskWyRzJDQbKEI=?=\nFrom: a@example.org\n",
         [("Subject", "にほんご"), ("From", "a@example.org")],
-        [],
+        ["message.missing_date"],
         None,
         True,
         None,
@@ -189,7 +194,7 @@ SPLIT_CASES = [
         "rfc2047-bad-charset",
         b"Subject: =?x-klingon?q?qapla?=\nFrom: a@example.org\n",
         [("Subject", "=?x-klingon?q?qapla?="), ("From", "a@example.org")],
-        ["header.encoded_word_charset"],
+        ["header.encoded_word_charset", "message.missing_date"],
         None,
         True,
         None,
@@ -198,24 +203,28 @@ SPLIT_CASES = [
         "rfc2047-bad-encoding",
         b"Subject: =?utf-8?b?w?=\nFrom: a@example.org\n",
         [("Subject", "=?utf-8?b?w?="), ("From", "a@example.org")],
-        ["header.encoded_word_invalid"],
+        ["header.encoded_word_invalid", "message.missing_date"],
         None,
         True,
         None,
     ),
     (
         "missing-from",
-        b"Subject: hi\n\nbody",
-        [("Subject", "hi")],
+        b"Subject: hi\n" + DATE + b"\nbody",
+        [("Subject", "hi"), ("Date", "Mon, 1 Jan 2024 00:00:00 +0000")],
         ["message.missing_from"],
-        13,
+        50,
         False,
         None,
     ),
     (
         "multiple-from",
-        b"From: a@example.org\nFrom: b@example.org\n",
-        [("From", "a@example.org"), ("From", "b@example.org")],
+        b"From: a@example.org\nFrom: b@example.org\n" + DATE,
+        [
+            ("From", "a@example.org"),
+            ("From", "b@example.org"),
+            ("Date", "Mon, 1 Jan 2024 00:00:00 +0000"),
+        ],
         ["message.multiple_from"],
         None,
         True,
@@ -223,8 +232,13 @@ SPLIT_CASES = [
     ),
     (
         "duplicate-subject",
-        b"From: a@example.org\nSubject: one\nSubject: two\n",
-        [("From", "a@example.org"), ("Subject", "one"), ("Subject", "two")],
+        b"From: a@example.org\nSubject: one\nSubject: two\n" + DATE,
+        [
+            ("From", "a@example.org"),
+            ("Subject", "one"),
+            ("Subject", "two"),
+            ("Date", "Mon, 1 Jan 2024 00:00:00 +0000"),
+        ],
         ["message.duplicate_singleton"],
         None,
         True,
@@ -232,8 +246,11 @@ SPLIT_CASES = [
     ),
     (
         "from-display-name-spoof",
-        b'From: "ceo@bank.example" <attacker@evil.test>\n',
-        [("From", '"ceo@bank.example" <attacker@evil.test>')],
+        b'From: "ceo@bank.example" <attacker@evil.test>\n' + DATE,
+        [
+            ("From", '"ceo@bank.example" <attacker@evil.test>'),
+            ("Date", "Mon, 1 Jan 2024 00:00:00 +0000"),
+        ],
         ["address.display_name_spoof"],
         None,
         True,
@@ -277,6 +294,28 @@ def test_strict_mode_raises_each_header_defect(code: str) -> None:
         parse(source, policy=Policy(strict=True))
     # The first defect recorded is the one raised.
     assert info.value.defect.code == next(d.code for d in parse(source).defects)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(b"From: a@example.org\nSubject: hi\n\nbody\n", id="whole-message"),
+        pytest.param(
+            b"Received: from a by b; Mon, 1 Jan 2024 00:00:00 +0000\nFrom: a@example.org\n",
+            id="received-paste",
+        ),
+        pytest.param(b"From: a@example.org\nX-Date: " + DATE[6:], id="lookalike-name"),
+    ],
+)
+def test_missing_date_is_the_only_defect_and_strict_raises_it(source: bytes) -> None:
+    # RFC 5322 section 3.6.1: the origination date field is required. A date in another
+    # field (Received, X-Date) does not stand in for it.
+    msg = parse(source)
+    assert [(d.code, d.header_index) for d in msg.defects] == [("message.missing_date", None)]
+    with pytest.raises(DefectError) as info:
+        parse(source, policy=Policy(strict=True))
+    assert info.value.defect.code == "message.missing_date"
+    assert parse(source.replace(b"\n", b"\n" + DATE, 1)).defects == ()
 
 
 def test_fields_equal_validated_models() -> None:
@@ -468,5 +507,6 @@ def test_from_defects_match_the_address_parser(body: str) -> None:
     from headerlens.parse.addresses import parse_address_list
 
     expected = [d.code for a in parse_address_list(body, header_index=0) for d in a.defects]
-    got = [d.code for d in parse(f"From: {body}\n\nbody".encode()).defects]
+    source = f"From: {body}\n".encode() + DATE + b"\nbody"
+    got = [d.code for d in parse(source).defects]
     assert got == expected

@@ -13,7 +13,10 @@ from headerlens.parse import parse
 from headerlens.parse.mime import parse_content_type, parse_params
 from headerlens.policy import Limits, Policy
 
-HEAD = b"From: a@example.org\nTo: b@example.org\nSubject: s\nMIME-Version: 1.0\n"
+HEAD = (
+    b"From: a@example.org\nTo: b@example.org\nSubject: s\n"
+    b"Date: Mon, 1 Jan 2024 00:00:00 +0000\nMIME-Version: 1.0\n"
+)
 
 ATTACHMENT = (
     HEAD + b'Content-Type: multipart/mixed; boundary="XYZ"\n'
