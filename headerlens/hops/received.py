@@ -667,15 +667,16 @@ def _exim_id(text: str) -> bool:
 _FAST_MAX = 4096
 _FAST_COMMENT = r"""\([^()\[\]<>";,\\]{0,200}(?:\([^()\[\]<>";,\\]{0,100}\)\s*)?\)"""
 _FAST = re.compile(
-    r"""\s*from\s+(?P<helo>[A-Za-z0-9._-]{1,255})"""
+    r"""\s*(?:from\s+(?P<helo>[A-Za-z0-9._-]{1,255})"""
     r"""(?:\s*(?P<fc>\((?:(?P<rdns>[A-Za-z0-9._@-]{1,255})\s*)?"""
     r"""\[(?P<cip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\](?::(?P<port>[0-9]{1,5}))?"""
-    r"""(?:\s+helo=(?P<heq>[A-Za-z0-9._-]{1,255}))?\s*\))"""
-    r"""|\s*\[(?P<tip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\])"""
+    r"""(?:\s+helo=(?P<heq>[A-Za-z0-9._-]{1,255}))?(?:\s*\(may be forged\))?\s*\))"""
+    r"""|\s*\[(?P<tip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\])?"""
+    r"""|(?P<lc>\(from\s+(?P<lf>[A-Za-z0-9._@-]{1,255})\)))"""
     r"""\s*(?<=[\s)\]>])by\s+(?P<by>[A-Za-z0-9._-]{1,255})"""
     rf"""(?:\s*(?P<bc>{_FAST_COMMENT}))?"""
-    r"""\s*(?<=[\s)\]>])with\s+(?P<proto>[A-Za-z0-9_-]{1,40})"""
-    rf"""(?:\s*(?P<wc>{_FAST_COMMENT}))?"""
+    r"""(?:\s*(?<=[\s)\]>])with\s+(?P<proto>[A-Za-z0-9_-]{1,40})"""
+    rf"""(?:\s*(?P<wc>{_FAST_COMMENT}))?)?"""
     r"""(?:\s*(?<=[\s)\]>])id\s+(?P<id>[A-Za-z0-9._+/=-]{1,255}))?"""
     r"""(?:\s*(?<=[\s)\]>])for\s+(?:<(?P<fa>[A-Za-z0-9._+=@-]{0,255})>|(?P<fw>[A-Za-z0-9._+=@-]{1,255})))?"""
     r"""(?:\s*(?P<sd>\(single-drop\)))?"""
@@ -697,7 +698,12 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
     if m is None:
         return None
     helo, rdns_w, cip, tip, by, proto = m.group("helo", "rdns", "cip", "tip", "by", "proto")
-    msg_id, fa, fw, helo_eq, dt = m.group("id", "fa", "fw", "heq", "dt")
+    msg_id, fa, fw, helo_eq, dt, lf = m.group("id", "fa", "fw", "heq", "dt", "lf")
+    ident: str | None = None
+    if lf is not None:  # Sendmail submission "(from user@host) by ...": a from clause
+        helo = lf
+    if helo is None:
+        return None
     # A name that is a clause keyword splits clauses differently: the general reader decides.
     for w in (helo, by, proto, msg_id, fw):
         if w is not None and len(w) < 5 and w.lower() in _KEYWORDS:
@@ -706,23 +712,29 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         return None
     if normalize_ip(helo) is not None:
         return None
-    got = normalize_ip(cip if cip is not None else tip)
-    if got is None:
-        return None
-    ip, port = got
-    if m.group("port") is not None:
-        port = int(m.group("port"))
+    ip: str | None = None
+    port: int | None = None
+    if cip is not None or tip is not None:
+        got = normalize_ip(cip if cip is not None else tip)
+        if got is None:
+            return None
+        ip, port = got
+        if m.group("port") is not None:
+            port = int(m.group("port"))
+    elif "@" in helo:  # Sendmail "(from alice@localhost)": an ident, not a name
+        ident = helo
+        helo = None
     by_host = by.rstrip(".") or None
     if by_host is None:
         return None
     software: str | None = None
     comments: list[str] = []
-    for g in ("fc", "bc", "wc", "sd", "dc"):
+    for g in ("lc", "fc", "bc", "wc", "sd", "dc"):
         a, b = m.span(g)
         if a < 0:
             continue
         comments.append(value[a:b])
-        if g in ("fc", "sd"):
+        if g in ("lc", "fc", "sd"):
             continue
         if not _fast_comment_ok(value, a, b):
             return None
@@ -736,7 +748,6 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         if software is None:
             software = " ".join(inner.split()) or None
     rdns: str | None = None
-    ident: str | None = None
     if rdns_w is not None:  # "helo (rdns [ip])", "helo (user@rdns [ip])"
         if helo_eq is not None or rdns_w.lower() in ("helo", "ehlo", "lhlo", "account", "verified"):
             return None
@@ -744,7 +755,7 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         if normalize_ip(host) is not None:
             return None
         rdns = None if host.lower() in _NO_RDNS else host
-    elif cip is not None:  # "helo ([ip])", Exim 3 "helo ([ip]:port helo=x)"
+    elif cip is not None and helo is not None:  # "helo ([ip])", "helo ([ip]:port helo=x)"
         p_known = helo if helo.lower() not in _NO_RDNS else None
         if helo_eq is not None:
             rdns = p_known
@@ -763,19 +774,21 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
             log.add("received.invalid_date", f"unreadable date {date_text[:60]!r}")
     else:
         log.add("received.no_date", "no date-time in the field")
-    proto_up = proto.upper()
+    proto_up = (proto or "").upper()
     authenticated = proto_up.endswith(("SA", "A")) and proto_up.replace("UTF8", "").endswith(
         ("SMTPA", "SMTPSA", "LMTPA", "LMTPSA")
     )
     if proto_up == "ASMTP":
         authenticated = True
     tls_seen = proto_up.replace("UTF8", "").endswith(("SMTPS", "SMTPSA", "LMTPS", "LMTPSA"))
-    plow = proto.lower()
+    plow = proto_up.lower()
     kind: ReceivedKind = "network"
     if plow.startswith(_LOCAL_WITH):
         kind = "local"
     elif plow.startswith(_FETCH):
         kind = "fetch"
+    elif ip is None:
+        kind = "local"
     elif _loopback(ip):
         kind = "loopback"
     elif plow.startswith("http"):

@@ -45,6 +45,13 @@ TAKEN = {
     " with LMTP id 7; 3 Mar 2026 09:50:05 +0000",
     "unreadable-date": "from a.example (a.example [192.0.2.1]) by b.example with SMTP; junk",
     "empty-date": "from a.example (a.example [192.0.2.1]) by b.example with SMTP id 9;  ",
+    "sendmail-submission-comment": "(from alice@localhost)\tby h.example (8.11.6/8.11.6)"
+    " id g8N; Mon, 23 Sep 2002 17:51:37 +0100",
+    "sendmail-submission-user": "(from root) by h.example (8.12.5/8.12.5/Submit) id g8N"
+    " for root; Mon, 23 Sep 2002 17:51:37 +0100",
+    "sendmail-may-be-forged": "from a.example (b.example [192.0.2.1] (may be forged)) by"
+    " c.example (8.11.6/8.11.6) with ESMTP id g8; Mon, 23 Sep 2002 17:51:37 +0100",
+    "no-peer-ip": "from mail.example by smtp.example with SMTP; Mon, 23 Sep 2002 17:51:37 +0100",
     "by-ip": "from a.example ([192.0.2.1]) by 10.0.0.1 with HTTP; 3 Mar 2026 09:50:05 +0000",
 }
 
