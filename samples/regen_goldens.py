@@ -2,7 +2,8 @@
 
 Run from the repository root: ``python samples/regen_goldens.py``. Each sample message
 ``samples/**/NAME.eml`` (or ``.txt``) gets ``NAME.golden.json`` beside it: the JSON report of
-``analyze()`` with the samples' test keys (``samples/keys.json`` and ``samples/arc/keys.json``)
+``analyze()`` with the nearest test key file (``samples/arc/keys.json`` for the ARC samples,
+``samples/keys.json`` for the others; the two sets use the same DNS names for different keys)
 answered by a ``StaticResolver``, so nothing leaves the machine. ``tests/test_samples_golden.py``
 checks that the reports still match. Review every changed line before committing.
 """
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 SAMPLES = Path(__file__).resolve().parent
-KEY_FILES = (SAMPLES / "keys.json", SAMPLES / "arc" / "keys.json")
 SUFFIXES = (".eml", ".txt")
 
 
@@ -33,20 +33,21 @@ def golden_path(sample: Path) -> Path:
     return sample.with_name(sample.stem + ".golden.json")
 
 
-def sample_keys() -> dict[str, Any]:
-    """The union of the samples' key files (DNS name -> TXT record(s))."""
-    merged: dict[str, Any] = {}
-    for path in KEY_FILES:
+def sample_keys(sample: Path) -> dict[str, Any]:
+    """The key file nearest to ``sample`` (its folder's, else the top-level one)."""
+    for folder in (sample.parent, SAMPLES):
+        path = folder / "keys.json"
         if path.exists():
-            merged.update(json.loads(path.read_text(encoding="utf-8")))
-    return merged
+            keys: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return keys
+    return {}
 
 
 def golden_report(sample: Path) -> dict[str, Any]:
     """The report of ``sample`` as JSON data, with the samples' keys."""
     import headerlens
 
-    policy = headerlens.Policy(resolver=headerlens.StaticResolver(sample_keys()))
+    policy = headerlens.Policy(resolver=headerlens.StaticResolver(sample_keys(sample)))
     data: dict[str, Any] = headerlens.analyze(sample, policy=policy).model_dump(mode="json")
     _mask_clock(data)
     return data
