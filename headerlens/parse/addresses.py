@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from headerlens.defects import Defect
 from headerlens.message import Address
 from headerlens.parse._fast import fast_constructor
+from headerlens.parse._scan import read_quoted
 from headerlens.parse.encoded_words import decode_encoded_words
 
 __all__ = ["domain_to_ascii", "parse_address_list"]
@@ -51,25 +52,10 @@ def _tokenize(value: str) -> tuple[list[_Tok], list[str]]:
             continue
         start = i
         if c == '"':
-            buf: list[str] = []
-            i += 1
-            closed = False
-            while i < n:
-                ch = value[i]
-                if ch == "\\" and i + 1 < n:
-                    buf.append(value[i + 1])
-                    i += 2
-                    continue
-                if ch == '"':
-                    closed = True
-                    i += 1
-                    break
-                if ch not in "\r\n":
-                    buf.append(ch)
-                i += 1
+            text, i, closed = read_quoted(value, i, drop_line_ends=True)
             if not closed:
                 problems.append("unterminated quoted string")
-            toks.append(_Tok("qs", "".join(buf), start, i, space))
+            toks.append(_Tok("qs", text, start, i, space))
         elif c == "(":
             depth = 0
             buf = []

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField, MimePart
 from headerlens.parse._fast import fast_constructor
+from headerlens.parse._scan import read_quoted
 from headerlens.parse.encoded_words import decode_charset, decode_encoded_words
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.policy import Limits, Policy
@@ -79,24 +80,9 @@ def _scan_params(text: str, pos: int, problems: list[Problem]) -> list[tuple[str
         while i < n and text[i] in " \t\r\n":
             i += 1
         if i < n and text[i] == '"':
-            buf: list[str] = []
-            i += 1
-            closed = False
-            while i < n:
-                ch = text[i]
-                if ch == "\\" and i + 1 < n:
-                    buf.append(text[i + 1])
-                    i += 2
-                    continue
-                if ch == '"':
-                    closed = True
-                    i += 1
-                    break
-                buf.append(ch)
-                i += 1
+            value, i, closed = read_quoted(text, i)
             if not closed:
                 problems.append(("mime.invalid_parameter", f"unterminated quotes in {name!r}"))
-            value = "".join(buf)
             quoted = True
             # Skip anything between the closing quote and the next ";".
             while i < n and text[i] != ";":
