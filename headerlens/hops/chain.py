@@ -180,6 +180,8 @@ class _Trust:
         self.orgs: set[str] = set()
         self.nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         self.exact = False
+        # host() answers for this message, dropped whenever the trusted names change.
+        self._memo: dict[str, bool] = {}
         for h in (*hosts, *ids):
             h = h.strip()
             try:
@@ -191,6 +193,10 @@ class _Trust:
             if n:
                 self.names.add(n)
 
+    def add_name(self, name: str) -> None:
+        self.names.add(name)
+        self._memo.clear()
+
     def add_org(self, domain: str | None) -> None:
         org = _org(domain)
         if org:
@@ -198,18 +204,37 @@ class _Trust:
             for family in PROVIDER_FAMILIES:
                 if org in family:
                     self.orgs.update(family)
+            self._memo.clear()
 
     def host(self, name: str | None) -> bool:
-        n = _norm(name) if name else None
-        if n is None:
+        if not name:
             return False
-        if n in self.names or any(n.endswith("." + x) for x in self.names):
-            return True
-        return bool(self.orgs) and _org(n) in self.orgs
+        memo = self._memo
+        known = memo.get(name)
+        if known is not None:
+            return known
+        n = _norm(name)
+        result = False
+        if n is not None:
+            if n in self.names:
+                result = True
+            else:
+                for x in self.names:
+                    if n.endswith("." + x):
+                        result = True
+                        break
+                else:
+                    result = bool(self.orgs) and _org(n) in self.orgs
+        memo[name] = result
+        return result
 
     def ip(self, text: str | None) -> bool:
-        ip = _ip(text)
-        return ip is not None and any(ip in net for net in self.nets)
+        if not self.nets or not text:
+            return False
+        ip = _ip_cached(text)
+        if ip is None:
+            return False
+        return any(ip in net for net in self.nets)
 
     @property
     def empty(self) -> bool:
@@ -253,6 +278,16 @@ def _fmt(delta: dt.timedelta) -> str:
 
 
 _RECEIVED_NAMES = ("received", "x-received")
+# Lower-case field name -> what the one pass in analyze_hops does with it.
+_RECEIVED, _X_RECEIVED, _TIMELINE, _DATE, _AR = range(5)
+_FIELD_KIND: dict[str, int] = {
+    **dict.fromkeys(TIMELINE_FIELDS, _TIMELINE),
+    "date": _DATE,
+    "received": _RECEIVED,
+    "x-received": _X_RECEIVED,
+    "authentication-results": _AR,
+}
+_ZERO = dt.timedelta(0)
 
 
 def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
@@ -272,29 +307,37 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     date_fields: list[HeaderField] = []
     first_ar: HeaderField | None = None
     cap = policy.limits.max_received
+    kinds = _FIELD_KIND
     for h in message.headers:
-        lname = h.name.lower()
-        if lname in _RECEIVED_NAMES:
-            target = received if lname == "received" else x_received
+        name = h.name
+        lname = name.lower()
+        kind = kinds.get(lname)
+        if kind is None:
+            continue
+        if kind <= _X_RECEIVED:
+            target = received if kind == _RECEIVED else x_received
             if len(target) >= cap:
                 log.add(
                     "hops.too_many",
-                    f"more than {cap} {h.name} fields; the rest were skipped",
+                    f"more than {cap} {name} fields; the rest were skipped",
                     h.index,
                 )
                 continue
-            target.append((h, parse_received_at(h.value, h.index, h.name)))
-        elif lname in TIMELINE_FIELDS:
+            target.append((h, parse_received_at(h.value, h.index, name)))
+        elif kind == _AR:
+            if first_ar is None:
+                first_ar = h
+        else:
             timeline_fields.append((h, lname))
-            if lname == "date":
+            if kind == _DATE:
                 date_fields.append(h)
-        elif lname == "authentication-results" and first_ar is None:
-            first_ar = h
-    for _h, r in (*received, *x_received):
-        if r.defects:
-            log.extend(r.defects)
-        if r.date is not None and r.date.defects:
-            log.extend(r.date.defects)
+    for rs in (received, x_received):
+        for _h, r in rs:
+            if r.defects:
+                log.extend(r.defects)
+            rd = r.date
+            if rd is not None and rd.defects:
+                log.extend(rd.defects)
     findings: list[Finding] = []
     # The Date field is read once, for the timeline and for the comparison with the first hop.
     date_value = parse_date(date_fields[0].value) if date_fields else None
@@ -339,7 +382,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         aid = authserv_id(first_ar.value) if first_ar is not None else None
         if aid is not None:
             ar_ids.append(aid)
-            trust.names.add(aid)
+            trust.add_name(aid)
             trust.add_org(aid)
         parts = []
         if top_by:
@@ -361,7 +404,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 # The recipient fetched this message (POP/IMAP) from its own mailbox server:
                 # that server's organisation is trusted too (docs/hops.md).
                 trust.add_org(r.by_host)
-                trust.names.add(r.by_host.lower().rstrip("."))
+                trust.add_name(r.by_host.lower().rstrip("."))
                 fetched = False
             if r.kind == "fetch":
                 fetched = True
@@ -414,9 +457,22 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         )
 
     # --- Hops, oldest first, with delays. --------------------------------------------------
-    ordered = list(reversed(received))
+    ordered = received[::-1]
     n = len(ordered)
-    rows: list[dict[str, object]] = []
+    # (index, header field, Received, timestamp, delay, note, trusted, internal)
+    rows: list[
+        tuple[
+            int,
+            HeaderField,
+            Received,
+            dt.datetime | None,
+            dt.timedelta | None,
+            str | None,
+            bool,
+            bool,
+        ]
+    ] = []
+    positive = _ZERO  # the sum of the positive delays
     prev_ts: dt.datetime | None = None
     prev_idx: int | None = None
     prev_zone_unsure = False
@@ -424,15 +480,20 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     negatives: list[tuple[int, int, dt.timedelta]] = []  # (hop index, prev hop index, delay)
     for i, (h, r) in enumerate(ordered):
         pos = n - 1 - i
-        ts = r.date.datetime if r.date is not None else None
-        zone_unsure = r.date is not None and r.date.zone in ("assumed",)
+        rdate = r.date
+        if rdate is not None:
+            ts = rdate.datetime
+            zone_unsure = rdate.zone == "assumed"
+        else:
+            ts = None
+            zone_unsure = False
         delay: dt.timedelta | None = None
         note: str | None = None
         if ts is None:
             missing.append(h.index)
             note = (
                 "no date in this Received field"
-                if r.date is None
+                if rdate is None
                 else "the date of this Received field could not be read"
             )
         elif prev_ts is None:
@@ -445,38 +506,37 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             if delay < -SKEW_TOLERANCE:
                 notes.append("negative: clock skew between the hosts, or a forged/reordered field")
                 negatives.append((i, prev_idx if prev_idx is not None else i - 1, delay))
-            elif delay < dt.timedelta(0):
+            elif delay < _ZERO:
                 notes.append("slightly negative: within normal clock skew")
+            elif delay > _ZERO:
+                positive += delay
             if zone_unsure or prev_zone_unsure:
                 notes.append("a zone was assumed (UTC), so the delay may be off by hours")
             note = "; ".join(notes) or None
-        internal = pos in trusted_set and _peer_inside(r, trust)
-        rows.append(
-            {
-                "index": i,
-                "header_index": h.index,
-                "received": r,
-                "timestamp": ts,
-                "delay": delay,
-                "delay_note": note,
-                "trusted": pos in trusted_set,
-                "internal": internal,
-                "border": pos == border_pos,
-                "share": None,  # every field, in declaration order (see _fast)
-            }
-        )
+        trusted = pos in trusted_set
+        rows.append((i, h, r, ts, delay, note, trusted, trusted and _peer_inside(r, trust)))
         if ts is not None:
             prev_ts, prev_idx, prev_zone_unsure = ts, i, zone_unsure
 
-    zero = dt.timedelta(0)
-    delays = [row["delay"] for row in rows]
-    positive = sum((d for d in delays if isinstance(d, dt.timedelta) and d > zero), zero)
-    for row in rows:
-        d = row["delay"]
-        if positive > zero and isinstance(d, dt.timedelta) and d > zero:
-            row["share"] = d / positive
-    hops = [_new_hop(**row) for row in rows]
-    dated = [hp for hp in hops if hp.timestamp is not None]
+    hops: list[Hop] = []
+    dated: list[Hop] = []
+    border_index = n - 1 - border_pos if border_pos is not None else -1
+    for i, h, r, ts, delay, note, trusted, internal in rows:
+        hp = _new_hop(
+            index=i,
+            header_index=h.index,
+            received=r,
+            timestamp=ts,
+            delay=delay,
+            delay_note=note,
+            trusted=trusted,
+            internal=internal,
+            border=i == border_index,
+            share=delay / positive if delay is not None and delay > _ZERO else None,
+        )
+        hops.append(hp)
+        if ts is not None:
+            dated.append(hp)
     # The anchor is where transit and the submission delay are measured from: the oldest
     # dated hop, unless it is stamped after the newest one (the receiver's own clock), as a
     # forged or badly skewed field at the bottom of the chain is; then the oldest hop that
@@ -571,10 +631,6 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
         )
     # X-Received written by a host that also wrote a Received: compare the two clocks.
-    by_host_time: dict[str, tuple[int, dt.datetime]] = {}
-    for h, r in received:
-        if r.by_host and r.date is not None and r.date.datetime is not None:
-            by_host_time.setdefault(r.by_host.lower(), (h.index, r.date.datetime))
     for h, r in x_received:
         if not r.by_host or r.date is None or r.date.datetime is None:
             continue
@@ -621,14 +677,13 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
         )
     # Out of order: sorting by time would reorder the Received fields beyond the tolerance.
-    disorder = [
-        (a, b)
-        for a, b in itertools.pairwise(dated)
-        if a.timestamp is not None
+    disorder = len(dated) >= 3 and any(
+        a.timestamp is not None
         and b.timestamp is not None
         and b.timestamp < a.timestamp - SKEW_TOLERANCE
-    ]
-    if len(dated) >= 3 and disorder:
+        for a, b in itertools.pairwise(dated)
+    )
+    if disorder:
         latest = max(
             dated[:-1], key=lambda hp: hp.timestamp or dt.datetime.min.replace(tzinfo=dt.UTC)
         )
@@ -649,26 +704,34 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
 
     # --- Continuity: each hop's from against the previous hop's by. -------------------------
-    for i in range(1, len(hops)):
-        nr, orr = hops[i].received, hops[i - 1].received
-        if nr.kind not in ("network", "http") or orr.by_host is None:
+    for i in range(1, n):
+        nr, orr = ordered[i][1], ordered[i - 1][1]
+        by_host = orr.by_host
+        if by_host is None or (nr.kind != "network" and nr.kind != "http"):
             continue
-        if not _named_host(orr.by_host) and orr.by_ip is None:
+        by_ip = orr.by_ip
+        if by_ip is None and not _named_host(by_host):
             continue
-        names = {x.lower().rstrip(".") for x in (nr.from_helo, nr.from_rdns) if x}
-        names.discard("")
-        by_name = orr.by_host.lower().rstrip(".")
-        ips = {nr.from_ip} - {None}
-        by_ips = {orr.by_ip} - {None}
-        if _ip(by_name.strip("[]")) is not None:
-            by_ips.add(str(_ip(by_name.strip("[]"))))
-        if not names and not (ips and by_ips):
+        helo, rdns = nr.from_helo, nr.from_rdns
+        name1 = helo.lower().rstrip(".") if helo else ""
+        name2 = rdns.lower().rstrip(".") if rdns else ""
+        by_name = by_host.lower().rstrip(".")
+        from_ip = nr.from_ip
+        by_literal = _ip(by_name.strip("[]"))
+        by_ip2 = str(by_literal) if by_literal is not None else None
+        if not name1 and not name2 and (from_ip is None or (by_ip is None and by_ip2 is None)):
             continue  # nothing comparable on one of the two sides
         match = (
-            by_name in names
-            or bool(ips & by_ips)
-            or any(_org(x) is not None and _org(x) == _org(by_name) for x in names)
+            (name1 != "" and by_name == name1)
+            or (name2 != "" and by_name == name2)
+            or (from_ip is not None and from_ip in (by_ip, by_ip2))
         )
+        if not match and (name1 or name2):
+            by_org = _org(by_name)
+            if by_org is not None:
+                match = (name1 != "" and _org(name1) == by_org) or (
+                    name2 != "" and _org(name2) == by_org
+                )
         if not match:
             peer = nr.from_rdns or nr.from_helo or nr.from_ip
             findings.append(
