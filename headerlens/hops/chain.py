@@ -172,26 +172,37 @@ def _org(name: str | None) -> str | None:
     return organizational_domain(name)
 
 
+@functools.lru_cache(maxsize=64)
+def _configured(
+    hosts: tuple[str, ...], ids: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]:
+    """The names and networks of a policy's trusted hosts and authserv-ids (read once)."""
+    names: list[str] = []
+    nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for h in (*hosts, *ids):
+        h = h.strip()
+        try:
+            nets.append(ipaddress.ip_network(h, strict=False))
+            continue
+        except ValueError:
+            pass
+        n = normalize_domain(h)
+        if n:
+            names.append(n)
+    return tuple(names), tuple(nets)
+
+
 class _Trust:
     """Which names, domains and networks count as the receiving organisation."""
 
     def __init__(self, hosts: Iterable[str], ids: Iterable[str]) -> None:
-        self.names: set[str] = set()
+        names, nets = _configured(tuple(hosts), tuple(ids))
+        self.names: set[str] = set(names)
         self.orgs: set[str] = set()
-        self.nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        self.nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = list(nets)
         self.exact = False
         # host() answers for this message, dropped whenever the trusted names change.
         self._memo: dict[str, bool] = {}
-        for h in (*hosts, *ids):
-            h = h.strip()
-            try:
-                self.nets.append(ipaddress.ip_network(h, strict=False))
-                continue
-            except ValueError:
-                pass
-            n = normalize_domain(h)
-            if n:
-                self.names.add(n)
 
     def add_name(self, name: str) -> None:
         self.names.add(name)
@@ -264,6 +275,10 @@ def _named_host(name: str | None) -> bool:
     return "." in low and not low.startswith("localhost")
 
 
+def _add_note(note: str | None, more: str) -> str:
+    return more if note is None else f"{note}; {more}"
+
+
 def _fmt(delta: dt.timedelta) -> str:
     secs = delta.total_seconds()
     sign = "-" if secs < 0 else ""
@@ -287,6 +302,24 @@ _FIELD_KIND: dict[str, int] = {
     "x-received": _X_RECEIVED,
     "authentication-results": _AR,
 }
+# The same, keyed by the spellings MTAs write (exact case), so that most fields need no
+# lower(); any other spelling is looked up lower-cased. Names of another length are skipped.
+_FIELD_SPELLING: dict[str, tuple[int, str]] = {
+    spelled: (kind, lname)
+    for lname, kind in _FIELD_KIND.items()
+    for spelled in (lname, lname.title())
+}
+_FIELD_SPELLING.update(
+    (spelled, (_FIELD_KIND[spelled.lower()], spelled.lower()))
+    for spelled in (
+        "DKIM-Signature",
+        "ARC-Seal",
+        "ARC-Message-Signature",
+        "X-MS-Exchange-CrossTenant-OriginalArrivalTime",
+        "X-OriginalArrivalTime",
+    )
+)
+_FIELD_LENGTHS = frozenset(len(lname) for lname in _FIELD_KIND)
 _ZERO = dt.timedelta(0)
 
 
@@ -307,13 +340,20 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     date_fields: list[HeaderField] = []
     first_ar: HeaderField | None = None
     cap = policy.limits.max_received
-    kinds = _FIELD_KIND
+    spellings, kinds, lengths = _FIELD_SPELLING, _FIELD_KIND, _FIELD_LENGTHS
     for h in message.headers:
         name = h.name
-        lname = name.lower()
-        kind = kinds.get(lname)
-        if kind is None:
+        known = spellings.get(name)
+        if known is not None:
+            kind, lname = known
+        elif len(name) not in lengths:
             continue
+        else:
+            lname = name.lower()
+            found = kinds.get(lname)
+            if found is None:
+                continue
+            kind = found
         if kind <= _X_RECEIVED:
             target = received if kind == _RECEIVED else x_received
             if len(target) >= cap:
@@ -500,19 +540,19 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             note = "first dated hop: nothing earlier to measure from" if i else "first hop"
         else:
             delay = ts - prev_ts
-            notes = []
             if prev_idx is not None and prev_idx != i - 1:
-                notes.append(f"measured from hop {prev_idx} (hops in between have no date)")
+                note = f"measured from hop {prev_idx} (hops in between have no date)"
             if delay < -SKEW_TOLERANCE:
-                notes.append("negative: clock skew between the hosts, or a forged/reordered field")
+                note = _add_note(
+                    note, "negative: clock skew between the hosts, or a forged/reordered field"
+                )
                 negatives.append((i, prev_idx if prev_idx is not None else i - 1, delay))
             elif delay < _ZERO:
-                notes.append("slightly negative: within normal clock skew")
+                note = _add_note(note, "slightly negative: within normal clock skew")
             elif delay > _ZERO:
                 positive += delay
             if zone_unsure or prev_zone_unsure:
-                notes.append("a zone was assumed (UTC), so the delay may be off by hours")
-            note = "; ".join(notes) or None
+                note = _add_note(note, "a zone was assumed (UTC), so the delay may be off by hours")
         trusted = pos in trusted_set
         rows.append((i, h, r, ts, delay, note, trusted, trusted and _peer_inside(r, trust)))
         if ts is not None:

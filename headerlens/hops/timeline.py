@@ -99,9 +99,18 @@ def _field_entries(
             )
     elif lname in _TAG_FIELDS:
         label, tags, host_tag = _TAG_FIELDS[lname]
-        host = tag_value(h.value, host_tag)
+        # One pass over the tag list for the host tag and the time tags (first one wins, as
+        # in tag_value).
+        found: dict[str, str] = {}
+        for part in h.value.split(";"):
+            name, eq, val = part.partition("=")
+            if eq:
+                key = name.strip()
+                if (key == host_tag or key in tags) and key not in found:
+                    found[key] = "".join(val.split())
+        host = found.get(host_tag)
         for tag in tags:
-            when = _epoch(tag_value(h.value, tag))
+            when = _epoch(found.get(tag))
             if when is not None:
                 note = "signature expiry" if tag == "x" else "signing time"
                 out.append(
