@@ -66,9 +66,18 @@ def _finding(
         severity=severity,
         code=code,
         summary=summary,
-        header_indexes=tuple(sorted(set(header_indexes))),
+        header_indexes=_sorted_unique(header_indexes),
         detail=detail,
     )
+
+
+def _sorted_unique(items: tuple[int, ...] | list[int]) -> tuple[int, ...]:
+    if len(items) == 2:
+        a, b = items
+        return (a, b) if a < b else (b, a) if b < a else (a,)
+    if len(items) < 2:
+        return tuple(items)
+    return tuple(sorted(set(items)))
 
 
 _new_hop = fast_constructor(Hop)
@@ -417,7 +426,11 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     if configured:
         rule = "configured: Policy.trusted_hosts / Policy.trusted_authserv_ids"
     else:
-        top_by = next((r.by_host for _h, r in received if _named_host(r.by_host)), None)
+        top_by: str | None = None
+        for _h, r in received:
+            if _named_host(r.by_host):
+                top_by = r.by_host
+                break
         trust.add_org(top_by)
         aid = authserv_id(first_ar.value) if first_ar is not None else None
         if aid is not None:
@@ -480,7 +493,13 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 break
     trust_model = _new_trust(
         header_index=boundary_index,
-        trusted_hosts=tuple(sorted(trust.names | trust.orgs | {str(n) for n in trust.nets})),
+        trusted_hosts=tuple(
+            sorted(
+                trust.names | trust.orgs | {str(n) for n in trust.nets}
+                if trust.nets
+                else trust.names | trust.orgs
+            )
+        ),
         trusted_authserv_ids=tuple(dict.fromkeys(ar_ids)),
         inferred=not configured,
         rule=rule,
@@ -560,6 +579,7 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
 
     hops: list[Hop] = []
     dated: list[Hop] = []
+    dated_ts: list[dt.datetime] = []  # their timestamps
     border_index = n - 1 - border_pos if border_pos is not None else -1
     for i, h, r, ts, delay, note, trusted, internal in rows:
         hp = _new_hop(
@@ -577,19 +597,18 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
         hops.append(hp)
         if ts is not None:
             dated.append(hp)
+            dated_ts.append(ts)
     # The anchor is where transit and the submission delay are measured from: the oldest
     # dated hop, unless it is stamped after the newest one (the receiver's own clock), as a
     # forged or badly skewed field at the bottom of the chain is; then the oldest hop that
     # the newest one does not contradict.
     anchor: Hop | None = None
     if dated:
-        newest_ts = dated[-1].timestamp
-        assert newest_ts is not None
-        anchor = next(
-            hp
-            for hp in dated
-            if hp.timestamp is not None and hp.timestamp <= newest_ts + SKEW_TOLERANCE
-        )
+        newest_ts = dated_ts[-1]
+        for k, ts in enumerate(dated_ts):
+            if ts <= newest_ts + SKEW_TOLERANCE:
+                anchor = dated[k]
+                break
     transit: dt.timedelta | None = None
     transit_note: str | None = None
     if len(dated) < 2:
@@ -717,12 +736,12 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             )
         )
     # Out of order: sorting by time would reorder the Received fields beyond the tolerance.
-    disorder = len(dated) >= 3 and any(
-        a.timestamp is not None
-        and b.timestamp is not None
-        and b.timestamp < a.timestamp - SKEW_TOLERANCE
-        for a, b in itertools.pairwise(dated)
-    )
+    disorder = False
+    if len(dated_ts) >= 3:
+        for a_ts, b_ts in itertools.pairwise(dated_ts):
+            if b_ts < a_ts - SKEW_TOLERANCE:
+                disorder = True
+                break
     if disorder:
         latest = max(
             dated[:-1], key=lambda hp: hp.timestamp or dt.datetime.min.replace(tzinfo=dt.UTC)
