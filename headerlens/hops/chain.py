@@ -212,10 +212,12 @@ class _Trust:
         self.exact = False
         # host() answers for this message, dropped whenever the trusted names change.
         self._memo: dict[str, bool] = {}
+        self.version = 0  # bumped whenever the trusted names or domains change
 
     def add_name(self, name: str) -> None:
         self.names.add(name)
         self._memo.clear()
+        self.version += 1
 
     def add_org(self, domain: str | None) -> None:
         org = _org(domain)
@@ -225,6 +227,7 @@ class _Trust:
                 if org in family:
                     self.orgs.update(family)
             self._memo.clear()
+            self.version += 1
 
     def host(self, name: str | None) -> bool:
         if not name:
@@ -447,6 +450,8 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     trusted_set: set[int] = set()
     border_pos: int | None = None  # position in `received` (0 = topmost)
     pending: list[int] = []
+    # _peer_inside answers of the walk: position -> (trust version, answer).
+    inside_at: dict[int, tuple[int, bool]] = {}
     if trust.empty:
         trusted_set.add(0)
         border_pos = 0
@@ -471,7 +476,9 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
                 break
             trusted_set.update(pending, (pos,))
             pending = []
-            if not _peer_inside(r, trust):
+            inside = _peer_inside(r, trust)
+            inside_at[pos] = (trust.version, inside)
+            if not inside:
                 border_pos = pos
                 break
         if trusted_set and border_pos is None:
@@ -573,7 +580,16 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
             if zone_unsure or prev_zone_unsure:
                 note = _add_note(note, "a zone was assumed (UTC), so the delay may be off by hours")
         trusted = pos in trusted_set
-        rows.append((i, h, r, ts, delay, note, trusted, trusted and _peer_inside(r, trust)))
+        if trusted:
+            walked = inside_at.get(pos)
+            internal = (
+                walked[1]
+                if walked is not None and walked[0] == trust.version
+                else _peer_inside(r, trust)
+            )
+        else:
+            internal = False
+        rows.append((i, h, r, ts, delay, note, trusted, internal))
         if ts is not None:
             prev_ts, prev_idx, prev_zone_unsure = ts, i, zone_unsure
 
