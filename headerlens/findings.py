@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from headerlens._catalogue import FINDING_CODES
-from headerlens._model import Model
+from headerlens._model import Model, fast_constructor
 
 __all__ = ["Finding", "Severity", "make_finding"]
 
@@ -26,6 +26,9 @@ class Finding(Model):
     detail: str | None = None
 
 
+_SEVERITIES = frozenset(("info", "notice", "warning", "critical"))
+
+
 def make_finding(
     code: str,
     severity: Severity,
@@ -33,13 +36,23 @@ def make_finding(
     header_indexes: tuple[int, ...] | list[int] = (),
     detail: str | None = None,
 ) -> Finding:
-    """Build a :class:`Finding`; ``code`` must be in the catalogue (else ``KeyError``)."""
+    """Build a :class:`Finding`; ``code`` must be in the catalogue (else ``KeyError``).
+
+    Findings are built from our own typed values on hot paths, so the model is made without
+    pydantic re-validation; the two checks that matter (a catalogued code, a known severity)
+    are made here.
+    """
     if code not in FINDING_CODES:
         raise KeyError(f"finding code {code!r} is not in the catalogue")
-    return Finding(
-        severity=severity,
-        code=code,
-        summary=summary,
-        header_indexes=tuple(sorted(set(header_indexes))),
-        detail=detail,
+    if severity not in _SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r}")
+    if len(header_indexes) < 2:
+        indexes = tuple(header_indexes)
+    else:
+        indexes = tuple(sorted(set(header_indexes)))
+    return _new_finding(
+        severity=severity, code=code, summary=summary, header_indexes=indexes, detail=detail
     )
+
+
+_new_finding = fast_constructor(Finding)

@@ -35,10 +35,9 @@ import ipaddress
 import itertools
 from collections.abc import Iterable
 
-from headerlens._catalogue import FINDING_CODES
 from headerlens.auth.domains import normalize_domain, organizational_domain
 from headerlens.defects import DefectLog
-from headerlens.findings import Finding, Severity
+from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import ClockSkew, Hop, HopAnalysis, Received, TrustBoundary
 from headerlens.hops.received import parse_received_at
 from headerlens.hops.timeline import TIMELINE_FIELDS, timeline_entries
@@ -49,36 +48,7 @@ from headerlens.policy import Policy
 
 __all__ = ["analyze_hops", "authserv_id"]
 
-_new_finding = fast_constructor(Finding)
-
-
-def _finding(
-    code: str,
-    severity: Severity,
-    summary: str,
-    header_indexes: tuple[int, ...] | list[int] = (),
-    detail: str | None = None,
-) -> Finding:
-    """:func:`headerlens.findings.make_finding` without pydantic validation (same checks)."""
-    if code not in FINDING_CODES:
-        raise KeyError(f"finding code {code!r} is not in the catalogue")
-    return _new_finding(
-        severity=severity,
-        code=code,
-        summary=summary,
-        header_indexes=_sorted_unique(header_indexes),
-        detail=detail,
-    )
-
-
-def _sorted_unique(items: tuple[int, ...] | list[int]) -> tuple[int, ...]:
-    if len(items) == 2:
-        a, b = items
-        return (a, b) if a < b else (b, a) if b < a else (a,)
-    if len(items) < 2:
-        return tuple(items)
-    return tuple(sorted(set(items)))
-
+_finding = make_finding
 
 _new_hop = fast_constructor(Hop)
 _new_skew = fast_constructor(ClockSkew)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from headerlens._catalogue import FINDING_CODES
-from headerlens.findings import Finding, Severity
-from headerlens.findings import make_finding as _validated_finding
-from headerlens.spam.base import Draft, construct, fmt_num, join_names, knowledge, parse_float
+from headerlens.findings import Finding, make_finding
+from headerlens.spam.base import Draft, fmt_num, join_names, knowledge, parse_float
 from headerlens.spam.microsoft import INTERNAL_BYPASS, bypass_reason
 from headerlens.spam.models import SpamVerdict
 
@@ -15,38 +13,6 @@ __all__ = ["BCL_DEFAULT_THRESHOLD", "draw_findings"]
 
 BCL_DEFAULT_THRESHOLD = 7
 """Microsoft's default bulk threshold in the default anti-spam policy (BCL page)."""
-
-_FINDING_FIELDS = ("severity", "code", "summary", "header_indexes", "detail")
-_FAST = tuple(Finding.model_fields) == _FINDING_FIELDS
-
-
-def make_finding(
-    code: str,
-    severity: Severity,
-    summary: str,
-    header_indexes: tuple[int, ...] | list[int] = (),
-    detail: str | None = None,
-) -> Finding:
-    """:func:`headerlens.findings.make_finding` without re-validating our own typed values.
-
-    Same catalogue check and the same field values; falls back to the validating builder
-    should ``Finding`` ever gain a field.
-    """
-    if not _FAST:  # pragma: no cover - only if the Finding model changes
-        return _validated_finding(code, severity, summary, header_indexes, detail)
-    if code not in FINDING_CODES:
-        raise KeyError(f"finding code {code!r} is not in the catalogue")
-    return construct(
-        Finding,
-        {
-            "severity": severity,
-            "code": code,
-            "summary": summary,
-            "header_indexes": tuple(sorted(set(header_indexes))),
-            "detail": detail,
-        },
-    )
-
 
 PHISH_CAT = frozenset({"PHSH", "HPHSH", "HPHISH", "SPOOF", "DIMP", "UIMP", "GIMP", "BIMP", "INTOS"})
 MALWARE_CAT = frozenset({"MALW", "AMP", "SAP", "FTBP"})

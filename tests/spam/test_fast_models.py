@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from headerlens.findings import Finding
-from headerlens.findings import make_finding as validated_finding
+from headerlens.findings import Finding, make_finding
 from headerlens.spam.base import construct, make_field, make_rule, with_meaning
-from headerlens.spam.helpdesk import make_finding as fast_finding
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamField, SpamRule, SpamVerdict
 
 FIELD_ARGS = [
@@ -79,10 +77,18 @@ def test_construct_equals_validated() -> None:
 
 def test_fast_finding_equals_validated() -> None:
     args = ("spam.filtered_as_spam", "warning", "Classified as spam by X", [3, 1, 3])
-    fast = fast_finding(*args)
-    assert fast == validated_finding(*args)
-    assert fast.model_dump_json() == validated_finding(*args).model_dump_json()
+    fast = make_finding(*args)
+    validated = Finding(
+        severity="warning",
+        code="spam.filtered_as_spam",
+        summary="Classified as spam by X",
+        header_indexes=(1, 3),
+    )
+    assert fast == validated
+    assert fast.model_dump_json() == validated.model_dump_json()
     names = ("severity", "code", "summary", "header_indexes", "detail")
     assert tuple(Finding.model_fields) == names
     with pytest.raises(KeyError):
-        fast_finding("spam.no_such_code", "info", "x")
+        make_finding("spam.no_such_code", "info", "x")
+    with pytest.raises(ValueError):
+        make_finding("spam.filtered_as_spam", "severe", "x")  # type: ignore[arg-type]
