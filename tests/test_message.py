@@ -7,7 +7,7 @@ from headerlens.message import Address
 
 RAW = (
     b"From: =?utf-8?q?Doe=2C_John?= <j@example.org>\r\n"
-    b"to: a@example.org, \"B, C\" <b@example.org>\r\n"
+    b'to: a@example.org, "B, C" <b@example.org>\r\n'
     b"Subject: one\r\n"
     b"SUBJECT: two\r\n"
     b"\r\n"
@@ -34,3 +34,20 @@ def test_address_lists_and_case_insensitive_names() -> None:
     assert msg.get_all("Subject") == ("one", "two")
     assert [f.index for f in msg.fields("SUBJECT")] == [2, 3]
     assert msg.get("X-Missing") is None
+
+
+def test_a_str_naming_a_file_is_parsed_as_text_with_a_defect(tmp_path: object) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    assert isinstance(tmp_path, Path)
+    path = tmp_path / "m.eml"
+    path.write_bytes(b"From: a@example.org\r\nDate: Tue, 3 Mar 2026 10:00:00 +0000\r\n\r\nx\r\n")
+    msg = headerlens.parse(str(path))
+    assert [d.code for d in msg.defects] == ["input.looks_like_path", "header.leading_junk"]
+    assert msg.source == str(path).encode()
+    assert headerlens.parse(path).defects == ()
+    with pytest.raises(headerlens.DefectError) as info:
+        headerlens.parse(str(path), policy=headerlens.Policy(strict=True))
+    assert info.value.defect.code == "input.looks_like_path"

@@ -19,6 +19,10 @@ DEFECTS: dict[str, str] = {
     "header.encoded_word_invalid": "An RFC 2047 encoded word could not be decoded (bad base64 or quoted-printable, or bytes invalid in its charset).",
     # message level
     "message.missing_from": "The message has no From field, which RFC 5322 section 3.6 requires.",
+    "input.looks_like_path": (
+        "The text given to parse() is the name of an existing file, not a message; a path must"
+        " be passed as pathlib.Path to be read."
+    ),
     "message.missing_date": "The message has no Date field, which RFC 5322 section 3.6 requires.",
     "message.multiple_from": "The message has more than one From field; RFC 5322 section 3.6 allows one.",
     "message.duplicate_singleton": "A field that RFC 5322 section 3.6 allows at most once (Date, Subject, Message-ID, To, ...) appears more than once.",

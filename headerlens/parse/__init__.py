@@ -85,7 +85,27 @@ def parse(
     or an unreadable path (:class:`~headerlens.errors.InputError`) raise.
     """
     data = _read_source(source)
-    return parse_bytes(data, policy=policy)
+    first = DefectLog(strict=(policy or _DEFAULT_POLICY).strict)
+    if isinstance(source, str) and _names_a_file(source):
+        # A common slip: parse("msg.eml") parses the file *name* as a one-line paste.
+        first.add(
+            "input.looks_like_path",
+            f"the text {source!r} is the name of an existing file, not a message; "
+            "pass pathlib.Path(...) to read the file",
+        )
+    message = parse_bytes(data, policy=policy)
+    if len(first):
+        message = message.model_copy(update={"defects": first.defects + message.defects})
+    return message
+
+
+def _names_a_file(text: str) -> bool:
+    if not text or len(text) > 4096 or "\n" in text or "\r" in text:
+        return False
+    try:
+        return os.path.isfile(text)
+    except (OSError, ValueError):  # embedded NUL, name too long
+        return False
 
 
 def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) -> Message:
