@@ -168,3 +168,37 @@ def test_explicit_batch_keeps_summary_rows_with_a_format_flag(
     assert main(["--batch", "--json", "--no-progress", str(folder)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["subject"] for r in rows] == ["quarterly report", "second"]
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_keys_json_verifies_offline(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--json", "--keys", str(SAMPLES / "keys.json"), str(SAMPLES / "dkim" / "good-rsa.eml")]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["domain"], d["result"], d["reason"]) for d in data["dkim"]] == [
+        ("example.com", "pass", "pass")
+    ]
+    assert data["network_used"] is False
+
+
+def test_keys_zone_text_verifies_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = json.loads((SAMPLES / "keys.json").read_text(encoding="utf-8"))
+    zone = tmp_path / "keys.zone"
+    zone.write_text(
+        "".join(f'{name}. 3600 IN TXT "{value}"\n' for name, value in records.items()),
+        encoding="utf-8",
+    )
+    assert main(["--json", "--keys", str(zone), str(SAMPLES / "dkim" / "good-rsa.eml")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["result"] for d in data["dkim"]] == ["pass"]
+
+
+def test_unreadable_key_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["--keys", str(tmp_path / "none.json"), str(SAMPLES / "dkim" / "good-rsa.eml")]) == 2
+    )
+    assert capsys.readouterr().err.startswith("headerlens: cannot read key file ")
