@@ -43,7 +43,7 @@ def test_descriptions_are_sentences() -> None:
 
 def test_docs_defects_md_is_generated_from_the_catalogue() -> None:
     doc = (REPO / "docs" / "defects.md").read_text(encoding="utf-8")
-    assert doc == catalogue_markdown(), "run: python -m headerlens.defects > docs/defects.md"
+    assert doc == catalogue_markdown(), "run: python -m headerlens._catalogue > docs/defects.md"
 
 
 def test_every_code_appears_in_a_test() -> None:

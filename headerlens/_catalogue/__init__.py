@@ -4,7 +4,7 @@ Each area module defines two plain mappings, ``DEFECTS`` and ``FINDINGS``, from 
 code (``area.problem``) to a one-sentence description in our own words. The modules import
 nothing from headerlens, so every other module may import them. Codes are API: once released
 they are never renamed or reused. ``docs/defects.md`` is generated from these mappings by
-``python -m headerlens.defects``.
+``python -m headerlens._catalogue``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,9 @@
+"""``python -m headerlens._catalogue > docs/defects.md`` writes the code catalogue."""
+
+from __future__ import annotations
+
+import sys
+
+from headerlens.defects import catalogue_markdown
+
+sys.stdout.write(catalogue_markdown())
