@@ -54,3 +54,27 @@ def test_rows_say_bypassed_for_skipped_filtering() -> None:
     sample = Path(__file__).resolve().parent.parent / "samples" / "exchange-onprem-internal.eml"
     row = summary_row("x", headerlens.analyze(sample))
     assert row["spam"] == "microsoft:bypassed microsoft:?"
+
+
+def test_auth_and_dkim_frames() -> None:
+    from headerlens.integrations.dataframes import auth_frame, dkim_frame
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    report = headerlens.analyze(
+        samples / "arc" / "forwarded-list-valid-chain.eml",
+        policy=headerlens.Policy(
+            resolver=headerlens.StaticResolver.from_json(samples / "arc" / "keys.json")
+        ),
+    )
+    auth = auth_frame(report)
+    top = auth[auth["header_index"] == 0]
+    assert list(zip(top["method"], top["result"], strict=True)) == [
+        ("arc", "pass"),
+        ("spf", "pass"),
+        ("dkim", "fail"),
+        ("dmarc", "fail"),
+    ]
+    dkim = dkim_frame(report)
+    assert dkim[["domain", "result", "reason"]].values.tolist() == [
+        ["example.com", "fail", "body_hash_mismatch"]
+    ]

@@ -18,7 +18,7 @@ from headerlens.report import Report
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["findings_frame", "hops_frame", "messages_frame"]
+__all__ = ["auth_frame", "dkim_frame", "findings_frame", "hops_frame", "messages_frame"]
 
 
 def _pandas() -> Any:
@@ -98,4 +98,51 @@ def findings_frame(report: Report) -> pd.DataFrame:
         ],
         columns=["severity", "code", "summary", "header_indexes"],
     )
+    return frame
+
+
+def auth_frame(report: Report) -> pd.DataFrame:
+    """One row per Authentication-Results statement (RFC 8601), trusted or not, top first."""
+    pandas = _pandas()
+    rows = [
+        {
+            "header_index": ar.header_index,
+            "instance": ar.instance,
+            "authserv_id": ar.authserv_id,
+            "trusted": ar.trusted,
+            "method": res.method,
+            "result": res.result,
+            "reason": res.reason,
+            "properties": " ".join(
+                f"{p.ptype}.{p.name}={p.value}" if p.ptype else f"{p.name}={p.value}"
+                for p in res.properties
+            ),
+        }
+        for ar in report.auth_results
+        for res in ar.results
+    ]
+    columns = ["header_index", "instance", "authserv_id", "trusted", "method", "result"]
+    frame: pd.DataFrame = pandas.DataFrame(rows, columns=[*columns, "reason", "properties"])
+    return frame
+
+
+def dkim_frame(report: Report) -> pd.DataFrame:
+    """One row per DKIM-Signature as re-verified (RFC 6376), top to bottom."""
+    pandas = _pandas()
+    rows = [
+        {
+            "header_index": d.header_index,
+            "domain": d.domain,
+            "selector": d.selector,
+            "algorithm": d.algorithm,
+            "result": d.result,
+            "reason": d.reason,
+            "body_hash_ok": d.body_hash_ok,
+            "header_signature_ok": d.header_signature_ok,
+            "aligned_with_from": d.aligned_with_from,
+            "as_of": d.as_of,
+        }
+        for d in report.dkim
+    ]
+    frame: pd.DataFrame = pandas.DataFrame(rows)
     return frame
