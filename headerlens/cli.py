@@ -220,50 +220,23 @@ def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowVal
                 yield summary_row(source_id, report)
 
 
-_BOUNCE_FIELDS = (
-    "id",
-    "kind",
-    "recipient",
-    "action",
-    "status",
-    "reply_code",
-    "reason",
-    "permanent",
-    "diagnostic_code",
-    "remote_mta",
-    "original_from",
-    "original_subject",
-    "original_message_id",
-    "original_origin_ip",
-)
-
-
 def _bounce_rows(source_id: str, report: Report) -> Iterator[dict[str, RowValue]]:
-    b = report.bounce
-    if b is None:
+    if report.bounce is None:
         return
-    orig = report.original
-    for r in b.recipients:
-        yield {
-            "id": source_id,
-            "kind": b.kind,
-            "recipient": r.final_recipient or r.original_recipient,
-            "action": r.action,
-            "status": r.status,
-            "reply_code": r.reply_code,
-            "reason": r.reason,
-            "permanent": r.permanent,
-            "diagnostic_code": r.diagnostic_code,
-            "remote_mta": r.remote_mta,
-            "original_from": orig.message.get("From") if orig else None,
-            "original_subject": orig.message.get("Subject") if orig else None,
-            "original_message_id": orig.message.get("Message-ID") if orig else None,
-            "original_origin_ip": orig.origin_ip if orig else None,
-        }
+    from headerlens.bounce.batch import rows_for_report
+
+    origin = report.original.origin_ip if report.original is not None else None
+    for row in rows_for_report(source_id, report.bounce, origin_ip=origin):
+        yield dict(row)
 
 
 def _run_batch(args: argparse.Namespace, policy: Policy, out: IO[str], err: IO[str]) -> int:
-    fields = _BOUNCE_FIELDS if args.bounces else ROW_FIELDS
+    if args.bounces:
+        from headerlens.bounce.batch import ROW_FIELDS as BOUNCE_FIELDS
+
+        fields = BOUNCE_FIELDS
+    else:
+        fields = ROW_FIELDS
     target: IO[str]
     close = False
     if args.output:

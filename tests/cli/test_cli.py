@@ -202,3 +202,47 @@ def test_unreadable_key_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
         main(["--keys", str(tmp_path / "none.json"), str(SAMPLES / "dkim" / "good-rsa.eml")]) == 2
     )
     assert capsys.readouterr().err.startswith("headerlens: cannot read key file ")
+
+
+def test_bounces_batch_one_row_per_recipient(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--bounces", "--no-progress", str(SAMPLES / "bounce")]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [
+        (Path(r["file"]).name, r["kind"], r["recipient"], r["status"], r["reply_code"], r["reason"])
+        for r in rows
+    ] == [
+        ("arf-abuse-report.eml", "feedback", "erin@isp.example.org", None, None, "feedback"),
+        (
+            "gmail-5.7.1-policy-prose.eml",
+            "heuristic",
+            "dave@example.org",
+            "5.7.1",
+            "550",
+            "blocked",
+        ),
+        (
+            "office365-5.7.26-dmarc-with-original.eml",
+            "dsn",
+            "bob@contoso.example.com",
+            "5.7.26",
+            "550",
+            "authfailure",
+        ),
+        (
+            "postfix-dsn-5.1.1-user-unknown.eml",
+            "dsn",
+            "nobody@example.org",
+            "5.1.1",
+            "550",
+            "userunknown",
+        ),
+        (
+            "rfc3834-vacation-autoreply.eml",
+            "autoreply",
+            "frank@example.org",
+            None,
+            None,
+            "vacation",
+        ),
+    ]
+    assert rows[2]["original_origin_ip"] is not None
