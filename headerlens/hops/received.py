@@ -677,10 +677,17 @@ _FAST = re.compile(
     rf"""(?:\s*(?P<bc>{_FAST_COMMENT}))?"""
     r"""(?:\s*(?<=[\s)\]>])with\s+(?P<proto>[A-Za-z0-9_-]{1,40})"""
     rf"""(?:\s*(?P<wc>{_FAST_COMMENT}))?)?"""
-    r"""(?:\s*(?<=[\s)\]>])id\s+(?P<id>[A-Za-z0-9._+/=-]{1,255}))?"""
+    r"""(?:\s*(?<=[\s)\]>])id\s+(?P<id>[A-Za-z0-9._+/=-]{1,255})"""
+    # Sendmail TLS: "(version=TLSv1/SSLv3 cipher=EDH-RSA-DES-CBC3-SHA bits=168 verify=NO)".
+    r"""(?:\s*(?P<ic>\(version=(?P<tv>[A-Za-z0-9._/+:-]{1,80})\s+"""
+    r"""cipher=(?P<tc>[A-Za-z0-9._/+:-]{1,80})\s+bits=(?P<tb>[0-9]{1,5})"""
+    r"""(?:\s+verify=[A-Za-z_]{1,20})?\s*\)))?)?"""
     r"""(?:\s*(?<=[\s)\]>])for\s+(?:<(?P<fa>[A-Za-z0-9._+=@-]{0,255})>|(?P<fw>[A-Za-z0-9._+=@-]{1,255})))?"""
     r"""(?:\s*(?P<sd>\(single-drop\)))?"""
-    r"""\s*;(?P<date>(?P<dt>[^;()\[\]<>"\\]{0,300})(?:(?P<dc>\([^()\[\]<>";,\\]{0,100}\))\s*)?)""",
+    r"""\s*;(?P<date>(?P<dt>[^;()\[\]<>"\\]{0,300})(?:(?P<dc>\((?!envelope)[^()\[\]<>";,\\]{0,100}\))\s*)?"""
+    # Sendmail's trailing "(envelope-from <a@b>)" (one address, nothing else).
+    r"""(?:(?P<ec>\(envelope-from\s+(?:<(?P<ea>[A-Za-z0-9._+=@-]{0,255})>"""
+    r"""|(?P<ew>[A-Za-z0-9._+=@-]{1,255}))\s*\))\s*)?)""",
     re.I,
 )
 
@@ -729,12 +736,12 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         return None
     software: str | None = None
     comments: list[str] = []
-    for g in ("lc", "fc", "bc", "wc", "sd", "dc"):
+    for g in ("lc", "fc", "bc", "wc", "ic", "sd", "dc", "ec"):
         a, b = m.span(g)
         if a < 0:
             continue
         comments.append(value[a:b])
-        if g in ("lc", "fc", "sd"):
+        if g in ("lc", "fc", "sd", "ic", "ec"):
             continue
         if not _fast_comment_ok(value, a, b):
             return None
@@ -794,6 +801,12 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
     elif plow.startswith("http"):
         kind = "http"
     for_addr = fa if fa is not None else fw
+    tls: TlsInfo | None = None
+    tv, ea, ew = m.group("tv", "ea", "ew")
+    if tv is not None:  # read as the general reader's key=value TLS rule reads it
+        tls = _new_tls(version=tv, cipher=m.group("tc"), bits=int(m.group("tb")))
+    elif tls_seen:
+        tls = _new_tls(version=None, cipher=None, bits=None)
     return _new_received(
         raw=value,
         from_helo=helo,
@@ -805,8 +818,8 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         protocol=proto,
         id=msg_id or None,
         for_addr=for_addr or None,
-        envelope_from=None,
-        tls=_new_tls(version=None, cipher=None, bits=None) if tls_seen else None,
+        envelope_from=(ea if ea is not None else ew) or None,
+        tls=tls,
         authenticated=authenticated,
         date=date,
         relay=kind in ("network", "http"),

@@ -53,6 +53,18 @@ TAKEN = {
     " c.example (8.11.6/8.11.6) with ESMTP id g8; Mon, 23 Sep 2002 17:51:37 +0100",
     "no-peer-ip": "from mail.example by smtp.example with SMTP; Mon, 23 Sep 2002 17:51:37 +0100",
     "by-ip": "from a.example ([192.0.2.1]) by 10.0.0.1 with HTTP; 3 Mar 2026 09:50:05 +0000",
+    "sendmail-tls-after-id": "from a.example (a.example [192.0.2.1]) by b.example"
+    " (8.12.3/8.12.3) with ESMTP id g7Q (version=TLSv1/SSLv3 cipher=EDH-RSA-DES-CBC3-SHA"
+    " bits=168 verify=FAIL) for <x@example.org>; Mon, 26 Aug 2002 10:51:30 -0500",
+    "sendmail-tls-no-verify": "from a.example (a.example [192.0.2.1]) by b.example"
+    " (8.12.3/8.12.3) with ESMTP id g7Q (version=TLSv1.2 cipher=AES256 bits=0256\r\n\t);"
+    " Mon, 26 Aug 2002 10:51:30 -0500",
+    "sendmail-envelope-from-after-date": "from a.example (localhost [127.0.0.1])\tby b.example"
+    " (8.12.5/8.12.5) with ESMTP id g6O\t(version=TLSv1/SSLv3 cipher=EDH-DSS-DES-CBC3-SHA"
+    " bits=168 verify=NO)\tfor <c@example.net>; Wed, 24 Jul 2002 08:06:57 -0500 (CDT)"
+    "\t(envelope-from c@a.example)",
+    "sendmail-envelope-from-angle": "from a.example (a.example [192.0.2.1]) by b.example"
+    " (8.12.5/8.12.5) with ESMTP id g6O; Wed, 24 Jul 2002 08:06:57 -0500 (Envelope-From <>)",
 }
 
 FALLBACK = {
@@ -60,13 +72,17 @@ FALLBACK = {
     "glued-keyword": "from a ([192.0.2.1])by b.examplewith smtp id 1; 3 Mar 2026 09:50 +0000",
     "tls-comment": "from a (a [192.0.2.1]) by b (version=TLSv1.2 cipher=X bits=256) with ESMTP"
     " id 1; 3 Mar 2026 09:50:05 +0000",
-    "envelope-after-date": "from a (a [192.0.2.1]) by b with ESMTP id 1; 3 Mar 2026 09:50:05"
-    " +0000 (envelope-from x@example.org)",
     "ip-helo": "from 192.0.2.1 (a [192.0.2.1]) by b with SMTP; 3 Mar 2026 09:50:05 +0000",
     "bad-literal": "from a (a [999.1.1.1]) by b with SMTP; 3 Mar 2026 09:50:05 +0000",
     "by-comment-ip": "from a (a [192.0.2.1]) by b (10.1.2.3) with SMTP; 3 Mar 2026 09:50 +0000",
     "keyword-in-date": "from a (a [192.0.2.1]) by b with SMTP; 3 Mar 2026 for x 09:50 +0000",
     "verified-word": "from a (verified [192.0.2.1]) by b with SMTP; 3 Mar 2026 09:50 +0000",
+    "tls-comment-extra-key": "from a (a [192.0.2.1]) by b with ESMTP id 1 (version=TLSv1"
+    " cipher=X bits=1 verify=NO authenticated) for x; 3 Mar 2026 09:50:05 +0000",
+    "tls-comment-no-id": "from a (a [192.0.2.1]) by b with ESMTP (version=TLSv1 cipher=X"
+    " bits=1); 3 Mar 2026 09:50:05 +0000",
+    "envelope-from-uid": "from a (a [192.0.2.1]) by b with ESMTP id 1; 3 Mar 2026 09:50:05"
+    " +0000 (envelope-from x, uid 502)",
 }
 
 
