@@ -490,6 +490,11 @@ def parse_date_at(text: str, header_index: int | None) -> DateValue:
     fast = _fast(text)
     if fast is not None:
         return fast
+    return _parse_general(text, header_index)
+
+
+def _parse_general(text: str, header_index: int | None) -> DateValue:
+    """The general reader (every layout, every defect); ``_fast`` equals it where it answers."""
     log = IndexedLog(header_index)
     bare, closed = strip_comments(text)
     if not closed:

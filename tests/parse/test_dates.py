@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+from pathlib import Path
 
 import pytest
 
 from headerlens.defects import DEFECT_CODES
 from headerlens.errors import DefectError
 from headerlens.message import DateValue
+from headerlens.parse import dates, parse
 from headerlens.parse.dates import parse_date, strip_comments
 
 UTC = dt.UTC
@@ -336,3 +340,70 @@ def test_strip_comments_nested_and_escaped() -> None:
 def test_hostile_date_text_is_read_in_one_pass() -> None:
     got = parse_date("(" * 50_000 + "1 " * 50_000)
     assert [d.code for d in got.defects] == ["date.unterminated_comment", "date.invalid"]
+
+
+# The fast path (canonical RFC 5322 layout, optionally one "(ZONE)" comment) must give exactly
+# what the general reader gives, or stand aside.
+FAST_TAKEN = {
+    "canonical": "Tue, 3 Mar 2026 10:00:01 +0100",
+    "zone-comment": "Tue,  3 Mar 2026 10:00:01 -0800 (PST)",
+    "no-weekday": "3 Mar 2026 10:00:01 +0000",
+    "minus-zero": "Tue, 3 Mar 2026 10:00:01 -0000",
+    "leap-day": "Sat, 29 Feb 2020 23:59:59 +0530",
+    "nested-comment": "Tue, 3 Mar 2026 10:00:01 +0100 (CET (winter))",
+}
+FAST_ASIDE = {
+    "weekday-mismatch": "Wed, 3 Mar 2026 10:00:01 +0100",
+    "bad-day": "Tue, 30 Feb 2026 10:00:01 +0100",
+    "leap-second": "Tue, 3 Mar 2026 10:00:60 +0100",
+    "named-zone": "Tue, 3 Mar 2026 10:00:01 GMT",
+    "long-weekday": "Tuesday, 3 Mar 2026 10:00:01 +0100",
+    "unclosed-comment": "Tue, 3 Mar 2026 10:00:01 +0100 (CET",
+    "asctime": "Tue Mar  3 10:00:01 2026",
+}
+
+
+def _fast_equal(text: str) -> bool:
+    """True when the fast path was taken; asserts it equals the general reader."""
+    fast = dates._fast(text)
+    if fast is None:
+        return False
+    general = dates._parse_general(text, None)
+    assert fast.model_dump() == general.model_dump(), text
+    assert repr(fast) == repr(general), text
+    assert fast.model_dump_json() == general.model_dump_json(), text
+    return True
+
+
+@pytest.mark.parametrize("text", FAST_TAKEN.values(), ids=FAST_TAKEN.keys())
+def test_date_fast_path_taken_and_equal(text: str) -> None:
+    assert _fast_equal(text)
+
+
+@pytest.mark.parametrize("text", FAST_ASIDE.values(), ids=FAST_ASIDE.keys())
+def test_date_fast_path_stands_aside(text: str) -> None:
+    assert dates._fast(text) is None
+    assert parse_date(text) == dates._parse_general(text, None)
+
+
+def test_date_fast_path_equals_general_reader_on_every_corpus_date() -> None:
+    root = os.environ.get("HEADERLENS_CORPORA")
+    if not root:
+        pytest.skip("HEADERLENS_CORPORA is not set (third-party corpora absent)")
+    texts: list[str] = []
+    cases = json.loads((Path(root) / "spamassassin" / "rcvd_parser.json").read_text())["cases"]
+    texts += [c["received"].rsplit(";", 1)[-1].strip() for c in cases]
+    paths = sorted((Path(root) / "spamassassin-public-corpus").rglob("*.txt"))
+    paths += sorted((Path(__file__).resolve().parents[2] / "samples").rglob("*.eml"))
+    for p in paths:
+        if p.name.startswith("LICENSE"):
+            continue
+        for f in parse(p.read_bytes()).headers:
+            name = f.name.lower()
+            if name in ("date", "resent-date", "delivery-date"):
+                texts.append(f.value.strip())
+            elif name in ("received", "x-received") and ";" in f.value:
+                texts.append(f.value.rsplit(";", 1)[1].strip())
+    taken = sum(_fast_equal(t) for t in texts)
+    print(f"date fast path taken for {taken:,} of {len(texts):,} corpus dates, all equal")
+    assert taken > len(texts) // 2
