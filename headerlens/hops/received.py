@@ -692,6 +692,62 @@ _FAST = re.compile(
 )
 
 
+# qmail's comment-only fields: "(qmail 19466 invoked by uid 109); date", "(qmail 4012 invoked
+# from network); date", "(qmail 5 messnum 7 invoked by alias); date" (lower case only: the
+# general reader matches "invoked", "by" and "uid" case-sensitively).
+_FAST_QMAIL = re.compile(
+    r"""\s*(?P<c>\(qmail\s+[0-9]{1,12}(?:\s+messnum\s+[0-9]{1,12})?\s+invoked\s+"""
+    r"""(?:from\s+network|by\s+(?:uid\s+(?P<uid>[0-9]{1,12})|alias))\s*\))"""
+    r"""\s*;(?P<date>[^;()\[\]<>"\\]{0,300})"""
+)
+
+
+def _fast_qmail(value: str, header_index: int | None, header_name: str) -> Received | None:
+    """The :class:`Received` of a qmail comment-only field, or ``None``."""
+    m = _FAST_QMAIL.fullmatch(value)
+    if m is None:
+        return None
+    date_text = m.group("date")
+    low = date_text.lower()
+    if _has_keyword(low) and not _KEYWORDS.isdisjoint(low.replace(",", " ").split()):
+        return None
+    log = IndexedLog(header_index)
+    date_text = date_text.strip()
+    date: DateValue | None = None
+    if date_text:
+        date = parse_date_at(date_text, header_index)
+        if date.datetime is None:
+            log.add("received.invalid_date", f"unreadable date {date_text[:60]!r}")
+    else:
+        log.add("received.no_date", "no date-time in the field")
+    return _new_received(
+        raw=value,
+        from_helo=None,
+        from_rdns=None,
+        from_ip=None,
+        from_port=None,
+        by_host=None,
+        via=None,
+        protocol=None,
+        id=None,
+        for_addr=None,
+        envelope_from=None,
+        tls=None,
+        authenticated=False,
+        date=date,
+        relay=False,
+        defects=log.defects,
+        header_name=header_name,
+        kind="local",
+        from_ident=None,
+        by_ip=None,
+        software=None,
+        auth_user=None,
+        local_uid=m.group("uid"),
+        comments=(m.group("c"),),
+    )
+
+
 def _fast_comment_ok(s: str, start: int, end: int) -> bool:
     """Whether the general reader reads nothing from the comment ``s[start:end]``."""
     return _COMMENT_CUES.search(s, start, end) is None and s[start:end].isascii()
@@ -703,7 +759,7 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         return None
     m = _FAST.fullmatch(value)
     if m is None:
-        return None
+        return _fast_qmail(value, header_index, header_name)
     helo, rdns_w, cip, tip, by, proto = m.group("helo", "rdns", "cip", "tip", "by", "proto")
     msg_id, fa, fw, helo_eq, dt, lf = m.group("id", "fa", "fw", "heq", "dt", "lf")
     ident: str | None = None

@@ -65,6 +65,10 @@ TAKEN = {
     "\t(envelope-from c@a.example)",
     "sendmail-envelope-from-angle": "from a.example (a.example [192.0.2.1]) by b.example"
     " (8.12.5/8.12.5) with ESMTP id g6O; Wed, 24 Jul 2002 08:06:57 -0500 (Envelope-From <>)",
+    "qmail-invoked-by-uid": "(qmail 19466 invoked by uid 109); 3 Sep 2002 10:00:01 -0000",
+    "qmail-invoked-from-network": "(qmail 4012 invoked from network);\r\n\t3 Sep 2002 10:00 -0000",
+    "qmail-messnum": "(qmail 5 messnum 77 invoked from network); junk",
+    "qmail-by-alias-no-date": "(qmail 1 invoked by alias);  ",
 }
 
 FALLBACK = {
@@ -83,6 +87,9 @@ FALLBACK = {
     " bits=1); 3 Mar 2026 09:50:05 +0000",
     "envelope-from-uid": "from a (a [192.0.2.1]) by b with ESMTP id 1; 3 Mar 2026 09:50:05"
     " +0000 (envelope-from x, uid 502)",
+    "qmail-upper-case": "(QMAIL 1 Invoked by uid 2); 3 Sep 2002 10:00:01 -0000",
+    "qmail-keyword-after-date": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 by x",
+    "qmail-date-comment": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 (UTC)",
 }
 
 
