@@ -671,11 +671,11 @@ _FAST = re.compile(
     r"""(?:\s*(?P<fc>\((?:(?P<rdns>[A-Za-z0-9._@-]{1,255})\s*)?"""
     r"""\[(?P<cip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\](?::(?P<port>[0-9]{1,5}))?"""
     r"""(?:\s+helo=(?P<heq>[A-Za-z0-9._-]{1,255}))?(?:\s*\(may be forged\))?\s*\))"""
-    r"""|\s*\[(?P<tip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\])?"""
+    r"""|\s*\[(?P<tip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\]|\s+pickup\s+service)?"""
     r"""|(?P<lc>\(from\s+(?P<lf>[A-Za-z0-9._@-]{1,255})\)))"""
     r"""\s*(?<=[\s)\]>])by\s+(?P<by>[A-Za-z0-9._-]{1,255})"""
     rf"""(?:\s*(?P<bc>{_FAST_COMMENT}))?"""
-    r"""(?:\s*(?<=[\s)\]>])with\s+(?P<proto>[A-Za-z0-9_-]{1,40})"""
+    r"""(?:\s*(?<=[\s)\]>])with\s+(?P<proto>Microsoft\s+SMTPSVC|[A-Za-z0-9_-]{1,40})"""
     rf"""(?:\s*(?P<wc>{_FAST_COMMENT}))?)?"""
     r"""(?:\s*(?<=[\s)\]>])id\s+(?P<id>[A-Za-z0-9._+/=-]{1,255})"""
     # Sendmail TLS: "(version=TLSv1/SSLv3 cipher=EDH-RSA-DES-CBC3-SHA bits=168 verify=NO)".
@@ -763,6 +763,8 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
     helo, rdns_w, cip, tip, by, proto = m.group("helo", "rdns", "cip", "tip", "by", "proto")
     msg_id, fa, fw, helo_eq, dt, lf = m.group("id", "fa", "fw", "heq", "dt", "lf")
     ident: str | None = None
+    if proto is not None and len(proto) >= 17:  # "Microsoft  SMTPSVC": words joined by a space
+        proto = " ".join(proto.split())
     if lf is not None:  # Sendmail submission "(from user@host) by ...": a from clause
         helo = lf
     if helo is None:

@@ -69,6 +69,10 @@ TAKEN = {
     "qmail-invoked-from-network": "(qmail 4012 invoked from network);\r\n\t3 Sep 2002 10:00 -0000",
     "qmail-messnum": "(qmail 5 messnum 77 invoked from network); junk",
     "qmail-by-alias-no-date": "(qmail 1 invoked by alias);  ",
+    "microsoft-pickup-service": "from mail pickup service by hotmail.com with Microsoft"
+    " SMTPSVC;\r\n\t Thu, 22 Aug 2002 18:20:23 -0700",
+    "microsoft-smtpsvc-version": "from ims.example ([207.193.111.247]) by\r\n\tmx.example"
+    " with Microsoft  SMTPSVC(5.0.2195.2966);\r\n\tMon, 2 Sep 2002 04:55:27 -0500",
 }
 
 FALLBACK = {
@@ -87,6 +91,8 @@ FALLBACK = {
     " bits=1); 3 Mar 2026 09:50:05 +0000",
     "envelope-from-uid": "from a (a [192.0.2.1]) by b with ESMTP id 1; 3 Mar 2026 09:50:05"
     " +0000 (envelope-from x, uid 502)",
+    "microsoft-smtpsvc-glued": "from a ([192.0.2.1]) by b with Microsoft SMTPSVCX;"
+    " Mon, 2 Sep 2002 04:55:27 -0500",
     "qmail-upper-case": "(QMAIL 1 Invoked by uid 2); 3 Sep 2002 10:00:01 -0000",
     "qmail-keyword-after-date": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 by x",
     "qmail-date-comment": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 (UTC)",
