@@ -748,9 +748,28 @@ def _fast_qmail(value: str, header_index: int | None, header_name: str) -> Recei
     )
 
 
+# The alternatives of _COMMENT_CUES, most frequent first.
+_CUE_WORDS = (
+    "=", "tls", "ssl", "auth", "via", "using", "envelope", "qmail", "userid", "encrypted",
+    "google", "client", "orcpt", "single-drop",
+)  # fmt: skip
+
+
 def _fast_comment_ok(s: str, start: int, end: int) -> bool:
-    """Whether the general reader reads nothing from the comment ``s[start:end]``."""
-    return _COMMENT_CUES.search(s, start, end) is None and s[start:end].isascii()
+    """Whether the general reader reads nothing from the comment ``s[start:end]``.
+
+    ``_COMMENT_CUES`` finds nothing in ASCII text exactly when no cue is a substring of the
+    lower-cased text (for ASCII, case-insensitive matching is matching the lower case);
+    substring tests are several times faster than the case-insensitive alternation.
+    """
+    c = s[start:end]
+    if not c.isascii():
+        return False
+    low = c.lower()
+    for cue in _CUE_WORDS:  # noqa: SIM110 (a loop: all() over a generator is slower)
+        if cue in low:
+            return False
+    return True
 
 
 def _fast_received(value: str, header_index: int | None, header_name: str) -> Received | None:
