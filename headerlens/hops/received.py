@@ -671,7 +671,10 @@ _FAST = re.compile(
     r"""(?:\s*(?P<fc>\((?:(?P<rdns>[A-Za-z0-9._@-]{1,255})\s*)?"""
     r"""\[(?P<cip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\](?::(?P<port>[0-9]{1,5}))?"""
     r"""(?:\s+helo=(?P<heq>[A-Za-z0-9._-]{1,255}))?(?:\s*\(may be forged\))?\s*\))"""
-    r"""|\s*\[(?P<tip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\]|\s+pickup\s+service)?"""
+    r"""|\s*\[(?P<tip>(?:IPv6:)?[0-9A-Fa-f:.]{1,64})\]|\s+pickup\s+service"""
+    # qmail: "from name (HELO helo) (192.0.2.1)", "from name (192.0.2.1)".
+    r"""|(?:\s*(?P<hc>\((?:helo|ehlo|lhlo)\s+(?P<hkn>[A-Za-z0-9._-]{1,255})\s*\)))?"""
+    r"""\s*(?P<ipc>\((?P<bip>[0-9.]{7,21})\)))?"""
     r"""|(?P<lc>\(from\s+(?P<lf>[A-Za-z0-9._@-]{1,255})\)))"""
     r"""\s*(?<=[\s)\]>])by\s+(?P<by>[A-Za-z0-9._-]{1,255})"""
     rf"""(?:\s*(?P<bc>{_FAST_COMMENT}))?"""
@@ -813,12 +816,12 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         return None
     software: str | None = None
     comments: list[str] = []
-    for g in ("lc", "fc", "bc", "wc", "ic", "sd", "dc", "ec"):
+    for g in ("lc", "hc", "ipc", "fc", "bc", "wc", "ic", "sd", "dc", "ec"):
         a, b = m.span(g)
         if a < 0:
             continue
         comments.append(value[a:b])
-        if g in ("lc", "fc", "sd", "ic", "ec"):
+        if g in ("lc", "hc", "ipc", "fc", "sd", "ic", "ec"):
             continue
         if not _fast_comment_ok(value, a, b):
             return None
@@ -832,7 +835,27 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         if software is None:
             software = " ".join(inner.split()) or None
     rdns: str | None = None
-    if rdns_w is not None:  # "helo (rdns [ip])", "helo (user@rdns [ip])"
+    bip = m.group("bip")
+    if bip is not None:  # qmail "name [(HELO x)] (ip)": the general reader's bare-IP rules
+        got = normalize_ip(bip)
+        if got is None:
+            return None
+        ip, port = got
+        p_known = helo if helo.lower() not in _NO_RDNS else None
+        hkn = m.group("hkn")
+        if hkn is not None:
+            rdns = p_known
+            helo = hkn
+        elif (
+            p_known is not None
+            and "." in p_known
+            and not (proto or "").lower().startswith("microsoft")
+            and port is None
+        ):
+            rdns = p_known
+        else:
+            helo = p_known
+    elif rdns_w is not None:  # "helo (rdns [ip])", "helo (user@rdns [ip])"
         if helo_eq is not None or rdns_w.lower() in ("helo", "ehlo", "lhlo", "account", "verified"):
             return None
         ident, host = _split_ident(rdns_w)

@@ -69,6 +69,20 @@ TAKEN = {
     "qmail-invoked-from-network": "(qmail 4012 invoked from network);\r\n\t3 Sep 2002 10:00 -0000",
     "qmail-messnum": "(qmail 5 messnum 77 invoked from network); junk",
     "qmail-by-alias-no-date": "(qmail 1 invoked by alias);  ",
+    "qmail-helo-bare-ip": "from unknown (HELO mail.example.com) (62.189.7.27)    by"
+    "    mta2.grp.scd.yahoo.com with SMTP; 22 Aug 2002 11:46:29 -0000",
+    "qmail-helo-known-name": "from a.example (EHLO b.example) (192.0.2.1) by c.example"
+    " with SMTP; 22 Aug 2002 11:46:29 -0000",
+    "qmail-bare-ip-rdns": "from a.example (192.0.2.1) by c.example with QMQP;"
+    " 22 Aug 2002 11:46:29 -0000",
+    "qmail-bare-ip-no-dot": "from localhost (127.0.0.1) by c.example with SMTP;"
+    " 22 Aug 2002 11:46:29 -0000",
+    "qmail-bare-ip-unknown": "from unknown (192.0.2.1) by c.example with SMTP;"
+    " 22 Aug 2002 11:46:29 -0000",
+    "old-exim-ip-port": "from a.example (10.0.8.6.13219) by c.example with SMTP;"
+    " 22 Aug 2002 11:46:29 -0000",
+    "microsoft-bare-ip": "from a.example (192.0.2.1) by c.example with Microsoft SMTPSVC;"
+    " 22 Aug 2002 11:46:29 -0000",
     "microsoft-pickup-service": "from mail pickup service by hotmail.com with Microsoft"
     " SMTPSVC;\r\n\t Thu, 22 Aug 2002 18:20:23 -0700",
     "microsoft-smtpsvc-version": "from ims.example ([207.193.111.247]) by\r\n\tmx.example"
@@ -93,6 +107,8 @@ FALLBACK = {
     " +0000 (envelope-from x, uid 502)",
     "microsoft-smtpsvc-glued": "from a ([192.0.2.1]) by b with Microsoft SMTPSVCX;"
     " Mon, 2 Sep 2002 04:55:27 -0500",
+    "qmail-bad-bare-ip": "from a.example (HELO b) (999.1.2.3) by c.example with SMTP;"
+    " 22 Aug 2002 11:46:29 -0000",
     "qmail-upper-case": "(QMAIL 1 Invoked by uid 2); 3 Sep 2002 10:00:01 -0000",
     "qmail-keyword-after-date": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 by x",
     "qmail-date-comment": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 (UTC)",
