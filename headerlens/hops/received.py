@@ -838,7 +838,7 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
     bip = m.group("bip")
     if bip is not None:  # qmail "name [(HELO x)] (ip)": the general reader's bare-IP rules
         got = normalize_ip(bip)
-        if got is None:
+        if got is None or helo is None:
             return None
         ip, port = got
         p_known = helo if helo.lower() not in _NO_RDNS else None
