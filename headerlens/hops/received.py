@@ -705,11 +705,22 @@ _FAST_QMAIL = re.compile(
 )
 
 
-def _fast_qmail(value: str, header_index: int | None, header_name: str) -> Received | None:
-    """The :class:`Received` of a qmail comment-only field, or ``None``."""
-    m = _FAST_QMAIL.fullmatch(value)
-    if m is None:
-        return None
+# Postfix local pickup: "by host (Postfix, from userid 0) id X [for a]; date [(ZONE)]" (the
+# general reader matches "from userid" case-sensitively, so those words are lower case here).
+_FAST_USERID = re.compile(
+    r"""\s*(?i:by)\s+(?P<by>[A-Za-z0-9._-]{1,255})\s*(?P<c>\((?P<sw>[A-Za-z0-9._-]{1,40})\s*,"""
+    r"""\s*from\s+userid\s+(?P<uid>[0-9]{1,12})\s*\))"""
+    r"""\s*(?i:id)\s+(?P<id>[A-Za-z0-9._+/=-]{1,255})"""
+    r"""(?:\s+(?i:for)\s+(?:<(?P<fa>[A-Za-z0-9._+=@-]{0,255})>|(?P<fw>[A-Za-z0-9._+=@-]{1,255})))?"""
+    r"""\s*;(?P<date>(?P<dt>[^;()\[\]<>"\\]{0,300})"""
+    r"""(?:(?P<dc>\((?!envelope)[^()\[\]<>";,\\]{0,100}\))\s*)?)""",
+)
+
+
+def _fast_date(
+    m: re.Match[str], header_index: int | None
+) -> tuple[DateValue | None, IndexedLog] | None:
+    """The date of a fast match (group ``date``) and its log, or ``None`` (keyword in it)."""
     date_text = m.group("date")
     low = date_text.lower()
     if _has_keyword(low) and not _KEYWORDS.isdisjoint(low.replace(",", " ").split()):
@@ -723,6 +734,72 @@ def _fast_qmail(value: str, header_index: int | None, header_name: str) -> Recei
             log.add("received.invalid_date", f"unreadable date {date_text[:60]!r}")
     else:
         log.add("received.no_date", "no date-time in the field")
+    return date, log
+
+
+def _fast_userid(value: str, header_index: int | None, header_name: str) -> Received | None:
+    """The :class:`Received` of a Postfix local pickup field, or ``None``."""
+    m = _FAST_USERID.fullmatch(value)
+    if m is None:
+        return None
+    by, sw, msg_id, fa, fw = m.group("by", "sw", "id", "fa", "fw")
+    for w in (by, msg_id, fw):
+        if w is not None and len(w) < 5 and w.lower() in _KEYWORDS:
+            return None
+    if sw.lower() in ("envelope-from", "envelope-sender"):
+        return None
+    comments = [m.group("c")]
+    a, b = m.span("dc")
+    if a >= 0:
+        if not _fast_comment_ok(value, a, b):
+            return None
+        comments.append(value[a:b])
+    by_host = by.rstrip(".") or None
+    if by_host is None:
+        return None
+    got = _fast_date(m, header_index)
+    if got is None:
+        return None
+    date, log = got
+    by_got = normalize_ip(by_host)
+    for_addr = fa if fa is not None else fw
+    return _new_received(
+        raw=value,
+        from_helo=None,
+        from_rdns=None,
+        from_ip=None,
+        from_port=None,
+        by_host=by_host,
+        via=None,
+        protocol=None,
+        id=msg_id or None,
+        for_addr=for_addr or None,
+        envelope_from=None,
+        tls=None,
+        authenticated=False,
+        date=date,
+        relay=False,
+        defects=log.defects,
+        header_name=header_name,
+        kind="local",
+        from_ident=None,
+        by_ip=by_got[0] if by_got is not None else None,
+        software=sw,
+        auth_user=None,
+        local_uid=m.group("uid"),
+        comments=tuple(comments),
+    )
+
+
+def _fast_qmail(value: str, header_index: int | None, header_name: str) -> Received | None:
+    """The :class:`Received` of a qmail comment-only field, or ``None``."""
+    m = _FAST_QMAIL.fullmatch(value)
+    if m is None:
+        return None
+    got = _fast_date(m, header_index)
+    if got is None:
+        return None
+    date, log = got
     return _new_received(
         raw=value,
         from_helo=None,
@@ -781,6 +858,8 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         return None
     m = _FAST.fullmatch(value)
     if m is None:
+        if "userid" in value:
+            return _fast_userid(value, header_index, header_name)
         return _fast_qmail(value, header_index, header_name)
     helo, rdns_w, cip, tip, by, proto = m.group("helo", "rdns", "cip", "tip", "by", "proto")
     msg_id, fa, fw, helo_eq, dt, lf = m.group("id", "fa", "fw", "heq", "dt", "lf")

@@ -83,6 +83,11 @@ TAKEN = {
     " 22 Aug 2002 11:46:29 -0000",
     "microsoft-bare-ip": "from a.example (192.0.2.1) by c.example with Microsoft SMTPSVC;"
     " 22 Aug 2002 11:46:29 -0000",
+    "postfix-local-userid": "by mx.example.org (Postfix, from userid 1000)\r\n\tid 5B0F616F16;"
+    "  Tue,  3 Mar 2026 10:00:01 +0100 (CET)",
+    "postfix-local-userid-for": "by 192.0.2.9 (Postfix, from userid 0) id 5B0F for"
+    " <a@example.org>; Tue,  3 Mar 2026 10:00:01 +0100",
+    "postfix-local-userid-bad-date": "by mx.example.org (Postfix, from userid 0) id 5B; soon",
     "microsoft-pickup-service": "from mail pickup service by hotmail.com with Microsoft"
     " SMTPSVC;\r\n\t Thu, 22 Aug 2002 18:20:23 -0700",
     "microsoft-smtpsvc-version": "from ims.example ([207.193.111.247]) by\r\n\tmx.example"
@@ -109,6 +114,10 @@ FALLBACK = {
     " Mon, 2 Sep 2002 04:55:27 -0500",
     "qmail-bad-bare-ip": "from a.example (HELO b) (999.1.2.3) by c.example with SMTP;"
     " 22 Aug 2002 11:46:29 -0000",
+    "userid-envelope-word": "by b (envelope-from, from userid 0) id 5B; 3 Mar 2026 10:00 +0000",
+    "userid-upper-case": "by b (Postfix, FROM userid 0) id 5B; 3 Mar 2026 10:00:01 +0000",
+    "userid-keyword-host": "by for (Postfix, from userid 0) id 5B; 3 Mar 2026 10:00:01 +0000",
+    "userid-cue-zone": "by b (Postfix, from userid 0) id 5B; 3 Mar 2026 10:00 +0000 (via x)",
     "qmail-upper-case": "(QMAIL 1 Invoked by uid 2); 3 Sep 2002 10:00:01 -0000",
     "qmail-keyword-after-date": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 by x",
     "qmail-date-comment": "(qmail 1 invoked by uid 2); 3 Sep 2002 10:00:01 -0000 (UTC)",
