@@ -385,6 +385,17 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
         if len(parts) > 2:
             st.tls_bits = _bits(parts[2])
         return True
+    # TLS, Exim 4.0x-4.6x: "(Cipher TLSv1:DES-CBC3-SHA:168)" (the word "Cipher", then
+    # version:cipher:bits as the later "(TLS1.2:...:256)" form writes them).
+    if len(words) == 2 and lw[0] == "cipher" and words[1][:3].upper() in ("TLS", "SSL"):
+        parts = words[1].split(":")
+        st.tls_seen = True
+        st.tls_version = parts[0]
+        if len(parts) > 1:
+            st.tls_cipher = parts[1] or None
+        if len(parts) > 2:
+            st.tls_bits = _bits(parts[2])
+        return True
     # "(X encrypted)" / "(TLS_AES_256_GCM_SHA384 encrypted, authenticated)".
     if "encrypted" in lw:
         at = lw.index("encrypted")
