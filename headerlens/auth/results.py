@@ -22,6 +22,7 @@ from typing import Any
 
 from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
 from headerlens.defects import DefectLog
+from headerlens.parse._scan import read_quoted
 
 __all__ = ["explain_result", "parse_authentication_results"]
 
@@ -33,7 +34,6 @@ _WS = frozenset(" \t\r\n")
 _WORD_RE = re.compile(r'[^;=()" \t\r\n]+')
 _WS_RE = re.compile(r"[ \t\r\n]+")
 _COMMENT_STOP = re.compile(r"[\\()]")
-_QUOTE_STOP = re.compile(r'[\\"]')
 _NEEDS_QUOTES = re.compile(r'[^\x21-\x7e]|[()<>,;:\\"\[\]?=]')
 _FIELD_NAMES = ("authentication-results", "arc-authentication-results")
 
@@ -93,32 +93,11 @@ def _scan(value: str, log: DefectLog, repairs: list[str], idx: int | None) -> li
                 log.add("auth.results_unterminated", "a comment is not closed", idx)
             toks.append(_Tok(_COMMENT, " ".join("".join(buf).split()), start, i, ws))
         elif c == '"':
-            i += 1
-            qbuf: list[str] = []
-            closed = False
-            while i < n:
-                m = _QUOTE_STOP.search(value, i)
-                if m is None:
-                    qbuf.append(value[i:])
-                    i = n
-                    break
-                if m.start() > i:
-                    qbuf.append(value[i : m.start()])
-                    i = m.start()
-                ch = value[i]
-                if ch == "\\" and i + 1 < n:
-                    qbuf.append(value[i + 1])
-                    i += 2
-                    continue
-                i += 1
-                if ch == '"':
-                    closed = True
-                    break
-                qbuf.append(ch)
+            qtext, i, closed = read_quoted(value, i)
             if not closed:
                 repairs.append("closed an unterminated quoted string")
                 log.add("auth.results_unterminated", "a quoted string is not closed", idx)
-            toks.append(_Tok(_QSTR, "".join(qbuf), start, i, ws))
+            toks.append(_Tok(_QSTR, qtext, start, i, ws))
         elif c == ";":
             i += 1
             toks.append(_Tok(_SEMI, ";", start, i, ws))
