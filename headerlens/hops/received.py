@@ -1066,21 +1066,9 @@ def _parse_general(value: str, header_index: int | None, header_name: str) -> Re
         toks = _tokenize(s, log)
         if not toks:
             log.add("received.empty", "the Received field is empty")
+            # Rare, so the constructor fills the remaining fields with their defaults.
             return _new_received(
                 raw=value,
-                from_helo=None,
-                from_rdns=None,
-                from_ip=None,
-                from_port=None,
-                by_host=None,
-                via=None,
-                protocol=None,
-                id=None,
-                for_addr=None,
-                envelope_from=None,
-                tls=None,
-                authenticated=False,
-                date=None,
                 relay=False,
                 defects=log.defects,
                 header_name=header_name,

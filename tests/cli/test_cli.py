@@ -83,7 +83,9 @@ def test_keys_and_dns_are_exclusive(msg_file: Path, capsys: pytest.CaptureFixtur
     keys = msg_file.with_suffix(".json")
     keys.write_text("{}", encoding="utf-8")
     assert main(["--keys", str(keys), "--dns", "127.0.0.1", str(msg_file)]) == 2
-    assert "exclusive" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "headerlens: --keys and --dns are exclusive: pick saved keys or live DNS\n"
+    )
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
