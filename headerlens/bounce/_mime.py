@@ -14,7 +14,8 @@ import binascii
 import codecs
 import quopri
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
+
+from headerlens.parse.encoded_words import decode_encoded_words
 
 __all__ = ["Part", "decode_words", "split_headers", "walk"]
 
@@ -80,10 +81,8 @@ def decode_words(value: str) -> str:
     """Decode RFC 2047 encoded words in a header value, never raising."""
     if "=?" not in value:
         return value
-    try:
-        return str(make_header(decode_header(value)))
-    except (ValueError, LookupError, UnicodeError, binascii.Error):
-        return value
+    # The parser's own decoder: linear, never raises, leaves bad words as written.
+    return decode_encoded_words(value)[0]
 
 
 def split_headers(data: bytes) -> tuple[list[tuple[str, str]], int]:

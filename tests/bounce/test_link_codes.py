@@ -138,3 +138,14 @@ def test_user_unknown_explanation_speaks_to_the_reader() -> None:
         " This wording counts only when the RCPT TO command was refused; the same words after"
         " DATA mean a content filter refused it (reason 'filtered')."
     )
+
+
+def test_bounce_reader_survives_a_broken_base64_encoded_word() -> None:
+    from headerlens.bounce import parse_bounce
+
+    raw = (
+        b"From: MAILER-DAEMON@example.org\r\n"
+        b"Subject: =?UTF-8?B?RWlubGFkdW5nOiBTb21tZXJmZXN0IDIwMjcg4oCTI?=\r\n"
+        b"Date: Tue, 3 Mar 2026 10:00:00 +0000\r\n\r\nhello\r\n"
+    )
+    assert parse_bounce(raw) is None
