@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from functools import cache
-from operator import attrgetter, countOf
+from operator import attrgetter, countOf, gt
 
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
@@ -47,21 +47,8 @@ class HopLocator:
     def __init__(
         self, message: Message, hops: HopAnalysis, lnames: list[str] | None = None
     ) -> None:
-        pairs: list[tuple[int, int]]
-        if hops.hops:
-            pairs = sorted((h.header_index, h.index) for h in hops.hops)
-        else:
-            if lnames is None:
-                lnames = [h.name.lower() for h in message.headers]
-            received = [
-                h.index for h, n in zip(message.headers, lnames, strict=True) if n == "received"
-            ]
-            n = len(received)
-            pairs = [(idx, n - 1 - k) for k, idx in enumerate(received)]
-        self._keys = [p[0] for p in pairs]
-        self._hops = [p[1] for p in pairs]
-        trust = hops.trust.header_index
-        self.boundary = trust
+        self._keys, self._hops = _hop_table(message, hops, lnames)
+        self.boundary = hops.trust.header_index
 
     def hop_of(self, header_index: int) -> int | None:
         """The hop index of the nearest Received below ``header_index``, or None."""
@@ -73,6 +60,27 @@ class HopLocator:
     def trusted(self, header_index: int) -> bool:
         """False when the field sits below the trust boundary."""
         return self.boundary is None or header_index <= self.boundary
+
+
+def _hop_table(
+    message: Message, hops: HopAnalysis, lnames: list[str] | None = None
+) -> tuple[list[int], list[int]]:
+    """The header indexes of the Received fields in ascending order, and each one's hop index."""
+    hl = hops.hops
+    if hl:
+        keys = [h.header_index for h in hl]
+        nums = [h.index for h in hl]
+        if all(map(gt, keys, keys[1:])):  # the usual order (hop 0 lowest): sorted once reversed
+            keys.reverse()
+            nums.reverse()
+            return keys, nums
+        pairs = sorted(zip(keys, nums, strict=True))
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+    if lnames is None:
+        lnames = [h.name.lower() for h in message.headers]
+    received = [h.index for h, n in zip(message.headers, lnames, strict=True) if n == "received"]
+    n = len(received)
+    return received, [n - 1 - k for k in range(n)]
 
 
 def decode_field(f: HeaderField, draft: Draft, log: DefectLog) -> bool:
@@ -356,7 +364,8 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     """
     log = DefectLog(strict=policy.strict)
     headers = message.headers
-    locate = HopLocator(message, hops)
+    keys, hop_list = _hop_table(message, hops)
+    n_keys = len(keys)
     drafts: list[Draft] = []
     current: dict[tuple[str, bool], Draft] = {}
     found: dict[tuple[str, str, int | None], list[int]] = {}
@@ -365,10 +374,9 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         _NAME_INFO.clear()
         _NAME_INFO_FOR[0] = len(PREFIXES)
     info_get = _NAME_INFO.get
-    boundary = locate.boundary
-    appended_trusted, firewalled = _appending_vendors_trusted(hops)
+    boundary = hops.trust.header_index
+    appending: tuple[frozenset[str], bool] | None = None  # worked out when first needed
     # hop_of() for headers in index order: a pointer into the sorted Received indexes.
-    keys, hop_list, n_keys = locate._keys, locate._hops, len(locate._keys)
     pos = 0
     last = -1
     for f in headers:
@@ -395,12 +403,14 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         if reg is None:
             continue
         twin = info[4]
-        trusted = not twin and (
-            boundary is None
-            or idx <= boundary
-            or reg.vendor in appended_trusted
-            or (firewalled and lname.startswith(_FIREWALLED))
-        )
+        if twin:
+            trusted = False
+        elif boundary is None or idx <= boundary:
+            trusted = True
+        else:
+            if appending is None:
+                appending = _appending_vendors_trusted(hops)
+            trusted = reg.vendor in appending[0] or (appending[1] and lname.startswith(_FIREWALLED))
         key = (reg.vendor, trusted)
         d = current.get(key)
         fresh = d is None or (reg.primary and lname in d.names)
@@ -432,13 +442,16 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         if fresh:
             drafts.append(d)
             current[key] = d
-    verdicts = tuple(_verdict(d) for d in drafts)
-    findings = draw_findings(drafts, verdicts)
+    if drafts:
+        verdicts = tuple(map(_verdict, drafts))
+        findings = draw_findings(drafts, verdicts)
+    else:
+        verdicts = findings = ()
     return construct(
         SpamAnalysis,
         {
             "verdicts": verdicts,
-            "appliances": _appliances(found),
+            "appliances": _appliances(found) if found else (),
             "findings": findings,
             "defects": log.defects,
         },

@@ -62,7 +62,7 @@ M = TypeVar("M", bound=BaseModel)
 # compares, hashes, dumps and copies like a validated instance. Only pass correctly typed values.
 
 _new = object.__new__
-_set = object.__setattr__
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
 _SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -83,9 +83,8 @@ def make_field(
 ) -> SpamField:
     """A :class:`SpamField` from already-typed values, without re-validation."""
     obj = _new(SpamField)
-    _set(
+    _SET_DICT(
         obj,
-        "__dict__",
         {
             "key": key,
             "value": value,
@@ -110,11 +109,7 @@ def make_rule(
 ) -> SpamRule:
     """A :class:`SpamRule` from already-typed values, without re-validation."""
     obj = _new(SpamRule)
-    _set(
-        obj,
-        "__dict__",
-        {"name": name, "score": score, "description": description, "source": source},
-    )
+    _SET_DICT(obj, {"name": name, "score": score, "description": description, "source": source})
     _SET_FIELDS(obj, _RULE_NAMES)
     _SET_EXTRA(obj, None)
     _SET_PRIVATE(obj, None)
@@ -131,7 +126,7 @@ def construct(cls: type[M], values: dict[str, Any]) -> M:
     typed data: same state as ``model_construct`` with every field given.
     """
     obj = _new(cls)
-    _set(obj, "__dict__", values)
+    _SET_DICT(obj, values)
     names = _ALL_FIELDS.get(cls)
     if names is None:
         names = _ALL_FIELDS[cls] = set(cls.model_fields)
@@ -241,13 +236,29 @@ class Knowledge:
         an enumerated value we have not seen, is kept with ``known=False``.
         """
         r = self.resolved.get(table)
+        hit0: Resolved | None
         hit0 = r.get(key.lower() if table is None else key) if r is not None else None
         if hit0 is not None:  # exact key (and exact value): answered at load time
-            if isinstance(hit0, tuple):
-                return make_field(key, value, hit0[0], hit0[1], hit0[2], True, header_index)
-            vhit = hit0.get(value.strip())
-            if vhit is not None:
-                return make_field(key, value, vhit[0], vhit[1], vhit[2], True, header_index)
+            if not isinstance(hit0, tuple):
+                hit0 = hit0.get(value.strip())
+            if hit0 is not None:  # make_field() inlined: this runs once per decoded token
+                obj = _new(SpamField)
+                _SET_DICT(
+                    obj,
+                    {
+                        "key": key,
+                        "value": value,
+                        "meaning": hit0[0],
+                        "confidence": hit0[1],
+                        "source": hit0[2],
+                        "known": True,
+                        "header_index": header_index,
+                    },
+                )
+                _SET_FIELDS(obj, _FIELD_NAMES)
+                _SET_EXTRA(obj, None)
+                _SET_PRIVATE(obj, None)
+                return obj
         # header() and token() inlined: this runs once per decoded token.
         entry: Entry | None
         if table is None:

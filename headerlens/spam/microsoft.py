@@ -7,6 +7,7 @@ Exchange antispam stamps page, and community notes for the undocumented tokens (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 from headerlens.defects import DefectLog
@@ -52,50 +53,63 @@ INTERNAL_BYPASS = "internal mail: Exchange authenticated the sender as Internal 
 
 _RULE_KEYS = frozenset({"SFS", "ENG", "RULEID"})
 
-_Step = tuple[Plain | None, str, str, int]
+_Step = tuple[Plain | None, Mapping[str, Plain] | None, str, str, int]
 
 
 @cache
 def _plan(table: str, prefix: str) -> dict[str, _Step]:
     """For each key of ``table`` (exact spelling), worked out at load time: the plain answer
-    (None for enumerated keys), the key as read back, the fact name it is stored under, and
-    whether it lists rules (1: always, 2: ARA, when its value has a ``|``; 0: never)."""
+    (None for enumerated keys), for enumerated keys the answer per exact value, the key as read
+    back, the fact name it is stored under, and whether it lists rules (1: always, 2: ARA, when
+    its value has a ``|``; 0: never)."""
     kb = knowledge(VENDOR)
     plain = kb.plain[table]
+    resolved = kb.resolved[table]
     upper = table != "mailbox_delivery"
     out: dict[str, _Step] = {}
     for k in kb.tables[table]:
         ukey = k.upper() if upper else k
         kind = 1 if ukey in _RULE_KEYS else 2 if ukey == "ARA" else 0
-        out[k] = (plain.get(k), ukey, prefix + ukey, kind)
+        p = plain.get(k)
+        r = resolved[k]
+        values = None if p is not None or isinstance(r, tuple) else r
+        out[k] = (p, values, ukey, prefix + ukey, kind)
     return out
+
+
+@cache
+def _sfs() -> dict[str, tuple[str | None, str | None]]:
+    """{rule id, exact spelling: (description, source)} of the SFS/ENG/RULEID table."""
+    return {k: (e.meaning, e.source) for k, e in knowledge(VENDOR).tables["sfs"].items()}
+
+
+_NO_RULE: tuple[None, None] = (None, None)
 
 
 def _rules(d: Draft, ukey: str, val: str) -> None:
     items = paren_items(val) if "(" in val else [v for v in val.split("|") if v.strip()]
-    sfs = knowledge(VENDOR).tables["sfs"]
+    exact = _sfs().get
+    add = d.rules.append
+    pre = ukey + ":"
     for item in items:
         item = item.strip()
-        desc = sfs.get(item)
-        if desc is None and not item.isdigit():  # digits have no case to try
-            desc = sfs.get(item.upper()) or sfs.get(item.lower())
-        d.rules.append(
-            make_rule(
-                f"{ukey}:{item}",
-                None,
-                desc.meaning if desc else None,
-                desc.source if desc else None,
-            )
-        )
+        hit = exact(item)
+        if hit is None:
+            hit = _NO_RULE
+            if not item.isdigit():  # digits have no case to try
+                sfs = knowledge(VENDOR).tables["sfs"]
+                desc = sfs.get(item.upper()) or sfs.get(item.lower())
+                if desc is not None:
+                    hit = (desc.meaning, desc.source)
+        add(make_rule(pre + item, None, hit[0], hit[1]))
 
 
 def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:
     field = knowledge(VENDOR).field
     plan = _plan(table, prefix).get
     add = d.fields.append
-    facts = d.facts
+    setfact = d.facts.setdefault
     index = f.index
-    upper = table != "mailbox_delivery"
     malformed = False
     value = f.value
     # split_list(value, ";") without its strip pass (each part is stripped below): a plain
@@ -119,25 +133,28 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             val = ""
         step = plan(key)
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
-            kind = step[3]
+            kind = step[4]
             if kind and (kind == 1 or "|" in val):
                 add(field(table, key, val, index))
-                _rules(d, step[1], val)
+                _rules(d, step[2], val)
                 continue
             p = step[0]
+            if p is None:
+                values = step[1]
+                p = values.get(val) if values is not None else None
             if p is not None:
                 add(make_field(key, val, p[0], p[1], p[2], True, index))
             else:
                 add(field(table, key, val, index))
-            facts.setdefault(step[2], val)
+            setfact(step[3], val)
             continue
-        ukey = key.upper() if upper else key
+        ukey = key.upper() if table != "mailbox_delivery" else key
         if ukey in _RULE_KEYS or (ukey == "ARA" and "|" in val):
             add(field(table, key, val, index))
             _rules(d, ukey, val)
             continue
         add(field(table, key, val, index))
-        facts.setdefault(prefix + ukey, val)
+        setfact(prefix + ukey, val)
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: a token without ':' was kept raw", f.index)
 

@@ -6,6 +6,8 @@ _REQD_, _TESTS_, _AUTOLEARN_, _VERSION_) and the rule set's ``describe`` lines.
 
 from __future__ import annotations
 
+import re
+
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam import sarules
@@ -41,7 +43,12 @@ _STATUS_KEYS = frozenset(
 )
 
 
+_ASCII_RULE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}").fullmatch
+
+
 def _rule_name_ok(name: str) -> bool:
+    if name.isascii():  # name_ok() for ASCII names, with the length cap, in one match
+        return _ASCII_RULE_NAME(name) is not None
     return len(name) <= 128 and name_ok(name)
 
 
@@ -53,7 +60,7 @@ def merge_rule(
     if rows is None:
         rows = d.rule_rows = {}
     row = rows.get(name)
-    if row is None:
+    if row is None and d.rules:
         for i, r in enumerate(d.rules):  # a rule added directly, outside merge_rule
             if r.name == name:
                 d.rules[i] = make_rule(
@@ -63,7 +70,7 @@ def merge_rule(
                     r.source or source,
                 )
                 return
-    else:
+    elif row is not None:
         if row[0] is None:
             row[0] = score
         row[1] = row[1] or description
@@ -105,15 +112,17 @@ def _tests(text: str) -> list[tuple[str, float | None]]:
 
 
 def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    kb = knowledge(VENDOR)
+    field = knowledge(VENDOR).field
+    add = d.fields.append
+    index = f.index
     verdict, parts = parse_status(f.value)
-    d.add(kb.field("status", "verdict", verdict, f.index))
+    add(field("status", "verdict", verdict, index))
     flag = yes_no(verdict)
     if flag is not None:
         d.is_spam = flag
     malformed = flag is None
     for key, val in parts.items():
-        d.add(kb.field("status", key, val, f.index))
+        add(field("status", key, val, index))
     score = parse_float(parts.get("score", parts.get("hits")))
     if score is not None:
         d.score = score
