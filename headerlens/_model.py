@@ -45,6 +45,10 @@ def fast_constructor(cls: type[M]) -> Callable[..., M]:
     }
     names = frozenset(fields)
     count = len(names)
+    # Every field is set, so every instance has the same fields-set: one set object serves
+    # them all. pydantic never changes it in place on a frozen model (model_copy copies it
+    # before adding to it).
+    all_set = set(names)
     new = object.__new__
     set_dict, set_fields_set = _set_dict, _set_fields_set
     set_extra, set_private = _set_extra, _set_private
@@ -54,7 +58,7 @@ def fast_constructor(cls: type[M]) -> Callable[..., M]:
         if len(values) != count:  # keep declaration order when filling defaults
             values = {k: values[k] if k in values else defaults[k] for k in fields}
         set_dict(obj, values)
-        set_fields_set(obj, set(names))
+        set_fields_set(obj, all_set)
         set_extra(obj, None)
         set_private(obj, None)
         return obj

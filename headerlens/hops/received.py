@@ -21,7 +21,7 @@ import ipaddress
 import re
 from typing import TypeAlias, cast
 
-from headerlens.defects import DefectLog
+from headerlens.defects import Defect, DefectLog
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
 from headerlens.parse._fast import fast_constructor
@@ -863,6 +863,20 @@ def _fast_comment_ok(s: str, start: int, end: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
+def _quiet_comment(c: str) -> bool:
+    """``_fast_comment_ok`` of a whole comment (the same few software comments recur)."""
+    return _fast_comment_ok(c, 0, len(c))
+
+
+# The comment groups of ``_FAST`` in field order: (group number, whether the general reader
+# could read something from it, whether it names the receiving software).
+_FAST_COMMENT_GROUPS = tuple(
+    (_FAST.groupindex[g], g in ("bc", "wc", "dc"), g in ("bc", "wc"))
+    for g in ("lc", "hc", "ipc", "fc", "bc", "wc", "ic", "sd", "dc", "ec")
+)
+
+
 def _fast_received(value: str, header_index: int | None, header_name: str) -> Received | None:
     """The :class:`Received` of a common layout, or ``None`` (use the general reader)."""
     if len(value) > _FAST_MAX:
@@ -906,16 +920,18 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         return None
     software: str | None = None
     comments: list[str] = []
-    for g in ("lc", "hc", "ipc", "fc", "bc", "wc", "ic", "sd", "dc", "ec"):
-        a, b = m.span(g)
+    regs = m.regs
+    for g, checked, software_at in _FAST_COMMENT_GROUPS:
+        a, b = regs[g]
         if a < 0:
             continue
-        comments.append(value[a:b])
-        if g in ("lc", "hc", "ipc", "fc", "sd", "ic", "ec"):
+        c = value[a:b]
+        comments.append(c)
+        if not checked:
             continue
-        if not _fast_comment_ok(value, a, b):
+        if not _quiet_comment(c):
             return None
-        if g == "dc":
+        if not software_at:
             continue
         inner = value[a + 1 : b - 1]
         if "(" not in inner:
@@ -962,15 +978,19 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
     if rdns is not None:
         rdns = rdns.rstrip(".") or None
     by_got = normalize_ip(by_host)
-    log = IndexedLog(header_index)
     date_text = m.group("date").strip()
     date: DateValue | None = None
+    defects: tuple[Defect, ...] = ()
     if date_text:
         date = parse_date_at(date_text, header_index)
         if date.datetime is None:
+            log = IndexedLog(header_index)
             log.add("received.invalid_date", f"unreadable date {date_text[:60]!r}")
+            defects = log.defects
     else:
+        log = IndexedLog(header_index)
         log.add("received.no_date", "no date-time in the field")
+        defects = log.defects
     proto_up = (proto or "").upper()
     authenticated = proto_up.endswith(("SA", "A")) and proto_up.replace("UTF8", "").endswith(
         ("SMTPA", "SMTPSA", "LMTPA", "LMTPSA")
@@ -1013,7 +1033,7 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         authenticated=authenticated,
         date=date,
         relay=kind in ("network", "http"),
-        defects=log.defects,
+        defects=defects,
         header_name=header_name,
         kind=kind,
         from_ident=ident,
