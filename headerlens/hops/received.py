@@ -863,6 +863,25 @@ def _fast_comment_ok(s: str, start: int, end: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
+def _proto_facts(proto: str | None) -> tuple[bool, bool, ReceivedKind | None]:
+    """What a ``with`` protocol says (RFC 3848): authenticated, TLS, and the hop kind it
+    implies whatever the peer (local delivery or a POP/IMAP fetch), for the fast path."""
+    proto_up = (proto or "").upper()
+    bare = proto_up.replace("UTF8", "")
+    authenticated = proto_up == "ASMTP" or (
+        proto_up.endswith(("SA", "A")) and bare.endswith(("SMTPA", "SMTPSA", "LMTPA", "LMTPSA"))
+    )
+    tls_seen = bare.endswith(("SMTPS", "SMTPSA", "LMTPS", "LMTPSA"))
+    plow = proto_up.lower()
+    kind: ReceivedKind | None = None
+    if plow.startswith(_LOCAL_WITH):
+        kind = "local"
+    elif plow.startswith(_FETCH):
+        kind = "fetch"
+    return authenticated, tls_seen, kind
+
+
 @functools.lru_cache(maxsize=4096)
 def _quiet_comment(c: str) -> bool:
     """``_fast_comment_ok`` of a whole comment (the same few software comments recur)."""
@@ -991,24 +1010,15 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         log = IndexedLog(header_index)
         log.add("received.no_date", "no date-time in the field")
         defects = log.defects
-    proto_up = (proto or "").upper()
-    authenticated = proto_up.endswith(("SA", "A")) and proto_up.replace("UTF8", "").endswith(
-        ("SMTPA", "SMTPSA", "LMTPA", "LMTPSA")
-    )
-    if proto_up == "ASMTP":
-        authenticated = True
-    tls_seen = proto_up.replace("UTF8", "").endswith(("SMTPS", "SMTPSA", "LMTPS", "LMTPSA"))
-    plow = proto_up.lower()
+    authenticated, tls_seen, proto_kind = _proto_facts(proto)
     kind: ReceivedKind = "network"
-    if plow.startswith(_LOCAL_WITH):
-        kind = "local"
-    elif plow.startswith(_FETCH):
-        kind = "fetch"
+    if proto_kind is not None:
+        kind = proto_kind
     elif ip is None:
         kind = "local"
     elif _loopback(ip):
         kind = "loopback"
-    elif plow.startswith("http"):
+    elif proto is not None and proto[:4].lower() == "http":  # webmail submission
         kind = "http"
     for_addr = fa if fa is not None else fw
     tls: TlsInfo | None = None

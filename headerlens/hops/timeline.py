@@ -137,8 +137,8 @@ def build_timeline(
     return timeline_entries(received, [(h, n) for h, n in fields if n in TIMELINE_FIELDS])
 
 
-def _sort_key(e: TimelineEntry) -> tuple[dt.datetime, int]:
-    return (e.timestamp, -1 if e.header_index is None else -e.header_index)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def timeline_entries(
@@ -168,5 +168,16 @@ def timeline_entries(
     for h, lname in fields:
         entries.extend(_field_entries(h, lname, known_date))
     if len(entries) > 1:
-        entries.sort(key=_sort_key)
+        # Sorted by instant, then bottom field first; whole microseconds since the epoch
+        # compare faster than aware datetimes in different zones.
+        keyed = [
+            (
+                (e.timestamp - _EPOCH) // _MICROSECOND,
+                -1 if e.header_index is None else -e.header_index,
+                i,
+            )
+            for i, e in enumerate(entries)
+        ]
+        keyed.sort()
+        return tuple(entries[k[2]] for k in keyed)
     return tuple(entries)
