@@ -21,7 +21,6 @@ from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
 from headerlens.spam.base import (
     EXPLAINERS,
-    PREFIXES,
     REGISTRY,
     Draft,
     Plain,
@@ -34,6 +33,7 @@ from headerlens.spam.base import (
     lookup_prefix,
     make_field,
     raw_field,
+    registry_version,
 )
 from headerlens.spam.helpdesk import draw_findings
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
@@ -263,16 +263,15 @@ _NameInfo = tuple[
     _Candidates,
     tuple[str, str] | None,
     bool,
-    Registration | None,
     Plain | None,
 ]
-_NAME_INFO: dict[str, _NameInfo] = {}
-"""{header name as spelt: (its lower-case form, registration by prefix, fingerprint candidates,
-the (vendor, product) when the first candidate needs no value check, whether it is an
-"-Untrusted" twin, the registration it had when memoised, and for a simple() registration the
-header-table answer for it)}. Registry facts only, nothing from a message's values; exact
-registrations are still read from REGISTRY itself, which tests may patch."""
-_NAME_INFO_FOR = [-1]
+_NAME_INFO: dict[str, _NameInfo | None] = {}
+"""{header name as spelt: (its lower-case form, its registration (exact, else by prefix),
+fingerprint candidates, the (vendor, product) when the first candidate needs no value check,
+whether it is an "-Untrusted" twin, and for a simple() registration the header-table answer
+for it), or None for a name with neither registration nor fingerprint}. Registry facts only,
+nothing from a message's values; forgotten whenever the registry changes (tests patch it)."""
+_NAME_INFO_FOR = [(-1, -1)]
 
 
 def _simple_answer(reg: Registration | None, lname: str) -> Plain | None:
@@ -283,20 +282,15 @@ def _simple_answer(reg: Registration | None, lname: str) -> Plain | None:
     return r if isinstance(r, tuple) else None
 
 
-def _name_info(name: str) -> _NameInfo:
+def _name_info(name: str) -> _NameInfo | None:
     lname = name.lower()
     cands = _fp_candidates(lname)
     sure = (cands[0][1], cands[0][2]) if cands and cands[0][0] is None else None
-    by_prefix = lookup_prefix(lname)
-    reg = REGISTRY.get(lname) or by_prefix
+    reg = REGISTRY.get(lname) or lookup_prefix(lname)
     info = (
-        lname,
-        by_prefix,
-        cands,
-        sure,
-        lname.endswith("-untrusted"),
-        reg,
-        _simple_answer(reg, lname),
+        None
+        if reg is None and not cands
+        else (lname, reg, cands, sure, lname.endswith("-untrusted"), _simple_answer(reg, lname))
     )
     if len(_NAME_INFO) >= 4096:  # names are attacker text: keep the memo bounded
         _NAME_INFO.clear()
@@ -366,29 +360,31 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     headers = message.headers
     keys, hop_list = _hop_table(message, hops)
     n_keys = len(keys)
+    bisect_right = bisect.bisect_right
     drafts: list[Draft] = []
     current: dict[tuple[str, bool], Draft] = {}
     found: dict[tuple[str, str, int | None], list[int]] = {}
-    registry_get = REGISTRY.get
-    if _NAME_INFO_FOR[0] != len(PREFIXES):  # a prefix registered since: forget the memo
+    version = registry_version()
+    if _NAME_INFO_FOR[0] != version:  # the registry changed since: forget the memo
         _NAME_INFO.clear()
-        _NAME_INFO_FOR[0] = len(PREFIXES)
-    info_get = _NAME_INFO.get
+        _NAME_INFO_FOR[0] = version
+    memo = _NAME_INFO
     boundary = hops.trust.header_index
     appending: tuple[frozenset[str], bool] | None = None  # worked out when first needed
-    # hop_of() for headers in index order: a pointer into the sorted Received indexes.
-    pos = 0
-    last = -1
     for f in headers:
-        idx = f.index
-        if idx < last:  # not in index order after all: start over with a search
-            pos = bisect.bisect_right(keys, idx)
+        name = f.name
+        if name in memo:
+            info = memo[name]
+            if info is None:  # neither registered nor fingerprinted: most fields
+                continue
         else:
-            while pos < n_keys and keys[pos] <= idx:
-                pos += 1
-        last = idx
+            info = _name_info(name)
+            if info is None:
+                continue
+        idx = f.index
+        # hop_of(): the nearest Received field below this one
+        pos = bisect_right(keys, idx)
         hop = hop_list[pos] if pos < n_keys else None
-        info = info_get(f.name) or _name_info(f.name)
         if info[2]:
             vp = info[3] or _fp_match(info[2], f.value)
             if vp is not None:
@@ -398,10 +394,10 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
                     found[fkey] = [idx]
                 else:
                     at.append(idx)
-        lname = info[0]
-        reg = registry_get(lname) or info[1]
+        reg = info[1]
         if reg is None:
             continue
+        lname = info[0]
         twin = info[4]
         if twin:
             trusted = False
@@ -418,9 +414,9 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=hop)
             d.untrusted_twin = twin
         if reg.simple:  # simple(): the value as one field, meaning by header name
-            r = info[6] if reg is info[5] else _simple_answer(reg, lname)
+            r = info[5]
             if r is not None:
-                d.fields.append(make_field(f.name, f.value, r[0], r[1], r[2], True, idx))
+                d.fields.append(make_field(name, f.value, r[0], r[1], r[2], True, idx))
                 d.header_indexes.append(idx)
                 d.names.add(lname)
                 if fresh:
@@ -432,7 +428,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         except DefectError:
             raise
         except Exception as exc:  # a decoder bug must not stop the analysis
-            log.add("spam.decoder_failed", f"{f.name}: {type(exc).__name__}", idx)
+            log.add("spam.decoder_failed", f"{name}: {type(exc).__name__}", idx)
             d.add(raw_field(f))
             ok = True
         if not ok:

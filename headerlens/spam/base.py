@@ -71,6 +71,13 @@ _SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 _FIELD_NAMES = set(SpamField.model_fields)
 _RULE_NAMES = set(SpamRule.model_fields)
 
+# The same, for the few hottest token loops that build their models inline (as make_field and
+# make_rule do): NEW(cls), SET_DICT(obj, every field in order), SET_FIELDS(obj, FIELD_NAMES or
+# RULE_NAMES), SET_EXTRA(obj, None), SET_PRIVATE(obj, None).
+NEW = _new
+SET_DICT, SET_FIELDS, SET_EXTRA, SET_PRIVATE = _SET_DICT, _SET_FIELDS, _SET_EXTRA, _SET_PRIVATE
+FIELD_NAMES, RULE_NAMES = _FIELD_NAMES, _RULE_NAMES
+
 
 def make_field(
     key: str,
@@ -398,8 +405,49 @@ _SIMPLE: set[Decoder] = set()
 """The decoders made by :func:`simple` without ``facts``."""
 
 
-REGISTRY: dict[str, Registration] = {}
+class _Registry(dict[str, Registration]):
+    """A dict that counts its changes (``version``), so that memos of what it held can tell
+    when they are stale (tests patch single entries)."""
+
+    version = 0
+
+    def __setitem__(self, key: str, value: Registration) -> None:
+        self.version += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.version += 1
+        super().__delitem__(key)
+
+    def pop(self, *args: Any) -> Any:
+        self.version += 1
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Registration]:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.version += 1
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Registration) -> None:
+        self.version += 1
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: str, default: Registration) -> Registration:
+        self.version += 1
+        return super().setdefault(key, default)
+
+
+REGISTRY: _Registry = _Registry()
 """{lower-case header name: registration}."""
+
+
+def registry_version() -> tuple[int, int]:
+    """Changes so far to REGISTRY and PREFIXES: a memo of registrations is stale when it differs."""
+    return REGISTRY.version, len(PREFIXES)
+
 
 PREFIXES: list[tuple[str, Registration]] = []
 """(lower-case prefix, registration), tried after an exact match fails, longest first."""

@@ -13,6 +13,13 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
+    FIELD_NAMES,
+    NEW,
+    RULE_NAMES,
+    SET_DICT,
+    SET_EXTRA,
+    SET_FIELDS,
+    SET_PRIVATE,
     Draft,
     Plain,
     explainer,
@@ -20,7 +27,6 @@ from headerlens.spam.base import (
     fmt_num,
     knowledge,
     make_field,
-    make_rule,
     paren_items,
     parse_float,
     raw_field,
@@ -30,6 +36,7 @@ from headerlens.spam.base import (
     split_list,
     with_meaning,
 )
+from headerlens.spam.models import SpamField, SpamRule
 
 VENDOR = "microsoft"
 
@@ -101,14 +108,20 @@ def _rules(d: Draft, ukey: str, val: str) -> None:
                 desc = sfs.get(item.upper()) or sfs.get(item.lower())
                 if desc is not None:
                     hit = (desc.meaning, desc.source)
-        add(make_rule(pre + item, None, hit[0], hit[1]))
+        # make_rule() inlined: this runs once per rule id
+        obj = NEW(SpamRule)
+        SET_DICT(obj, {"name": pre + item, "score": None, "description": hit[0], "source": hit[1]})
+        SET_FIELDS(obj, RULE_NAMES)
+        SET_EXTRA(obj, None)
+        SET_PRIVATE(obj, None)
+        add(obj)
 
 
 def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:
     field = knowledge(VENDOR).field
     plan = _plan(table, prefix).get
     add = d.fields.append
-    setfact = d.facts.setdefault
+    facts = d.facts
     index = f.index
     malformed = False
     value = f.value
@@ -142,11 +155,29 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             if p is None:
                 values = step[1]
                 p = values.get(val) if values is not None else None
-            if p is not None:
-                add(make_field(key, val, p[0], p[1], p[2], True, index))
+            if p is not None:  # make_field() inlined: this runs once per token
+                obj = NEW(SpamField)
+                SET_DICT(
+                    obj,
+                    {
+                        "key": key,
+                        "value": val,
+                        "meaning": p[0],
+                        "confidence": p[1],
+                        "source": p[2],
+                        "known": True,
+                        "header_index": index,
+                    },
+                )
+                SET_FIELDS(obj, FIELD_NAMES)
+                SET_EXTRA(obj, None)
+                SET_PRIVATE(obj, None)
+                add(obj)
             else:
                 add(field(table, key, val, index))
-            setfact(step[3], val)
+            fact = step[3]
+            if fact not in facts:
+                facts[fact] = val
             continue
         ukey = key.upper() if table != "mailbox_delivery" else key
         if ukey in _RULE_KEYS or (ukey == "ARA" and "|" in val):
@@ -154,7 +185,7 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             _rules(d, ukey, val)
             continue
         add(field(table, key, val, index))
-        setfact(prefix + ukey, val)
+        facts.setdefault(prefix + ukey, val)
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: a token without ':' was kept raw", f.index)
 
@@ -216,14 +247,25 @@ def _scl(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 def _latency(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    field = knowledge(VENDOR).field(None, f.name, f.value, f.index)
-    parts = f.value.strip().split(":")
+    value = f.value
+    parts = value.strip().split(":")
     if len(parts) == 3:
         h, m, s = parse_float(parts[0]), parse_float(parts[1]), parse_float(parts[2])
         if h is not None and m is not None and s is not None:
             secs = h * 3600 + m * 60 + s
-            field = with_meaning(field, f"{field.meaning} ({fmt_num(secs)} s)")
-    d.add(field)
+            kb = knowledge(VENDOR)
+            r = kb.resolved[None].get(f.name.lower())
+            if isinstance(r, tuple):  # the usual plain entry: one field with the duration added
+                d.fields.append(
+                    make_field(
+                        f.name, value, f"{r[0]} ({fmt_num(secs)} s)", r[1], r[2], True, f.index
+                    )
+                )
+                return True
+            field = kb.field(None, f.name, value, f.index)
+            d.fields.append(with_meaning(field, f"{field.meaning} ({fmt_num(secs)} s)"))
+            return True
+    d.fields.append(knowledge(VENDOR).field(None, f.name, value, f.index))
     return True
 
 

@@ -7,16 +7,23 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
+    FIELD_NAMES,
+    NEW,
+    RULE_NAMES,
+    SET_DICT,
+    SET_EXTRA,
+    SET_FIELDS,
+    SET_PRIVATE,
     Draft,
     Plain,
     knowledge,
-    make_field,
     make_rule,
     parse_float,
     register,
     register_prefix,
     simple,
 )
+from headerlens.spam.models import SpamField, SpamRule
 
 VENDOR = "proofpoint"
 
@@ -65,8 +72,24 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         step = plan(k)
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
             p = step[0]
-            if p is not None:
-                add(make_field(k, v, p[0], p[1], p[2], True, index))
+            if p is not None:  # make_field() inlined: this runs once per token
+                obj = NEW(SpamField)
+                SET_DICT(
+                    obj,
+                    {
+                        "key": k,
+                        "value": v,
+                        "meaning": p[0],
+                        "confidence": p[1],
+                        "source": p[2],
+                        "known": True,
+                        "header_index": index,
+                    },
+                )
+                SET_FIELDS(obj, FIELD_NAMES)
+                SET_EXTRA(obj, None)
+                SET_PRIVATE(obj, None)
+                add(obj)
             else:
                 add(field("details", k, v, index))
             fact = step[3]
@@ -76,9 +99,15 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
                 else:
                     spamscore = v
             if step[1]:
-                sc = parse_float(v)
-                if sc is not None:
-                    rule_add(make_rule(k, sc, step[2]))
+                # parse_float() of the usual plain number: the same value without the call
+                sc = float(v) if v.isdigit() and v.isascii() and len(v) <= 40 else parse_float(v)
+                if sc is not None:  # make_rule() inlined
+                    robj = NEW(SpamRule)
+                    SET_DICT(robj, {"name": k, "score": sc, "description": step[2], "source": None})
+                    SET_FIELDS(robj, RULE_NAMES)
+                    SET_EXTRA(robj, None)
+                    SET_PRIVATE(robj, None)
+                    rule_add(robj)
             continue
         add(field("details", k, v, index))
         if len(k) in (4, 9):  # only rule= and spamscore= are read back (last one wins)
