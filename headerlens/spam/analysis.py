@@ -272,6 +272,8 @@ whether it is an "-Untrusted" twin, and for a simple() registration the header-t
 for it), or None for a name with neither registration nor fingerprint}. Registry facts only,
 nothing from a message's values; forgotten whenever the registry changes (tests patch it)."""
 _NAME_INFO_FOR = [(-1, -1)]
+_UNSEEN: _NameInfo = ("", None, (), None, False, None)
+"""What the memo answers (by identity) for a name it has not seen."""
 
 
 def _simple_answer(reg: Registration | None, lname: str) -> Plain | None:
@@ -368,25 +370,25 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     if _NAME_INFO_FOR[0] != version:  # the registry changed since: forget the memo
         _NAME_INFO.clear()
         _NAME_INFO_FOR[0] = version
-    memo = _NAME_INFO
+    memo_get = _NAME_INFO.get
     boundary = hops.trust.header_index
     appending: tuple[frozenset[str], bool] | None = None  # worked out when first needed
     for f in headers:
         name = f.name
-        if name in memo:
-            info = memo[name]
-            if info is None:  # neither registered nor fingerprinted: most fields
-                continue
-        else:
+        info = memo_get(name, _UNSEEN)
+        if info is None:  # neither registered nor fingerprinted: most fields
+            continue
+        if info is _UNSEEN:
             info = _name_info(name)
             if info is None:
                 continue
+        lname, reg, cands, sure, twin, answer = info
         idx = f.index
         # hop_of(): the nearest Received field below this one
         pos = bisect_right(keys, idx)
         hop = hop_list[pos] if pos < n_keys else None
-        if info[2]:
-            vp = info[3] or _fp_match(info[2], f.value)
+        if cands:
+            vp = sure or _fp_match(cands, f.value)
             if vp is not None:
                 fkey = (vp[0], vp[1], hop)
                 at = found.get(fkey)
@@ -394,11 +396,9 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
                     found[fkey] = [idx]
                 else:
                     at.append(idx)
-        reg = info[1]
         if reg is None:
             continue
-        lname = info[0]
-        twin = info[4]
+        vendor = reg.vendor
         if twin:
             trusted = False
         elif boundary is None or idx <= boundary:
@@ -406,33 +406,28 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         else:
             if appending is None:
                 appending = _appending_vendors_trusted(hops)
-            trusted = reg.vendor in appending[0] or (appending[1] and lname.startswith(_FIREWALLED))
-        key = (reg.vendor, trusted)
+            trusted = vendor in appending[0] or (appending[1] and lname.startswith(_FIREWALLED))
+        key = (vendor, trusted)
         d = current.get(key)
-        fresh = d is None or (reg.primary and lname in d.names)
-        if fresh or d is None:
-            d = Draft(vendor=reg.vendor, trusted=trusted, hop_index=hop)
+        if d is None or (reg.primary and lname in d.names):
+            d = Draft(vendor=vendor, trusted=trusted, hop_index=hop)
             d.untrusted_twin = twin
-        if reg.simple:  # simple(): the value as one field, meaning by header name
-            r = info[5]
-            if r is not None:
-                d.fields.append(make_field(name, f.value, r[0], r[1], r[2], True, idx))
-                d.header_indexes.append(idx)
-                d.names.add(lname)
-                if fresh:
-                    drafts.append(d)
-                    current[key] = d
+            fresh = True
+        else:
+            fresh = False
+        if answer is not None:  # simple(): the value as one field, meaning by header name
+            d.fields.append(make_field(name, f.value, answer[0], answer[1], answer[2], True, idx))
+        else:
+            try:
+                ok = reg.decoder(f, d, log)
+            except DefectError:
+                raise
+            except Exception as exc:  # a decoder bug must not stop the analysis
+                log.add("spam.decoder_failed", f"{name}: {type(exc).__name__}", idx)
+                d.add(raw_field(f))
+                ok = True
+            if not ok:
                 continue
-        try:
-            ok = reg.decoder(f, d, log)
-        except DefectError:
-            raise
-        except Exception as exc:  # a decoder bug must not stop the analysis
-            log.add("spam.decoder_failed", f"{name}: {type(exc).__name__}", idx)
-            d.add(raw_field(f))
-            ok = True
-        if not ok:
-            continue
         d.header_indexes.append(idx)
         d.names.add(lname)
         if fresh:
