@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import itertools
 import re
 from typing import TypeAlias, cast
 
@@ -38,6 +39,12 @@ _W, _C, _Q, _L, _A, _S, _M = range(7)  # word, comment, quoted, literal, angle, 
 _IPCHARS = frozenset("0123456789abcdefABCDEF:.%")
 
 _KEYWORDS = frozenset(("from", "by", "via", "with", "id", "for"))
+# Every upper/lower-case spelling of the keywords (56 strings), for one set test of ASCII names.
+_KEYWORD_SPELLINGS = frozenset(
+    "".join(spelled)
+    for k in _KEYWORDS
+    for spelled in itertools.product(*((ch, ch.upper()) for ch in k))
+)
 _DAYNAMES = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 _MONTHS = frozenset(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -915,9 +922,9 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
     if helo is None:
         return None
     # A name that is a clause keyword splits clauses differently: the general reader decides.
-    for w in (helo, by, proto, msg_id, fw):
-        if w is not None and len(w) < 5 and w.lower() in _KEYWORDS:
-            return None
+    # (These names are ASCII, so "w.lower() in _KEYWORDS" is membership in _KEYWORD_SPELLINGS.)
+    if not _KEYWORD_SPELLINGS.isdisjoint((helo, by, proto, msg_id, fw)):
+        return None
     if _has_keyword(dt.lower()) and not _KEYWORDS.isdisjoint(dt.lower().replace(",", " ").split()):
         return None
     if normalize_ip(helo) is not None:
