@@ -21,7 +21,12 @@ from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
 from headerlens.spam.base import (
     EXPLAINERS,
+    NEW,
     REGISTRY,
+    SET_DICT,
+    SET_EXTRA,
+    SET_FIELDS,
+    SET_PRIVATE,
     Draft,
     Plain,
     Registration,
@@ -236,13 +241,19 @@ def _fp_match(candidates: _Candidates, value: str) -> tuple[str, str] | None:
     return None
 
 
+_APPLIANCE_NAMES = set(Appliance.model_fields)
+
+
 def _appliances(found: dict[tuple[str, str, int | None], list[int]]) -> tuple[Appliance, ...]:
-    return tuple(
-        construct(
-            Appliance, {"vendor": v, "product": p, "header_indexes": tuple(idx), "hop_index": hop}
-        )
-        for (v, p, hop), idx in found.items()
-    )
+    out: list[Appliance] = []
+    for (v, p, hop), idx in found.items():  # construct() inlined
+        obj = NEW(Appliance)
+        SET_DICT(obj, {"vendor": v, "product": p, "header_indexes": tuple(idx), "hop_index": hop})
+        SET_FIELDS(obj, _APPLIANCE_NAMES)
+        SET_EXTRA(obj, None)
+        SET_PRIVATE(obj, None)
+        out.append(obj)
+    return tuple(out)
 
 
 def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:

@@ -588,10 +588,14 @@ def _flat_pieces(sep: str) -> re.Pattern[str]:
 def flat_sep_free(sep: str) -> Callable[[str], re.Match[str] | None]:
     """``fullmatch`` of text made of plain runs, ``sep`` and flat closed groups without ``sep``.
 
-    Possessive quantifiers and alternatives with distinct first characters: linear time.
+    Written as plain text (``sep`` included) between groups, which the regex engine runs about
+    twice as fast as one alternative per piece. Possessive quantifiers and alternatives with
+    distinct first characters: linear time.
     """
     s = re.escape(sep)
-    return re.compile(rf"(?:[^{s}()\[\]]++|\([^{s}()\[\]]*+\)|\[[^{s}()\[\]]*+\]|{s})*+").fullmatch
+    return re.compile(
+        rf"[^()\[\]]*+(?:(?:\([^{s}()\[\]]*+\)|\[[^{s}()\[\]]*+\])[^()\[\]]*+)*+"
+    ).fullmatch
 
 
 _ASCII_NAME = re.compile(r"[A-Za-z0-9_.\-]+").fullmatch

@@ -91,6 +91,7 @@ def _sfs() -> dict[str, tuple[str | None, str | None]]:
 
 
 _NO_RULE: tuple[None, None] = (None, None)
+_FLAT_SEMI = flat_sep_free(";")
 
 
 def _rules(d: Draft, ukey: str, val: str) -> None:
@@ -127,7 +128,7 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
     value = f.value
     # split_list(value, ";") without its strip pass (each part is stripped below): a plain
     # split when no group can hold a ';'.
-    if ("(" not in value and "[" not in value) or flat_sep_free(";")(value) is not None:
+    if ("(" not in value and "[" not in value) or _FLAT_SEMI(value) is not None:
         parts = value.split(";")
     else:
         parts = split_list(value, ";")
@@ -146,15 +147,9 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             val = ""
         step = plan(key)
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
-            kind = step[4]
-            if kind and (kind == 1 or "|" in val):
-                add(field(table, key, val, index))
-                _rules(d, step[2], val)
-                continue
-            p = step[0]
-            if p is None:
-                values = step[1]
-                p = values.get(val) if values is not None else None
+            p, values, ukey, fact, kind = step
+            if p is None and values is not None:
+                p = values.get(val)
             if p is not None:  # make_field() inlined: this runs once per token
                 obj = NEW(SpamField)
                 SET_DICT(
@@ -175,8 +170,9 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
                 add(obj)
             else:
                 add(field(table, key, val, index))
-            fact = step[3]
-            if fact not in facts:
+            if kind and (kind == 1 or "|" in val):  # a list of rule ids, not a fact
+                _rules(d, ukey, val)
+            elif fact not in facts:
                 facts[fact] = val
             continue
         ukey = key.upper() if table != "mailbox_delivery" else key
@@ -210,31 +206,31 @@ def _forefront(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             d.is_spam = False
         elif scl is not None:
             d.is_spam = scl >= 5
-    if f.lname.endswith("-untrusted"):
+    if f.name.lower().endswith("-untrusted"):
         d.untrusted_twin = True
     return True
 
 
 def _antispam(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     _tokens(f, d, log, "antispam")
-    if f.lname.endswith("-untrusted"):
+    if f.name.lower().endswith("-untrusted"):
         d.untrusted_twin = True
     return True
 
 
 def _mailbox_delivery(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     _tokens(f, d, log, "mailbox_delivery", prefix="mbx.")
-    dest = d.facts.get("mbx.dest", "").upper()
-    folder = {"I": "Inbox", "J": "Junk Email", "C": "a custom folder", "D": "Deleted Items"}
-    if dest in folder:
-        d.facts["delivered"] = folder[dest]
-        d.action = f"delivered to {folder[dest]}"
+    where = _FOLDERS.get(d.facts.get("mbx.dest", "").upper())
+    if where is not None:
+        d.facts["delivered"] = where
+        d.action = f"delivered to {where}"
     return True
 
 
 def _scl(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    d.facts.setdefault("ORG_SCL", f.value.strip())
+    value = f.value.strip()
+    d.fields.append(knowledge(VENDOR).field(None, f.name, value, f.index))
+    d.facts.setdefault("ORG_SCL", value)
     if d.score is None:
         scl = parse_float(f.value)
         if scl is not None:
@@ -269,6 +265,16 @@ def _latency(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
+_FOLDERS = {"I": "Inbox", "J": "Junk Email", "C": "a custom folder", "D": "Deleted Items"}
+"""X-Microsoft-Antispam-Mailbox-Delivery ``dest`` values: the folder delivered to."""
+_COMPAUTH = {
+    "pass": "composite authentication passed",
+    "fail": "composite authentication failed: the sender is not shown to own the From domain",
+    "softpass": "composite authentication soft-passed",
+    "none": "composite authentication was not applied",
+}
+
+
 def _compauth(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     """Read ``compauth=<result> reason=<code>`` out of a Microsoft Authentication-Results."""
     low = f.value.lower()
@@ -276,31 +282,28 @@ def _compauth(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     if at < 0:
         return False
     rest = f.value[at + len("compauth=") :]
-    result = rest.split(None, 1)[0].rstrip(";") if rest.split() else ""
+    words = rest.split(None, 1)
+    result = words[0].rstrip(";") if words else ""
     reason = None
     rat = rest.lower().find("reason=")
     if 0 <= rat < 80:
         tail = rest[rat + len("reason=") :].split(None, 1)
         reason = tail[0].rstrip(";") if tail else None
     kb = knowledge(VENDOR)
-    meaning_map = {
-        "pass": "composite authentication passed",
-        "fail": "composite authentication failed: the sender is not shown to own the From domain",
-        "softpass": "composite authentication soft-passed",
-        "none": "composite authentication was not applied",
-    }
-    d.add(
+    lresult = result.lower()
+    meaning = _COMPAUTH.get(lresult)
+    d.fields.append(
         make_field(
             "compauth",
             result,
-            meaning_map.get(result.lower()),
+            meaning,
             "documented",
             kb.sources["eop"],
-            result.lower() in meaning_map,
+            meaning is not None,
             f.index,
         )
     )
-    d.facts["compauth"] = result.lower()
+    d.facts["compauth"] = lresult
     if reason is not None:
         entry = kb.token("compauth", reason)
         if entry is None and len(reason) == 3 and reason.isdigit():
