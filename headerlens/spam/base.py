@@ -342,7 +342,7 @@ def knowledge(vendor: str) -> Knowledge:
     )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Draft:
     """A verdict being assembled from one vendor's header fields (mutable, internal)."""
 
@@ -365,6 +365,25 @@ class Draft:
     """Rules added through ``spamassassin.merge_rule`` as mutable [score, description, source]
     rows by name, so that a later mention (X-Spam-Report after X-Spam-Status) fills them in
     place; :meth:`finish` turns them into :class:`SpamRule` objects, after the other rules."""
+
+    def __init__(self, vendor: str, trusted: bool = True, hop_index: int | None = None) -> None:
+        # Written out (the generated one tests a sentinel per defaulted field): one per verdict.
+        self.vendor = vendor
+        self.trusted = trusted
+        self.hop_index = hop_index
+        self.header_indexes = []
+        self.names = set()
+        self.score = None
+        self.threshold = None
+        self.is_spam = None
+        self.action = None
+        self.rules = []
+        self.fields = []
+        self.notes = []
+        self.facts = {}
+        self.untrusted_twin = False
+        self.top = None
+        self.rule_rows = None
 
     def add(self, f: SpamField) -> None:
         """Append a decoded field."""
@@ -536,10 +555,18 @@ _CLOSERS = {"(": ")", "[": "]", "{": "}"}
 _PARENS = re.compile(r"[()]")
 
 
+SMALL_NUMBERS: dict[str, float] = {str(i): float(i) for i in range(-100, 2000)}
+"""The plain spellings of the small whole numbers scores are mostly written as, and their
+values (what float() gives): a table worked out once, looked up before any parsing."""
+
+
 def parse_float(text: str | None) -> float | None:
     """A float from ``text`` (surrounding spaces, ``+`` and a trailing ``%`` allowed), or None."""
     if text is None:
         return None
+    small = SMALL_NUMBERS.get(text)
+    if small is not None:
+        return small
     if len(text) <= 40 and text.isascii() and "_" not in text:
         # float() takes what the check below allows, plus inf/nan spellings (not finite, so
         # refused here as there) and nothing else once "_" is excluded; "5%" and junk raise
@@ -783,10 +810,17 @@ def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:
     return names[:limit]
 
 
+_SMALL_TEXT: dict[float, str] = {float(i): str(i) for i in range(-100, 2000)}
+"""The reverse of SMALL_NUMBERS: how :func:`fmt_num` writes a small whole number."""
+
+
 def fmt_num(value: float | None) -> str:
     """A score written compactly (``7.3``, ``5``, ``-0.1``)."""
     if value is None:
         return "?"
+    text = _SMALL_TEXT.get(value)
+    if text is not None:
+        return text
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 

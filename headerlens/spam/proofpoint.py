@@ -14,6 +14,7 @@ from headerlens.spam.base import (
     SET_EXTRA,
     SET_FIELDS,
     SET_PRIVATE,
+    SMALL_NUMBERS,
     Draft,
     Plain,
     knowledge,
@@ -99,8 +100,10 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
                 else:
                     spamscore = v
             if step[1]:
-                # parse_float() of the usual plain number: the same value without the call
-                sc = float(v) if v.isdigit() and v.isascii() and len(v) <= 40 else parse_float(v)
+                # parse_float() of the usual small whole number: the same value without the call
+                sc = SMALL_NUMBERS.get(v)
+                if sc is None:
+                    sc = parse_float(v)
                 if sc is not None:  # make_rule() inlined
                     robj = NEW(SpamRule)
                     SET_DICT(robj, {"name": k, "score": sc, "description": step[2], "source": None})
