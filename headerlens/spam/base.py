@@ -567,6 +567,12 @@ def parse_float(text: str | None) -> float | None:
     small = SMALL_NUMBERS.get(text)
     if small is not None:
         return small
+    if text[:1] not in _FLOAT_CHARS:
+        # Nothing that starts (once stripped) with another character is read below (float()
+        # would only add inf and nan, refused too): answered without raising.
+        t = text.strip()
+        if not t or t[0] not in _FLOAT_CHARS:
+            return None
     if len(text) <= 40 and text.isascii() and "_" not in text:
         # float() takes what the check below allows, plus inf/nan spellings (not finite, so
         # refused here as there) and nothing else once "_" is excluded; "5%" and junk raise

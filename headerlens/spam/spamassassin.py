@@ -7,12 +7,21 @@ _REQD_, _TESTS_, _AUTOLEARN_, _VERSION_) and the rule set's ``describe`` lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam import sarules
 from headerlens.spam.base import (
+    FIELD_NAMES,
+    NEW,
+    SET_DICT,
+    SET_EXTRA,
+    SET_FIELDS,
+    SET_PRIVATE,
     Draft,
+    Resolved,
     first_word,
     knowledge,
     make_rule,
@@ -23,6 +32,7 @@ from headerlens.spam.base import (
     with_meaning,
     yes_no,
 )
+from headerlens.spam.models import SpamField
 
 VENDOR = "spamassassin"
 
@@ -111,6 +121,12 @@ def _tests(text: str) -> list[tuple[str, float | None]]:
     return out
 
 
+@cache
+def _status_answers() -> Mapping[str, Resolved]:
+    """The status table's answers by exact key, as :meth:`Knowledge.field` reads them."""
+    return knowledge(VENDOR).resolved["status"]
+
+
 def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     field = knowledge(VENDOR).field
     add = d.fields.append
@@ -121,8 +137,31 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     if flag is not None:
         d.is_spam = flag
     malformed = flag is None
+    answers = _status_answers()
     for key, val in parts.items():
-        add(field("status", key, val, index))
+        hit = answers.get(key)
+        if hit is not None and not isinstance(hit, tuple):
+            hit = hit.get(val.strip())
+        if hit is None:
+            add(field("status", key, val, index))
+            continue
+        obj = NEW(SpamField)  # make_field() inlined: Knowledge.field's exact-key answer
+        SET_DICT(
+            obj,
+            {
+                "key": key,
+                "value": val,
+                "meaning": hit[0],
+                "confidence": hit[1],
+                "source": hit[2],
+                "known": True,
+                "header_index": index,
+            },
+        )
+        SET_FIELDS(obj, FIELD_NAMES)
+        SET_EXTRA(obj, None)
+        SET_PRIVATE(obj, None)
+        add(obj)
     score = parse_float(parts.get("score", parts.get("hits")))
     if score is not None:
         d.score = score
