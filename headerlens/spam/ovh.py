@@ -82,11 +82,14 @@ def _cause(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         part = part.strip()
         if not part:
             continue
-        cuts = [i for i in (part.find(":"), part.find("=")) if i > 0]
-        if not cuts:
+        colon, equals = part.find(":"), part.find("=")
+        if colon > 0:  # the first of ':' and '=' after the start cuts key from value
+            cut = colon if equals <= 0 or colon < equals else equals
+        elif equals > 0:
+            cut = equals
+        else:
             d.add(kb.field("spamcause", part, "", f.index))
             continue
-        cut = min(cuts)
         d.add(kb.field("spamcause", part[:cut].strip(), part[cut + 1 :].strip(), f.index))
     return True
 

@@ -6,13 +6,19 @@ Sources: the Rspamd documentation on the milter headers module and the symbols r
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
+    NEW,
+    RULE_NAMES,
+    SET_DICT,
+    SET_EXTRA,
+    SET_FIELDS,
+    SET_PRIVATE,
     Draft,
     knowledge,
-    make_rule,
     name_ok,
     parse_float,
     register,
@@ -21,6 +27,7 @@ from headerlens.spam.base import (
     with_meaning,
     yes_no,
 )
+from headerlens.spam.models import SpamRule
 
 VENDOR = "rspamd"
 
@@ -58,6 +65,15 @@ def parse_symbol(text: str) -> tuple[str, float | None, str | None] | None:
     return name, score, opts
 
 
+@cache
+def _symbols() -> dict[str, tuple[str | None, str | None]]:
+    """{symbol, exact spelling: (description, source)} of the symbols table."""
+    return {k: (e.meaning, e.source) for k, e in knowledge(VENDOR).tables["symbols"].items()}
+
+
+_NO_SYMBOL: tuple[None, None] = (None, None)
+
+
 def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     kb = knowledge(VENDOR)
     parts = split_list(f.value, ";")
@@ -80,7 +96,8 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         if sc is None or flag is None:
             malformed = True
     symbols = kb.tables["symbols"]
-    rules = d.rules
+    known = _symbols().get
+    add = d.rules.append
     for p in parts:
         m = _COMMON_SYMBOL(p)
         if m is not None:
@@ -93,11 +110,19 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
                 d.add(kb.field("result", p, "", f.index))
                 continue
             name, score, opts = sym
-        e = symbols.get(name) or symbols.get(name.upper()) or symbols.get(name.lower())
-        desc = e.meaning if e else None
+        hit: tuple[str | None, str | None] | None = known(name)
+        if hit is None:
+            e = symbols.get(name.upper()) or symbols.get(name.lower())
+            hit = (e.meaning, e.source) if e else _NO_SYMBOL
+        desc = hit[0]
         if opts:
             desc = f"{desc} [{opts}]" if desc else f"[{opts}]"
-        rules.append(make_rule(name, score, desc, e.source if e else None))
+        obj = NEW(SpamRule)  # make_rule() inlined: this runs once per symbol
+        SET_DICT(obj, {"name": name, "score": score, "description": desc, "source": hit[1]})
+        SET_FIELDS(obj, RULE_NAMES)
+        SET_EXTRA(obj, None)
+        SET_PRIVATE(obj, None)
+        add(obj)
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: part of the value was not readable", f.index)
     return True
