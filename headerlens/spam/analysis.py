@@ -140,9 +140,10 @@ def _explain(d: Draft, display: str | None = None) -> str:
             )
         body = "; ".join(bits) + "."
         body = body[0].upper() + body[1:]
-    notes = " ".join(d.notes)
-    if notes:
-        body = f"{body} {notes}"
+    if d.notes:
+        notes = " ".join(d.notes)
+        if notes:
+            body = f"{body} {notes}"
     unknown = countOf(map(_KNOWN, d.fields), False)
     if unknown:
         body += f" {unknown} token(s) are not in our knowledge base and are shown as unknown."
@@ -169,15 +170,20 @@ def _bypass(d: Draft) -> None:
         d.action = BYPASSED if not d.action else f"{BYPASSED}; {d.action}"
 
 
+_VERDICT_NAMES = set(SpamVerdict.model_fields)
+
+
 def _verdict(d: Draft) -> SpamVerdict:
-    d.finish()
+    if d.rule_rows:
+        d.finish()
     if "allowlisted" in d.facts:
         _bypass(d)
     display = knowledge(d.vendor).display
     # Every value below is typed by construction (the Draft's annotations), so the verdict is
-    # built without re-validating its fields and rules one by one.
-    return construct(
-        SpamVerdict,
+    # built without re-validating its fields and rules one by one (construct() inlined).
+    obj = NEW(SpamVerdict)
+    SET_DICT(
+        obj,
         {
             "vendor": d.vendor,
             "header_indexes": tuple(d.header_indexes),
@@ -193,6 +199,10 @@ def _verdict(d: Draft) -> SpamVerdict:
             "product": display,
         },
     )
+    SET_FIELDS(obj, _VERDICT_NAMES)
+    SET_EXTRA(obj, None)
+    SET_PRIVATE(obj, None)
+    return obj
 
 
 @cache

@@ -91,7 +91,11 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
     dest = facts.get("mbx.dest", "").upper()
     cat = facts.get("CAT", "").upper()
     spam_by_eop = sfv in ("SPM", "SKS") or (scl is not None and (parse_float(scl) or 0) >= 5)
-    tag = ", ".join(x for x in (f"SFV:{sfv}" if sfv else "", f"SCL {scl}" if scl else "") if x)
+    if spam_by_eop:
+        if sfv and scl:
+            tag = f"SFV:{sfv}, SCL {scl}"
+        else:
+            tag = f"SFV:{sfv}" if sfv else f"SCL {scl}" if scl else ""
     if spam_by_eop and dest == "I":
         by = _inbox_override(facts)
         out.append(
@@ -213,6 +217,7 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
     """The helpdesk findings for the decoded verdicts (trusted ones; untrusted get a warning)."""
     out: list[Finding] = []
     trusted_calls: list[tuple[str, bool]] = []
+    said_spam = said_not_spam = False
     for d, v in zip(drafts, verdicts, strict=True):
         if not d.trusted:
             claim = _claim(d)
@@ -234,6 +239,10 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
             continue
         if d.is_spam is not None and d.vendor != "google":
             trusted_calls.append((v.product or d.vendor, d.is_spam))
+            if d.is_spam:
+                said_spam = True
+            else:
+                said_not_spam = True
         if d.facts.get("malware"):
             out.append(
                 make_finding(
@@ -276,7 +285,7 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
                     d.header_indexes,
                 )
             )
-    if any(c for _, c in trusted_calls) and any(not c for _, c in trusted_calls):
+    if said_spam and said_not_spam:
         yes = sorted({p for p, c in trusted_calls if c})
         no = sorted({p for p, c in trusted_calls if not c})
         out.append(
