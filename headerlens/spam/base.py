@@ -204,6 +204,36 @@ def _resolve(entries: Mapping[str, Entry]) -> dict[str, Resolved]:
     return out
 
 
+Template = dict[str, Any]
+"""A :class:`SpamField`'s state (its ``__dict__``) with the knowledge filled in: a copy with
+``value`` and ``header_index`` set (and ``key``, for the header table) is a field's state.
+Copying a ready dict costs about half of building one from a literal."""
+TemplatePair = tuple[Template | None, Mapping[str, Template] | None]
+
+
+def _templates(answers: Mapping[str, Resolved]) -> dict[str, TemplatePair]:
+    """{key: (template, None)} for plain answers, {key: (None, {value: template})} otherwise."""
+
+    def one(key: str, p: Plain) -> Template:
+        return {
+            "key": key,
+            "value": "",
+            "meaning": p[0],
+            "confidence": p[1],
+            "source": p[2],
+            "known": True,
+            "header_index": None,
+        }
+
+    out: dict[str, TemplatePair] = {}
+    for k, r in answers.items():
+        if isinstance(r, tuple):
+            out[k] = (one(k, r), None)
+        else:
+            out[k] = (None, {v: one(k, p) for v, p in r.items()})
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Knowledge:
     """A vendor's knowledge file: header meanings, token tables and appliance fingerprints."""
@@ -220,6 +250,9 @@ class Knowledge:
     resolved: Mapping[str | None, Mapping[str, Resolved]] = field(default_factory=dict)
     """What :meth:`field` returns for an exact key (and, for enumerated entries, an exact
     value), worked out at load time; ``None`` is the header table (lower-case names)."""
+    templates: Mapping[str | None, Mapping[str, TemplatePair]] = field(default_factory=dict)
+    """The same answers as ready :class:`SpamField` states (see :data:`Template`): per exact
+    key, the template of a plain entry, or for an enumerated one the template per value."""
 
     def header(self, name: str) -> Entry | None:
         """The entry for a header name (case-insensitive)."""
@@ -242,26 +275,19 @@ class Knowledge:
         ``table=None`` looks ``key`` up among the header names. A token we do not know, or
         an enumerated value we have not seen, is kept with ``known=False``.
         """
-        r = self.resolved.get(table)
-        hit0: Resolved | None
-        hit0 = r.get(key.lower() if table is None else key) if r is not None else None
-        if hit0 is not None:  # exact key (and exact value): answered at load time
-            if not isinstance(hit0, tuple):
-                hit0 = hit0.get(value.strip())
-            if hit0 is not None:  # make_field() inlined: this runs once per decoded token
+        t = self.templates.get(table)
+        hit = t.get(key.lower() if table is None else key) if t is not None else None
+        if hit is not None:  # exact key (and exact value): answered at load time
+            tpl, by_value = hit
+            if tpl is None and by_value is not None:
+                tpl = by_value.get(value.strip())
+            if tpl is not None:  # make_field() inlined: this runs once per decoded token
+                state = tpl.copy()
+                state["key"] = key
+                state["value"] = value
+                state["header_index"] = header_index
                 obj = _new(SpamField)
-                _SET_DICT(
-                    obj,
-                    {
-                        "key": key,
-                        "value": value,
-                        "meaning": hit0[0],
-                        "confidence": hit0[1],
-                        "source": hit0[2],
-                        "known": True,
-                        "header_index": header_index,
-                    },
-                )
+                _SET_DICT(obj, state)
                 _SET_FIELDS(obj, _FIELD_NAMES)
                 _SET_EXTRA(obj, None)
                 _SET_PRIVATE(obj, None)
@@ -292,10 +318,10 @@ class Knowledge:
         source = entry.source
         known = True
         v = value.strip()
-        hit = entry.value(v)
-        if hit is not None:
-            meaning = f"{entry.meaning}: {hit.meaning}" if entry.meaning else hit.meaning
-            confidence, source = hit.confidence, hit.source
+        vhit = entry.value(v)
+        if vhit is not None:
+            meaning = f"{entry.meaning}: {vhit.meaning}" if entry.meaning else vhit.meaning
+            confidence, source = vhit.confidence, vhit.source
         elif v:
             known = False
         return make_field(key, value, meaning or None, confidence, source, known, header_index)
@@ -323,6 +349,10 @@ def knowledge(vendor: str) -> Knowledge:
             str(k): _entry(v, tconf, tsrc, sources) for k, v in dict(tab["entries"]).items()
         }
     fps = tuple((str(p).lower(), str(prod)) for p, prod in raw.get("fingerprints", []))
+    resolved: dict[str | None, Mapping[str, Resolved]] = {
+        None: _resolve(headers),
+        **{t: _resolve(tab) for t, tab in tables.items()},
+    }
     return Knowledge(
         vendor=raw["vendor"],
         display=raw["display"],
@@ -338,7 +368,8 @@ def knowledge(vendor: str) -> Knowledge:
             }
             for tname, tab in tables.items()
         },
-        resolved={None: _resolve(headers), **{t: _resolve(tab) for t, tab in tables.items()}},
+        resolved=resolved,
+        templates={t: _templates(answers) for t, answers in resolved.items()},
     )
 
 

@@ -21,7 +21,7 @@ from headerlens.spam.base import (
     SET_FIELDS,
     SET_PRIVATE,
     Draft,
-    Plain,
+    Template,
     explainer,
     flat_sep_free,
     fmt_num,
@@ -60,27 +60,24 @@ INTERNAL_BYPASS = "internal mail: Exchange authenticated the sender as Internal 
 
 _RULE_KEYS = frozenset({"SFS", "ENG", "RULEID"})
 
-_Step = tuple[Plain | None, Mapping[str, Plain] | None, str, str, int]
+_Step = tuple[Template | None, Mapping[str, Template] | None, str, str, int]
 
 
 @cache
 def _plan(table: str, prefix: str) -> dict[str, _Step]:
-    """For each key of ``table`` (exact spelling), worked out at load time: the plain answer
-    (None for enumerated keys), for enumerated keys the answer per exact value, the key as read
-    back, the fact name it is stored under, and whether it lists rules (1: always, 2: ARA, when
-    its value has a ``|``; 0: never)."""
+    """For each key of ``table`` (exact spelling), worked out at load time: the field template
+    of a plain entry (None for enumerated keys), for enumerated keys the template per exact
+    value, the key as read back, the fact name it is stored under, and whether it lists rules
+    (1: always, 2: ARA, when its value has a ``|``; 0: never)."""
     kb = knowledge(VENDOR)
-    plain = kb.plain[table]
-    resolved = kb.resolved[table]
+    templates = kb.templates[table]
     upper = table != "mailbox_delivery"
     out: dict[str, _Step] = {}
     for k in kb.tables[table]:
         ukey = k.upper() if upper else k
         kind = 1 if ukey in _RULE_KEYS else 2 if ukey == "ARA" else 0
-        p = plain.get(k)
-        r = resolved[k]
-        values = None if p is not None or isinstance(r, tuple) else r
-        out[k] = (p, values, ukey, prefix + ukey, kind)
+        tpl, by_value = templates[k]
+        out[k] = (tpl, by_value, ukey, prefix + ukey, kind)
     return out
 
 
@@ -147,23 +144,15 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             val = ""
         step = plan(key)
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
-            p, values, ukey, fact, kind = step
-            if p is None and values is not None:
-                p = values.get(val)
-            if p is not None:  # make_field() inlined: this runs once per token
+            tpl, by_value, ukey, fact, kind = step
+            if tpl is None and by_value is not None:
+                tpl = by_value.get(val)
+            if tpl is not None:  # make_field() inlined: this runs once per token
+                state = tpl.copy()
+                state["value"] = val
+                state["header_index"] = index
                 obj = NEW(SpamField)
-                SET_DICT(
-                    obj,
-                    {
-                        "key": key,
-                        "value": val,
-                        "meaning": p[0],
-                        "confidence": p[1],
-                        "source": p[2],
-                        "known": True,
-                        "header_index": index,
-                    },
-                )
+                SET_DICT(obj, state)
                 SET_FIELDS(obj, FIELD_NAMES)
                 SET_EXTRA(obj, None)
                 SET_PRIVATE(obj, None)

@@ -16,7 +16,7 @@ from headerlens.spam.base import (
     SET_PRIVATE,
     SMALL_NUMBERS,
     Draft,
-    Plain,
+    Template,
     knowledge,
     make_rule,
     parse_float,
@@ -35,21 +35,22 @@ def _names() -> tuple[str, ...]:
 
 _SPAM_RULES = frozenset({"spam", "bulk", "phish", "malware", "adult", "quarantine"})
 
-_Step = tuple[Plain | None, bool, str | None, str | None]
+_Step = tuple[Template | None, bool, str | None, str | None]
 
 
 @cache
 def _plan() -> dict[str, _Step]:
     """For each token key of the details table (exact spelling), worked out at load time: the
-    plain answer (None for enumerated keys), whether it is a classifier score read as a rule,
-    that rule's description, and the fact it feeds (``rule``/``spamscore``) if any."""
+    field template of a plain entry (None for enumerated keys), whether it is a classifier
+    score read as a rule, that rule's description, and the fact it feeds (``rule``/
+    ``spamscore``) if any."""
     kb = knowledge(VENDOR)
-    plain = kb.plain["details"]
+    templates = kb.templates["details"]
     out: dict[str, _Step] = {}
     for k, e in kb.tables["details"].items():
         lk = k.lower()
         fact = lk if len(k) in (4, 9) and lk in ("rule", "spamscore") else None
-        out[k] = (plain.get(k), k.endswith("score") and k != "score", e.meaning, fact)
+        out[k] = (templates[k][0], k.endswith("score") and k != "score", e.meaning, fact)
     return out
 
 
@@ -72,21 +73,13 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
             continue
         step = plan(k)
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
-            p = step[0]
-            if p is not None:  # make_field() inlined: this runs once per token
+            tpl = step[0]
+            if tpl is not None:  # make_field() inlined: this runs once per token
+                state = tpl.copy()
+                state["value"] = v
+                state["header_index"] = index
                 obj = NEW(SpamField)
-                SET_DICT(
-                    obj,
-                    {
-                        "key": k,
-                        "value": v,
-                        "meaning": p[0],
-                        "confidence": p[1],
-                        "source": p[2],
-                        "known": True,
-                        "header_index": index,
-                    },
-                )
+                SET_DICT(obj, state)
                 SET_FIELDS(obj, FIELD_NAMES)
                 SET_EXTRA(obj, None)
                 SET_PRIVATE(obj, None)

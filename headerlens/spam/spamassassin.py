@@ -21,7 +21,7 @@ from headerlens.spam.base import (
     SET_FIELDS,
     SET_PRIVATE,
     Draft,
-    Resolved,
+    TemplatePair,
     first_word,
     knowledge,
     make_rule,
@@ -122,9 +122,9 @@ def _tests(text: str) -> list[tuple[str, float | None]]:
 
 
 @cache
-def _status_answers() -> Mapping[str, Resolved]:
-    """The status table's answers by exact key, as :meth:`Knowledge.field` reads them."""
-    return knowledge(VENDOR).resolved["status"]
+def _status_templates() -> Mapping[str, TemplatePair]:
+    """The status table's field templates by exact key, as :meth:`Knowledge.field` reads them."""
+    return knowledge(VENDOR).templates["status"]
 
 
 def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
@@ -137,27 +137,22 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     if flag is not None:
         d.is_spam = flag
     malformed = flag is None
-    answers = _status_answers()
+    templates = _status_templates()
     for key, val in parts.items():
-        hit = answers.get(key)
-        if hit is not None and not isinstance(hit, tuple):
-            hit = hit.get(val.strip())
-        if hit is None:
+        hit = templates.get(key)
+        tpl = None
+        if hit is not None:
+            tpl, by_value = hit
+            if tpl is None and by_value is not None:
+                tpl = by_value.get(val.strip())
+        if tpl is None:
             add(field("status", key, val, index))
             continue
-        obj = NEW(SpamField)  # make_field() inlined: Knowledge.field's exact-key answer
-        SET_DICT(
-            obj,
-            {
-                "key": key,
-                "value": val,
-                "meaning": hit[0],
-                "confidence": hit[1],
-                "source": hit[2],
-                "known": True,
-                "header_index": index,
-            },
-        )
+        state = tpl.copy()  # make_field() inlined: Knowledge.field's exact-key answer
+        state["value"] = val
+        state["header_index"] = index
+        obj = NEW(SpamField)
+        SET_DICT(obj, state)
         SET_FIELDS(obj, FIELD_NAMES)
         SET_EXTRA(obj, None)
         SET_PRIVATE(obj, None)
