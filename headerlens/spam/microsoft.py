@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
@@ -91,24 +92,40 @@ _NO_RULE: tuple[None, None] = (None, None)
 _FLAT_SEMI = flat_sep_free(";")
 
 
+@cache
+def _rule_templates(ukey: str) -> dict[str, dict[str, Any]]:
+    """{rule id, exact spelling: the SpamRule state for ``ukey:id``} (ukey: SFS, ENG, RULEID
+    or ARA), worked out once: a known rule is a copy."""
+    return {
+        k: {"name": f"{ukey}:{k}", "score": None, "description": m, "source": src}
+        for k, (m, src) in _sfs().items()
+    }
+
+
 def _rules(d: Draft, ukey: str, val: str) -> None:
     items = paren_items(val) if "(" in val else [v for v in val.split("|") if v.strip()]
-    exact = _sfs().get
+    known = _rule_templates(ukey).get
     add = d.rules.append
-    pre = ukey + ":"
     for item in items:
         item = item.strip()
-        hit = exact(item)
-        if hit is None:
-            hit = _NO_RULE
+        tpl = known(item)
+        if tpl is not None:
+            state = tpl.copy()
+        else:
+            hit: tuple[str | None, str | None] = _NO_RULE
             if not item.isdigit():  # digits have no case to try
                 sfs = knowledge(VENDOR).tables["sfs"]
                 desc = sfs.get(item.upper()) or sfs.get(item.lower())
                 if desc is not None:
                     hit = (desc.meaning, desc.source)
-        # make_rule() inlined: this runs once per rule id
-        obj = NEW(SpamRule)
-        SET_DICT(obj, {"name": pre + item, "score": None, "description": hit[0], "source": hit[1]})
+            state = {
+                "name": f"{ukey}:{item}",
+                "score": None,
+                "description": hit[0],
+                "source": hit[1],
+            }
+        obj = NEW(SpamRule)  # make_rule() inlined: this runs once per rule id
+        SET_DICT(obj, state)
         SET_FIELDS(obj, RULE_NAMES)
         SET_EXTRA(obj, None)
         SET_PRIVATE(obj, None)

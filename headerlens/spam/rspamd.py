@@ -38,6 +38,13 @@ read in one match with exactly :func:`parse_symbol`'s result (no backtracking: e
 stops at a character the next one starts with)."""
 
 
+_NUMERIC_SYMBOL = re.compile(
+    r"([A-Za-z0-9_.\-]+)\((-?[0-9]{1,20}(?:\.[0-9]{1,18})?)\)(?:\[([^\]]*)\])?"
+).fullmatch
+"""The same form with a plain decimal score (``-0.20``): float() reads it exactly as
+:func:`parse_float` would (ASCII, short, finite), without its checks."""
+
+
 def parse_symbol(text: str) -> tuple[str, float | None, str | None] | None:
     """``NAME(1.00)[opt1,opt2]`` -> ``("NAME", 1.0, "opt1,opt2")``; None when no name."""
     t = text.strip()
@@ -99,8 +106,11 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     known = _symbols().get
     add = d.rules.append
     for p in parts:
-        m = _COMMON_SYMBOL(p)
+        m = _NUMERIC_SYMBOL(p)
         if m is not None:
+            name, score_txt, opts = m.groups()
+            score: float | None = float(score_txt)
+        elif (m := _COMMON_SYMBOL(p)) is not None:
             name, score_txt, opts = m.groups()
             score = parse_float(score_txt)
         else:
