@@ -808,14 +808,16 @@ def raw_field(f: HeaderField, key: str | None = None, value: str | None = None) 
     )
 
 
+_YES_NO = {
+    **dict.fromkeys(("yes", "true", "1", "y", "spam"), True),
+    **dict.fromkeys(("no", "false", "0", "n", "ham"), False),
+}
+
+
 def yes_no(text: str) -> bool | None:
     """``True`` for yes/true/1, ``False`` for no/false/0 (first word, case-insensitive)."""
-    w = first_word(text).lower()
-    if w in ("yes", "true", "1", "y", "spam"):
-        return True
-    if w in ("no", "false", "0", "n", "ham"):
-        return False
-    return None
+    parts = text.split(None, 1)  # first_word() inlined
+    return _YES_NO.get(parts[0].rstrip(",;").lower()) if parts else None
 
 
 def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:

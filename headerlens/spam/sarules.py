@@ -115,17 +115,21 @@ def our_rules(name: str = "spamassassin_rules") -> dict[str, str]:
 OUR_SOURCE = "headerlens notes on the Apache SpamAssassin rule set (our words)"
 
 
-_DESCRIBED: dict[tuple[tuple[str, ...], str], RuleInfo | None] = {}
-"""Memo of :func:`describe` per (rules directories, rule name); bounded."""
+_DESCRIBED: dict[str, RuleInfo | None] = {}
+"""Memo of :func:`describe` per rule name for the rules directories in ``_DESCRIBED_FOR``;
+bounded."""
+_DESCRIBED_FOR: list[tuple[str, ...] | None] = [None]
+_UNSEEN = RuleInfo(None, None, "")
 
 
 def describe(name: str) -> RuleInfo | None:
     """The best description of rule ``name``: the local rules directory first, then ours."""
-    key = (RULES_DIRS, name)
-    try:
-        return _DESCRIBED[key]
-    except KeyError:
-        pass
+    if _DESCRIBED_FOR[0] is not RULES_DIRS:  # another rules directory (tests set one)
+        _DESCRIBED.clear()
+        _DESCRIBED_FOR[0] = RULES_DIRS
+    hit = _DESCRIBED.get(name, _UNSEEN)
+    if hit is not _UNSEEN:
+        return hit
     info: RuleInfo | None
     local = local_rules(RULES_DIRS).get(name)
     if local is not None and local.description:
@@ -138,5 +142,5 @@ def describe(name: str) -> RuleInfo | None:
             info = local
     if len(_DESCRIBED) >= 4096:  # rule names come from the message: keep the memo bounded
         _DESCRIBED.clear()
-    _DESCRIBED[key] = info
+    _DESCRIBED[name] = info
     return info

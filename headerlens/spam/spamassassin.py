@@ -165,11 +165,14 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     reqd = parse_float(parts.get("required"))
     if reqd is not None:
         d.threshold = reqd
-    for name, sc in _tests(parts.get("tests", "")):
-        if _rule_name_ok(name):
-            merge_rule(d, name, sc, None, None)
-        else:
-            malformed = True
+    tests = parts.get("tests")
+    if tests:
+        for name, sc in _tests(tests):
+            # _rule_name_ok() inlined
+            if _ASCII_RULE_NAME(name) if name.isascii() else len(name) <= 128 and name_ok(name):
+                merge_rule(d, name, sc, None, None)
+            else:
+                malformed = True
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: verdict or score not readable", f.index)
     return True
@@ -235,7 +238,9 @@ def _report(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         name = toks[1]
         if (
             sc is not None
-            and _rule_name_ok(name)
+            and (  # _rule_name_ok() inlined
+                _ASCII_RULE_NAME(name) if name.isascii() else len(name) <= 128 and name_ok(name)
+            )
             and name.upper() == name
             and (name.lower() != name if name.isascii() else any(c.isalpha() for c in name))
         ):
