@@ -21,6 +21,7 @@ from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
 from headerlens.spam.base import (
     EXPLAINERS,
+    FIELD_NAMES,
     NEW,
     REGISTRY,
     SET_DICT,
@@ -28,20 +29,19 @@ from headerlens.spam.base import (
     SET_FIELDS,
     SET_PRIVATE,
     Draft,
-    Plain,
     Registration,
+    Template,
     construct,
     fmt_num,
     join_names,
     knowledge,
     lookup,
     lookup_prefix,
-    make_field,
     raw_field,
     registry_version,
 )
 from headerlens.spam.helpdesk import draw_findings
-from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
+from headerlens.spam.models import Appliance, SpamAnalysis, SpamField, SpamVerdict
 
 __all__ = ["HopLocator", "analyze_spam", "decode_field", "fingerprint"]
 
@@ -284,25 +284,29 @@ _NameInfo = tuple[
     _Candidates,
     tuple[str, str] | None,
     bool,
-    Plain | None,
+    Template | None,
 ]
 _NAME_INFO: dict[str, _NameInfo | None] = {}
 """{header name as spelt: (its lower-case form, its registration (exact, else by prefix),
 fingerprint candidates, the (vendor, product) when the first candidate needs no value check,
-whether it is an "-Untrusted" twin, and for a simple() registration the header-table answer
-for it), or None for a name with neither registration nor fingerprint}. Registry facts only,
-nothing from a message's values; forgotten whenever the registry changes (tests patch it)."""
+whether it is an "-Untrusted" twin, and for a simple() registration the field template of
+its header-table answer, with the name as spelt), or None for a name with neither
+registration nor fingerprint}. Registry facts only, nothing from a message's values;
+forgotten whenever the registry changes (tests patch it)."""
 _NAME_INFO_FOR = [(-1, -1)]
 _UNSEEN: _NameInfo = ("", None, (), None, False, None)
 """What the memo answers (by identity) for a name it has not seen."""
 
 
-def _simple_answer(reg: Registration | None, lname: str) -> Plain | None:
-    """The header-table answer a simple() decoder would give for ``lname``, if plain."""
+def _simple_template(reg: Registration | None, name: str, lname: str) -> Template | None:
+    """The field a simple() decoder would make for header ``name``, as a template (value and
+    header index to fill in), if its header-table answer is plain."""
     if reg is None or not reg.simple:
         return None
-    r = knowledge(reg.vendor).resolved[None].get(lname)
-    return r if isinstance(r, tuple) else None
+    hit = knowledge(reg.vendor).templates[None].get(lname)
+    if hit is None or hit[0] is None:
+        return None
+    return {**hit[0], "key": name}
 
 
 def _name_info(name: str) -> _NameInfo | None:
@@ -313,7 +317,14 @@ def _name_info(name: str) -> _NameInfo | None:
     info = (
         None
         if reg is None and not cands
-        else (lname, reg, cands, sure, lname.endswith("-untrusted"), _simple_answer(reg, lname))
+        else (
+            lname,
+            reg,
+            cands,
+            sure,
+            lname.endswith("-untrusted"),
+            _simple_template(reg, name, lname),
+        )
     )
     if len(_NAME_INFO) >= 4096:  # names are attacker text: keep the memo bounded
         _NAME_INFO.clear()
@@ -403,7 +414,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             info = _name_info(name)
             if info is None:
                 continue
-        lname, reg, cands, sure, twin, answer = info
+        lname, reg, cands, sure, twin, simple_tpl = info
         idx = f.index
         # hop_of(): the nearest Received field below this one
         pos = bisect_right(keys, idx)
@@ -436,8 +447,16 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             fresh = True
         else:
             fresh = False
-        if answer is not None:  # simple(): the value as one field, meaning by header name
-            d.fields.append(make_field(name, f.value, answer[0], answer[1], answer[2], True, idx))
+        if simple_tpl is not None:  # simple(): the value as one field, meaning by header name
+            state = simple_tpl.copy()
+            state["value"] = f.value
+            state["header_index"] = idx
+            obj = NEW(SpamField)
+            SET_DICT(obj, state)
+            SET_FIELDS(obj, FIELD_NAMES)
+            SET_EXTRA(obj, None)
+            SET_PRIVATE(obj, None)
+            d.fields.append(obj)
         else:
             try:
                 ok = reg.decoder(f, d, log)

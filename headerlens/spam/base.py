@@ -822,12 +822,13 @@ def yes_no(text: str) -> bool | None:
 
 def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:
     """Names of the rules that weigh most towards spam, with shared prefixes folded to ``X_*``."""
-    scored = [(r.score, r.name) for r in rules if r.score is not None and r.score > 0]
+    scored = [(s, r.name) for r in rules if (s := r.score) is not None and s > 0]
     if not scored:
         return []
     # Highest score first; ties keep their order (a reverse sort is stable too).
-    positive: list[tuple[float, str]] = sorted(scored, key=itemgetter(0), reverse=True)
-    total = sum(s for s, _ in positive)
+    first = itemgetter(0)
+    positive: list[tuple[float, str]] = sorted(scored, key=first, reverse=True)
+    total = sum(map(first, positive))
     chosen: list[str] = []
     acc = 0.0
     for s, name in positive:
