@@ -586,9 +586,13 @@ _CLOSERS = {"(": ")", "[": "]", "{": "}"}
 _PARENS = re.compile(r"[()]")
 
 
-SMALL_NUMBERS: dict[str, float] = {str(i): float(i) for i in range(-100, 2000)}
-"""The plain spellings of the small whole numbers scores are mostly written as, and their
-values (what float() gives): a table worked out once, looked up before any parsing."""
+SMALL_NUMBERS: dict[str, float] = {
+    **{str(i): float(i) for i in range(-100, 2000)},
+    **{f"{i:02d}": float(i) for i in range(10)},
+}
+"""The plain spellings of the small whole numbers scores are mostly written as (and the
+zero-padded 00-09 of clock times), and their values (what float() gives): a table worked out
+once, looked up before any parsing."""
 
 
 def parse_float(text: str | None) -> float | None:
