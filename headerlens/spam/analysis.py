@@ -67,14 +67,18 @@ class HopLocator:
         return self.boundary is None or header_index <= self.boundary
 
 
+_HEADER_INDEX = attrgetter("header_index")
+_HOP_INDEX = attrgetter("index")
+
+
 def _hop_table(
     message: Message, hops: HopAnalysis, lnames: list[str] | None = None
 ) -> tuple[list[int], list[int]]:
     """The header indexes of the Received fields in ascending order, and each one's hop index."""
     hl = hops.hops
     if hl:
-        keys = [h.header_index for h in hl]
-        nums = [h.index for h in hl]
+        keys = list(map(_HEADER_INDEX, hl))
+        nums = list(map(_HOP_INDEX, hl))
         if all(map(gt, keys, keys[1:])):  # the usual order (hop 0 lowest): sorted once reversed
             keys.reverse()
             nums.reverse()
@@ -469,7 +473,8 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             if not ok:
                 continue
         d.header_indexes.append(idx)
-        d.names.add(lname)
+        if reg.primary:  # only a primary name is looked for again (a repeat starts a verdict)
+            d.names.add(lname)
         if fresh:
             drafts.append(d)
             current[key] = d

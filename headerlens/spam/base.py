@@ -382,6 +382,7 @@ class Draft:
     hop_index: int | None = None
     header_indexes: list[int] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
+    """The primary header names read into this draft (a second one starts a new verdict)."""
     score: float | None = None
     threshold: float | None = None
     is_spam: bool | None = None
