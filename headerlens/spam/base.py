@@ -425,7 +425,14 @@ class Draft:
         """Materialise the merged rule rows (called once decoding is over)."""
         rows = self.rule_rows
         if rows:
-            self.rules.extend(make_rule(n, r[0], r[1], r[2]) for n, r in rows.items())
+            add = self.rules.append
+            for n, r in rows.items():  # make_rule() inlined: once per merged rule
+                obj = _new(SpamRule)
+                _SET_DICT(obj, {"name": n, "score": r[0], "description": r[1], "source": r[2]})
+                _SET_FIELDS(obj, _RULE_NAMES)
+                _SET_EXTRA(obj, None)
+                _SET_PRIVATE(obj, None)
+                add(obj)
             self.rule_rows = None
 
     def top_rules(self) -> list[str]:
@@ -692,17 +699,17 @@ def split_list(text: str, sep: str = ";", *, brackets: str = "([") -> list[str]:
         if ("(" not in text and "[" not in text) or flat_sep_free(sep)(text) is not None:
             # No groups, or only flat closed groups with no separator inside: a plain split
             # cuts exactly where the scanner below would.
-            return [p for p in map(str.strip, text.split(sep)) if p]
+            return list(filter(None, map(str.strip, text.split(sep))))
         # Common case: groups are flat and closed. The pieces between top-level separators are
         # then exactly the runs of plain text and whole groups; if every character they leave
         # over is a separator, the text had no nesting or stray brackets to care about.
         pieces = _flat_pieces(sep).findall(text)
         inside = "".join(pieces)
         if len(text) - len(inside) == text.count(sep) - inside.count(sep):
-            return [p for p in map(str.strip, pieces) if p]
+            return list(filter(None, map(str.strip, pieces)))
     pat, opens = _splitter(sep, brackets)
     if not any(c in text for c in opens):
-        return [p for p in map(str.strip, text.split(sep)) if p]
+        return list(filter(None, map(str.strip, text.split(sep))))
     out: list[str] = []
     stack: list[str] = []
     start = 0
@@ -755,9 +762,10 @@ def paren_items(text: str) -> list[str]:
         return [t] if t else []
     t = text.strip()
     if t[0] == "(" and t[-1] == ")":  # the usual "(a)(b)(c)": one split, if nothing is odd
-        pieces = t[1:-1].split(")(")
-        if not any("(" in p or ")" in p for p in pieces):
-            return [p for p in map(str.strip, pieces) if p]
+        inner = t[1:-1]
+        rest = inner.replace(")(", "")  # what the pieces hold, joined: no parenthesis left?
+        if "(" not in rest and ")" not in rest:
+            return list(filter(None, map(str.strip, inner.split(")("))))
     out: list[str] = []
     depth = 0
     start = 0

@@ -103,7 +103,7 @@ def _rule_templates(ukey: str) -> dict[str, dict[str, Any]]:
 
 
 def _rules(d: Draft, ukey: str, val: str) -> None:
-    items = paren_items(val) if "(" in val else [v for v in val.split("|") if v.strip()]
+    items = paren_items(val) if "(" in val else list(filter(str.strip, val.split("|")))
     known = _rule_templates(ukey).get
     add = d.rules.append
     for item in items:
