@@ -595,7 +595,7 @@ _PARENS = re.compile(r"[()]")
 
 
 SMALL_NUMBERS: dict[str, float] = {
-    **{str(i): float(i) for i in range(-100, 2000)},
+    **{str(i): float(i) for i in range(-100, 256)},
     **{f"{i:02d}": float(i) for i in range(10)},
 }
 """The plain spellings of the small whole numbers scores are mostly written as (and the
@@ -863,7 +863,7 @@ def top_rules(rules: list[SpamRule], limit: int = 3) -> list[str]:
     return names[:limit]
 
 
-_SMALL_TEXT: dict[float, str] = {float(i): str(i) for i in range(-100, 2000)}
+_SMALL_TEXT: dict[float, str] = {float(i): str(i) for i in range(-100, 256)}
 """The reverse of SMALL_NUMBERS: how :func:`fmt_num` writes a small whole number."""
 
 
