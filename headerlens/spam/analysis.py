@@ -368,6 +368,10 @@ def _exchange_build(received: Received) -> tuple[int, int] | None:
     return (0, 0)
 
 
+_APPENDING = frozenset({"microsoft"})
+"""The vendors :func:`_appending_vendors_trusted` can name."""
+
+
 def _appending_vendors_trusted(hops: HopAnalysis) -> tuple[frozenset[str], bool]:
     """Vendors that append their verdict headers and run a trusted hop of this message, and
     whether an Exchange server (whose header firewall vouches for ``_FIREWALLED``) does."""
@@ -385,7 +389,7 @@ def _appending_vendors_trusted(hops: HopAnalysis) -> tuple[frozenset[str], bool]
             if build >= (15, 20):
                 cloud = True
                 break
-    return (frozenset({"microsoft"}) if cloud else frozenset()), exchange
+    return (_APPENDING if cloud else frozenset()), exchange
 
 
 def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> SpamAnalysis:
@@ -439,10 +443,12 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             trusted = False
         elif boundary is None or idx <= boundary:
             trusted = True
-        else:
+        elif vendor in _APPENDING or lname.startswith(_FIREWALLED):
             if appending is None:
                 appending = _appending_vendors_trusted(hops)
             trusted = vendor in appending[0] or (appending[1] and lname.startswith(_FIREWALLED))
+        else:  # no vendor but those can be vouched for below the boundary
+            trusted = False
         key = (vendor, trusted)
         d = current.get(key)
         if d is None or (reg.primary and lname in d.names):
