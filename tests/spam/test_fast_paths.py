@@ -8,10 +8,17 @@ straightforward reference written in this file, on generated text.
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
+from headerlens.hops.chain import analyze_hops
+from headerlens.parse import parse
+from headerlens.policy import Policy
+from headerlens.spam import analyze_spam
 from headerlens.spam.base import (
     SMALL_NUMBERS,
     flat_sep_free,
@@ -210,3 +217,25 @@ def test_templates_give_the_fields_knowledge_answers() -> None:
                     assert template is not None
                     state = {**template, "value": "v", "header_index": 1}
                     assert state == make_field(key, "v", *plain, True, 1).__dict__
+
+
+SAMPLES = sorted(
+    p for p in (Path(__file__).resolve().parents[2] / "samples").rglob("*.eml") if p.is_file()
+)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_inline_built_models_are_complete(path: Path) -> None:
+    """Every model the spam step builds inline equals a validated copy, with complete state."""
+    msg = parse(path.read_bytes())
+    res = analyze_spam(msg, Policy(), hops=analyze_hops(msg, Policy()))
+    models: list[BaseModel] = [res, *res.verdicts, *res.appliances, *res.findings]
+    for v in res.verdicts:
+        models += [*v.fields, *v.rules]
+    for m in models:
+        assert m.__pydantic_extra__ is None
+        assert m.__pydantic_private__ is None
+        assert m.model_fields_set == set(type(m).model_fields)
+        again = type(m).model_validate(m.model_dump())
+        assert again == m
+        assert again.model_dump_json() == m.model_dump_json()
