@@ -258,9 +258,12 @@ def _fp_match(candidates: _Candidates, value: str) -> tuple[str, str] | None:
 _APPLIANCE_NAMES = set(Appliance.model_fields)
 
 
-def _appliances(found: dict[tuple[str, str, int | None], list[int]]) -> tuple[Appliance, ...]:
+def _appliances(
+    found: dict[tuple[tuple[str, str], int | None], list[int]],
+) -> tuple[Appliance, ...]:
+    """One appliance per ((vendor, product), hop) found, with its header indexes."""
     out: list[Appliance] = []
-    for (v, p, hop), idx in found.items():  # construct() inlined
+    for ((v, p), hop), idx in found.items():  # construct() inlined
         obj = NEW(Appliance)
         SET_DICT(obj, {"vendor": v, "product": p, "header_indexes": tuple(idx), "hop_index": hop})
         SET_FIELDS(obj, _APPLIANCE_NAMES)
@@ -272,13 +275,13 @@ def _appliances(found: dict[tuple[str, str, int | None], list[int]]) -> tuple[Ap
 
 def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
     """Which filtering products left headers, from name prefixes (and a few values), by hop."""
-    found: dict[tuple[str, str, int | None], list[int]] = {}
+    found: dict[tuple[tuple[str, str], int | None], list[int]] = {}
     for h in message.headers:
         cands = _fp_candidates(h.name.lower())
         if cands:
             vp = _fp_match(cands, h.value)
             if vp is not None:
-                found.setdefault((vp[0], vp[1], locate.hop_of(h.index)), []).append(h.index)
+                found.setdefault((vp, locate.hop_of(h.index)), []).append(h.index)
     return _appliances(found)
 
 
@@ -404,8 +407,9 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     n_keys = len(keys)
     bisect_right = bisect.bisect_right
     drafts: list[Draft] = []
-    current: dict[tuple[str, bool], Draft] = {}
-    found: dict[tuple[str, str, int | None], list[int]] = {}
+    current_trusted: dict[str, Draft] = {}
+    current_untrusted: dict[str, Draft] = {}
+    found: dict[tuple[tuple[str, str], int | None], list[int]] = {}
     version = registry_version()
     if _NAME_INFO_FOR[0] != version:  # the registry changed since: forget the memo
         _NAME_INFO.clear()
@@ -430,7 +434,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         if cands:
             vp = sure or _fp_match(cands, f.value)
             if vp is not None:
-                fkey = (vp[0], vp[1], hop)
+                fkey = (vp, hop)
                 at = found.get(fkey)
                 if at is None:
                     found[fkey] = [idx]
@@ -449,8 +453,8 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             trusted = vendor in appending[0] or (appending[1] and lname.startswith(_FIREWALLED))
         else:  # no vendor but those can be vouched for below the boundary
             trusted = False
-        key = (vendor, trusted)
-        d = current.get(key)
+        current = current_trusted if trusted else current_untrusted
+        d = current.get(vendor)
         if d is None or (reg.primary and lname in d.names):
             d = Draft(vendor=vendor, trusted=trusted, hop_index=hop)
             d.untrusted_twin = twin
@@ -483,7 +487,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             d.names.add(lname)
         if fresh:
             drafts.append(d)
-            current[key] = d
+            current[vendor] = d
     if drafts:
         verdicts = tuple(map(_verdict, drafts))
         findings = draw_findings(drafts, verdicts)

@@ -37,7 +37,7 @@ from headerlens.spam.base import (
     split_list,
     with_meaning,
 )
-from headerlens.spam.models import SpamField, SpamRule
+from headerlens.spam.models import Confidence, SpamField, SpamRule
 
 VENDOR = "microsoft"
 
@@ -281,6 +281,28 @@ _COMPAUTH = {
 }
 
 
+@cache
+def _reasons() -> dict[str, tuple[str | None, Confidence, str | None, bool]]:
+    """{compauth reason code, exact spelling: its field's meaning, confidence, source and
+    known flag}, for the codes the table lists (others are looked up as they come)."""
+    return {
+        k: (e.meaning, e.confidence, e.source, True)
+        for k, e in knowledge(VENDOR).tables["compauth"].items()
+    }
+
+
+def _reason(reason: str) -> tuple[str | None, Confidence, str | None, bool]:
+    """What :func:`_reasons` would hold for a code it does not list: the table read in any
+    case, then the code's class (``4xx`` for ``451``)."""
+    kb = knowledge(VENDOR)
+    entry = kb.token("compauth", reason)
+    if entry is None and len(reason) == 3 and reason.isdigit():
+        entry = kb.token("compauth", reason[0] + "xx")
+    if entry is None:
+        return (None, "inferred", None, False)
+    return (entry.meaning, entry.confidence, entry.source, True)
+
+
 def _compauth(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     """Read ``compauth=<result> reason=<code>`` out of a Microsoft Authentication-Results."""
     low = f.value.lower()
@@ -311,19 +333,9 @@ def _compauth(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     )
     d.facts["compauth"] = lresult
     if reason is not None:
-        entry = kb.token("compauth", reason)
-        if entry is None and len(reason) == 3 and reason.isdigit():
-            entry = kb.token("compauth", reason[0] + "xx")
-        d.add(
-            make_field(
-                "compauth.reason",
-                reason,
-                entry.meaning if entry else None,
-                entry.confidence if entry else "inferred",
-                entry.source if entry else None,
-                entry is not None,
-                f.index,
-            )
+        hit = _reasons().get(reason) or _reason(reason)
+        d.fields.append(
+            make_field("compauth.reason", reason, hit[0], hit[1], hit[2], hit[3], f.index)
         )
         d.facts["compauth_reason"] = reason
     return True
