@@ -169,11 +169,17 @@ class _Builder:
     def defect(self, code: str, message: str) -> Defect:
         return Defect(code=code, message=message, header_index=self.header_index)
 
-    def mailbox(self, toks: list[_Tok], group: str | None, problems: list[str]) -> None:
-        """Turn the tokens of one mailbox (between commas) into an Address."""
+    def mailbox(self, toks: list[_Tok], group: str | None, problems: list[str]) -> bool:
+        """Turn the tokens of one mailbox (between commas) into an Address.
+
+        Returns whether ``problems`` (the tokenizer's, for the whole value) were reported
+        here; an empty slot (``, ,``) leaves them for the next mailbox that has tokens.
+        """
+        if not toks:
+            return False
         real = [t for t in toks if t.kind != "comment"]
         if not real and not problems:
-            return
+            return False
         raw = self.value[toks[0].start : toks[-1].end].strip()
         defects: list[Defect] = [
             self.defect("address.unparseable", f"{p} in {raw!r}") for p in problems
@@ -237,6 +243,7 @@ class _Builder:
                 defects=tuple(defects),
             )
         )
+        return True
 
 
 def _addr_spec(toks: list[_Tok]) -> tuple[str | None, str | None, bool]:
@@ -301,8 +308,8 @@ def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[
             in_angle = False
         elif not in_angle:
             if k == ",":
-                b.mailbox(current, group, problems)
-                problems = []
+                if b.mailbox(current, group, problems):
+                    problems = []
                 current = []
                 current_has_at = False
                 continue
@@ -311,12 +318,13 @@ def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[
                 current = []
                 continue
             if k == ";" and group is not None:
-                b.mailbox(current, group, problems)
-                problems = []
+                if b.mailbox(current, group, problems):
+                    problems = []
                 current = []
                 current_has_at = False
                 group = None
                 continue
         current.append(t)
+    # (The tokenizer's problems always come with a token, so some mailbox reports them.)
     b.mailbox(current, group, problems)
     return tuple(b.out)

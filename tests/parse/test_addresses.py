@@ -175,6 +175,24 @@ CASES = [
         ],
     ),
     (
+        # The tokenizer's problem belongs to the mailbox with the bad token, not to the empty
+        # slot before the comma (found by fuzzing: this used to raise IndexError).
+        "empty-slot-then-unterminated-literal",
+        ", a [",
+        [
+            A(
+                "a [",
+                None,
+                "a",
+                None,
+                defects=(
+                    D("address.unparseable", "unterminated domain literal in 'a ['"),
+                    D("address.unparseable", "not a mailbox: 'a ['"),
+                ),
+            )
+        ],
+    ),
+    (
         "invalid-idna-domain",
         "x@exa\u200dmple..test",
         [
