@@ -118,6 +118,19 @@ class MimePart(Model):
     defects: tuple[Defect, ...] = ()
 
 
+def index_fields(headers: tuple[HeaderField, ...]) -> dict[str, tuple[HeaderField, ...]]:
+    """``headers`` grouped by lower-case name, each group top to bottom."""
+    groups: dict[str, list[HeaderField]] = {}
+    for h in headers:
+        lname = h.name.lower()
+        group = groups.get(lname)
+        if group is None:
+            groups[lname] = [h]
+        else:
+            group.append(h)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
 class Message(Model):
     """A parsed message: its header fields in order, the parse defects, and the MIME tree.
 
@@ -136,6 +149,9 @@ class Message(Model):
     _source: bytes = PrivateAttr(default=b"")
     _mime_depth: int = PrivateAttr(default=0)
     _policy: object = PrivateAttr(default=None)
+    # Lower-case field name -> its fields top to bottom; parse() fills it, other ways of
+    # making a Message leave it None and lookups scan the fields.
+    _by_name: dict[str, tuple[HeaderField, ...]] | None = PrivateAttr(default=None)
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
@@ -159,16 +175,22 @@ class Message(Model):
 
     def fields(self, name: str) -> tuple[HeaderField, ...]:
         """All fields called ``name`` (case-insensitive), top to bottom."""
-        lname = name.lower()
-        return tuple(h for h in self.headers if h.name.lower() == lname)
+        return self.fields_by_name().get(name.lower(), ())
 
     def get(self, name: str) -> str | None:
         """The decoded value of the topmost field called ``name``, or ``None``."""
-        lname = name.lower()
-        for h in self.headers:
-            if h.name.lower() == lname:
-                return h.value
-        return None
+        found = self.fields_by_name().get(name.lower())
+        return found[0].value if found else None
+
+    def fields_by_name(self) -> dict[str, tuple[HeaderField, ...]]:
+        """Every field grouped by lower-case name (RFC 5322 section 1.2.2), top to bottom.
+
+        The mapping is shared: do not change it.
+        """
+        index = self._by_name
+        if index is None:
+            index = index_fields(self.headers)
+        return index
 
     def get_all(self, name: str) -> tuple[str, ...]:
         """The decoded values of every field called ``name``, top to bottom."""

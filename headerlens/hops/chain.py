@@ -274,34 +274,18 @@ def _fmt(delta: dt.timedelta) -> str:
     return f"{sign}{secs / 86400:.1f} days"
 
 
-_RECEIVED_NAMES = ("received", "x-received")
-# Lower-case field name -> what the one pass in analyze_hops does with it.
-_RECEIVED, _X_RECEIVED, _TIMELINE, _DATE, _AR = range(5)
-_FIELD_KIND: dict[str, int] = {
-    **dict.fromkeys(TIMELINE_FIELDS, _TIMELINE),
-    "date": _DATE,
-    "received": _RECEIVED,
-    "x-received": _X_RECEIVED,
-    "authentication-results": _AR,
-}
-# The same, keyed by the spellings MTAs write (exact case), so that most fields need no
-# lower(); any other spelling is looked up lower-cased. Names of another length are skipped.
-_FIELD_SPELLING: dict[str, tuple[int, str]] = {
-    spelled: (kind, lname)
-    for lname, kind in _FIELD_KIND.items()
-    for spelled in (lname, lname.title())
-}
-_FIELD_SPELLING.update(
-    (spelled, (_FIELD_KIND[spelled.lower()], spelled.lower()))
-    for spelled in (
-        "DKIM-Signature",
-        "ARC-Seal",
-        "ARC-Message-Signature",
-        "X-MS-Exchange-CrossTenant-OriginalArrivalTime",
-        "X-OriginalArrivalTime",
-    )
-)
-_FIELD_LENGTHS = frozenset(len(lname) for lname in _FIELD_KIND)
+# Every field name that may put a timestamp on the timeline, Date included, in a fixed order.
+_TIMELINE_NAMES = tuple(sorted(TIMELINE_FIELDS | {"date"}))
+
+
+def _header_index(h: HeaderField) -> int:
+    return h.index
+
+
+def _first_index(pair: tuple[HeaderField, str]) -> int:
+    return pair[0].index
+
+
 _ZERO = dt.timedelta(0)
 
 
@@ -314,45 +298,34 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     defects of every Received/X-Received field (with their header index).
     """
     log = DefectLog(strict=policy.strict)
-    # One pass over the header fields: Received/X-Received are parsed, the fields the
-    # timeline and the checks below need are collected.
+    # The fields this step reads, from the message's name index: Received/X-Received are
+    # parsed, the rest is collected for the timeline and the checks below.
+    named = message.fields_by_name()
+    cap = policy.limits.max_received
     received: list[tuple[HeaderField, Received]] = []
     x_received: list[tuple[HeaderField, Received]] = []
-    timeline_fields: list[tuple[HeaderField, str]] = []
-    date_fields: list[HeaderField] = []
-    first_ar: HeaderField | None = None
-    cap = policy.limits.max_received
-    spellings, kinds, lengths = _FIELD_SPELLING, _FIELD_KIND, _FIELD_LENGTHS
-    for h in message.headers:
-        name = h.name
-        known = spellings.get(name)
-        if known is not None:
-            kind, lname = known
-        elif len(name) not in lengths:
-            continue
-        else:
-            lname = name.lower()
-            found = kinds.get(lname)
-            if found is None:
-                continue
-            kind = found
-        if kind <= _X_RECEIVED:
-            target = received if kind == _RECEIVED else x_received
-            if len(target) >= cap:
-                log.add(
-                    "hops.too_many",
-                    f"more than {cap} {name} fields; the rest were skipped",
-                    h.index,
-                )
-                continue
-            target.append((h, parse_received_at(h.value, h.index, name)))
-        elif kind == _AR:
-            if first_ar is None:
-                first_ar = h
-        else:
-            timeline_fields.append((h, lname))
-            if kind == _DATE:
-                date_fields.append(h)
+    skipped: list[HeaderField] = []
+    for lname, target in (("received", received), ("x-received", x_received)):
+        group = named.get(lname, ())
+        if len(group) > cap:
+            skipped.extend(group[cap:])
+            group = group[:cap]
+        for h in group:
+            target.append((h, parse_received_at(h.value, h.index, h.name)))
+    if skipped:
+        skipped.sort(key=_header_index)
+        for h in skipped:
+            log.add(
+                "hops.too_many",
+                f"more than {cap} {h.name} fields; the rest were skipped",
+                h.index,
+            )
+    timeline_fields = [(h, lname) for lname in _TIMELINE_NAMES for h in named.get(lname, ())]
+    if len(timeline_fields) > 1:
+        timeline_fields.sort(key=_first_index)
+    date_fields = named.get("date", ())
+    ars = named.get("authentication-results")
+    first_ar = ars[0] if ars else None
     for rs in (received, x_received):
         for _h, r in rs:
             if r.defects:

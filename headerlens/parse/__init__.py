@@ -13,7 +13,7 @@ from typing import IO
 
 from headerlens.defects import DefectLog
 from headerlens.errors import InputError
-from headerlens.message import Message
+from headerlens.message import Message, index_fields
 from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
@@ -123,6 +123,8 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
         end = limits.max_input_bytes
     block = split_headers(data, 0, end, log, limits, top=True)
     fields = block.fields
+    headers = tuple(fields)
+    by_name = index_fields(headers)
     counts = block.singleton_counts
     nfrom = counts.get(b"from", 0)
     if fields:
@@ -141,23 +143,27 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
         if nfrom:
             from headerlens.parse.addresses import parse_address_list
 
-            for h in fields:
-                if h.name.lower() == "from":
-                    body = unfolded_body(h)
-                    if body.isascii() and _CLEAN_FROM.fullmatch(body):
-                        continue  # no defect to find (tests/parse/test_headers.py checks)
-                    for addr in parse_address_list(body, header_index=h.index):
-                        log.extend(addr.defects)
+            for h in by_name.get("from", ()):
+                body = unfolded_body(h)
+                if body.isascii() and _CLEAN_FROM.fullmatch(body):
+                    continue  # no defect to find (tests/parse/test_headers.py checks)
+                for addr in parse_address_list(body, header_index=h.index):
+                    log.extend(addr.defects)
     body_start = block.body_start
     header_only = body_start is None or body_start >= end
     return _new_message(
         {
-            "headers": tuple(fields),
+            "headers": headers,
             "defects": log.defects,
             "size": size,
             "body_start": body_start,
             "header_only": header_only,
             "mbox_from": block.mbox_from,
         },
-        {"_source": data, "_mime_depth": depth, "_policy": pol},
+        {
+            "_source": data,
+            "_mime_depth": depth,
+            "_policy": pol,
+            "_by_name": by_name,
+        },
     )

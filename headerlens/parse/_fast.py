@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["fast_constructor"]
 
+
 def message_constructor() -> Callable[[dict[str, Any], dict[str, Any]], Message]:
     """A constructor for :class:`Message` from field values and its private attributes.
 

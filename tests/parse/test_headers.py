@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from headerlens.errors import DefectError, InputError
-from headerlens.message import HeaderField
+from headerlens.message import HeaderField, Message, index_fields
 from headerlens.parse import parse
 from headerlens.parse.encoded_words import decode_encoded_words
 from headerlens.policy import Limits, Policy
@@ -523,3 +523,18 @@ def test_from_defects_match_the_address_parser(body: str) -> None:
     source = f"From: {body}\n".encode() + DATE + b"\nbody"
     got = [d.code for d in parse(source).defects]
     assert got == expected
+
+
+def test_name_index_answers_as_a_scan_does() -> None:
+    # parse() gives a Message an index of its fields by lower-case name; a Message built
+    # another way has none and scans. Both must answer alike, in header order.
+    msg = parse(b"Received: a\nSubject: x\nreceived: b\nRECEIVED: c\nFrom: f@example.org\n")
+    plain = Message(headers=msg.headers, size=msg.size)
+    assert msg._by_name is not None
+    assert plain._by_name is None
+    for name in ("received", "Received", "SUBJECT", "from", "x-absent"):
+        scanned = tuple(h for h in msg.headers if h.name.lower() == name.lower())
+        assert msg.fields(name) == plain.fields(name) == scanned
+        assert msg.get(name) == plain.get(name) == (scanned[0].value if scanned else None)
+    assert [h.value for h in msg.fields("received")] == ["a", "b", "c"]
+    assert msg.fields_by_name() == index_fields(msg.headers)
