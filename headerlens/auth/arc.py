@@ -112,6 +112,9 @@ def analyze_arc(
 # --------------------------------------------------------------------------- verification
 
 
+_ARC_FIELD_NAMES = frozenset(("arc-seal", "arc-message-signature", "arc-authentication-results"))
+
+
 def _raw_fields(message: Message) -> list[RawField]:
     out: list[RawField] = []
     for h in message.headers:
@@ -138,8 +141,12 @@ def _verify(
     log: DefectLog,
 ) -> ArcResult:
     as_of = _as_of(policy, receipt_time)
-    fields = _raw_fields(message)
-    body = None if message.header_only else normalize_newlines(message.body)
+    if any(h.name.lower() in _ARC_FIELD_NAMES for h in message.headers):
+        fields = _raw_fields(message)
+        body = None if message.header_only else normalize_newlines(message.body)
+    else:  # no ARC field: the chain is "none" whatever the rest says; skip copying the message
+        fields = []
+        body = None if message.header_only else b""
     try:
         chain = validate_chain(
             fields,
