@@ -122,7 +122,7 @@ def _is_autoreply(ctx: Context) -> bool:
 def _looks_like_bounce(ctx: Context) -> bool:
     if ctx.has_dsn:
         return True
-    s = ctx.sender.lower()
+    s = ctx.low_sender
     if any(
         m in s
         for m in (
@@ -487,7 +487,7 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
             dsn_recipients.extend(fields.recipients)
             if not fields.recipients:
                 log.add("bounce.dsn_no_recipients", "the delivery-status part names no recipient")
-    low_text = ctx.text.lower()
+    low_text = ctx.low_text
     if (
         not dsn_recipients
         and heuristic is None

@@ -45,26 +45,38 @@ class Context:
     text: str
     has_dsn: bool
     parts: list[Part] = field(default_factory=list)
+    # Worked out once: some thirty format detectors ask about every message, most of which
+    # are not bounces at all (analyze() runs this step on every message). ``low_*`` are the
+    # lower-case text, subject and sender.
+    _first: dict[str, str] = field(init=False, repr=False, compare=False)
+    low_text: str = field(init=False, repr=False, compare=False)
+    low_subject: str = field(init=False, repr=False, compare=False)
+    low_sender: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        first: dict[str, str] = {}
+        for k, v in self.headers:
+            first.setdefault(k.lower(), v)
+        self._first = first
+        self.low_text = self.text.lower()
+        self.low_subject = self.subject.lower()
+        self.low_sender = self.sender.lower()
 
     def header(self, name: str) -> str | None:
         """The first top-level header value called ``name`` (case-insensitive)."""
-        lname = name.lower()
-        for k, v in self.headers:
-            if k.lower() == lname:
-                return v
-        return None
+        return self._first.get(name.lower())
 
     def has(self, *markers: str) -> bool:
         """Whether any marker (lower-case) occurs in the report prose."""
-        low = self.text.lower()
+        low = self.low_text
         return any(m in low for m in markers)
 
     def subject_has(self, *markers: str) -> bool:
-        low = self.subject.lower()
+        low = self.low_subject
         return any(m in low for m in markers)
 
     def sender_has(self, *markers: str) -> bool:
-        low = self.sender.lower()
+        low = self.low_sender
         return any(m in low for m in markers)
 
 

@@ -17,7 +17,7 @@ def detect(ctx: Context) -> bool:
             or ctx.sender_has("googlemail.com", "google.com")
         )
         and "googlegroups"
-        in ctx.text.lower()
+        in ctx.low_text
         + (ctx.header("X-Failed-Recipients") or "").lower()
         + str(ctx.headers).lower()
     )
