@@ -154,14 +154,30 @@ def throughput(messages: list[bytes], repeat: int) -> None:
         f"   headerlens / mail-parser throughput: wall {ratio_w:.2f}x, cpu {ratio_c:.2f}x"
         f"  ({hops_total // repeat:,} hops built per run)"
     )
-    # Where headerlens spends its time.
-    t0 = time.process_time()
-    parsed = [parse(d) for d in messages]
-    t1 = time.process_time()
-    for m in parsed:
-        analyze_hops(m, policy)
-    t2 = time.process_time()
-    print(f"   headerlens split (cpu): parse() {t1 - t0:.2f} s, analyze_hops() {t2 - t1:.2f} s")
+
+    # Where headerlens spends its time: parse() alone, then parse() + analyze_hops(), each
+    # without keeping the results (keeping 6,000 messages alive makes the garbage collector
+    # walk them all, which the streaming loop above never pays), best of `repeat`.
+    def parse_only() -> None:
+        for d in messages:
+            parse(d)
+
+    def both() -> None:
+        for d in messages:
+            analyze_hops(parse(d), policy)
+
+    t_parse = min(_cpu(parse_only) for _ in range(repeat))
+    t_both = min(_cpu(both) for _ in range(repeat))
+    print(
+        f"   headerlens split (cpu, best of {repeat}): parse() {t_parse:.2f} s,"
+        f" analyze_hops() {t_both - t_parse:.2f} s"
+    )
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    c0 = time.process_time()
+    fn()
+    return time.process_time() - c0
 
 
 def main() -> None:
