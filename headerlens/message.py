@@ -187,7 +187,10 @@ class Message(Model):
 
         The mapping is shared: do not change it.
         """
-        index = self._by_name
+        # Read from the private-attribute slot itself: ``self._by_name`` goes through
+        # pydantic's __getattr__, several times slower, and this runs once per lookup.
+        private = self.__pydantic_private__
+        index = private.get("_by_name") if private else None
         if index is None:
             index = index_fields(self.headers)
         return index
