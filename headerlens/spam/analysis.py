@@ -21,7 +21,6 @@ from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
 from headerlens.spam.base import (
     EXPLAINERS,
-    FIELD_NAMES,
     NEW,
     REGISTRY,
     SET_DICT,
@@ -32,6 +31,7 @@ from headerlens.spam.base import (
     Registration,
     Template,
     construct,
+    field_from,
     fmt_num,
     join_names,
     knowledge,
@@ -41,7 +41,7 @@ from headerlens.spam.base import (
     registry_version,
 )
 from headerlens.spam.helpdesk import draw_findings
-from headerlens.spam.models import Appliance, SpamAnalysis, SpamField, SpamVerdict
+from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
 
 __all__ = ["HopLocator", "analyze_spam", "decode_field", "fingerprint"]
 
@@ -462,15 +462,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         else:
             fresh = False
         if simple_tpl is not None:  # simple(): the value as one field, meaning by header name
-            state = simple_tpl.copy()
-            state["value"] = f.value
-            state["header_index"] = idx
-            obj = NEW(SpamField)
-            SET_DICT(obj, state)
-            SET_FIELDS(obj, FIELD_NAMES)
-            SET_EXTRA(obj, None)
-            SET_PRIVATE(obj, None)
-            d.fields.append(obj)
+            d.fields.append(field_from(simple_tpl, f.value, idx))
         else:
             try:
                 ok = reg.decoder(f, d, log)

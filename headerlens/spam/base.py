@@ -211,6 +211,24 @@ Copying a ready dict costs about half of building one from a literal."""
 TemplatePair = tuple[Template | None, Mapping[str, Template] | None]
 
 
+def field_from(
+    template: Template, value: str, header_index: int | None, key: str | None = None
+) -> SpamField:
+    """The :class:`SpamField` of one token from its knowledge template (see :data:`Template`):
+    the template's state with ``value``, ``header_index`` and, when given, ``key`` set."""
+    state = template.copy()
+    if key is not None:
+        state["key"] = key
+    state["value"] = value
+    state["header_index"] = header_index
+    obj = _new(SpamField)
+    _SET_DICT(obj, state)
+    _SET_FIELDS(obj, _FIELD_NAMES)
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
+    return obj
+
+
 def _templates(answers: Mapping[str, Resolved]) -> dict[str, TemplatePair]:
     """{key: (template, None)} for plain answers, {key: (None, {value: template})} otherwise."""
 
@@ -281,17 +299,8 @@ class Knowledge:
             tpl, by_value = hit
             if tpl is None and by_value is not None:
                 tpl = by_value.get(value.strip())
-            if tpl is not None:  # make_field() inlined: this runs once per decoded token
-                state = tpl.copy()
-                state["key"] = key
-                state["value"] = value
-                state["header_index"] = header_index
-                obj = _new(SpamField)
-                _SET_DICT(obj, state)
-                _SET_FIELDS(obj, _FIELD_NAMES)
-                _SET_EXTRA(obj, None)
-                _SET_PRIVATE(obj, None)
-                return obj
+            if tpl is not None:
+                return field_from(tpl, value, header_index, key)
         # header() and token() inlined: this runs once per decoded token.
         entry: Entry | None
         if table is None:

@@ -14,7 +14,6 @@ from typing import Any
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
-    FIELD_NAMES,
     NEW,
     RULE_NAMES,
     SET_DICT,
@@ -24,6 +23,7 @@ from headerlens.spam.base import (
     Draft,
     Template,
     explainer,
+    field_from,
     flat_sep_free,
     fmt_num,
     knowledge,
@@ -37,7 +37,7 @@ from headerlens.spam.base import (
     split_list,
     with_meaning,
 )
-from headerlens.spam.models import Confidence, SpamField, SpamRule
+from headerlens.spam.models import Confidence, SpamRule
 
 VENDOR = "microsoft"
 
@@ -164,16 +164,8 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             tpl, by_value, ukey, fact, kind = step
             if tpl is None and by_value is not None:
                 tpl = by_value.get(val)
-            if tpl is not None:  # make_field() inlined: this runs once per token
-                state = tpl.copy()
-                state["value"] = val
-                state["header_index"] = index
-                obj = NEW(SpamField)
-                SET_DICT(obj, state)
-                SET_FIELDS(obj, FIELD_NAMES)
-                SET_EXTRA(obj, None)
-                SET_PRIVATE(obj, None)
-                add(obj)
+            if tpl is not None:
+                add(field_from(tpl, val, index))
             else:
                 add(field(table, key, val, index))
             if kind and (kind == 1 or "|" in val):  # a list of rule ids, not a fact

@@ -7,7 +7,6 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
-    FIELD_NAMES,
     NEW,
     RULE_NAMES,
     SET_DICT,
@@ -17,6 +16,7 @@ from headerlens.spam.base import (
     SMALL_NUMBERS,
     Draft,
     Template,
+    field_from,
     knowledge,
     make_rule,
     parse_float,
@@ -24,7 +24,7 @@ from headerlens.spam.base import (
     register_prefix,
     simple,
 )
-from headerlens.spam.models import SpamField, SpamRule
+from headerlens.spam.models import SpamRule
 
 VENDOR = "proofpoint"
 
@@ -74,16 +74,8 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         step = plan(k)
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
             tpl = step[0]
-            if tpl is not None:  # make_field() inlined: this runs once per token
-                state = tpl.copy()
-                state["value"] = v
-                state["header_index"] = index
-                obj = NEW(SpamField)
-                SET_DICT(obj, state)
-                SET_FIELDS(obj, FIELD_NAMES)
-                SET_EXTRA(obj, None)
-                SET_PRIVATE(obj, None)
-                add(obj)
+            if tpl is not None:
+                add(field_from(tpl, v, index))
             else:
                 add(field("details", k, v, index))
             fact = step[3]

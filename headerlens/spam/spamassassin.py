@@ -14,14 +14,9 @@ from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam import sarules
 from headerlens.spam.base import (
-    FIELD_NAMES,
-    NEW,
-    SET_DICT,
-    SET_EXTRA,
-    SET_FIELDS,
-    SET_PRIVATE,
     Draft,
     TemplatePair,
+    field_from,
     first_word,
     knowledge,
     make_rule,
@@ -32,7 +27,6 @@ from headerlens.spam.base import (
     with_meaning,
     yes_no,
 )
-from headerlens.spam.models import SpamField
 
 VENDOR = "spamassassin"
 
@@ -148,15 +142,7 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         if tpl is None:
             add(field("status", key, val, index))
             continue
-        state = tpl.copy()  # make_field() inlined: Knowledge.field's exact-key answer
-        state["value"] = val
-        state["header_index"] = index
-        obj = NEW(SpamField)
-        SET_DICT(obj, state)
-        SET_FIELDS(obj, FIELD_NAMES)
-        SET_EXTRA(obj, None)
-        SET_PRIVATE(obj, None)
-        add(obj)
+        add(field_from(tpl, val, index))  # Knowledge.field's exact-key answer
     score = parse_float(parts.get("score", parts.get("hits")))
     if score is not None:
         d.score = score
