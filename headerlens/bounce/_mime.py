@@ -67,14 +67,18 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     cs = (charset or "utf-8").strip().strip('"').lower()
     try:
         codecs.lookup(cs)
-    except LookupError:
+        b"a".decode(cs)  # byte-to-byte codecs (base64, rot13...) are no charset
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         cs = "utf-8"
     if cs in ("us-ascii", "ascii"):
         cs = "utf-8"
     try:
         return data.decode(cs)
-    except UnicodeDecodeError:
-        return data.decode(cs if cs != "utf-8" else "latin-1", errors="replace")
+    except ValueError:  # UnicodeDecodeError, or UnicodeError from codecs such as idna
+        try:
+            return data.decode(cs if cs != "utf-8" else "latin-1", errors="replace")
+        except ValueError:
+            return data.decode("latin-1")
 
 
 def decode_words(value: str) -> str:

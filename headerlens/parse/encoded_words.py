@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import functools
 
 __all__ = ["decode_charset", "decode_encoded_words"]
 
@@ -30,14 +31,30 @@ _CHARSET_ALIASES = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def _codec_name(charset: str) -> str | None:
-    """The Python codec for a MIME charset label, or ``None`` when unknown."""
+    """The Python text codec for a MIME charset label, or ``None`` when unknown.
+
+    Python also knows byte-to-byte codecs (``base64``, ``rot13``, ``zlib``...) that
+    ``bytes.decode`` refuses: a label naming one is an unknown charset too.
+    """
     label = charset.strip().strip('"').lower()
     label = _CHARSET_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
+        name = codecs.lookup(label).name
     except (LookupError, ValueError):
         return None
+    try:
+        b"a".decode(name)  # (an empty input would not tell)
+    except LookupError:  # "not a text encoding"
+        return None
+    except ValueError:  # a text codec that refuses "a" ("undefined"): errors come later
+        pass
+    return name
+
+
+def _reason(exc: ValueError) -> str:
+    return exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
 
 
 def decode_charset(data: bytes, charset: str | None) -> tuple[str, Problem | None]:
@@ -54,10 +71,10 @@ def decode_charset(data: bytes, charset: str | None) -> tuple[str, Problem | Non
         else:
             try:
                 return data.decode(codec), None
-            except UnicodeDecodeError as exc:
+            except ValueError as exc:  # UnicodeDecodeError, or UnicodeError from e.g. idna
                 problem = (
                     "header.encoded_word_invalid",
-                    f"bytes not valid in charset {charset!r}: {exc.reason}",
+                    f"bytes not valid in charset {charset!r}: {_reason(exc)}",
                 )
     try:
         return data.decode("utf-8"), problem
@@ -186,11 +203,11 @@ def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:
                 else:
                     try:
                         decoded = data.decode(codec)
-                    except UnicodeDecodeError as exc:
+                    except ValueError as exc:  # as in decode_charset
                         problems.append(
                             (
                                 "header.encoded_word_invalid",
-                                f"{word!r}: not valid {charset}: {exc.reason}",
+                                f"{word!r}: not valid {charset}: {_reason(exc)}",
                             )
                         )
         else:

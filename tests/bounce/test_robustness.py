@@ -118,3 +118,20 @@ def test_damaged_corpus_never_raises(corpora: Path, mutation: str) -> None:
 def test_degenerate_inputs(data: bytes) -> None:
     report = parse_bounce(data)
     assert report is None or isinstance(report, DeliveryReport)
+
+
+@pytest.mark.parametrize(
+    ("data", "charset"),
+    [
+        pytest.param("café".encode("latin-1"), "iso-8859-1", id="known-charset"),
+        pytest.param("café".encode(), "x\x00y", id="nul-in-label"),  # lookup: ValueError
+        pytest.param("café".encode(), "base64", id="python-byte-codec"),  # decode: LookupError
+        pytest.param("café".encode(), "undefined", id="codec-that-refuses-everything"),
+    ],
+)
+def test_part_text_with_an_odd_charset_label(data: bytes, charset: str) -> None:
+    # A bounce part's charset label is sender text: whatever it names, the text is read
+    # (labels that name no text charset as UTF-8), never an exception.
+    from headerlens.bounce._mime import decode_bytes
+
+    assert decode_bytes(data, charset) == "café"

@@ -200,6 +200,26 @@ SPLIT_CASES = [
         None,
     ),
     (
+        # Python knows "base64" and "rot13" as byte-to-byte codecs that bytes.decode refuses
+        # (LookupError): a charset label naming one is unknown, not a crash.
+        "rfc2047-charset-is-a-python-byte-codec",
+        b"Subject: =?base64?q?abc?= =?rot13?b?YWJj?=\nFrom: a@example.org\n",
+        [("Subject", "=?base64?q?abc?= =?rot13?b?YWJj?="), ("From", "a@example.org")],
+        ["header.encoded_word_charset", "header.encoded_word_charset", "message.missing_date"],
+        None,
+        True,
+        None,
+    ),
+    (
+        "rfc2047-text-codec-that-cannot-decode",
+        b"Subject: =?idna?q?=FF?=\nFrom: a@example.org\n",
+        [("Subject", "=?idna?q?=FF?="), ("From", "a@example.org")],
+        ["header.encoded_word_invalid", "message.missing_date"],
+        None,
+        True,
+        None,
+    ),
+    (
         "rfc2047-bad-encoding",
         b"Subject: =?utf-8?b?w?=\nFrom: a@example.org\n",
         [("Subject", "=?utf-8?b?w?="), ("From", "a@example.org")],
