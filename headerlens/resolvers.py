@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from headerlens._model import Model
+from headerlens._text import ascii_digits
 
 __all__ = [
     "DnsLookup",
@@ -319,7 +320,7 @@ def _zone_entries(text: str) -> list[tuple[int, list[tuple[str, bool]], bool]]:
                     i += 1
                     break
                 if c == "\\" and i + 1 < n:
-                    if text[i + 1 : i + 4].isdigit() and len(text[i + 1 : i + 4]) == 3:
+                    if ascii_digits(text[i + 1 : i + 4]) and len(text[i + 1 : i + 4]) == 3:
                         buf.append(chr(int(text[i + 1 : i + 4])))
                         i += 4
                     else:

@@ -673,7 +673,7 @@ def _i_in_comment(comment: str) -> int | None:
         if pos == 0 or not comment[pos - 1].isalnum():
             digits = ""
             for ch in comment[pos + 2 : pos + 5]:
-                if not ch.isdigit():
+                if not "0" <= ch <= "9":
                     break
                 digits += ch
             if digits:

@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 from dkim.util import DuplicateTag, InvalidTagValueList, parse_tag_value
 
 from headerlens._catalogue.dkim import REASONS
+from headerlens._text import ascii_digits
 from headerlens.auth import _dkim_core as core
 from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
 from headerlens.auth.models import DkimAnalysis, DkimResult, DkimVerdict
@@ -326,7 +327,7 @@ def _verify_one(
     body_length: int | None = None
     if "l" in tags:
         lv = tags["l"].strip()
-        if not lv.isdigit() or len(lv) > 76:
+        if not ascii_digits(lv) or len(lv) > 76:
             return malformed("syntax_error", f"l={_text(lv)} is not a decimal number.")
         body_length = int(lv)
         base["body_length"] = body_length
@@ -334,7 +335,7 @@ def _verify_one(
     for tag in ("t", "x"):
         if tag in tags:
             tv = tags[tag].strip()
-            if not tv.isdigit() or len(tv) > 12:
+            if not ascii_digits(tv) or len(tv) > 12:
                 return malformed("syntax_error", f"{tag}={_text(tv)} is not a timestamp.")
             stamp = _ts(int(tv))
             if stamp is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+from headerlens._text import ascii_digits
 from headerlens.auth.domains import aligned, normalize_domain, organizational_domain, psl_version
 from headerlens.auth.models import (
     AuthResult,
@@ -65,7 +66,7 @@ def _policy_from_pairs(pairs: Iterable[tuple[str, str]], source: str, raw: str) 
         if k in _POLICY_KEYS and k not in values:
             values[k] = v
     pct: int | None = None
-    if values.get("pct", "").isdigit():
+    if ascii_digits(values.get("pct", "")):
         pct = int(values["pct"])
     return DmarcPolicy(
         source=source,

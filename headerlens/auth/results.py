@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from headerlens._text import ascii_digits
 from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
 from headerlens.defects import DefectLog
 from headerlens.parse._scan import read_quoted
@@ -244,7 +245,7 @@ def parse_authentication_results(
         and toks[2].kind == _WORD
         and toks[3].kind == _SEMI
     ):
-        if toks[2].text.isdigit() and len(toks[2].text) <= 6:
+        if ascii_digits(toks[2].text) and len(toks[2].text) <= 6:
             instance = int(toks[2].text)
         else:
             log.add("auth.results_bad_instance", f"ARC instance {toks[2].text!r} is no number", idx)
@@ -280,7 +281,7 @@ def parse_authentication_results(
             authserv_id = words[0].text.lower() or None
             if len(words) >= 2:
                 v = words[1].text
-                if v.isdigit() and len(v) <= 6:
+                if ascii_digits(v) and len(v) <= 6:
                     version = int(v)
                     if version != 1:
                         log.add("auth.results_bad_version", f"version {v} is not 1", idx)
@@ -369,7 +370,7 @@ def _make_result(
     mversion: int | None = None
     if "/" in method:
         method, _, ver = method.partition("/")
-        if ver.isdigit() and len(ver) <= 6:
+        if ascii_digits(ver) and len(ver) <= 6:
             mversion = int(ver)
         else:
             log.add("auth.results_bad_version", f"method version {ver!r}", idx)
@@ -465,7 +466,7 @@ def explain_compauth_reason(code: str) -> str | None:
     exact: dict[str, str] = data["exact"]
     if code in exact:
         return exact[code]
-    if len(code) == 3 and code.isdigit():
+    if len(code) == 3 and ascii_digits(code):
         fam: dict[str, str] = data["families"]
         return fam.get(code[0])
     return None

@@ -12,6 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from headerlens._text import ascii_digits
+
 __all__ = [
     "Facts",
     "ReasonInfo",
@@ -103,7 +105,7 @@ def status_parts(status: str | None) -> tuple[str, str, str] | None:
     if not status:
         return None
     parts = status.split(".")
-    if len(parts) != 3 or not all(p.isdigit() and 0 < len(p) <= 3 for p in parts):
+    if len(parts) != 3 or not all(ascii_digits(p) and 0 < len(p) <= 3 for p in parts):
         return None
     if parts[0] not in ("2", "4", "5"):
         return None
@@ -261,7 +263,7 @@ def _probe(name: str, f: Facts) -> bool:
 
 
 def _syntax_reply(reply: str | None) -> bool:
-    if not reply or not reply.isdigit():
+    if not reply or not ascii_digits(reply):
         return False
     n = int(reply)
     return 400 < n < 408 or 500 < n < 508

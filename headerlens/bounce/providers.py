@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from headerlens._text import ascii_digits
+
 __all__ = ["Provider", "find_provider", "hosts_in", "provider_reason", "providers"]
 
 
@@ -158,14 +160,14 @@ def _by_code(p: Provider, text: str) -> str | None:
             if rule.last_digits:
                 digits = ""
                 for ch in reversed(code):
-                    if not ch.isdigit():
+                    if not "0" <= ch <= "9":
                         break
                     digits = ch + digits
                 code = digits[-rule.last_digits :] if len(digits) >= rule.last_digits else ""
                 if not code:
                     continue
             found = rule.table.get(code)
-            if found is None and rule.ranges and code.isdigit():
+            if found is None and rule.ranges and ascii_digits(code):
                 n = int(code)
                 found = next((r for lo, hi, r in rule.ranges if lo <= n <= hi), None)
             if found:

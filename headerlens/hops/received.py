@@ -22,6 +22,7 @@ import itertools
 import re
 from typing import TypeAlias, cast
 
+from headerlens._text import ascii_digits
 from headerlens.defects import Defect, DefectLog
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
@@ -248,12 +249,12 @@ def normalize_ip(text: str) -> tuple[str, int | None] | None:
         return None
     if t.count(":") == 1 and "." in t:  # 192.0.2.1:25
         t, _, p = t.partition(":")
-        if not p.isdigit():
+        if not ascii_digits(p):
             return None
         port = int(p)
     elif ":" not in t and t.count(".") == 4:  # 10.0.8.6.13219
         t, _, p = t.rpartition(".")
-        if not p.isdigit():
+        if not ascii_digits(p):
             return None
         port = int(p)
     try:
@@ -304,7 +305,7 @@ class _State:
 def _bits(text: str) -> int | None:
     digits = ""
     for ch in text:
-        if ch.isdigit():
+        if "0" <= ch <= "9":
             digits += ch
         elif digits:
             break
@@ -550,9 +551,9 @@ def _read_from(
                         helo_eq = w[5:] or None
                     elif lw.startswith("ident="):
                         info.ident = w[6:] or None
-                    elif lw.startswith("port=") and w[5:].isdigit():
+                    elif lw.startswith("port=") and ascii_digits(w[5:]):
                         info.port = int(w[5:])
-                    elif w.startswith(":") and w[1:].isdigit() and found_ip:
+                    elif w.startswith(":") and ascii_digits(w[1:]) and found_ip:
                         info.port = int(w[1:])
                     elif lw == "verified":
                         verified = True
@@ -652,9 +653,9 @@ def _find_date_start(toks: list[_Tok]) -> int | None:
                 nxt = toks[i + 2]
             if nxt[0] == _W and (nxt[3][:1].isdigit() or nxt[3][:3].lower() in _MONTHS):
                 return i
-        if len(w) == 10 and w[4:5] == "-" and w[7:8] == "-" and w[:4].isdigit():
+        if len(w) == 10 and w[4:5] == "-" and w[7:8] == "-" and ascii_digits(w[:4]):
             return i
-        if w.isdigit() and len(w) <= 2 and nxt is not None and nxt[3][:3].lower() in _MONTHS:
+        if ascii_digits(w) and len(w) <= 2 and nxt is not None and nxt[3][:3].lower() in _MONTHS:
             return i
     return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from headerlens._text import ascii_digits
 from headerlens.hops.models import Received, TimelineEntry
 from headerlens.message import DateValue, HeaderField, Message
 from headerlens.parse._fast import fast_constructor
@@ -50,7 +51,7 @@ def tag_value(value: str, tag: str) -> str | None:
 
 
 def _epoch(text: str | None) -> dt.datetime | None:
-    if text is None or not text.isdigit() or len(text) > 12:
+    if text is None or not ascii_digits(text) or len(text) > 12:
         return None
     try:
         return dt.datetime.fromtimestamp(int(text), tz=dt.UTC)

@@ -14,6 +14,7 @@ import binascii
 import hashlib
 from typing import TYPE_CHECKING
 
+from headerlens._text import ascii_digits
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField, MimePart
 from headerlens.parse._fast import fast_constructor
@@ -140,7 +141,7 @@ def parse_params(text: str, pos: int = 0) -> tuple[tuple[tuple[str, str], ...], 
             if number_text == "":
                 number = 0
                 # "name*=" is a single extended value
-            elif number_text.isdigit():
+            elif ascii_digits(number_text):
                 number = int(number_text)
             else:
                 problems.append(("mime.invalid_parameter", f"bad RFC 2231 section in {name!r}"))

@@ -13,6 +13,7 @@ import bisect
 from functools import cache
 from operator import attrgetter, countOf, gt
 
+from headerlens._text import ascii_digits
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
 from headerlens.hops.models import HopAnalysis, Received
@@ -366,7 +367,7 @@ def _exchange_build(received: Received) -> tuple[int, int] | None:
         return None
     major, _, rest = (received.id or "").partition(".")
     minor = rest.partition(".")[0]
-    if major.isdigit() and minor.isdigit():
+    if ascii_digits(major) and ascii_digits(minor):
         return int(major), int(minor)
     return (0, 0)
 

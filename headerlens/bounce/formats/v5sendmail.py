@@ -8,6 +8,7 @@ the reply (``<<< 550 ...``) and sendmail's own verdict per recipient
 
 from __future__ import annotations
 
+from headerlens._text import ascii_digits
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
@@ -26,7 +27,7 @@ def detect(ctx: Context) -> bool:
 
 def _code(line: str) -> str | None:
     head = line.strip()[:3]
-    return head if head.isdigit() and head[0] in "45" else None
+    return head if ascii_digits(head) and head[0] in "45" else None
 
 
 def parse(ctx: Context, _h: Heuristic) -> list[Found]:
