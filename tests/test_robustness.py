@@ -59,7 +59,26 @@ def _mutate(data: bytes, cuts: list[int], junk: bytes, where: int) -> bytes:
     cuts=st.lists(st.integers(min_value=0), max_size=8),
     junk=st.binary(max_size=64)
     | st.sampled_from(
-        [b"(((((", b"\r\n\r\n", b"=?utf-8?b?====?=", b";;;", b"\r\n ", b"\x00\xff", b"i=99999;"]
+        [
+            b"(((((",
+            b"\r\n\r\n",
+            b"=?utf-8?b?====?=",
+            b";;;",
+            b"\r\n ",
+            b"\x00\xff",
+            b"i=99999;",
+            # Shapes a longer mutation fuzz of analyze() found crashes with (now fixed):
+            "²".encode(),
+            "³".encode(),
+            ":2³".encode(),
+            b", [",
+            b"=?base64?q?x?=",
+            b"charset=\x00",
+            "İ".encode(),
+            b"port=",
+            b"bits=",
+            b"*1",
+        ]
     ),
     where=st.integers(min_value=0),
 )
