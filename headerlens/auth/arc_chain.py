@@ -525,10 +525,12 @@ def _verify_seal(inst: InstanceOutcome, chain: list[InstanceOutcome], keys: _Key
 def _decide(out: ChainOutcome) -> None:
     """RFC 8617 section 5.2, steps 2 to 6, plus where the chain broke."""
     chain = out.instances
-    newest = chain[-1]
     out.cv = "fail"
-    if out.structural:
-        code, text, _ = out.structural[0]
+    if out.structural or not chain:
+        # (No instance at all: every ARC field had an unreadable instance number.)
+        code, text, _ = (
+            out.structural[0] if out.structural else ("invalid_instance", "no instance", None)
+        )
         out.code = {
             "invalid_instance": "invalid_instance",
             "duplicate": "duplicate_instance",
@@ -537,8 +539,9 @@ def _decide(out: ChainOutcome) -> None:
         }.get(code, code)
         out.reason = f"malformed chain: {text}"
         bad = [i.instance for i in chain if i.structure]
-        out.broken_at = min(bad) if bad else newest.instance
+        out.broken_at = min(bad) if bad else (chain[-1].instance if chain else None)
         return
+    newest = chain[-1]
     # Step 2: a sealer declared the chain failed.
     failed_claims = [i for i in chain if i.cv == "fail"]
     if newest.cv == "fail" or failed_claims:

@@ -323,6 +323,20 @@ def test_invalid_instance_number(kit):
     assert [d.code for d in result.defects] == ["arc.invalid_instance", "arc.incomplete_set"]
 
 
+def test_only_unreadable_instances():
+    # Every ARC field has an instance number that cannot be read, so no set exists at all:
+    # the chain is malformed (this used to stop validation with an IndexError).
+    result = verify_arc(
+        b"ARC-Seal: i=x; cv=none; a=rsa-sha256; d=a.example; s=s; b=AA\r\n"
+        b"From: a@example.com\r\n\r\nhi\r\n"
+    )
+    assert (result.cv, result.reason_code, result.broken_at) == ("fail", "invalid_instance", None)
+    assert result.reason == (
+        "malformed chain: the ARC-Seal at header 0 has an i= value that is not a number ('x')"
+    )
+    assert [d.code for d in result.defects] == ["arc.invalid_instance"]
+
+
 def test_malformed_tag_list(kit):
     message = kit.list_chain(footer=False).replace(
         b"ARC-Message-Signature: i=3; a=rsa-sha256;",
