@@ -22,12 +22,7 @@ from headerlens.policy import Policy
 from headerlens.spam import vendors as _vendors
 from headerlens.spam.base import (
     EXPLAINERS,
-    NEW,
     REGISTRY,
-    SET_DICT,
-    SET_EXTRA,
-    SET_FIELDS,
-    SET_PRIVATE,
     Draft,
     Registration,
     Template,
@@ -175,9 +170,6 @@ def _bypass(d: Draft) -> None:
         d.action = BYPASSED if not d.action else f"{BYPASSED}; {d.action}"
 
 
-_VERDICT_NAMES = set(SpamVerdict.model_fields)
-
-
 def _verdict(d: Draft) -> SpamVerdict:
     if d.rule_rows:
         d.finish()
@@ -185,10 +177,9 @@ def _verdict(d: Draft) -> SpamVerdict:
         _bypass(d)
     display = knowledge(d.vendor).display
     # Every value below is typed by construction (the Draft's annotations), so the verdict is
-    # built without re-validating its fields and rules one by one (construct() inlined).
-    obj = NEW(SpamVerdict)
-    SET_DICT(
-        obj,
+    # built without re-validating its fields and rules one by one.
+    return construct(
+        SpamVerdict,
         {
             "vendor": d.vendor,
             "header_indexes": tuple(d.header_indexes),
@@ -204,10 +195,6 @@ def _verdict(d: Draft) -> SpamVerdict:
             "product": display,
         },
     )
-    SET_FIELDS(obj, _VERDICT_NAMES)
-    SET_EXTRA(obj, None)
-    SET_PRIVATE(obj, None)
-    return obj
 
 
 @cache
@@ -256,21 +243,18 @@ def _fp_match(candidates: _Candidates, value: str) -> tuple[str, str] | None:
     return None
 
 
-_APPLIANCE_NAMES = set(Appliance.model_fields)
-
-
 def _appliances(
     found: dict[tuple[tuple[str, str], int | None], list[int]],
 ) -> tuple[Appliance, ...]:
     """One appliance per ((vendor, product), hop) found, with its header indexes."""
     out: list[Appliance] = []
-    for ((v, p), hop), idx in found.items():  # construct() inlined
-        obj = NEW(Appliance)
-        SET_DICT(obj, {"vendor": v, "product": p, "header_indexes": tuple(idx), "hop_index": hop})
-        SET_FIELDS(obj, _APPLIANCE_NAMES)
-        SET_EXTRA(obj, None)
-        SET_PRIVATE(obj, None)
-        out.append(obj)
+    for ((v, p), hop), idx in found.items():
+        out.append(
+            construct(
+                Appliance,
+                {"vendor": v, "product": p, "header_indexes": tuple(idx), "hop_index": hop},
+            )
+        )
     return tuple(out)
 
 

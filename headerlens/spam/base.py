@@ -71,13 +71,6 @@ _SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 _FIELD_NAMES = set(SpamField.model_fields)
 _RULE_NAMES = set(SpamRule.model_fields)
 
-# The same, for the few hottest token loops that build their models inline (as make_field and
-# make_rule do): NEW(cls), SET_DICT(obj, every field in order), SET_FIELDS(obj, FIELD_NAMES or
-# RULE_NAMES), SET_EXTRA(obj, None), SET_PRIVATE(obj, None).
-NEW = _new
-SET_DICT, SET_FIELDS, SET_EXTRA, SET_PRIVATE = _SET_DICT, _SET_FIELDS, _SET_EXTRA, _SET_PRIVATE
-FIELD_NAMES, RULE_NAMES = _FIELD_NAMES, _RULE_NAMES
-
 
 def make_field(
     key: str,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from headerlens._catalogue import FINDING_CODES
-from headerlens.findings import Finding, Severity
-from headerlens.spam.base import Draft, construct, fmt_num, join_names, knowledge, parse_float
+from headerlens.findings import Finding, make_finding
+from headerlens.spam.base import Draft, fmt_num, join_names, knowledge, parse_float
 from headerlens.spam.microsoft import INTERNAL_BYPASS, bypass_reason
 from headerlens.spam.models import SpamVerdict
 
@@ -17,34 +16,6 @@ BCL_DEFAULT_THRESHOLD = 7
 
 PHISH_CAT = frozenset({"PHSH", "HPHSH", "HPHISH", "SPOOF", "DIMP", "UIMP", "GIMP", "BIMP", "INTOS"})
 MALWARE_CAT = frozenset({"MALW", "AMP", "SAP", "FTBP"})
-
-
-def make_finding(
-    code: str,
-    severity: Severity,
-    summary: str,
-    header_indexes: tuple[int, ...] | list[int] = (),
-) -> Finding:
-    """:func:`headerlens.findings.make_finding` for this module's own literal severities.
-
-    The same checks on the code and the same header indexes (sorted, each once), building the
-    model directly (as :func:`headerlens.findings.make_finding` does, without its keyword
-    call).
-    """
-    if code not in FINDING_CODES:
-        raise KeyError(f"finding code {code!r} is not in the catalogue")
-    return construct(
-        Finding,
-        {
-            "severity": severity,
-            "code": code,
-            "summary": summary,
-            "header_indexes": tuple(header_indexes)
-            if len(header_indexes) < 2
-            else tuple(sorted(set(header_indexes))),
-            "detail": None,
-        },
-    )
 
 
 _ALLOW_FLAGS = (

@@ -14,14 +14,9 @@ from typing import Any
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
-    NEW,
-    RULE_NAMES,
-    SET_DICT,
-    SET_EXTRA,
-    SET_FIELDS,
-    SET_PRIVATE,
     Draft,
     Template,
+    construct,
     explainer,
     field_from,
     flat_sep_free,
@@ -124,12 +119,7 @@ def _rules(d: Draft, ukey: str, val: str) -> None:
                 "description": hit[0],
                 "source": hit[1],
             }
-        obj = NEW(SpamRule)  # make_rule() inlined: this runs once per rule id
-        SET_DICT(obj, state)
-        SET_FIELDS(obj, RULE_NAMES)
-        SET_EXTRA(obj, None)
-        SET_PRIVATE(obj, None)
-        add(obj)
+        add(construct(SpamRule, state))
 
 
 def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:

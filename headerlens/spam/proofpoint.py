@@ -7,12 +7,6 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
-    NEW,
-    RULE_NAMES,
-    SET_DICT,
-    SET_EXTRA,
-    SET_FIELDS,
-    SET_PRIVATE,
     SMALL_NUMBERS,
     Draft,
     Template,
@@ -24,7 +18,6 @@ from headerlens.spam.base import (
     register_prefix,
     simple,
 )
-from headerlens.spam.models import SpamRule
 
 VENDOR = "proofpoint"
 
@@ -89,13 +82,8 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
                 sc = SMALL_NUMBERS.get(v)
                 if sc is None:
                     sc = parse_float(v)
-                if sc is not None:  # make_rule() inlined
-                    robj = NEW(SpamRule)
-                    SET_DICT(robj, {"name": k, "score": sc, "description": step[2], "source": None})
-                    SET_FIELDS(robj, RULE_NAMES)
-                    SET_EXTRA(robj, None)
-                    SET_PRIVATE(robj, None)
-                    rule_add(robj)
+                if sc is not None:
+                    rule_add(make_rule(k, sc, step[2]))
             continue
         add(field("details", k, v, index))
         if len(k) in (4, 9):  # only rule= and spamscore= are read back (last one wins)

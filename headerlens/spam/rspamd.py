@@ -11,14 +11,9 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.base import (
-    NEW,
-    RULE_NAMES,
-    SET_DICT,
-    SET_EXTRA,
-    SET_FIELDS,
-    SET_PRIVATE,
     Draft,
     knowledge,
+    make_rule,
     name_ok,
     parse_float,
     register,
@@ -27,7 +22,6 @@ from headerlens.spam.base import (
     with_meaning,
     yes_no,
 )
-from headerlens.spam.models import SpamRule
 
 VENDOR = "rspamd"
 
@@ -127,12 +121,7 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         desc = hit[0]
         if opts:
             desc = f"{desc} [{opts}]" if desc else f"[{opts}]"
-        obj = NEW(SpamRule)  # make_rule() inlined: this runs once per symbol
-        SET_DICT(obj, {"name": name, "score": score, "description": desc, "source": hit[1]})
-        SET_FIELDS(obj, RULE_NAMES)
-        SET_EXTRA(obj, None)
-        SET_PRIVATE(obj, None)
-        add(obj)
+        add(make_rule(name, score, desc, hit[1]))
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: part of the value was not readable", f.index)
     return True
