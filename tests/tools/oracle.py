@@ -137,7 +137,8 @@ def diff(message: Path, other_tree: Path) -> int:
     mine = canonical(report_json(message.resolve(), sample=is_sample, regen=regen))
     env = dict(os.environ, PYTHONPATH=str(other_tree.resolve()))
     code = (
-        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import oracle; from pathlib import Path; "
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import oracle; "
+        "from pathlib import Path; "
         f"r = oracle._regen(); p = Path({str(message.resolve())!r}); "
         f"print(oracle.canonical(oracle.report_json(p, sample={is_sample!r}, regen=r)))"
     )
