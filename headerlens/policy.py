@@ -45,6 +45,8 @@ class Policy:
       Authentication-Results identifiers and MTA host names or IPs; empty means infer them.
     - ``strict``: raise :class:`~headerlens.errors.DefectError` on the first defect.
     - ``limits``: resource caps (:class:`Limits`).
+    - ``trust_gateways``: count known inbound filtering services directly below the trusted
+      part as the recipient's own inbound path (see ``Hop.gateway``).
     """
 
     resolver: Resolver | None = None
@@ -53,6 +55,7 @@ class Policy:
     trusted_hosts: tuple[str, ...] = ()
     strict: bool = False
     limits: Limits = field(default_factory=Limits)
+    trust_gateways: bool = True
 
     def __post_init__(self) -> None:
         if self.as_of is not None and self.as_of.tzinfo is None:

@@ -98,6 +98,9 @@ class Hop(Model):
     # Added fields (issue 3).
     border: bool = False
     share: float | None = None
+    #: The inbound filtering service (vendor name) this hop belongs to, when it is part of the
+    #: recipient's own inbound path (issue 14); ``None`` otherwise.
+    gateway: str | None = None
 
 
 class TimelineEntry(Model):
