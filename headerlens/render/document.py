@@ -32,6 +32,9 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     severity_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: A picture the graphical renderers draw after the section's lines (``"timeline"``:
+    #: the hop timeline of :mod:`headerlens.render.svg`); text renderers skip it.
+    figure: str | None = None
 
 
 @dataclass
@@ -86,7 +89,7 @@ def _summary(report: Report) -> Section:
 def _hops(report: Report) -> Section | None:
     if not report.hops:
         return None
-    sec = Section("Hop chain (oldest first)")
+    sec = Section("Hop chain (oldest first)", figure="timeline")
     if report.transit is not None:
         transit = format_delay(report.transit).lstrip("+")
         if report.transit_note:

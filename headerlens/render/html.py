@@ -6,6 +6,7 @@ from html import escape
 
 from headerlens.render._safe import term_safe
 from headerlens.render.document import Document, build_document
+from headerlens.render.svg import render_svg
 from headerlens.report import Report
 
 __all__ = ["render_html", "render_html_fragment"]
@@ -19,10 +20,13 @@ _STYLE = """
 vertical-align:top;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .hl-report th{background:#f6f8fa}
 .hl-report dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:4px 0}
-.hl-report dt{font-weight:600}.hl-report dd{margin:0;word-break:break-all}
+.hl-report dt{font-weight:600}.hl-report dd{margin:0;overflow-wrap:anywhere}
 .hl-sev{display:inline-block;min-width:64px;font-weight:600}
 .hl-critical{color:#b42318}.hl-warning{color:#b54708}.hl-notice{color:#175cd3}
 .hl-info{color:#475467}
+.hl-report td{white-space:pre-wrap;overflow-wrap:normal;word-break:normal}
+.hl-figure{margin:8px 0;overflow-x:auto;max-width:100%}
+.hl-figure svg{max-width:none}
 """
 
 
@@ -31,7 +35,7 @@ def _e(text: str) -> str:
     return escape(term_safe(text), quote=True)
 
 
-def _body(doc: Document) -> str:
+def _body(doc: Document, report: Report) -> str:
     out = [f'<div class="hl-report"><h1>{_e(doc.title)}</h1>']
     for sec in doc.sections:
         out.append(f"<h2>{_e(sec.title)}</h2>")
@@ -39,6 +43,8 @@ def _body(doc: Document) -> str:
             out.append("<dl>")
             out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in sec.lines]
             out.append("</dl>")
+        if sec.figure == "timeline":
+            out.append(f'<figure class="hl-figure">{render_svg(report)}</figure>')
         for table in sec.tables:
             out.append("<table><thead><tr>")
             out += [f"<th>{_e(h)}</th>" for h in table.headers]
@@ -62,7 +68,7 @@ def _body(doc: Document) -> str:
 
 def render_html_fragment(report: Report, *, title: str = "headerlens report") -> str:
     """The report as an HTML fragment with its own scoped style (for Jupyter)."""
-    return f"<style>{_STYLE}</style>\n" + _body(build_document(report, title=title))
+    return f"<style>{_STYLE}</style>\n" + _body(build_document(report, title=title), report)
 
 
 def render_html(report: Report, *, title: str = "headerlens report") -> str:
@@ -72,6 +78,6 @@ def render_html(report: Report, *, title: str = "headerlens report") -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">"
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>\n"
-        + _body(build_document(report, title=title))
+        + _body(build_document(report, title=title), report)
         + "\n</body></html>\n"
     )
