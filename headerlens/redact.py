@@ -217,7 +217,7 @@ class _Pseudonyms:
         self.literals: dict[str, str] = {}
         self.exact: dict[str, str] = {}
         data = _data()
-        self._services = tuple(
+        self._services: tuple[str, ...] = tuple(
             sorted((s.lower() for s in data["mail_services"]), key=len, reverse=True)
         )
         self._roles = frozenset(data["role_local_parts"])
