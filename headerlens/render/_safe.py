@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["format_delay", "format_time", "md_line", "md_safe", "term_safe"]
+__all__ = ["csv_safe", "format_delay", "format_time", "md_line", "md_safe", "term_safe"]
 
 # Unicode bidi controls and invisible formatting characters that change how text reads.
 _BIDI = frozenset(
@@ -79,6 +79,27 @@ def md_line(text: str | None) -> str:
     digits = len(s) - len(s.lstrip("0123456789"))
     if 0 < digits <= 9 and s[digits : digits + 1] in (".", ")"):
         return s[:digits] + "\\" + s[digits:]
+    return s
+
+
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str | int | float | bool | None) -> str | int | float | bool:
+    """A CSV cell value: ``None`` empty, text terminal-safe and never read as a formula.
+
+    Numbers and booleans pass as they are. Text has control and bidi characters made visible
+    (as in the terminal report), and text starting with ``=``, ``+``, ``-``, ``@``, tab or CR
+    gets a leading ``'`` so Excel, LibreOffice and Google Sheets show it as text.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    s = term_safe(value)
+    if s.startswith(_FORMULA_START) or value.startswith(_FORMULA_START):
+        return "'" + s
     return s
 
 

@@ -8,11 +8,16 @@ value being split; ``width=None`` (the default) always writes tables.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from headerlens.render._safe import md_line, md_safe
-from headerlens.render.document import Document, Table, build_document
+from headerlens.render.document import Document, Table, build_diff_document, build_document
 from headerlens.report import Report
 
-__all__ = ["render_document_markdown", "render_markdown"]
+if TYPE_CHECKING:
+    from headerlens.diff import ReportDiff
+
+__all__ = ["render_diff_markdown", "render_document_markdown", "render_markdown"]
 
 
 def _table(table: Table, width: int | None) -> list[str]:
@@ -55,3 +60,16 @@ def render_markdown(
 ) -> str:
     """The readable report as Markdown; every message-derived string is escaped."""
     return render_document_markdown(build_document(report, title=title), width=width)
+
+
+def render_diff_markdown(
+    diff: ReportDiff,
+    *,
+    title: str = "headerlens diff",
+    a_name: str = "A",
+    b_name: str = "B",
+    width: int | None = None,
+) -> str:
+    """A :class:`~headerlens.diff.ReportDiff` as Markdown."""
+    doc = build_diff_document(diff, title=title, a_name=a_name, b_name=b_name)
+    return render_document_markdown(doc, width=width)

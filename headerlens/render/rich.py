@@ -11,13 +11,15 @@ from typing import IO, TYPE_CHECKING
 
 from headerlens.render._layout import plan_table, wrap
 from headerlens.render._safe import term_safe
-from headerlens.render.document import Table, build_document
+from headerlens.render.document import Document, Table, build_diff_document, build_document
 from headerlens.report import Report
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["print_rich"]
+    from headerlens.diff import ReportDiff
+
+__all__ = ["print_document", "print_rich", "print_rich_diff"]
 
 _SEVERITY_STYLE = {
     "critical": "bold red",
@@ -73,13 +75,34 @@ def print_rich(
 
     ``width`` overrides the terminal width rich detects; ``wide`` never wraps a table row.
     """
+    print_document(build_document(report, title=title), file=file, width=width, wide=wide)
+
+
+def print_rich_diff(
+    diff: ReportDiff,
+    *,
+    title: str = "headerlens diff",
+    a_name: str = "A",
+    b_name: str = "B",
+    file: IO[str] | None = None,
+    width: int | None = None,
+    wide: bool = False,
+) -> None:
+    """Print a :class:`~headerlens.diff.ReportDiff` with rich tables."""
+    doc = build_diff_document(diff, title=title, a_name=a_name, b_name=b_name)
+    print_document(doc, file=file, width=width, wide=wide)
+
+
+def print_document(
+    doc: Document, *, file: IO[str] | None = None, width: int | None = None, wide: bool = False
+) -> None:
+    """Print a :class:`~headerlens.render.document.Document` with rich."""
     from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
 
     console = Console(file=file, highlight=False, width=width)
     limit = None if wide else console.width
-    doc = build_document(report, title=title)
     console.rule(Text(term_safe(doc.title), style="bold"))
     for sec in doc.sections:
         console.print()

@@ -6,12 +6,17 @@ table too wide for ``width`` is stacked (one block per row). ``width=None`` neve
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from headerlens.render._layout import plan_table, wrap
 from headerlens.render._safe import term_safe
-from headerlens.render.document import Document, Table, build_document
+from headerlens.render.document import Document, Table, build_diff_document, build_document
 from headerlens.report import Report
 
-__all__ = ["render_document_text", "render_text"]
+if TYPE_CHECKING:
+    from headerlens.diff import ReportDiff
+
+__all__ = ["render_diff_text", "render_document_text", "render_text"]
 
 _INDENT = "  "
 _GAP = 2
@@ -102,3 +107,16 @@ def render_text(
     keeps every table row on one line.
     """
     return render_document_text(build_document(report, title=title), width=width)
+
+
+def render_diff_text(
+    diff: ReportDiff,
+    *,
+    title: str = "headerlens diff",
+    a_name: str = "A",
+    b_name: str = "B",
+    width: int | None = 100,
+) -> str:
+    """A :class:`~headerlens.diff.ReportDiff` as plain text."""
+    doc = build_diff_document(diff, title=title, a_name=a_name, b_name=b_name)
+    return render_document_text(doc, width=width)
