@@ -32,7 +32,7 @@ _LABEL_W = 330
 _PLOT_X0 = _LABEL_W + 16
 _PLOT_X1 = _WIDTH - 96
 _ROW_H = 26
-_TOP = 58
+_TOP = 70
 _CHAR_W = 6.6
 _FONT = "ui-monospace,Menlo,Consolas,'DejaVu Sans Mono',monospace"
 _OUTLIER = dt.timedelta(days=7)
@@ -296,7 +296,8 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
         f'role="img" aria-label="{_e(title)}" font-family="{_FONT}" font-size="11">',
         f"<title>{_e(title)}</title>",
         f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<text x="8" y="18" font-size="13" font-weight="bold" fill="{_INK}">{_e(title)}</text>',
+        f'<text x="8" y="18" font-size="13" font-weight="bold" fill="{_INK}">'
+        f"{_e(_clip(title, 110))}</text>",
     ]
     if axis is None:
         out.append(
@@ -304,7 +305,7 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
         )
     else:
         out.append(
-            f'<text x="{_PLOT_X0}" y="18" fill="{_MUTED}">'
+            f'<text x="{_PLOT_X0}" y="36" fill="{_MUTED}">'
             f"{_e(axis.lo.strftime('%Y-%m-%d'))} (UTC)</text>"
         )
         plot_bottom = _TOP + _ROW_H * len(rows)
