@@ -12,7 +12,7 @@ import re
 from typing import IO
 
 from headerlens.defects import Defect, DefectLog
-from headerlens.message import Message, index_fields
+from headerlens.message import Message, MimePart, index_fields
 from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
@@ -69,8 +69,24 @@ def parse_source(src: Source, policy: Policy) -> Message:
     if first:
         message = message.model_copy(update={"defects": first + message.defects})
     if policy.strict:
-        _ = message.mime  # every MIME defect raises now, not at a later model_dump()
+        build_tree(message)  # every MIME defect raises now, not at a later model_dump()
     return message
+
+
+def build_tree(message: Message) -> None:
+    """Build the MIME tree of ``message`` and of every message embedded in it (each is built
+    lazily otherwise), so that under ``strict`` their defects raise at once."""
+    stack: list[MimePart] = []
+    root = message.mime
+    if root is not None:
+        stack.append(root)
+    while stack:
+        part = stack.pop()
+        stack.extend(part.children)
+        if part.message is not None:
+            inner = part.message.mime
+            if inner is not None:
+                stack.append(inner)
 
 
 def message_of(source: object, policy: Policy, func: str) -> Message:
@@ -83,7 +99,7 @@ def message_of(source: object, policy: Policy, func: str) -> Message:
     """
     if isinstance(source, Message):
         if policy.strict:
-            _ = source.mime
+            build_tree(source)
         return source
     return parse_source(read_source(source, func=func), policy)
 
