@@ -29,6 +29,7 @@ __all__ = [
     "InputError",
     "PolicyError",
     "ResolverError",
+    "check_text_args",
     "wrong_type",
 ]
 
@@ -69,3 +70,14 @@ def wrong_type(func: str, expected: str, value: object) -> TypeError:
     it takes in words.
     """
     return TypeError(f"{func} takes {expected}, not {type(value).__name__}")
+
+
+def check_text_args(func: str, value: object, header_index: object = None) -> None:
+    """The argument check of the public readers of one field value (``value`` a ``str``,
+    ``header_index`` an ``int`` or ``None``): ``TypeError`` otherwise."""
+    if not isinstance(value, str):
+        raise wrong_type(f"{func}(value)", "str", value)
+    if header_index is not None and (
+        not isinstance(header_index, int) or isinstance(header_index, bool)
+    ):
+        raise wrong_type(f"{func}(header_index=)", "int or None", header_index)
