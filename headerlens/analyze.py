@@ -12,6 +12,7 @@ from headerlens.auth.arc import analyze_arc
 from headerlens.auth.dkim import analyze_dkim
 from headerlens.bounce import analyze_bounce, link_original
 from headerlens.defects import Defect
+from headerlens.errors import DefectError
 from headerlens.findings import Finding
 from headerlens.hops import analyze_hops
 from headerlens.message import Message, MimePart
@@ -41,7 +42,11 @@ def analyze(
     :class:`~headerlens.errors.InputError` for an unreadable path or file.
     """
     pol = policy_or_default(policy, "analyze")
-    return analyze_message(message_of(source, pol, "analyze"), pol, _depth=0)
+    report = analyze_message(message_of(source, pol, "analyze"), pol, _depth=0)
+    if pol.strict and report.defects:
+        # A Message parsed earlier under a lenient policy kept its defects: raise the first.
+        raise DefectError(report.defects[0])
+    return report
 
 
 def analyze_message(
