@@ -78,8 +78,9 @@ def report_json(path: Path, *, sample: bool, regen: ModuleType) -> dict[str, Any
         data: dict[str, Any] = regen.golden_report(path)
         return data
     policy = headerlens.Policy(as_of=AS_OF)
-    data = headerlens.analyze(path.read_bytes(), policy=policy).model_dump(mode="json")
-    return data
+    report = headerlens.analyze(path.read_bytes(), policy=policy)
+    result: dict[str, Any] = report.model_dump(mode="json")
+    return result
 
 
 def canonical(data: dict[str, Any]) -> str:
