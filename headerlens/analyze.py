@@ -43,9 +43,14 @@ def analyze(
     """
     pol = policy_or_default(policy, "analyze")
     report = analyze_message(message_of(source, pol, "analyze"), pol, _depth=0)
-    if pol.strict and report.defects:
-        # A Message parsed earlier under a lenient policy kept its defects: raise the first.
-        raise DefectError(report.defects[0])
+    if pol.strict:
+        # A Message parsed earlier under a lenient policy (the caller's, or a bounce's original
+        # quoted in its text) kept its defects: raise the first.
+        at: Report | None = report
+        while at is not None:
+            if at.defects:
+                raise DefectError(at.defects[0])
+            at = at.original
     return report
 
 
