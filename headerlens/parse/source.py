@@ -30,7 +30,7 @@ from typing import Literal
 
 from headerlens.errors import InputError, wrong_type
 
-__all__ = ["Source", "SourceKind", "identify", "looks_like_path", "read_path", "read_source"]
+__all__ = ["Source", "SourceKind", "identify", "looks_like_path", "read_source"]
 
 SourceKind = Literal["bytes", "text", "path", "file"]
 """How the caller handed the message over."""
@@ -103,16 +103,6 @@ def identify(data: bytes) -> tuple[Container, bytes, tuple[tuple[str, str], ...]
     ``analyze``, ``parse_bounce``, ``verify_*`` and the command line gain them together.
     """
     return "rfc5322", data, ()
-
-
-def read_path(path: str | os.PathLike[str]) -> Source:
-    """Read a file named by a path given as ``str`` where an API says the argument is a path
-    (the command line's arguments); see :func:`read_source` for what can go wrong."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise wrong_type("read_path(path)", "str or os.PathLike", path)
-    name = _path_name(path, "read_path")
-    container, data, notes = identify(_read_path(path, name))
-    return Source(data=data, kind="path", name=name, container=container, notes=notes)
 
 
 def _encode_text(text: str) -> bytes:
