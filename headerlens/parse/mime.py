@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from headerlens._text import ascii_digits
@@ -248,11 +249,13 @@ def _decode_base64(data: bytes) -> tuple[bytes | None, list[Problem]]:
     return binascii.a2b_base64(body + b"=" * pad), problems
 
 
-def _check_qp(data: bytes) -> list[Problem]:
-    n = len(data)
-    i = data.find(b"=")
+def _check_qp(data: bytes, start: int = 0, end: int | None = None) -> list[Problem]:
+    """The first ``=`` in ``data[start:end]`` that is neither an escape nor a soft line break
+    (RFC 2045 section 6.7); offsets are counted from ``start``. Reads in place."""
+    n = len(data) if end is None else end
+    i = data.find(b"=", start, n)
     while i != -1:
-        nxt = data[i + 1 : i + 3]
+        nxt = data[i + 1 : min(i + 3, n)]
         if len(nxt) == 2 and nxt[0] in _HEX and nxt[1] in _HEX:
             pass
         else:
@@ -261,8 +264,13 @@ def _check_qp(data: bytes) -> list[Problem]:
             while j < n and data[j] in b" \t":
                 j += 1
             if j < n and data[j] not in b"\r\n":
-                return [("mime.quoted_printable_invalid", f"'=' at offset {i} is not an escape")]
-        i = data.find(b"=", i + 1)
+                return [
+                    (
+                        "mime.quoted_printable_invalid",
+                        f"'=' at offset {i - start} is not an escape",
+                    )
+                ]
+        i = data.find(b"=", i + 1, n)
     return []
 
 
@@ -272,6 +280,151 @@ def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:
     if cte == "quoted-printable":
         return binascii.a2b_qp(data), _check_qp(data)
     return data, []
+
+
+# --- measuring a leaf in bounded memory ---------------------------------------------------
+#
+# A leaf part is transfer-decoded only to give ``decoded_size`` and ``sha256``: it is read in
+# slices of _CHUNK bytes and hashed as it is decoded, so a 50 MB attachment costs a few MB
+# of memory, not three copies of itself. The results are those of ``_decode`` on the whole
+# part (tests/parse/test_mime_stream.py compares them on generated and hostile input).
+
+_CHUNK = 1 << 18
+
+
+def _measure(
+    data: bytes, start: int, end: int, cte: str | None
+) -> tuple[int | None, str | None, list[Problem]]:
+    """``(decoded size, SHA-256 hex, problems)`` of ``data[start:end]`` decoded per ``cte``."""
+    if cte == "base64":
+        return _measure_base64(data, start, end)
+    digest = hashlib.sha256()
+    if cte == "quoted-printable":
+        size = 0
+        for piece in _qp_pieces(data, start, end):
+            digest.update(piece)
+            size += len(piece)
+        return size, digest.hexdigest(), _check_qp(data, start, end)
+    with memoryview(data) as view:
+        digest.update(view[start:end])
+    return end - start, digest.hexdigest(), []
+
+
+def _qp_pieces(data: bytes, start: int, end: int) -> list[bytes] | _QpPieces:
+    if end - start <= _CHUNK:
+        return [binascii.a2b_qp(data[start:end])]
+    return _QpPieces(data, start, end)
+
+
+class _QpPieces:
+    """``binascii.a2b_qp`` over slices that end after a line feed: every escape and soft
+    line break lies within one line, so decoding line-aligned slices in turn gives the bytes
+    of decoding the whole (a line longer than a slice is decoded whole)."""
+
+    def __init__(self, data: bytes, start: int, end: int) -> None:
+        self.data, self.start, self.end = data, start, end
+
+    def __iter__(self) -> Iterator[bytes]:
+        data, pos, end = self.data, self.start, self.end
+        with memoryview(data) as view:
+            while pos < end:
+                stop = pos + _CHUNK
+                if stop >= end:
+                    stop = end
+                else:
+                    nl = data.rfind(b"\n", pos, stop)
+                    if nl == -1:
+                        nl = data.find(b"\n", stop, end)
+                    stop = end if nl == -1 else nl + 1
+                yield binascii.a2b_qp(view[pos:stop])
+                pos = stop
+
+
+def _measure_base64(
+    data: bytes, start: int, end: int
+) -> tuple[int | None, str | None, list[Problem]]:
+    """:func:`_decode_base64` of ``data[start:end]``, streamed: the same size, digest and
+    problems, holding one slice at a time.
+
+    The alphabet characters form blocks separated by ``=`` runs. With no ``=`` before the
+    last alphabet character there is one block (padding checked); otherwise every block is
+    decoded on its own, as concatenated base64 messages are."""
+    digest = hashlib.sha256()
+    size = 0
+    stray = 0
+    pend = b""  # the open block's characters not yet decoded (fewer than 4 between slices)
+    in_block = False
+    seen_eq = False  # an "=" has been read (so an alphabet character after it: concatenated)
+    concatenated = False
+    failed = False  # a block had one character left over: no decoded content
+    last_rem = 0  # the last block's length mod 4
+    trailing_eq = 0  # "=" characters after the last alphabet character
+
+    def close_block() -> None:
+        nonlocal pend, size, failed, last_rem
+        rem = len(pend) % 4
+        last_rem = rem
+        if rem == 1:
+            failed = True
+        elif not failed and pend:
+            out = binascii.a2b_base64(pend + b"=" * ((-rem) % 4))
+            digest.update(out)
+            size += len(out)
+        pend = b""
+
+    for pos in range(start, end, _CHUNK):
+        compact = data[pos : min(pos + _CHUNK, end)].translate(None, _B64_WS)
+        odd = compact.translate(None, _B64 + b"=")
+        if odd:
+            stray += len(odd)
+            compact = compact.translate(None, _NOT_B64)
+        i, n = 0, len(compact)
+        while i < n:
+            j = compact.find(b"=", i)
+            if j == -1:
+                j = n
+            if j > i:  # an alphabet run
+                if seen_eq:
+                    concatenated = True
+                in_block = True
+                trailing_eq = 0
+                if failed:
+                    pend = b""
+                else:
+                    run = pend + compact[i:j]
+                    cut = len(run) - len(run) % 4
+                    if cut:
+                        out = binascii.a2b_base64(run[:cut])
+                        digest.update(out)
+                        size += len(out)
+                    pend = run[cut:]
+                i = j
+            if i < n:  # an "=" run
+                k = i
+                while k < n and compact[k] == 0x3D:
+                    k += 1
+                if in_block:
+                    close_block()
+                    in_block = False
+                seen_eq = True
+                trailing_eq += k - i
+                i = k
+    if in_block:
+        close_block()
+    problems: list[Problem] = []
+    if stray:
+        problems.append(("mime.base64_characters", f"{stray} bytes outside the alphabet"))
+    if concatenated:
+        if failed:
+            problems.append(("mime.base64_length", "a block has one character left over"))
+            return None, None, problems
+        return size, digest.hexdigest(), problems
+    if failed:
+        problems.append(("mime.base64_length", "one character left over"))
+        return None, None, problems
+    if trailing_eq < (-last_rem) % 4:
+        problems.append(("mime.base64_padding", "missing '=' padding"))
+    return size, digest.hexdigest(), problems
 
 
 # --- the tree -----------------------------------------------------------------------------
@@ -448,12 +601,16 @@ class _Builder:
                         defects=own,
                     )
         # A leaf (or an embedded message): measure the decoded content.
-        content, problems = _decode(data[body_start:end], cte)
+        content: bytes | None = None
+        if ctype in _EMBEDDED:  # parsed below: decoded whole
+            content, problems = _decode(data[body_start:end], cte)
+            if content is not None:
+                decoded_size = len(content)
+                sha256 = hashlib.sha256(content).hexdigest()
+        else:  # measured slice by slice
+            decoded_size, sha256, problems = _measure(data, body_start, end, cte)
         for code, message_text in problems:
             log.add(code, message_text)
-        if content is not None:
-            decoded_size = len(content)
-            sha256 = hashlib.sha256(content).hexdigest()
         if ctype in _EMBEDDED and content is not None:
             if level + self.base_depth + 1 > self.limits.max_mime_depth:
                 log.add(
