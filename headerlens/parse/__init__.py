@@ -39,7 +39,10 @@ _CLEAN_FROM = re.compile(
 
 
 def parse(
-    source: bytes | str | os.PathLike[str] | IO[bytes], *, policy: Policy | None = None
+    source: bytes | str | os.PathLike[str] | IO[bytes],
+    *,
+    policy: Policy | None = None,
+    headers_only: bool = False,
 ) -> Message:
     """Parse a whole message or a header-only paste into a :class:`Message`.
 
@@ -52,9 +55,19 @@ def parse(
     the MIME tree is built at once so that no defect is left to surface later. Only a wrong
     argument type (``TypeError``) or an unreadable path or file
     (:class:`~headerlens.errors.InputError`) raise otherwise.
+
+    ``headers_only=True`` reads and parses only the header block: a path or file object is
+    read up to the empty line that ends it (RFC 5322 section 2.1) and no further, a seekable
+    file is left where the body starts, and the result is header-only (``header_only`` is
+    true, ``mime`` is ``None``, ``size`` counts the header bytes). Its header fields and header
+    defects are those of the full parse. ``analyze()`` accepts the result, as it does a
+    header-only paste.
     """
     pol = policy_or_default(policy, "parse")
-    return parse_source(read_source(source, func="parse"), pol)
+    if not isinstance(headers_only, bool):
+        raise TypeError(f"parse(headers_only) must be a bool, not {type(headers_only).__name__}")
+    src = read_source(source, func="parse", headers_only=headers_only, limits=pol.limits)
+    return parse_source(src, pol)
 
 
 def parse_source(src: Source, policy: Policy) -> Message:
@@ -65,7 +78,7 @@ def parse_source(src: Source, policy: Policy) -> Message:
         for code, text in src.notes:
             log.add(code, text)
         first = log.defects
-    message = parse_bytes(src.data, policy=policy)
+    message = parse_bytes(src.data, policy=policy, header_only=src.headers_only)
     if first:
         message = message.model_copy(update={"defects": first + message.defects})
     if policy.strict:
@@ -104,8 +117,13 @@ def message_of(source: object, policy: Policy, func: str) -> Message:
     return parse_source(read_source(source, func=func), policy)
 
 
-def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) -> Message:
-    """Parse ``data`` (bytes) into a :class:`Message`; ``depth`` is its MIME nesting level."""
+def parse_bytes(
+    data: bytes, *, policy: Policy | None = None, depth: int = 0, header_only: bool = False
+) -> Message:
+    """Parse ``data`` (bytes) into a :class:`Message`; ``depth`` is its MIME nesting level.
+
+    ``header_only``: take the message as header-only even if body bytes follow the header
+    block (``parse(..., headers_only=True)``)."""
     pol = policy if policy is not None else _DEFAULT_POLICY
     limits = pol.limits
     log = DefectLog(strict=pol.strict)
@@ -146,7 +164,7 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
                 for addr in parse_address_list(body, header_index=h.index):
                     log.extend(addr.defects)
     body_start = block.body_start
-    header_only = body_start is None or body_start >= end
+    header_only = header_only or body_start is None or body_start >= end
     return _new_message(
         {
             "headers": headers,
