@@ -12,12 +12,14 @@ from headerlens.bounce import analyze_bounce, link_original
 from headerlens.defects import Defect
 from headerlens.findings import Finding
 from headerlens.hops import analyze_hops
+from headerlens.indicators import analyze_indicators
 from headerlens.message import Message
 from headerlens.parse import parse
 from headerlens.policy import Policy
 from headerlens.report import Report
 from headerlens.resolvers import OfflineResolver, RecordingResolver
 from headerlens.spam import analyze_spam
+from headerlens.verdict import build_verdict
 
 __all__ = ["analyze", "analyze_message"]
 
@@ -32,8 +34,9 @@ def analyze(
     Steps, in order: the hop chain and trust boundary (RFC 5321 4.4), DKIM re-verification
     (RFC 6376), ARC (RFC 8617), Authentication-Results and DMARC (RFC 8601, RFC 7489), vendor
     spam headers, and the bounce reading (RFC 3464/5965/3834) with the returned original
-    analysed in turn. Offline unless ``policy.resolver`` is given. Never raises on malformed
-    content (except under ``Policy(strict=True)``).
+    analysed in turn; then the indicators an analyst checks by hand, drawn from all of those,
+    and last the plain verdict (``Report.verdict``). Offline unless ``policy.resolver`` is
+    given. Never raises on malformed content (except under ``Policy(strict=True)``).
     """
     policy = policy or Policy()
     message = source if isinstance(source, Message) else parse(source, policy=policy)
@@ -72,7 +75,6 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
     if bounce.report is not None and bounce.report.original is not None and _depth < 2:
         original = analyze_message(bounce.report.original, policy, _depth=_depth + 1)
         findings.extend(link_original(bounce.report, original))
-    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)))
 
     report = Report(
         message=message,
@@ -98,8 +100,18 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         network_used=any(q.server is not None for q in resolver.transcript),
         defects=(),
     )
+    # The indicators read the finished analyses; the verdict reads everything, indicators too.
+    indicators = analyze_indicators(report, policy)
+    findings.extend(indicators.findings)
+    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)))
+    report = report.model_copy(update={"findings": tuple(findings)})
+    verdict = build_verdict(
+        report,
+        platforms=tuple(p.name for p in indicators.platforms if p.verified),
+        sender_notes=indicators.sender_notes,
+    )
     extra = (*hops.defects, *spam.defects)
-    return report.model_copy(update={"defects": collect_defects(report, extra)})
+    return report.model_copy(update={"verdict": verdict, "defects": collect_defects(report, extra)})
 
 
 def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:

@@ -23,6 +23,7 @@ vertical-align:top;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1
 .hl-sev{display:inline-block;min-width:64px;font-weight:600}
 .hl-critical{color:#b42318}.hl-warning{color:#b54708}.hl-notice{color:#175cd3}
 .hl-info{color:#475467}
+.hl-report .hl-lead{font-size:15px;font-weight:600;margin:6px 0}
 """
 
 
@@ -35,6 +36,8 @@ def _body(doc: Document) -> str:
     out = [f'<div class="hl-report"><h1>{_e(doc.title)}</h1>']
     for sec in doc.sections:
         out.append(f"<h2>{_e(sec.title)}</h2>")
+        if sec.lead:
+            out.append(f'<p class="hl-lead">{_e(sec.lead)}</p>')
         if sec.lines:
             out.append("<dl>")
             out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in sec.lines]

@@ -15,6 +15,8 @@ def render_markdown(report: Report, *, title: str = "headerlens report") -> str:
     out = [f"# {md_safe(doc.title)}"]
     for sec in doc.sections:
         out += ["", f"## {md_safe(sec.title)}", ""]
+        if sec.lead:
+            out += [f"**{md_safe(sec.lead)}**", ""]
         for key, value in sec.lines:
             out.append(f"- **{md_safe(key)}**: {md_safe(value)}")
         for table in sec.tables:

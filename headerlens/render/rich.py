@@ -32,6 +32,8 @@ def print_rich(
     for sec in doc.sections:
         console.print()
         console.print(Text(term_safe(sec.title), style="bold underline"))
+        if sec.lead:
+            console.print(Text(term_safe(sec.lead), style="bold"))
         if sec.lines:
             grid = Table.grid(padding=(0, 2))
             grid.add_column(style="bold")

@@ -41,6 +41,8 @@ def render_document_text(doc: Document, *, width: int = 100) -> str:
     lines = [term_safe(doc.title), "=" * min(width, max(10, len(doc.title)))]
     for sec in doc.sections:
         lines += ["", term_safe(sec.title), "-" * len(sec.title)]
+        if sec.lead:
+            lines += [*textwrap.wrap(term_safe(sec.lead), width=width), ""]
         label_w = max((len(k) for k, _ in sec.lines), default=0)
         for key, value in sec.lines:
             lines.append(f"{term_safe(key).ljust(label_w)}  {term_safe(value)}")
