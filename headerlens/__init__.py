@@ -53,6 +53,7 @@ from headerlens.resolvers import (
     StaticResolver,
 )
 from headerlens.spam.models import Appliance, SpamField, SpamRule, SpamVerdict
+from headerlens.verdict import Verdict
 
 __all__ = [
     "Address",
@@ -99,6 +100,7 @@ __all__ = [
     "TimelineEntry",
     "TlsInfo",
     "TrustBoundary",
+    "Verdict",
     "__version__",
     "analyze",
     "iter_messages",
