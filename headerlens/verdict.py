@@ -138,8 +138,11 @@ def judge_authentication(report: Report) -> Authentication:
     claims and headers written by the sender are never evidence.
     """
     d = report.dmarc
-    from_addr = report.message.addresses("From")
-    address = next((a.addr_spec for a in from_addr if a.addr_spec), None)
+    if d is not None:
+        address = d.from_addresses[0] if d.from_addresses else None
+    else:
+        from_addr = report.message.addresses("From")
+        address = next((a.addr_spec for a in from_addr if a.addr_spec), None)
     if d is None or d.from_domain is None:
         return Authentication(None, address, None, "the message has no readable From domain")
     receiver = _receiver(report)

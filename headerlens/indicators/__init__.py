@@ -19,6 +19,7 @@ shows another domain's address is ``auth.from_display_name_address`` (built on t
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 from collections.abc import Iterable
@@ -133,6 +134,8 @@ def _rdns_words() -> tuple[frozenset[str], frozenset[str]]:
 _LIST_FIELDS = ("list-id", "list-post", "mailing-list", "x-mailman-version", "x-beenthere")
 # Delivery fields written by the recipient's own delivery agent (Postfix, Exim, qmail, Dovecot).
 _ENVELOPE_RCPT_FIELDS = ("delivered-to", "x-original-to", "envelope-to", "x-envelope-to")
+# At most this many names of one look-alike group are compared (bounded work on hostile input).
+_MAX_GROUP = 16
 # Right-hand sides of Message-IDs that are a machine's own name, not a domain on the Internet.
 _LOCAL_SUFFIXES = (".local", ".localdomain", ".lan", ".home", ".internal", ".localhost")
 
@@ -141,7 +144,12 @@ _LOCAL_SUFFIXES = (".local", ".localdomain", ".lan", ".home", ".internal", ".loc
 
 
 def _org(domain: str | None) -> str | None:
-    return organizational_domain(domain) if domain else None
+    return _org_cached(domain) if domain else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _org_cached(domain: str) -> str | None:
+    return organizational_domain(domain)
 
 
 def _domain(addr: Address) -> str | None:
@@ -175,6 +183,7 @@ class _Named:
     index: int
     address: str | None
     written: str | None = None  # the domain as written, when that is not its ASCII form
+    display_name: str | None = None
 
 
 def _named_domains(message: Message) -> list[_Named]:
@@ -194,7 +203,9 @@ def _named_domains(message: Message) -> list[_Named]:
                 if d:
                     raw = (a.domain or "").strip().rstrip(".")
                     written = raw if raw and raw.lower() != d and not raw.isascii() else None
-                    out.append(_Named(role, d, f.index, a.addr_spec, written))
+                    out.append(
+                        _Named(role, d, f.index, a.addr_spec, written, a.display_name)
+                    )
     return out
 
 
@@ -450,29 +461,46 @@ def _lookalikes(
                     idx,
                 )
             )
-    # Pairs that differ but look the same (UTS #39 skeletons), by organizational domain.
-    candidates: list[tuple[str, str, list[int]]] = []
+    # Pairs that differ but look the same (UTS #39 skeletons), by organizational domain:
+    # grouped by skeleton, so the work stays linear in the number of names.
+    candidates: dict[str, tuple[str, list[int]]] = {}
     for n in named:
         org = _org(n.domain)
-        if org:
-            candidates.append((org, f"the {n.role} domain", [n.index]))
+        if org and org not in candidates:
+            candidates[org] = (f"the {n.role} domain", [n.index])
     for d in recipients:
         org = _org(d)
-        if org:
-            candidates.append((org, "the recipient's domain", []))
+        if org and org not in candidates:
+            candidates[org] = ("the recipient's domain", [])
     for sig in report.dkim:
         org = _org(sig.domain)
-        if org and sig.result == "pass":
-            candidates.append((org, "the DKIM signer", [sig.header_index]))
+        if org and sig.result == "pass" and org not in candidates:
+            candidates[org] = ("the DKIM signer", [sig.header_index])
+    groups: dict[str, list[str]] = {}
+    for org in candidates:
+        groups.setdefault(skeleton(_shown(org)), []).append(org)
+    senders = ("the From domain", "the Reply-To domain", "the Sender domain")
     done: set[frozenset[str]] = set()
-    for a, a_role, a_idx in candidates:
-        if a_role not in ("the From domain", "the Reply-To domain", "the Sender domain"):
+    for group in groups.values():
+        if len(group) < 2:
             continue
-        for b, b_role, b_idx in candidates:
-            if a == b or frozenset((a, b)) in done:
+        orgs = group[:_MAX_GROUP]
+        # The From domain speaks first, then Reply-To, then Sender; each pair is told once,
+        # and each sender-side name against the most telling other name (the recipient's).
+        ordered = sorted(
+            (o for o in orgs if candidates[o][0] in senders),
+            key=lambda o: (senders.index(candidates[o][0]), o),
+        )
+        for a in ordered:
+            a_role, a_idx = candidates[a]
+            others = sorted(
+                (o for o in orgs if o != a and frozenset((a, o)) not in done),
+                key=lambda o: (candidates[o][0] != "the recipient's domain", o),
+            )
+            if not others:
                 continue
-            if skeleton(_shown(a)) != skeleton(_shown(b)):
-                continue
+            b = others[0]
+            b_role, b_idx = candidates[b]
             done.add(frozenset((a, b)))
             if a_role == "the From domain":
                 notes.append(f"a look-alike of {b_role} {_shown(b)}")
@@ -696,11 +724,13 @@ def _bulk(report: Report, platforms: list[Platform]) -> list[Finding]:
     return [make_finding("indicator.bulk_mail", "info", text, idx)]
 
 
-def _display_name_note(message: Message) -> list[str]:
+def _display_name_note(named: list[_Named]) -> list[str]:
     """A From display name that shows an address other than the real one (the finding is
     ``auth.from_display_name_address``; the verdict says it next to the address)."""
-    for a in message.addresses("From"):
-        real = (a.addr_spec or "").lower()
+    for a in named:
+        if a.role != "From":
+            continue
+        real = (a.address or "").lower()
         for word in (a.display_name or "").replace("<", " ").replace(">", " ").split():
             word = word.strip("\"'(),;[]")
             if "@" in word and "." in word.rpartition("@")[2] and word.lower() != real:
@@ -723,7 +753,7 @@ def analyze_indicators(report: Report, policy: Policy) -> IndicatorAnalysis:
         d for p in _platforms() if any(q.name == p.name for q in platforms) for d in p.domains
     }
     recipients, basis, r_idx = _recipients(report)
-    notes = _display_name_note(msg)
+    notes = _display_name_note(named)
     findings: list[Finding] = []
     findings += _relations(report, named, is_list, platform_orgs)
     findings += _message_id(report, named, platform_orgs)
