@@ -302,7 +302,12 @@ def _sender_sentence(
     if who is not None and extra:
         who = f"{who} ({'; '.join(extra)})"
     if who is None:
-        return _sentence(f"The message has no readable From address{where}")
+        shown = (report.message.get("From") or "").strip()
+        if shown:
+            if len(shown) > 80:
+                shown = shown[:79] + "…"
+            return _sentence(f"The From field holds no usable address, only {shown}{where}")
+        return _sentence(f"The message has no From field{where}")
     if auth.authenticated is True:
         return _sentence(f"From {who}, and that domain is authenticated: {auth.how}")
     if auth.authenticated is None and _internal(report):
@@ -375,7 +380,24 @@ def _delay(report: Report) -> tuple[int | None, str]:
             f"It reached the first server {_fmt(lead)} after its Date "
             "(held in the sender's outbox, or the sender's clock is wrong)"
         )
+    fetched = max(
+        (h for h in hops if h.received.kind == "fetch" and h.delay is not None),
+        key=lambda h: h.delay or dt.timedelta(0),
+        default=None,
+    )
+    if fetched is not None and fetched.delay is not None and fetched.delay >= NOTABLE_DELAY:
+        prev = hops[fetched.index - 1] if fetched.index > 0 else None
+        box = (prev.received.by_host if prev is not None else None) or "its mailbox server"
+        return None, _sentence(
+            f"Delivery showed no notable delay; it then waited {_fmt(fetched.delay)} in the "
+            f"mailbox at {box} until it was fetched (hop {fetched.index})"
+        )
     if report.transit is not None and len(hops) > 1:
+        if report.transit >= NOTABLE_DELAY:
+            return None, _sentence(
+                f"It took {_fmt(report.transit)} from the first server to the last, spread "
+                "over several hops (no single one held it 5 min)"
+            )
         return None, _sentence(
             f"It took {_fmt(report.transit)} from the first server to the last, "
             "with no notable delay"

@@ -248,6 +248,10 @@ def test_a_mailbox_fetch_is_not_a_delivery_delay() -> None:
     report = build(top)
     assert [h.received.kind for h in report.hops] == ["network", "fetch"]
     assert report.verdict.delayed_at is None
+    assert sentences(report.verdict.summary)[1] == (
+        "Delivery showed no notable delay; it then waited 22.0 h in the mailbox at"
+        " mx.example.org until it was fetched (hop 1)."
+    )
 
 
 def test_submission_delay_is_told_without_a_hop() -> None:
@@ -317,7 +321,9 @@ def test_internal_mail_and_link_local_origin() -> None:
 
 def test_no_from_address() -> None:
     v = headerlens.analyze(b"Subject: x\n\nbody\n").verdict
-    assert v == Verdict(summary="The message has no readable From address.")
+    assert v == Verdict(summary="The message has no From field.")
+    shown = headerlens.analyze(b'From: "Sirius XM"\nSubject: x\n\nbody\n').verdict
+    assert shown.summary == 'The From field holds no usable address, only "Sirius XM".'
 
 
 def test_bounced_original_has_its_own_verdict() -> None:
