@@ -24,7 +24,7 @@ import bisect
 import json
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import idna
@@ -188,7 +188,7 @@ def _to_unicode(label: str) -> tuple[str, bool]:
             return label, False
 
 
-@cache
+@lru_cache(maxsize=4096)
 def inspect_domain(domain: str) -> DomainLook:
     """Read ``domain`` (A-label or U-label form) as UTS #39 and IDNA 2008 would."""
     name = domain.strip().rstrip(".").lower()
