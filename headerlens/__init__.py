@@ -35,6 +35,7 @@ from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import Defect
+from headerlens.diff import ReportDiff, diff
 from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
@@ -91,6 +92,7 @@ __all__ = [
     "RecipientStatus",
     "RecordingResolver",
     "Report",
+    "ReportDiff",
     "Resolver",
     "ResolverError",
     "SpamField",
@@ -103,6 +105,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "analyze",
+    "diff",
     "iter_messages",
     "parse",
     "parse_authentication_results",
