@@ -367,4 +367,16 @@ def test_verdict_text_is_escaped() -> None:
     lead = html.split('<p class="hl-lead">', 1)[1].split("</p>", 1)[0]
     assert lead.startswith("From &quot;&lt;img src=x onerror=alert(1)&gt;&quot;@example.net, ")
     md = render_markdown(report)
-    assert '**From "\\<img src=x onerror=alert\\(1\\)\\>"@example.net, ' in md
+    assert '**From "\\<img src=x onerror=alert\\(1\\)\\>"\\@example.net, ' in md
+
+
+def test_redaction_covers_the_verdict() -> None:
+    report = sample_report("forged-received-chain.eml")
+    redacted = report.redact(b"0123456789abcdef0123456789abcdef").verdict
+    text = " ".join(
+        str(x) for x in (redacted.summary, redacted.sender, redacted.from_domain)
+    )
+    for secret in ("attacker@example.net", "203.0.113.200", "service@paypal.example"):
+        assert secret in report.verdict.summary
+        assert secret not in text
+    assert redacted.authenticated is False
