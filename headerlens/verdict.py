@@ -306,7 +306,7 @@ def _sender_sentence(
         if shown:
             if len(shown) > 80:
                 shown = shown[:79] + "…"
-            return _sentence(f"The From field holds no usable address, only {shown}{where}")
+            return _sentence(f"The From field holds no usable address, only “{shown}”{where}")
         return _sentence(f"The message has no From field{where}")
     if auth.authenticated is True:
         return _sentence(f"From {who}, and that domain is authenticated: {auth.how}")

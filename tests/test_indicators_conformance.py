@@ -46,6 +46,8 @@ KNOWN = {
 
 
 def _sentences(text: str) -> list[str]:
+    # Message text the summary quotes (“...”) may hold full stops of its own.
+    text = re.sub(r"“[^”]*”", "“…”", text)
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if s]
 
 

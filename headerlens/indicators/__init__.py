@@ -203,9 +203,7 @@ def _named_domains(message: Message) -> list[_Named]:
                 if d:
                     raw = (a.domain or "").strip().rstrip(".")
                     written = raw if raw and raw.lower() != d and not raw.isascii() else None
-                    out.append(
-                        _Named(role, d, f.index, a.addr_spec, written, a.display_name)
-                    )
+                    out.append(_Named(role, d, f.index, a.addr_spec, written, a.display_name))
     return out
 
 
@@ -561,8 +559,7 @@ def _own_domain(
         whose = f"{whom} own domain ({where})"
     else:
         whose = (
-            f"under {from_org}, the organizational domain of {whom} domain {_shown(mate)}"
-            f" ({where})"
+            f"under {from_org}, the organizational domain of {whom} domain {_shown(mate)} ({where})"
         )
     notes.append(f"{whom} own organization's domain, yet it came from outside")
     state = "fails authentication" if auth.authenticated is False else "nothing authenticates it"
