@@ -60,6 +60,7 @@ from headerlens.resolvers import (
     StaticResolver,
 )
 from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
+from headerlens.verdict import Verdict
 
 __all__ = [
     "Address",
@@ -109,6 +110,7 @@ __all__ = [
     "TimelineEntry",
     "TlsInfo",
     "TrustBoundary",
+    "Verdict",
     "__version__",
     "analyze",
     "diff",

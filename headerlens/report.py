@@ -20,6 +20,7 @@ from headerlens.hops.models import Hop, TimelineEntry, TrustBoundary
 from headerlens.message import Message
 from headerlens.resolvers import DnsLookup
 from headerlens.spam.models import Appliance, RuleSource, SpamVerdict
+from headerlens.verdict import Verdict
 
 __all__ = ["SCHEMA_VERSION", "Finding", "Report"]
 
@@ -32,6 +33,8 @@ class Report(Model):
     """Everything :func:`headerlens.analyze` found: the parsed message, the hop chain, the
     authentication results, spam verdicts, the bounce reading, findings, DNS lookups, defects.
 
+    ``verdict`` is the plain answer (who sent it and whether that is authenticated, where it
+    was delayed, why it was filtered or bounced), built from the other fields only.
     ``original`` is the full analysis of the message returned inside a bounce, if any.
     ``model_dump(mode="json")`` is the stable JSON contract (``schema_version``).
 
@@ -45,6 +48,7 @@ class Report(Model):
 
     schema_version: str = SCHEMA_VERSION
     message: Message
+    verdict: Verdict = Verdict()
     hops: tuple[Hop, ...] = ()
     transit: dt.timedelta | None = None
     transit_note: str | None = None
