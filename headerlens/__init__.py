@@ -34,6 +34,7 @@ from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.checks import LiveChecks, SpfCheck, check_spf
 from headerlens.defects import Defect
 from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
 from headerlens.findings import Finding
@@ -81,6 +82,7 @@ __all__ = [
     "Hop",
     "InputError",
     "Limits",
+    "LiveChecks",
     "Message",
     "MimePart",
     "OfflineResolver",
@@ -95,12 +97,14 @@ __all__ = [
     "SpamField",
     "SpamRule",
     "SpamVerdict",
+    "SpfCheck",
     "StaticResolver",
     "TimelineEntry",
     "TlsInfo",
     "TrustBoundary",
     "__version__",
     "analyze",
+    "check_spf",
     "iter_messages",
     "parse",
     "parse_authentication_results",
