@@ -34,7 +34,7 @@ from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
-from headerlens.checks import LiveChecks, SpfCheck, check_spf
+from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck, check_spf, run_checks
 from headerlens.defects import Defect
 from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
 from headerlens.findings import Finding
@@ -80,6 +80,7 @@ __all__ = [
     "HeaderField",
     "HeaderlensError",
     "Hop",
+    "HttpsFetcher",
     "InputError",
     "Limits",
     "LiveChecks",
@@ -112,6 +113,7 @@ __all__ = [
     "parse_date",
     "parse_received",
     "parse_received_spf",
+    "run_checks",
     "verify_arc",
     "verify_dkim",
 ]

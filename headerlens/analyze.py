@@ -32,8 +32,10 @@ def analyze(
     Steps, in order: the hop chain and trust boundary (RFC 5321 4.4), DKIM re-verification
     (RFC 6376), ARC (RFC 8617), Authentication-Results and DMARC (RFC 8601, RFC 7489), vendor
     spam headers, and the bounce reading (RFC 3464/5965/3834) with the returned original
-    analysed in turn. Offline unless ``policy.resolver`` is given. Never raises on malformed
-    content (except under ``Policy(strict=True)``).
+    analysed in turn. Offline unless ``policy.resolver`` is given. With
+    ``Policy(checks=True)`` and a resolver it then checks today's DNS (``Report.checks``, see
+    :func:`headerlens.run_checks`). Never raises on malformed content (except under
+    ``Policy(strict=True)``).
     """
     policy = policy or Policy()
     message = source if isinstance(source, Message) else parse(source, policy=policy)
@@ -99,7 +101,12 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         defects=(),
     )
     extra = (*hops.defects, *spam.defects)
-    return report.model_copy(update={"defects": collect_defects(report, extra)})
+    report = report.model_copy(update={"defects": collect_defects(report, extra)})
+    if policy.checks and policy.resolver is not None and _depth == 0:
+        from headerlens.checks.run import attach_checks, run_checks
+
+        report = attach_checks(report, run_checks(report, policy=policy))
+    return report
 
 
 def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from headerlens.checks.fetch import PolicyFetcher
     from headerlens.resolvers import Resolver
 
 __all__ = ["Limits", "Policy"]
@@ -28,7 +29,9 @@ class Limits:
     max_received: int = 250
     max_dkim_signatures: int = 20
     max_arc_sets: int = 50
-    max_dns_queries: int = 50
+    # per report: ARC key lookups, and the live checks' questions (an SPF include chain, MX
+    # hosts, TLSA, block lists); a real message's checks ask about 30 to 60
+    max_dns_queries: int = 100
     max_auth_results: int = 1_000
     max_bounce_recipients: int = 1_000
 
@@ -47,6 +50,12 @@ class Policy:
     - ``limits``: resource caps (:class:`Limits`).
     - ``trust_gateways``: count known inbound filtering services directly below the trusted
       part as the recipient's own inbound path (see ``Hop.gateway``).
+    - ``checks``: with a ``resolver``, also check how the sender's and recipient's DNS looks
+      now (``Report.checks``, docs/checks.md); off by default.
+    - ``blocklists``: DNS block/allow list zones to ask about the origin IP during the checks
+      (RFC 5782); empty by default, since each query tells the list operator the IP.
+    - ``mta_sts_fetcher``: fetches MTA-STS policy files over HTTPS during the checks
+      (``headerlens.checks.HttpsFetcher``); ``None`` means never.
     """
 
     resolver: Resolver | None = None
@@ -56,6 +65,9 @@ class Policy:
     strict: bool = False
     limits: Limits = field(default_factory=Limits)
     trust_gateways: bool = True
+    checks: bool = False
+    blocklists: tuple[str, ...] = ()
+    mta_sts_fetcher: PolicyFetcher | None = None
 
     def __post_init__(self) -> None:
         if self.as_of is not None and self.as_of.tzinfo is None:
@@ -63,3 +75,9 @@ class Policy:
         # Accept lists from callers but store tuples (the policy is immutable).
         object.__setattr__(self, "trusted_authserv_ids", tuple(self.trusted_authserv_ids))
         object.__setattr__(self, "trusted_hosts", tuple(self.trusted_hosts))
+        if isinstance(self.blocklists, str):
+            raise TypeError("Policy.blocklists must be a sequence of zone names, not a str")
+        zones = tuple(z.strip().strip(".").lower() for z in self.blocklists)
+        if not all(z and "." in z and " " not in z for z in zones):
+            raise ValueError(f"Policy.blocklists holds a name that is not a DNS zone: {zones}")
+        object.__setattr__(self, "blocklists", zones)
