@@ -351,7 +351,8 @@ def run_checks(report: Report, *, policy: Policy) -> LiveChecks:
         found.add(
             "checks.lookups_failed",
             "notice",
-            f"{len(failed)} live-check lookups gave no answer ({names}"
+            f"{len(failed)} live-check lookup{'s' if len(failed) > 1 else ''} gave no answer"
+            f" ({names}"
             f"{', ...' if len(failed) > 5 else ''}): those checks are incomplete.",
         )
     findings = sorted(
