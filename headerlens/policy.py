@@ -29,8 +29,8 @@ class Limits:
     max_received: int = 250
     max_dkim_signatures: int = 20
     max_arc_sets: int = 50
-    # per report: ARC key lookups, and the live checks' questions (an SPF include chain, MX
-    # hosts, TLSA, block lists); a real message's checks ask about 30 to 60
+    # per report: ARC key lookups, and the live checks' questions (an SPF include chain,
+    # MX hosts with A and AAAA, TLSA, block lists: a few dozen for one message)
     max_dns_queries: int = 100
     max_auth_results: int = 1_000
     max_bounce_recipients: int = 1_000

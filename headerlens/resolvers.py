@@ -298,9 +298,7 @@ class StaticResolver:
         else:
             records_obj, failures_obj, secure_obj = data, {}, {}
         records = {name: _json_records(name, value) for name, value in records_obj.items()}
-        return cls(
-            records, failures=_json_failures(failures_obj), secure=_json_secure(secure_obj)
-        )
+        return cls(records, failures=_json_failures(failures_obj), secure=_json_secure(secure_obj))
 
     @classmethod
     def from_zone(
@@ -585,9 +583,7 @@ class DnsResolver:
         canonical = answer.canonical_name.to_text(omit_final_dot=True)
         alias = canonical if canonical.lower() != qname.rstrip(".").lower() else None
         if answer.rrset is None:
-            return done(
-                "nodata", server=server, authoritative=aa, secure=ad, canonical_name=alias
-            )
+            return done("nodata", server=server, authoritative=aa, secure=ad, canonical_name=alias)
         records: list[str] = []
         for rdata in answer.rrset:
             if isinstance(rdata, dns.rdtypes.ANY.TXT.TXT):
