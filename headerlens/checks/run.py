@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import AuthResultsHeader
-from headerlens.checks._dns import FAILED, CheckResolver, IPAddress, ip_address
+from headerlens.checks._dns import FAILED, CheckResolver, IPAddress, ip_address, valid_hostname
 from headerlens.checks.bimi import check_bimi, selector_from_header
 from headerlens.checks.blocklists import check_blocklists
 from headerlens.checks.dkim import check_dkim_keys
@@ -123,9 +123,11 @@ def _recorded_spf(report: Report, identity: str) -> tuple[str | None, str | None
     for spf in report.received_spf:
         if not spf.trusted or spf.result is None:
             continue
+        # without identity= (RFC 7208 9.1) the field is about MAIL FROM, unless the
+        # reverse-path was null; Microsoft writes neither identity= nor envelope-from=
         ident = (spf.identity or "").lower()
         if not ident:
-            ident = "mailfrom" if spf.envelope_from not in (None, "", "<>") else "helo"
+            ident = "helo" if spf.envelope_from in ("", "<>") else "mailfrom"
         if ident == identity:
             return spf.result.lower(), "received-spf", spf.header_index
     return None, None, None
@@ -164,7 +166,7 @@ def _recipient_domains(report: Report) -> tuple[str, ...]:
     def add(address: str | None) -> None:
         if address and "@" in address:
             d = _domain_of(_bare_address(address.split(";")[-1]))
-            if d and d not in out:
+            if d and valid_hostname(d) and d not in out:
                 out.append(d)
 
     if report.bounce is not None and report.bounce.recipients:
@@ -180,8 +182,7 @@ def _recipient_domains(report: Report) -> tuple[str, ...]:
         if not out:
             for name in ("To", "Cc"):
                 for a in _addresses(report, name):
-                    if a.domain_ascii and a.domain_ascii not in out:
-                        out.append(a.domain_ascii)
+                    add(f"x@{a.domain_ascii}" if a.domain_ascii else None)
     return tuple(out[:MAX_RECIPIENT_DOMAINS])
 
 
@@ -282,7 +283,7 @@ def run_checks(report: Report, *, policy: Policy) -> LiveChecks:
         (from_domain, "from"),
         *((d, "recipient") for d in recipients),
     ):
-        if domain:
+        if domain and valid_hostname(domain):
             mx_roles.setdefault(domain, []).append(role)
     sender_mx = [d for d, roles in mx_roles.items() if "recipient" not in roles or len(roles) > 1]
     mx: list[MxCheck] = []

@@ -167,3 +167,16 @@ def test_checked_now_section_in_every_renderer() -> None:
 def test_no_section_without_checks() -> None:
     report = headerlens.analyze(message(), policy=Policy(resolver=StaticResolver({})))
     assert "Checked now" not in render_text(report)
+
+
+def test_checked_now_in_the_rich_renderer() -> None:
+    pytest.importorskip("rich")
+    import io
+
+    from headerlens.render.rich import print_rich
+
+    out = io.StringIO()
+    print_rich(_checked_report(), file=out)
+    text = out.getvalue()
+    assert "Checked now (2026-03-04 09:00:00 UTC, StaticResolver)" in text
+    assert "checks.dmarc_monitoring" in text

@@ -528,3 +528,25 @@ def test_private_origin_is_not_looked_up() -> None:
     assert live.skipped == (
         "Reverse DNS and block lists: the origin IP 10.1.2.3 is not a public address.",
     )
+
+
+def test_received_spf_without_identity_is_about_mail_from() -> None:
+    msg = message().replace(
+        b"Authentication-Results: mx.rcpt.example; spf=pass",
+        b"Received-SPF: Fail (mx.rcpt.example: domain of sender.example does not designate"
+        b" 192.0.2.10 as permitted sender) receiver=mx.rcpt.example; client-ip=192.0.2.10;"
+        b" helo=mail.sender.example;\r\nAuthentication-Results: mx.rcpt.example; x=pass",
+    )
+    live, _ = checks(zone(), msg)
+    assert [(s.identity, s.recorded, s.recorded_by, s.comparison) for s in live.spf] == [
+        ("mailfrom", "fail", "received-spf", "changed"),
+        ("helo", None, None, "not_recorded"),
+    ]
+
+
+def test_single_label_recipient_is_not_a_domain() -> None:
+    msg = message().replace(b"for <bob@rcpt.example>", b"for <phishing@pot>")
+    msg = msg.replace(b"To: Bob <bob@rcpt.example>", b"To: phishing@pot")
+    live, _ = checks(zone(), msg)
+    assert live.recipient_domains == ()
+    assert "MTA-STS, TLS-RPT and DANE: no recipient domain found in the headers." in live.skipped
