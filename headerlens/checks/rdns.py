@@ -8,7 +8,14 @@ compared with today's names, each kept apart.
 
 from __future__ import annotations
 
-from headerlens.checks._dns import FAILED, NO_DATA, CheckResolver, IPAddress, reverse_name
+from headerlens.checks._dns import (
+    FAILED,
+    NO_DATA,
+    CheckResolver,
+    IPAddress,
+    ip_address,
+    reverse_name,
+)
 from headerlens.checks.models import Comparison, ReverseDnsCheck
 
 __all__ = ["check_reverse_dns"]
@@ -47,7 +54,7 @@ def check_reverse_dns(
         if fwd.outcome in FAILED:
             forward_failed = True
             continue
-        if any(_same_ip(r, ip) for r in fwd.records):
+        if any(ip_address(r) == ip for r in fwd.records):
             confirmed.append(host)
     fcrdns: bool | None
     if ptr_lookup.outcome in FAILED:
@@ -100,12 +107,6 @@ def check_reverse_dns(
             comparison,
         ),
     )
-
-
-def _same_ip(text: str, ip: IPAddress) -> bool:
-    from headerlens.checks._dns import ip_address
-
-    return ip_address(text) == ip
 
 
 def _note(
