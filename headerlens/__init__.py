@@ -36,7 +36,14 @@ from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck, check_spf, run_checks
 from headerlens.defects import Defect
-from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
+from headerlens.diff import ReportDiff, diff
+from headerlens.errors import (
+    DefectError,
+    HeaderlensError,
+    InputError,
+    PolicyError,
+    ResolverError,
+)
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
 from headerlens.hops.received import parse_received
@@ -53,7 +60,7 @@ from headerlens.resolvers import (
     Resolver,
     StaticResolver,
 )
-from headerlens.spam.models import Appliance, SpamField, SpamRule, SpamVerdict
+from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
 
 __all__ = [
     "Address",
@@ -88,13 +95,16 @@ __all__ = [
     "MimePart",
     "OfflineResolver",
     "Policy",
+    "PolicyError",
     "Received",
     "ReceivedSpf",
     "RecipientStatus",
     "RecordingResolver",
     "Report",
+    "ReportDiff",
     "Resolver",
     "ResolverError",
+    "RuleSource",
     "SpamField",
     "SpamRule",
     "SpamVerdict",
@@ -106,6 +116,7 @@ __all__ = [
     "__version__",
     "analyze",
     "check_spf",
+    "diff",
     "iter_messages",
     "parse",
     "parse_authentication_results",

@@ -13,6 +13,7 @@ import datetime as dt
 import ipaddress
 from typing import TYPE_CHECKING
 
+from headerlens._clock import Clock
 from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import AuthResultsHeader
 from headerlens.checks._dns import FAILED, CheckResolver, IPAddress, ip_address, valid_hostname
@@ -34,6 +35,7 @@ from headerlens.checks.mx import check_mx
 from headerlens.checks.rdns import check_reverse_dns
 from headerlens.checks.spf import evaluate_spf
 from headerlens.checks.transport import check_dane, check_mta_sts, check_tls_rpt
+from headerlens.errors import wrong_type
 from headerlens.hops.models import Hop
 from headerlens.message import Address
 from headerlens.policy import Policy
@@ -42,7 +44,7 @@ from headerlens.resolvers import OfflineResolver
 if TYPE_CHECKING:  # report.py imports the check models, so Report is imported when used
     from headerlens.report import Report
 
-__all__ = ["attach_checks", "run_checks"]
+__all__ = ["attach_checks", "live_checks", "run_checks"]
 
 MAX_HOP_IPS = 4  # untrusted hops before the origin whose reverse DNS is checked
 MAX_RECIPIENT_DOMAINS = 3
@@ -198,10 +200,15 @@ def run_checks(report: Report, *, policy: Policy) -> LiveChecks:
     from headerlens.report import Report
 
     if not isinstance(report, Report):
-        raise TypeError(f"run_checks: report must be a Report, not {type(report).__name__}")
+        raise wrong_type("run_checks(report)", "a Report", report)
     if not isinstance(policy, Policy):
-        raise TypeError(f"run_checks: policy must be a Policy, not {type(policy).__name__}")
-    checked_at = policy.as_of or dt.datetime.now(dt.UTC)
+        raise wrong_type("run_checks(policy=)", "a Policy", policy)
+    return live_checks(report, policy, Clock())
+
+
+def live_checks(report: Report, policy: Policy, clock: Clock) -> LiveChecks:
+    """:func:`run_checks` with the analysis' clock (read only when ``as_of`` is unset)."""
+    checked_at = policy.as_of or clock.now()
     dns = CheckResolver(policy.resolver or OfflineResolver(), policy.limits.max_dns_queries)
     found = CheckFindings()
     skipped: list[str] = []
@@ -397,7 +404,7 @@ def _spf_now(
     now: dt.datetime,
     receiver: str | None,
 ) -> SpfNow:
-    check = evaluate_spf(ip, mail_from, helo, dns=dns, now=now, receiver=receiver)
+    check = evaluate_spf(ip, mail_from, helo, dns=dns, now=lambda: now, receiver=receiver)
     recorded, by, index = _recorded_spf(report, identity)
     checked = check.reason not in ("dns_error", "not_looked_up", "query_budget")
     comparison = _compare(check.result, recorded, checked)

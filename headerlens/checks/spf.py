@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import quote
 
+from headerlens._clock import Clock
 from headerlens.checks._dns import (
     FAILED,
     NO_DATA,
@@ -41,7 +43,8 @@ from headerlens.checks._dns import (
     reverse_name,
 )
 from headerlens.checks.models import SpfCheck, SpfResult, SpfStep
-from headerlens.policy import Policy
+from headerlens.errors import wrong_type
+from headerlens.policy import Policy, policy_or_default
 from headerlens.resolvers import DnsLookup, OfflineResolver
 
 __all__ = ["check_spf", "evaluate_spf"]
@@ -321,7 +324,7 @@ class _Evaluator:
     sender_domain: str
     helo: str
     receiver: str
-    now: dt.datetime
+    now: Callable[[], dt.datetime]
     lookups: int = 0
     voids: int = 0
     used: list[DnsLookup] = field(default_factory=list)
@@ -434,7 +437,7 @@ class _Evaluator:
             return str(self.ip)
         if letter == "r":
             return self.receiver
-        return str(int(self.now.timestamp()))  # t
+        return str(int(self.now().timestamp()))  # t
 
     def _p_name(self, domain: str) -> str:
         try:
@@ -667,10 +670,11 @@ def evaluate_spf(
     helo: str | None,
     *,
     dns: CheckResolver,
-    now: dt.datetime,
+    now: Callable[[], dt.datetime],
     receiver: str | None = None,
 ) -> SpfCheck:
-    """Run ``check_host()`` through ``dns`` (see :func:`check_spf`); never raises."""
+    """Run ``check_host()`` through ``dns`` (see :func:`check_spf`); never raises. ``now``
+    gives the time for the ``%{t}`` macro, called only if an explanation uses it."""
     helo_text = (helo or "").strip()
     raw_from = (mail_from or "").strip()
     if raw_from.startswith("<") and raw_from.endswith(">"):
@@ -772,12 +776,13 @@ def check_spf(
     >>> check_spf("192.0.2.7", "alice@example.com", policy=Policy(resolver=zone)).result
     'pass'
     """
-    for label, value in (("ip", ip), ("mail_from", mail_from), ("helo", helo)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"check_spf: {label} must be a str, not {type(value).__name__}")
     if not isinstance(ip, str):
-        raise TypeError("check_spf: ip must be a str")
-    policy = policy or Policy()
+        raise wrong_type("check_spf(ip)", "str", ip)
+    for label, value in (("mail_from", mail_from), ("helo", helo)):
+        if value is not None and not isinstance(value, str):
+            raise wrong_type(f"check_spf({label})", "str or None", value)
+    policy = policy_or_default(policy, "check_spf")
     dns = CheckResolver(policy.resolver or OfflineResolver(), policy.limits.max_dns_queries)
-    now = policy.as_of or dt.datetime.now(dt.UTC)
+    as_of = policy.as_of
+    now = Clock().now if as_of is None else lambda: as_of
     return evaluate_spf(ip, mail_from, helo, dns=dns, now=now)

@@ -152,11 +152,8 @@ def test_checked_now_section_in_every_renderer() -> None:
     assert "Checked now (2026-03-04 09:00:00 UTC, StaticResolver)" in text.splitlines()
     assert "## Checked now \\(2026-03-04 09:00:00 UTC, StaticResolver\\)" in markdown
     assert "Checked now (2026-03-04 09:00:00 UTC, StaticResolver)" in html
-    for out in (text, markdown):
-        assert (
-            "[notice] checks.dmarc_monitoring" in out
-            or "**notice** `checks.dmarc_monitoring`" in out
-        )
+    assert "[notice] checks.dmarc_monitoring (#4)" in text.splitlines()
+    assert "- **notice** checks.dmarc\\_monitoring (\\#4): The DMARC policy" in markdown
     # today's DNS never lands in the sections built from the headers
     before_checks = text.split("Checked now (")[0]
     assert "evil" not in before_checks

@@ -550,3 +550,19 @@ def test_single_label_recipient_is_not_a_domain() -> None:
     live, _ = checks(zone(), msg)
     assert live.recipient_domains == ()
     assert "MTA-STS, TLS-RPT and DANE: no recipient domain found in the headers." in live.skipped
+
+
+def test_redaction_covers_the_checks() -> None:
+    live_zone = zone({"10.2.0.192.zen.spamhaus.org": {"A": ["127.0.0.4"]}})
+    report = headerlens.analyze(
+        message(),
+        policy=Policy(
+            resolver=live_zone, checks=True, as_of=AS_OF, blocklists=("zen.spamhaus.org",)
+        ),
+    )
+    redacted = report.redact(b"k" * 32)
+    assert redacted.checks is not None
+    text = redacted.checks.model_dump_json()
+    assert [n for n in ("sender.example", "rcpt.example", "192.0.2.10", "alice") if n in text] == []
+    assert redacted.checks.blocklists[0].codes == ("127.0.0.4",)
+    assert [f.code for f in redacted.checks.findings] == [f.code for f in report.checks.findings]
