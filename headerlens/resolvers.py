@@ -661,7 +661,12 @@ class DnsResolver:
 
         try:
             answer = self._resolver.resolve(
-                dns.name.from_text(qname), rdtype, search=False, raise_on_no_answer=False
+                # a backslash is a character of the name (an SPF macro can put one there),
+                # not the start of a zone-file escape
+                dns.name.from_text(qname.replace("\\", "\\\\")),
+                rdtype,
+                search=False,
+                raise_on_no_answer=False,
             )
         except dns.resolver.NXDOMAIN:
             return done("nxdomain", server=server_list)

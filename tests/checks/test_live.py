@@ -332,3 +332,13 @@ def test_no_socket_is_opened_without_a_resolver(monkeypatch: pytest.MonkeyPatch)
     offline = run_checks(report, policy=Policy(blocklists=LISTS))
     assert offline.dns
     assert {q.outcome for q in offline.dns} == {"not_looked_up"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["back\\slash.example", "macro%percent  space%20url-space.example", "foo:bar/baz.example"],
+)
+def test_odd_but_legal_names_reach_the_server(dns_server: LoopbackDns, name: str) -> None:
+    dns_server.zone.queries.clear()
+    got = live(dns_server).resolve(name, "A")
+    assert (got.outcome, len(dns_server.zone.queries)) == ("nxdomain", 1)
