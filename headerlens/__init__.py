@@ -34,6 +34,7 @@ from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck, check_spf, run_checks
 from headerlens.defects import Defect
 from headerlens.diff import ReportDiff, diff
 from headerlens.errors import (
@@ -87,8 +88,10 @@ __all__ = [
     "HeaderField",
     "HeaderlensError",
     "Hop",
+    "HttpsFetcher",
     "InputError",
     "Limits",
+    "LiveChecks",
     "Message",
     "MimePart",
     "OfflineResolver",
@@ -106,6 +109,7 @@ __all__ = [
     "SpamField",
     "SpamRule",
     "SpamVerdict",
+    "SpfCheck",
     "StaticResolver",
     "TimelineEntry",
     "TlsInfo",
@@ -113,6 +117,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "analyze",
+    "check_spf",
     "diff",
     "iter_messages",
     "parse",
@@ -121,6 +126,7 @@ __all__ = [
     "parse_date",
     "parse_received",
     "parse_received_spf",
+    "run_checks",
     "verify_arc",
     "verify_dkim",
 ]

@@ -39,10 +39,13 @@ def analyze(
     spam headers, and the bounce reading (RFC 3464/5965/3834) with the returned original
     analysed in turn; then the indicators an analyst checks by hand, drawn from all of those,
     and last the plain verdict (``Report.verdict``). Offline unless ``policy.resolver`` is
-    given. Never raises on malformed content: under ``Policy(strict=True)`` the first defect of
-    any step (the MIME tree included) raises :class:`~headerlens.errors.DefectError` from
-    here. ``source`` is read like :func:`headerlens.parse`'s; ``TypeError`` for a wrong
-    argument type, :class:`~headerlens.errors.InputError` for an unreadable path or file.
+    given. With ``Policy(checks=True)`` and a resolver it then checks today's DNS
+    (``Report.checks``, see :func:`headerlens.run_checks`), kept apart from the verdict and
+    findings drawn from the headers. Never raises on malformed content: under
+    ``Policy(strict=True)`` the first defect of any step (the MIME tree included) raises
+    :class:`~headerlens.errors.DefectError` from here. ``source`` is read like
+    :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
+    :class:`~headerlens.errors.InputError` for an unreadable path or file.
     """
     pol = policy_or_default(policy, "analyze")
     report = analyze_message(message_of(source, pol, "analyze"), pol, _depth=0)
@@ -137,7 +140,14 @@ def analyze_message(
         sender_notes=indicators.sender_notes,
     )
     extra = (*hops.defects, *spam.defects)
-    return report.model_copy(update={"verdict": verdict, "defects": collect_defects(report, extra)})
+    defects = collect_defects(report, extra)
+    report = report.model_copy(update={"verdict": verdict, "defects": defects})
+    if policy.checks and policy.resolver is not None and _depth == 0:
+        from headerlens.checks.run import attach_checks, live_checks
+
+        report = attach_checks(report, live_checks(report, policy, clock))
+        report = report.model_copy(update={"wall_clock": clock.read_at})
+    return report
 
 
 def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:

@@ -13,6 +13,7 @@ from headerlens._catalogue import (
     arc,
     auth,
     bounce,
+    checks,
     dkim,
     hops,
     indicators,
@@ -21,7 +22,7 @@ from headerlens._catalogue import (
     spam,
 )
 
-AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report)
+AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, checks)
 
 
 def _merge(attr: str) -> dict[str, str]:
