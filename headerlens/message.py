@@ -206,22 +206,64 @@ class Message(Model):
 
     def addresses(self, name: str) -> tuple[Address, ...]:
         """Every mailbox in every field called ``name`` (From, To, Cc, Reply-To, ...)."""
+        fields = self.fields(name)
+        if len(fields) == 1:
+            return self.field_addresses(fields[0])
+        return tuple(a for h in fields for a in self.field_addresses(h))
+
+    def field_addresses(self, field: HeaderField) -> tuple[Address, ...]:
+        """The mailboxes of one address field of this message (RFC 5322 section 3.4).
+
+        Each field is tokenized once per message, however many analyses ask (DKIM and DMARC
+        alignment, the verdict, the indicators all read From): the answer is kept with the
+        message, outside its fields (it is no part of equality or of the JSON)."""
+        memo = self._memo()
+        key = ("addresses", field.index)
+        hit = memo.get(key)
+        if isinstance(hit, tuple) and hit[0] is field:
+            found: tuple[Address, ...] = hit[1]
+            return found
         from headerlens.parse.addresses import parse_address_list
         from headerlens.parse.headers import unfolded_body
 
         # Tokenize the undecoded body: an encoded comma or "<" inside a display name must not
         # change the structure (RFC 2047 section 5); the scanner decodes display names itself.
-        out: list[Address] = []
-        for h in self.fields(name):
-            out.extend(parse_address_list(unfolded_body(h), header_index=h.index))
-        return tuple(out)
+        result = tuple(parse_address_list(unfolded_body(field), header_index=field.index))
+        memo[key] = (field, result)
+        return result
 
     def date(self) -> DateValue | None:
-        """The Date field parsed strictly (RFC 5322 section 3.6.1), or ``None`` when absent."""
+        """The Date field parsed strictly (RFC 5322 section 3.6.1), or ``None`` when absent.
+
+        Parsed once per message (kept like :meth:`field_addresses`)."""
+        value = self.get("Date")
+        if value is None:
+            return None
+        memo = self._memo()
+        hit = memo.get("date")
+        if isinstance(hit, tuple) and hit[0] is value:
+            found: DateValue = hit[1]
+            return found
         from headerlens.parse.dates import parse_date
 
-        value = self.get("Date")
-        return None if value is None else parse_date(value)
+        result = parse_date(value)
+        memo["date"] = (value, result)
+        return result
+
+    def _memo(self) -> dict[object, object]:
+        """Readings derived from the header fields, kept with this instance.
+
+        Stored in the instance ``__dict__`` under a key that is not a field, so pydantic leaves
+        it out of equality, ``model_dump`` and the JSON; tied to the ``headers`` tuple it was
+        made from, so a ``model_copy`` with other headers starts afresh."""
+        memo = self.__dict__.get(_MEMO)
+        if not isinstance(memo, dict) or memo.get(_MEMO) is not self.headers:
+            memo = {_MEMO: self.headers}
+            self.__dict__[_MEMO] = memo
+        return memo
+
+
+_MEMO = "_headerlens_memo"
 
 
 MimePart.model_rebuild()

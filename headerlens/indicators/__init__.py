@@ -33,8 +33,6 @@ from headerlens.auth.domains import normalize_domain, organizational_domain
 from headerlens.findings import Finding, Severity, make_finding
 from headerlens.indicators.lookalike import inspect_domain, skeleton
 from headerlens.message import Address, HeaderField, Message
-from headerlens.parse.addresses import parse_address_list
-from headerlens.parse.headers import unfolded_body
 
 if TYPE_CHECKING:
     from headerlens.hops.models import Hop
@@ -198,7 +196,7 @@ def _named_domains(message: Message) -> list[_Named]:
         if name == "Return-Path":
             fields = fields[:1]  # the topmost: written at final delivery
         for f in fields:
-            for a in parse_address_list(unfolded_body(f), header_index=f.index):
+            for a in message.field_addresses(f):
                 d = _domain(a)
                 if d:
                     raw = (a.domain or "").strip().rstrip(".")
@@ -232,7 +230,7 @@ def _recipients(report: Report) -> tuple[list[str], str, list[int]]:
         return list(dict.fromkeys(domains)), "the envelope recipient", idx
     for name in ("To", "Cc"):
         for f in msg.fields(name):
-            for a in parse_address_list(unfolded_body(f), header_index=f.index):
+            for a in msg.field_addresses(f):
                 ad = _domain(a)
                 if ad:
                     domains.append(ad)
