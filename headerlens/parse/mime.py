@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -249,29 +250,24 @@ def _decode_base64(data: bytes) -> tuple[bytes | None, list[Problem]]:
     return binascii.a2b_base64(body + b"=" * pad), problems
 
 
+# An "=" that is neither an escape ("=" and two hex digits) nor a soft line break ("=", optional
+# white space, a line end or the end). Each "=" looks ahead over its own white space run only:
+# linear on any input.
+_BAD_QP = re.compile(rb"=(?![0-9A-Fa-f]{2}|[ \t]*+(?:[\r\n]|\Z))")
+
+
 def _check_qp(data: bytes, start: int = 0, end: int | None = None) -> list[Problem]:
     """The first ``=`` in ``data[start:end]`` that is neither an escape nor a soft line break
     (RFC 2045 section 6.7); offsets are counted from ``start``. Reads in place."""
-    n = len(data) if end is None else end
-    i = data.find(b"=", start, n)
-    while i != -1:
-        nxt = data[i + 1 : min(i + 3, n)]
-        if len(nxt) == 2 and nxt[0] in _HEX and nxt[1] in _HEX:
-            pass
-        else:
-            # Soft line break: "=" then optional white space then a line end or the end.
-            j = i + 1
-            while j < n and data[j] in b" \t":
-                j += 1
-            if j < n and data[j] not in b"\r\n":
-                return [
-                    (
-                        "mime.quoted_printable_invalid",
-                        f"'=' at offset {i - start} is not an escape",
-                    )
-                ]
-        i = data.find(b"=", i + 1, n)
-    return []
+    found = _BAD_QP.search(data, start, len(data) if end is None else end)
+    if found is None:
+        return []
+    return [
+        (
+            "mime.quoted_printable_invalid",
+            f"'=' at offset {found.start() - start} is not an escape",
+        )
+    ]
 
 
 def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:

@@ -96,3 +96,30 @@ def test_a_large_attachment_decodes_to_the_same_digest() -> None:
     assert (size, digest, problems) == (len(payload), hashlib.sha256(payload).hexdigest(), [])
     qp = quopri.encodestring(payload[:2_500_000])
     assert _measure(qp, 0, len(qp), "quoted-printable") == _reference(qp, "quoted-printable")
+
+
+_HEX = frozenset(b"0123456789ABCDEFabcdef")
+
+
+def _qp_problem_reference(data: bytes) -> list[tuple[str, str]]:
+    """RFC 2045 section 6.7 read literally: every "=" must start an escape (two hex digits) or
+    a soft line break (optional white space, then a line end or the end of the part)."""
+    for i, c in enumerate(data):
+        if c != 0x3D:
+            continue
+        if len(data) >= i + 3 and data[i + 1] in _HEX and data[i + 2] in _HEX:
+            continue
+        rest = data[i + 1 :].lstrip(b" \t")
+        if rest and rest[0] not in b"\r\n":
+            return [("mime.quoted_printable_invalid", f"'=' at offset {i} is not an escape")]
+    return []
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=qpish, pad=st.integers(0, 3))
+@example(data=b"= \t=", pad=0)
+@example(data=b"a=4", pad=0)
+@example(data=b"=\r=0D=0a", pad=1)
+def test_quoted_printable_check_matches_the_rule(data: bytes, pad: int) -> None:
+    framed = b"=" * pad + data + b"=Z"
+    assert mime._check_qp(framed, pad, pad + len(data)) == _qp_problem_reference(data)
