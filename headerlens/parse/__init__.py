@@ -13,7 +13,7 @@ from typing import IO
 
 from headerlens.defects import DefectLog
 from headerlens.errors import InputError
-from headerlens.message import Message, index_fields
+from headerlens.message import InputForm, Intake, Message, index_fields
 from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
@@ -85,7 +85,8 @@ def parse(
     or an unreadable path (:class:`~headerlens.errors.InputError`) raise.
     """
     data = _read_source(source)
-    first = DefectLog(strict=(policy or _DEFAULT_POLICY).strict)
+    pol = policy if policy is not None else _DEFAULT_POLICY
+    first = DefectLog(strict=pol.strict)
     if isinstance(source, str) and _names_a_file(source):
         # A common slip: parse("msg.eml") parses the file *name* as a one-line paste.
         first.add(
@@ -93,7 +94,12 @@ def parse(
             f"the text {source!r} is the name of an existing file, not a message; "
             "pass pathlib.Path(...) to read the file",
         )
-    message = parse_bytes(data, policy=policy)
+    from headerlens.parse.intake import convert
+
+    conv = convert(data, pol.limits)
+    for code, text in conv.notes:
+        first.add(code, text)
+    message = parse_bytes(conv.data, policy=policy, form=conv.form, intake=conv.intake)
     if len(first):
         message = message.model_copy(update={"defects": first.defects + message.defects})
     return message
@@ -108,8 +114,20 @@ def _names_a_file(text: str) -> bool:
         return False
 
 
-def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) -> Message:
-    """Parse ``data`` (bytes) into a :class:`Message`; ``depth`` is its MIME nesting level."""
+def parse_bytes(
+    data: bytes,
+    *,
+    policy: Policy | None = None,
+    depth: int = 0,
+    form: InputForm | None = None,
+    intake: Intake | None = None,
+) -> Message:
+    """Parse RFC 5322 ``data`` into a :class:`Message`; ``depth`` is its MIME nesting level.
+
+    ``form`` and ``intake`` record what the bytes were converted from (see
+    :mod:`headerlens.parse.intake`); by default the form is ``mbox`` when the bytes start with
+    an mbox ``From `` line, else ``eml``.
+    """
     pol = policy if policy is not None else _DEFAULT_POLICY
     limits = pol.limits
     log = DefectLog(strict=pol.strict)
@@ -159,6 +177,8 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
             "body_start": body_start,
             "header_only": header_only,
             "mbox_from": block.mbox_from,
+            "input_form": form or ("mbox" if block.mbox_from is not None else "eml"),
+            "intake": intake,
         },
         {
             "_source": data,
