@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from headerlens._version import __version__
 from headerlens.analyze import analyze
+from headerlens.attached import Reporter
 from headerlens.auth.arc import verify_arc
 from headerlens.auth.dkim import verify_dkim
 from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
@@ -39,7 +40,17 @@ from headerlens.errors import DefectError, HeaderlensError, InputError, Resolver
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
 from headerlens.hops.received import parse_received
-from headerlens.message import Address, DateValue, HeaderField, Message, MimePart
+from headerlens.message import (
+    Address,
+    ClientClaim,
+    ClientSummary,
+    DateValue,
+    HeaderField,
+    Intake,
+    Message,
+    MimePart,
+    OutlookItem,
+)
 from headerlens.parse import iter_messages, parse
 from headerlens.parse.dates import parse_date
 from headerlens.policy import Limits, Policy
@@ -62,6 +73,8 @@ __all__ = [
     "AuthProperty",
     "AuthResult",
     "AuthResultsHeader",
+    "ClientClaim",
+    "ClientSummary",
     "DateValue",
     "Defect",
     "DefectError",
@@ -80,16 +93,19 @@ __all__ = [
     "HeaderlensError",
     "Hop",
     "InputError",
+    "Intake",
     "Limits",
     "Message",
     "MimePart",
     "OfflineResolver",
+    "OutlookItem",
     "Policy",
     "Received",
     "ReceivedSpf",
     "RecipientStatus",
     "RecordingResolver",
     "Report",
+    "Reporter",
     "Resolver",
     "ResolverError",
     "SpamField",

@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Reporter", "attached_messages", "reporter_of"]
 
-#: Content types whose parts hold a whole message to analyse (text/rfc822-headers holds only
-#: a header block: bounces use it, and it is no attached message).
-_MESSAGE_TYPES = frozenset(("message/rfc822", "message/global"))
 #: The note of a plain report: at most this much text (decoded octets) beside the message.
 NOTE_LIMIT = 64 * 1024
 #: Inline images (logos in a signature) a plain report may carry, each at most this big.
@@ -60,9 +57,10 @@ def _walk(part: MimePart) -> list[MimePart]:
 def attached_messages(message: Message) -> list[MimePart]:
     """The MIME parts of ``message`` that hold an attached message, in document order.
 
-    ``message/rfc822`` and ``message/global`` parts, and Outlook ``.msg`` attachments (parsed
-    by the MIME reader). Messages inside an attached message are not listed here: they belong
-    to the attached message's own report.
+    ``message/rfc822`` and ``message/global`` parts, Outlook ``.msg`` attachments and ``.eml``
+    files sent as ``application/octet-stream`` (all parsed by the MIME reader; a
+    ``text/rfc822-headers`` part holds a header block only and is left out). Messages inside
+    an attached message are not listed here: they belong to the attached message's own report.
     """
     root = message.mime
     if root is None:
@@ -71,7 +69,7 @@ def attached_messages(message: Message) -> list[MimePart]:
         p
         for p in _walk(root)
         if p.message is not None
-        and (p.content_type in _MESSAGE_TYPES or p.message.input_form == "msg")
+        and p.content_type != "text/rfc822-headers"
         and p is not root
     ]
 

@@ -432,7 +432,7 @@ def _verify_one(
         key.reason in ("key_not_looked_up", "key_unavailable") and not out.body_hash_ok
     ):
         out.reason, out.explanation = key.reason, key.explanation
-    elif not out.body_hash_ok:
+    elif out.body_hash_ok is False:
         out.reason = "body_hash_mismatch"
         out.explanation = "The body changed after signing: its hash does not match bh=."
     elif out.header_signature_ok is False:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import re
 from typing import TYPE_CHECKING
 
 from headerlens._text import ascii_digits
@@ -464,7 +465,8 @@ class _Builder:
             decoded_size = len(content)
             sha256 = hashlib.sha256(content).hexdigest()
         outlook = content is not None and _is_outlook_part(ctype, filename, content)
-        if (ctype in _EMBEDDED or outlook) and content is not None:
+        eml = content is not None and _is_eml_part(ctype, filename, content)
+        if (ctype in _EMBEDDED or outlook or eml) and content is not None:
             if level + self.base_depth + 1 > self.limits.max_mime_depth:
                 log.add(
                     "limits.mime_depth",
@@ -593,6 +595,19 @@ def _is_outlook_part(ctype: str, filename: str | None, content: bytes) -> bool:
     if ctype in _OUTLOOK_TYPES:
         return True
     return ctype == "application/octet-stream" and (filename or "").lower().endswith(".msg")
+
+
+_FIELD_START = re.compile(rb"[ \t\r\n]*+[A-Za-z0-9][A-Za-z0-9_.-]{0,75}[ \t]*:")
+
+
+def _is_eml_part(ctype: str, filename: str | None, content: bytes) -> bool:
+    """A saved message attached under a generic type (``application/octet-stream; name=
+    "x.eml"``, as some clients and report buttons send it): parsed like message/rfc822."""
+    if ctype not in ("application/octet-stream", "application/x-eml", "application/eml"):
+        return False
+    if not (filename or "").lower().endswith(".eml"):
+        return False
+    return content.startswith(b"From ") or _FIELD_START.match(content[:200]) is not None
 
 
 def build_mime(message: Message) -> MimePart | None:
