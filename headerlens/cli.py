@@ -19,7 +19,8 @@ from headerlens._version import __version__
 from headerlens.analyze import analyze
 from headerlens.errors import DefectError, HeaderlensError, InputError
 from headerlens.integrations.rows import ROW_FIELDS, RowValue, summary_row
-from headerlens.parse import iter_messages
+from headerlens.parse import parse
+from headerlens.parse.mailbox import Container, iter_sources
 from headerlens.policy import Policy
 from headerlens.render import render_html, render_json, render_markdown, render_text
 from headerlens.render._safe import term_safe
@@ -28,6 +29,7 @@ from headerlens.resolvers import Resolver, StaticResolver
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from headerlens.message import Message
     from headerlens.report import Report
 
 __all__ = ["main"]
@@ -205,9 +207,9 @@ def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowVal
         if not Path(path).exists():
             raise InputError(f"cannot read {path}: no such file or folder")
     for path in args.paths:
-        for source_id, data in iter_messages(path):
+        for source_id, data, container in iter_sources(path):
             try:
-                report = analyze(data, policy=policy)
+                report = analyze(_message(data, container, policy), policy=policy)
             except DefectError as exc:
                 row: dict[str, RowValue] = dict.fromkeys(ROW_FIELDS)
                 row["id"] = source_id
@@ -218,6 +220,14 @@ def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowVal
                 yield from _bounce_rows(source_id, report)
             else:
                 yield summary_row(source_id, report)
+
+
+def _message(data: bytes, container: Container, policy: Policy) -> Message:
+    """Parse one message of a batch; a Maildir file says so in ``Message.input_form``."""
+    message = parse(data, policy=policy)
+    if container == "maildir" and message.input_form == "eml":
+        message = message.model_copy(update={"input_form": "maildir"})
+    return message
 
 
 def _bounce_rows(source_id: str, report: Report) -> Iterator[dict[str, RowValue]]:
@@ -296,8 +306,8 @@ def _run_reports(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
             raise InputError(f"cannot read {path}: no such file or folder")
     first = True
     for path in args.paths:
-        for source_id, data in iter_messages(path):
-            report = analyze(data, policy=policy)
+        for source_id, data, container in iter_sources(path):
+            report = analyze(_message(data, container, policy), policy=policy)
             if args.json:
                 out.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) + "\n")
                 continue

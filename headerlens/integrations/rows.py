@@ -12,6 +12,7 @@ RowValue = str | int | float | bool | None
 #: The columns of :func:`summary_row`, in order (stable: CSV headers rely on it).
 ROW_FIELDS: tuple[str, ...] = (
     "id",
+    "input_form",
     "subject",
     "from",
     "date",
@@ -26,6 +27,7 @@ ROW_FIELDS: tuple[str, ...] = (
     "spam",
     "bounce_kind",
     "bounce_recipients",
+    "attached",
     "top_severity",
     "finding_codes",
     "defect_count",
@@ -44,12 +46,18 @@ def _spam_word(verdict: SpamVerdict) -> str:
 
 
 def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
-    """One flat row summarising ``report`` (values are plain scalars; lists are joined)."""
+    """One flat row summarising ``report`` (values are plain scalars; lists are joined).
+
+    ``input_form`` is ``Message.input_form`` (``eml``, ``mbox``, ``maildir``, ``msg``,
+    ``paste``, ``paste-gmail``, ``paste-outlook``); ``attached`` counts the attached messages
+    analysed (``Report.attached``).
+    """
     msg = report.message
     date = msg.date()
     top = max((f.severity for f in report.findings), key=_SEVERITY_RANK.__getitem__, default=None)
     return {
         "id": source_id,
+        "input_form": msg.input_form,
         "subject": msg.get("Subject"),
         "from": msg.get("From"),
         "date": date.datetime.isoformat() if date and date.datetime else None,
@@ -66,6 +74,7 @@ def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
         "spam": " ".join(f"{v.vendor}:{_spam_word(v)}" for v in report.spam) or None,
         "bounce_kind": report.bounce.kind if report.bounce else None,
         "bounce_recipients": len(report.bounce.recipients) if report.bounce else None,
+        "attached": len(report.attached),
         "top_severity": top,
         "finding_codes": " ".join(dict.fromkeys(f.code for f in report.findings)) or None,
         "defect_count": len(report.defects),

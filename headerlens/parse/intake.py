@@ -29,11 +29,11 @@ _PLAIN_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 
 @dataclass
 class Converted:
-    """The RFC 5322 bytes to parse, the input form, how they were obtained (``None``: as
-    given), and ``(defect code, message)`` notes about the input."""
+    """The RFC 5322 bytes to parse, the input form (``None``: as given, ``eml`` or ``mbox``),
+    how they were obtained (``None``: as given), and ``(defect code, message)`` notes."""
 
     data: bytes
-    form: InputForm = "eml"
+    form: InputForm | None = None  # None: eml, or mbox when an mbox From line comes first
     intake: Intake | None = None
     notes: list[tuple[str, str]] = field(default_factory=list)
 
