@@ -166,6 +166,8 @@ class _Storage:
     header_size: int
     props: dict[int, tuple[int, bytes]] = field(default_factory=dict)
     codepage: int | None = None
+    #: Streams that gave fewer bytes than their directory entry declares (a broken chain).
+    short: set[str] = field(default_factory=set)
 
     @classmethod
     def open(
@@ -192,6 +194,8 @@ class _Storage:
                 data: bytes = fh.read()
         except Exception:  # olefile raises several kinds on a broken sector chain
             return None
+        if len(data) < entry.size:
+            self.short.add(name)
         return data
 
     def _read_props(self) -> None:
@@ -521,6 +525,14 @@ class _Converter:
                 out.append(_Attachment("message", "message/rfc822", filename, "", data))
                 continue
             payload = at.binary(_ATTACH_DATA)
+            if payload is not None and f"__substg1.0_{_ATTACH_DATA:04X}0102" in at.short:
+                self.notes.append(
+                    (
+                        "msg.attachment_unreadable",
+                        f"attachment {filename or name} is damaged: only {len(payload)} bytes"
+                        " could be read",
+                    )
+                )
             if payload is None:
                 if method not in (2, 3, 4, 7):  # by reference: no data in the file
                     self.notes.append(

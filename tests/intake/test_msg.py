@@ -268,3 +268,49 @@ def test_embedded_item_depth_is_capped() -> None:
 def test_attachments_beyond_the_part_cap_are_not_read() -> None:
     conv = convert(NEWSLETTER.read_bytes(), Limits(max_mime_parts=2))
     assert [c for c, _t in conv.notes] == ["limits.mime_parts"]
+
+
+def _corrupt_stream_start(data: bytes, name: str) -> bytes:
+    """``data`` with the directory entry of stream ``name`` pointing at no sector, as a
+    damaged file would ([MS-CFB] 2.6.1: starting sector location at offset 116)."""
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        sid = ole._find(name)
+        size = ole.sectorsize
+        chain = [ole.first_dir_sector]
+        while len(chain) * size < (sid + 1) * 128:
+            chain.append(ole.fat[chain[-1]])
+        sector = chain[sid * 128 // size]
+        offset = (sector + 1) * size + (sid * 128) % size + 116
+    out = bytearray(data)
+    out[offset : offset + 4] = (0xFFFFFFF0).to_bytes(4, "little")
+    return bytes(out)
+
+
+def test_an_unreadable_attachment_is_a_defect() -> None:
+    damaged = _corrupt_stream_start(
+        NEWSLETTER.read_bytes(), "__attach_version1.0_#00000000/__substg1.0_37010102"
+    )
+    report = headerlens.analyze(damaged)
+    assert [(d.code, d.message) for d in report.defects] == [
+        (
+            "msg.attachment_unreadable",
+            "attachment newsletter.png is damaged: only 0 bytes could be read",
+        )
+    ]
+    assert len(report.hops) == 10  # the rest of the item is read as before
+
+
+def test_attachments_without_a_multipart_header_are_a_defect() -> None:
+    from headerlens.parse.outlook import _Attachment, _Converter
+
+    conv = _Converter(Limits())
+    body = conv._body(
+        "text/plain",
+        {"charset": "utf-8"},
+        "quoted-printable",
+        "Grüße\n",
+        None,
+        [_Attachment("file", "application/pdf", "a.pdf", "", b"%PDF")],
+    )
+    assert body == b"Gr=C3=BC=C3=9Fe\r\n"
+    assert [c for c, _t in conv.notes] == ["msg.attachments_not_rebuilt"]
