@@ -58,7 +58,11 @@ def parse_bounce(
     """
     pol = policy or Policy()
     log = DefectLog(strict=pol.strict)
-    return read_report(_source_bytes(source), log)
+    if isinstance(source, Message):
+        return read_report(source.source, log)
+    from headerlens.parse.intake import convert  # .msg files and paste forms (#20)
+
+    return read_report(convert(_source_bytes(source), pol.limits).data, log)
 
 
 def analyze_bounce(message: Message, policy: Policy) -> BounceAnalysis:

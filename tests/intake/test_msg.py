@@ -314,3 +314,11 @@ def test_attachments_without_a_multipart_header_are_a_defect() -> None:
     )
     assert body == b"Gr=C3=BC=C3=9Fe\r\n"
     assert [c for c, _t in conv.notes] == ["msg.attachments_not_rebuilt"]
+
+
+def test_every_entry_point_reads_a_msg() -> None:
+    bounce = headerlens.parse_bounce(BOUNCE)
+    assert bounce is not None
+    assert bounce.kind == "heuristic"
+    assert headerlens.verify_dkim(NEWSLETTER) == ()
+    assert headerlens.verify_arc(NEWSLETTER).cv == "none"
