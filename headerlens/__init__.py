@@ -36,6 +36,7 @@ from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import Defect
+from headerlens.diff import ReportDiff, diff
 from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
@@ -105,6 +106,7 @@ __all__ = [
     "RecipientStatus",
     "RecordingResolver",
     "Report",
+    "ReportDiff",
     "Reporter",
     "Resolver",
     "ResolverError",
@@ -117,6 +119,7 @@ __all__ = [
     "TrustBoundary",
     "__version__",
     "analyze",
+    "diff",
     "iter_messages",
     "parse",
     "parse_authentication_results",

@@ -80,6 +80,14 @@ class Report(Model):
 
         return render_text(self)
 
+    def redact(self, key: bytes | str) -> Report:
+        """This report with keyed pseudonyms for addresses, names, IPs, host names,
+        Message-IDs and subjects, raw header text and bodies dropped (same key, same
+        pseudonyms across reports). See :func:`headerlens.redact.redact`."""
+        from headerlens.redact import redact
+
+        return redact(self, key)
+
     def _repr_html_(self) -> str:
         """Rich display in Jupyter: the HTML report, every message-derived string escaped."""
         from headerlens.render.html import render_html_fragment
