@@ -337,6 +337,7 @@ class _Converter:
         self.limits = limits
         self.notes: list[tuple[str, str]] = []
         self.parts = 0
+        self.items = 0  # items given synthesized headers: each gets its own boundary
 
     def convert(self, st: _Storage, depth: int) -> MsgConversion:
         data, item = self._item(st, depth)
@@ -471,7 +472,10 @@ class _Converter:
             if value:
                 lines.append(f"{label}: {value}")
         lines.append("MIME-Version: 1.0")
-        lines.append('Content-Type: multipart/mixed; boundary="=_headerlens_msg"')
+        # Embedded items are converted first: a boundary of their own keeps the outer
+        # item's multipart from splitting on theirs.
+        self.items += 1
+        lines.append(f'Content-Type: multipart/mixed; boundary="=_headerlens_msg_{self.items}"')
         text = "\r\n".join(line.replace("\r", " ").replace("\n", " ") for line in lines)
         return text.encode("utf-8") + b"\r\n"
 

@@ -123,9 +123,20 @@ def test_unsent_item_with_an_embedded_item() -> None:
     assert report.message.get("To") == "outer@foo.bar"
     assert report.hops == ()
     assert len(report.attached) == 1
+    # both items get header fields and a boundary of their own: the inner item's parts stay
+    # inside it
+    assert report.message.mime is not None
+    assert [p.content_type for p in report.message.mime.children] == [
+        "text/plain",
+        "message/rfc822",
+    ]
     inner = report.attached[0]
     assert inner.message.input_form == "msg"
     assert inner.message.get("Subject") == "test"
+    assert inner.message.mime is not None
+    assert [(p.content_type, p.decoded_size) for p in inner.message.mime.children] == [
+        ("text/plain", 6)
+    ]
     assert report.reported_by is not None
     assert report.reported_by.note == "Outer body"
 
