@@ -63,3 +63,21 @@ def test_input_form_is_named() -> None:
         "Input       Outlook .msg file (header block as received; body rebuilt by Outlook)"
         " (IPM.Note)" in text.splitlines()
     )
+
+
+def test_redaction_covers_the_reporter_and_the_outlook_item() -> None:
+    inner = (SAMPLES / "gmail-to-microsoft365.eml").read_bytes()
+    redacted = headerlens.analyze(WRAP.outlook_wrapper(inner)).redact(b"k" * 32)
+    text = redacted.to_json()
+    for secret in ("anna@example.org", "Reporter, Anna", "phishing", "alice@example.com"):
+        assert secret not in text
+    assert redacted.reported_by is not None
+    assert redacted.reported_by.note == ""  # body text is dropped, like every body
+    item = headerlens.analyze(MSG / "mail-parser-outlook-1.msg").redact(b"k" * 32)
+    assert item.message.input_form == "msg"
+    assert item.message.intake is not None
+    outlook = item.message.intake.outlook
+    assert outlook is not None
+    assert outlook.message_class == "IPM.Note"
+    assert "NueblingV" not in (outlook.sender or "")
+    assert "Newsletter" not in (outlook.subject or "")
