@@ -94,12 +94,16 @@ def parse(
             f"the text {source!r} is the name of an existing file, not a message; "
             "pass pathlib.Path(...) to read the file",
         )
-    from headerlens.parse.intake import convert
+    from headerlens.parse.intake import convert, regroup
 
     conv = convert(data, pol.limits)
     for code, text in conv.notes:
         first.add(code, text)
     message = parse_bytes(conv.data, policy=policy, form=conv.form, intake=conv.intake)
+    if conv.form is None:
+        box = regroup(message)
+        if box is not None:
+            message = parse_bytes(box.data, policy=policy, form=box.form, intake=box.intake)
     if len(first):
         message = message.model_copy(update={"defects": first.defects + message.defects})
     return message

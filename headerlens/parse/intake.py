@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from headerlens.message import ClientSummary, InputForm, Intake
+from headerlens.message import ClientSummary, InputForm, Intake, Message
 from headerlens.parse import paste
 from headerlens.parse.outlook import convert_msg, is_msg
 
 if TYPE_CHECKING:
     from headerlens.policy import Limits
 
-__all__ = ["Converted", "convert"]
+__all__ = ["Converted", "convert", "regroup"]
 
 # Bytes a plain message or mbox can start with; anything else is looked at more closely.
 _PLAIN_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
@@ -50,9 +50,8 @@ def convert(data: bytes, limits: Limits) -> Converted:
             notes=conv.notes,
         )
     if data[:1] and data[0] in _PLAIN_START and not _special_start(data):
-        if paste.needs_group_join(data[: limits.max_header_block_bytes]):
-            block, dropped = paste.join_header_groups(data)
-            return Converted(data=block, form="paste-outlook", intake=Intake(lines_dropped=dropped))
+        # An Outlook box split into field groups is told apart after parsing, from the
+        # fields found (regroup()): a plain message costs nothing here.
         return Converted(data=data)
     text, encoding = paste.decode_text(data)
     form: InputForm = "eml" if encoding is None else "paste"
@@ -89,6 +88,20 @@ def convert(data: bytes, limits: Limits) -> Converted:
             client_summary=summary,
         ),
     )
+
+
+def regroup(message: Message) -> Converted | None:
+    """An Outlook "Internet headers" box read as a plain message: its header block ends at
+    the first blank line, before the group of fields holding From and Date. Returns the
+    joined header fields, or ``None`` when ``message`` is not such a box (it has a From or
+    Date field, or no header field follows its blank line)."""
+    if message.body_start is None or message.fields("from") or message.fields("date"):
+        return None
+    data = message.source
+    if not paste.needs_group_join(data):
+        return None
+    block, dropped = paste.join_header_groups(data)
+    return Converted(data=block, form="paste-outlook", intake=Intake(lines_dropped=dropped))
 
 
 def _special_start(data: bytes) -> bool:
