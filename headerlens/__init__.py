@@ -37,7 +37,13 @@ from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import Defect
 from headerlens.diff import ReportDiff, diff
-from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
+from headerlens.errors import (
+    DefectError,
+    HeaderlensError,
+    InputError,
+    PolicyError,
+    ResolverError,
+)
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
 from headerlens.hops.received import parse_received
@@ -64,7 +70,7 @@ from headerlens.resolvers import (
     Resolver,
     StaticResolver,
 )
-from headerlens.spam.models import Appliance, SpamField, SpamRule, SpamVerdict
+from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
 
 __all__ = [
     "Address",
@@ -101,6 +107,7 @@ __all__ = [
     "OfflineResolver",
     "OutlookItem",
     "Policy",
+    "PolicyError",
     "Received",
     "ReceivedSpf",
     "RecipientStatus",
@@ -110,6 +117,7 @@ __all__ = [
     "Reporter",
     "Resolver",
     "ResolverError",
+    "RuleSource",
     "SpamField",
     "SpamRule",
     "SpamVerdict",

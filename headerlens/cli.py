@@ -1,6 +1,8 @@
 """The ``headerlens`` command line: ``main(argv=None) -> int``.
 
-Exit status: 0 on success, 1 when ``--strict`` met a defect, 2 on bad usage or unreadable input.
+Exit status: 0 on success, 1 when ``--strict`` met a defect, 2 on bad usage or unreadable input
+(a missing or unreadable file, a bad key file, a nameserver that is not an IP address, a rules
+directory that does not exist): one line on standard error, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from headerlens._version import __version__
 from headerlens.analyze import analyze
@@ -42,8 +44,15 @@ class _UsageError(Exception):
     pass
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line (the exit status stays 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {_one_line(message)} (see {self.prog} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="headerlens",
         description=(
             "Email header forensics: hop chain, DKIM/ARC re-verification, Authentication-"
@@ -78,6 +87,15 @@ def _build_parser() -> argparse.ArgumentParser:
         help="opt in to live DNS lookups (default servers: /etc/resolv.conf)",
     )
     p.add_argument("--as-of", metavar="ISO", help="judge DKIM/ARC expiry at this aware time")
+    p.add_argument(
+        "--sa-rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="describe SpamAssassin rules from the *.cf files under DIR too (repeatable;"
+        " e.g. /usr/share/spamassassin). Off by default: reports then do not depend on what"
+        " is installed on this machine",
+    )
     p.add_argument(
         "--trusted-authserv-id",
         action="append",
@@ -148,9 +166,13 @@ def _resolver(args: argparse.Namespace) -> Resolver | None:
         raise _UsageError("--keys and --dns are exclusive: pick saved keys or live DNS")
     if args.keys:
         try:
-            text = Path(args.keys).read_text(encoding="utf-8")
+            raw = Path(args.keys).read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read key file {args.keys}: {exc.strerror}") from exc
+            raise InputError(f"cannot read key file {args.keys}: {exc.strerror}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"key file {args.keys} is not UTF-8 text") from None
         if text.lstrip().startswith("{"):
             return StaticResolver.from_json(text)
         return StaticResolver.from_zone(text)
@@ -179,7 +201,15 @@ def _policy(args: argparse.Namespace) -> Policy:
         trusted_authserv_ids=tuple(args.trusted_authserv_id),
         trusted_hosts=tuple(args.trusted_host),
         strict=args.strict,
+        spamassassin_rules=_rules_dirs(args.sa_rules),
     )
+
+
+def _rules_dirs(dirs: list[str]) -> tuple[str, ...] | None:
+    for d in dirs:
+        if not Path(d).is_dir():
+            raise InputError(f"--sa-rules: {d} is not a directory")
+    return tuple(dirs) or None
 
 
 def _is_batch(args: argparse.Namespace) -> bool:
@@ -239,13 +269,12 @@ def _print_single(report: Report, args: argparse.Namespace, name: str, out: IO[s
         out.write(render_text(report, title=title, width=_width(args, out, 100)))
 
 
-def _read_source(path: str) -> tuple[str, bytes | Path]:
+def _source(path: str) -> tuple[str, IO[bytes] | Path]:
+    """The name to show and the source to hand to ``analyze()``, which reads it through the
+    one source reader (:mod:`headerlens.parse.source`) like any library call."""
     if path == "-":
-        return "<stdin>", sys.stdin.buffer.read()
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"cannot read {path}: no such file")
-    return path, p
+        return "<stdin>", sys.stdin.buffer
+    return path, Path(path)
 
 
 def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowValue]]:
@@ -381,6 +410,12 @@ def _write_row(
         target.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def _one_line(exc: BaseException | str) -> str:
+    """An error message on one line, with anything from a file name or a message made safe
+    for the terminal."""
+    return term_safe(" ".join(str(exc).split()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     out, err = sys.stdout, sys.stderr
@@ -408,18 +443,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     " --plain, --markdown or --json (one report each) or batch rows (--format)"
                 )
             return _run_batch(args, policy, out, err)
-        name, source = _read_source(args.paths[0])
+        name, source = _source(args.paths[0])
         report = _redacted(analyze(source, policy=policy), args)
         _print_single(report, args, name, out)
         return 0
     except _UsageError as exc:
-        err.write(f"headerlens: {exc}\n")
+        err.write(f"headerlens: {_one_line(exc)}\n")
         return 2
     except DefectError as exc:
-        err.write(f"headerlens: strict mode: {term_safe(str(exc))}\n")
+        err.write(f"headerlens: strict mode: {_one_line(exc)}\n")
         return 1
-    except (InputError, HeaderlensError) as exc:
-        err.write(f"headerlens: {exc}\n")
+    except HeaderlensError as exc:  # InputError, ResolverError, PolicyError
+        err.write(f"headerlens: {_one_line(exc)}\n")
         return 2
     except BrokenPipeError:  # e.g. `headerlens big.mbox | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -479,7 +514,7 @@ def _run_diff(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
         raise _UsageError("diff prints text, --markdown, --html or --json")
     reports = []
     for path in args.paths:
-        _name, source = _read_source(path)
+        _name, source = _source(path)
         reports.append(_redacted(analyze(source, policy=policy), args))
     result = diff(reports[0], reports[1])
     a_name, b_name = args.paths
