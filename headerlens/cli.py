@@ -68,8 +68,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="a message file (.eml, header paste), '-' for standard input, or for batch mode "
-        "a folder, an mbox file or a Maildir",
+        help="a message file (.eml, Outlook .msg, header paste), '-' for standard input, or for"
+        " batch mode a folder, an mbox file or a Maildir",
     )
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the JSON report")
