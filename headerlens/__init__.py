@@ -71,6 +71,7 @@ from headerlens.resolvers import (
     StaticResolver,
 )
 from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
+from headerlens.verdict import Verdict
 
 __all__ = [
     "Address",
@@ -125,6 +126,7 @@ __all__ = [
     "TimelineEntry",
     "TlsInfo",
     "TrustBoundary",
+    "Verdict",
     "__version__",
     "analyze",
     "diff",

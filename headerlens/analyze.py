@@ -18,12 +18,14 @@ from headerlens.defects import Defect, DefectLog
 from headerlens.errors import DefectError
 from headerlens.findings import Finding, make_finding
 from headerlens.hops import analyze_hops
+from headerlens.indicators import analyze_indicators
 from headerlens.message import Message, MimePart
 from headerlens.parse import message_of
 from headerlens.policy import Policy, policy_or_default
 from headerlens.report import Report
 from headerlens.resolvers import OfflineResolver, RecordingResolver
 from headerlens.spam import analyze_spam
+from headerlens.verdict import build_verdict
 
 __all__ = ["analyze", "analyze_message"]
 
@@ -40,10 +42,12 @@ def analyze(
     spam headers, and the bounce reading (RFC 3464/5965/3834) with the returned original
     analysed in turn, then every attached message (``message/rfc822``, Outlook ``.msg``) in
     full (``Report.attached``, capped by ``Limits.max_attached`` and
-    ``Limits.max_attached_depth``). Offline unless ``policy.resolver`` is given. Never raises
-    on malformed content: under ``Policy(strict=True)`` the first defect of any step (the MIME tree
-    included) raises :class:`~headerlens.errors.DefectError` from here. ``source`` is read
-    like :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
+    ``Limits.max_attached_depth``); then the indicators an analyst checks by hand, drawn from
+    all of those, and last the plain verdict (``Report.verdict``). Offline unless
+    ``policy.resolver`` is given. Never raises on malformed content: under
+    ``Policy(strict=True)`` the first defect of any step (the MIME tree included) raises
+    :class:`~headerlens.errors.DefectError` from here. ``source`` is read like
+    :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
     :class:`~headerlens.errors.InputError` for an unreadable path or file.
     """
     pol = policy_or_default(policy, "analyze")
@@ -117,7 +121,6 @@ def analyze_message(
     )
     findings.extend(attached_findings)
     findings.extend(_intake_findings(message, auth.auth_results, dkim.results, hops.transit))
-    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)))
 
     report = Report(
         message=message,
@@ -147,8 +150,18 @@ def analyze_message(
         wall_clock=clock.read_at,
         spamassassin_rules=spam.rule_source,
     )
+    # The indicators read the finished analyses; the verdict reads everything, indicators too.
+    indicators = analyze_indicators(report, policy)
+    findings.extend(indicators.findings)
+    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)))
+    report = report.model_copy(update={"findings": tuple(findings)})
+    verdict = build_verdict(
+        report,
+        platforms=tuple(p.name for p in indicators.platforms if p.verified),
+        sender_notes=indicators.sender_notes,
+    )
     extra = (*hops.defects, *spam.defects, *attached_defects)
-    return report.model_copy(update={"defects": collect_defects(report, extra)})
+    return report.model_copy(update={"verdict": verdict, "defects": collect_defects(report, extra)})
 
 
 def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:

@@ -21,6 +21,7 @@ from headerlens.hops.models import Hop, TimelineEntry, TrustBoundary
 from headerlens.message import Message
 from headerlens.resolvers import DnsLookup
 from headerlens.spam.models import Appliance, RuleSource, SpamVerdict
+from headerlens.verdict import Verdict
 
 __all__ = ["SCHEMA_VERSION", "Finding", "Report"]
 
@@ -33,6 +34,8 @@ class Report(Model):
     """Everything :func:`headerlens.analyze` found: the parsed message, the hop chain, the
     authentication results, spam verdicts, the bounce reading, findings, DNS lookups, defects.
 
+    ``verdict`` is the plain answer (who sent it and whether that is authenticated, where it
+    was delayed, why it was filtered or bounced), built from the other fields only.
     ``original`` is the full analysis of the message returned inside a bounce, if any.
     ``attached`` holds the full analysis of every other attached message (``message/rfc822``
     parts, Outlook ``.msg`` attachments), in document order; ``reported_by`` says who sent
@@ -49,6 +52,7 @@ class Report(Model):
 
     schema_version: str = SCHEMA_VERSION
     message: Message
+    verdict: Verdict = Verdict()
     hops: tuple[Hop, ...] = ()
     transit: dt.timedelta | None = None
     transit_note: str | None = None

@@ -9,9 +9,20 @@ they are never renamed or reused. ``docs/defects.md`` is generated from these ma
 
 from __future__ import annotations
 
-from headerlens._catalogue import arc, auth, bounce, dkim, hops, intake, parse, report, spam
+from headerlens._catalogue import (
+    arc,
+    auth,
+    bounce,
+    dkim,
+    hops,
+    indicators,
+    intake,
+    parse,
+    report,
+    spam,
+)
 
-AREAS = (parse, hops, dkim, arc, auth, spam, bounce, report, intake)
+AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, intake)
 
 
 def _merge(attr: str) -> dict[str, str]:
