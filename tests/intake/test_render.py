@@ -36,7 +36,8 @@ def test_plain_report_leads_with_the_attached_message() -> None:
     inner = (SAMPLES / "gmail-to-microsoft365.eml").read_bytes()
     report = headerlens.analyze(WRAP.outlook_wrapper(inner))
     text = report.to_text()
-    assert _titles(text)[:3] == ["Reported message", "Message", "Hop chain (oldest first)"]
+    # the verdict shown first is the attached message's own
+    assert _titles(text)[:3] == ["Reported message", "Verdict", "Message"]
     assert 'Reported by     "Reporter, Anna" <anna@example.org>' in text.splitlines()
     assert (
         "Note from the reporter: Hi helpdesk, this looks like phishing to me, can you check" in text
