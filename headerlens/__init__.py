@@ -35,6 +35,7 @@ from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck, check_spf, run_checks
 from headerlens.defects import Defect
 from headerlens.diff import ReportDiff, diff
 from headerlens.errors import (
@@ -100,9 +101,11 @@ __all__ = [
     "HeaderField",
     "HeaderlensError",
     "Hop",
+    "HttpsFetcher",
     "InputError",
     "Intake",
     "Limits",
+    "LiveChecks",
     "Message",
     "MimePart",
     "OfflineResolver",
@@ -122,6 +125,7 @@ __all__ = [
     "SpamField",
     "SpamRule",
     "SpamVerdict",
+    "SpfCheck",
     "StaticResolver",
     "TimelineEntry",
     "TlsInfo",
@@ -129,6 +133,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "analyze",
+    "check_spf",
     "diff",
     "iter_messages",
     "parse",
@@ -137,6 +142,7 @@ __all__ = [
     "parse_date",
     "parse_received",
     "parse_received_spf",
+    "run_checks",
     "verify_arc",
     "verify_dkim",
 ]

@@ -44,7 +44,9 @@ def analyze(
     full (``Report.attached``, capped by ``Limits.max_attached`` and
     ``Limits.max_attached_depth``); then the indicators an analyst checks by hand, drawn from
     all of those, and last the plain verdict (``Report.verdict``). Offline unless
-    ``policy.resolver`` is given. Never raises on malformed content: under
+    ``policy.resolver`` is given. With ``Policy(checks=True)`` and a resolver it then checks
+    today's DNS (``Report.checks``, see :func:`headerlens.run_checks`), kept apart from the
+    verdict and findings drawn from the headers. Never raises on malformed content: under
     ``Policy(strict=True)`` the first defect of any step (the MIME tree included) raises
     :class:`~headerlens.errors.DefectError` from here. ``source`` is read like
     :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
@@ -161,7 +163,14 @@ def analyze_message(
         sender_notes=indicators.sender_notes,
     )
     extra = (*hops.defects, *spam.defects, *attached_defects)
-    return report.model_copy(update={"verdict": verdict, "defects": collect_defects(report, extra)})
+    defects = collect_defects(report, extra)
+    report = report.model_copy(update={"verdict": verdict, "defects": defects})
+    if policy.checks and policy.resolver is not None and _depth == 0:
+        from headerlens.checks.run import attach_checks, live_checks
+
+        report = attach_checks(report, live_checks(report, policy, clock))
+        report = report.model_copy(update={"wall_clock": clock.read_at})
+    return report
 
 
 def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:

@@ -15,6 +15,7 @@ from headerlens.auth.models import (
     ReceivedSpf,
 )
 from headerlens.bounce.models import DeliveryReport
+from headerlens.checks.models import LiveChecks
 from headerlens.defects import Defect
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, TimelineEntry, TrustBoundary
@@ -78,6 +79,9 @@ class Report(Model):
     defects: tuple[Defect, ...] = ()
     wall_clock: dt.datetime | None = None
     spamassassin_rules: RuleSource = RuleSource()
+    #: How the sender's and recipient's DNS looks now (``Policy(checks=True)`` and a resolver,
+    #: or :func:`headerlens.run_checks`); ``None`` when the checks did not run.
+    checks: LiveChecks | None = None
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON contract as text."""

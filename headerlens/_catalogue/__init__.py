@@ -13,6 +13,7 @@ from headerlens._catalogue import (
     arc,
     auth,
     bounce,
+    checks,
     dkim,
     hops,
     indicators,
@@ -22,7 +23,7 @@ from headerlens._catalogue import (
     spam,
 )
 
-AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, intake)
+AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, checks, intake)
 
 
 def _merge(attr: str) -> dict[str, str]:

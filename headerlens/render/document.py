@@ -485,6 +485,11 @@ def build_document(report: Report, *, title: str = "headerlens report") -> Docum
         if sec is not None:
             doc.sections.append(sec)
     doc.sections.append(_findings(report))
+    from headerlens.render.live import checks_section  # today's DNS, apart from the headers
+
+    live = checks_section(report)
+    if live is not None:
+        doc.sections.append(live)
     for part in (_defects, _dns):
         sec = part(report)
         if sec is not None:
