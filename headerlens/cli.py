@@ -26,7 +26,8 @@ from headerlens.analyze import analyze
 from headerlens.batch import ordered_map
 from headerlens.errors import DefectError, HeaderlensError, InputError
 from headerlens.integrations.rows import ROW_FIELDS, RowValue, summary_row
-from headerlens.parse import iter_messages
+from headerlens.parse import parse
+from headerlens.parse.mailbox import Container, iter_sources
 from headerlens.policy import Policy
 from headerlens.render import render_html, render_json, render_markdown, render_text
 from headerlens.render._safe import csv_safe, term_safe
@@ -35,6 +36,8 @@ from headerlens.resolvers import Resolver, StaticResolver
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from headerlens.message import Message
 
 __all__ = ["main"]
 
@@ -69,8 +72,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="a message file (.eml, header paste), '-' for standard input, or for batch mode "
-        "a folder, an mbox file or a Maildir",
+        help="a message file (.eml, Outlook .msg, header paste), '-' for standard input, or for"
+        " batch mode a folder, an mbox file or a Maildir",
     )
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the JSON report")
@@ -289,13 +292,15 @@ def _checks_policy(args: argparse.Namespace, policy: Policy) -> Policy | None:
     return replace(policy, resolver=resolver, checks=True, mta_sts_fetcher=fetcher)
 
 
-def _analyze(source: bytes | IO[bytes] | Path, args: argparse.Namespace, policy: Policy) -> Report:
+def _analyze(
+    source: bytes | IO[bytes] | Path | Message, args: argparse.Namespace, policy: Policy
+) -> Report:
     """``analyze()``, then the live checks when ``--check`` asks for them."""
     return _analyze_with(source, policy, getattr(args, "checks_policy", None))
 
 
 def _analyze_with(
-    source: bytes | IO[bytes] | Path, policy: Policy, checks: Policy | None
+    source: bytes | IO[bytes] | Path | Message, policy: Policy, checks: Policy | None
 ) -> Report:
     report = analyze(source, policy=policy)
     if checks is not None:
@@ -377,15 +382,16 @@ def _source(path: str) -> tuple[str, IO[bytes] | Path]:
     return path, Path(path)
 
 
-def _batch_items(args: argparse.Namespace) -> Iterator[tuple[str, bytes]]:
-    """``(id, message bytes)`` for every message under the batch paths, read lazily."""
+def _batch_items(args: argparse.Namespace) -> Iterator[tuple[str, bytes, Container]]:
+    """``(id, message bytes, container)`` for every message under the batch paths, read
+    lazily."""
     for path in args.paths:
         if path == "-":
             raise _UsageError("standard input cannot be used in batch mode")
         if not Path(path).exists():
             raise InputError(f"cannot read {path}: no such file or folder")
     for path in args.paths:
-        yield from iter_messages(path)
+        yield from iter_sources(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,10 +406,13 @@ class _BatchJob:
     csv: bool
 
 
-def _batch_rows(job: _BatchJob, source_id: str, data: bytes) -> list[dict[str, RowValue]]:
+def _batch_rows(
+    job: _BatchJob, source_id: str, data: bytes, container: Container
+) -> list[dict[str, RowValue]]:
     """The rows of one message: its summary row, or one row per bounced recipient."""
     try:
-        report = _analyze_with(data, job.policy, job.checks)
+        message = _message(data, container, job.policy)
+        report = _analyze_with(message, job.policy, job.checks)
         if job.redact:
             report = report.redact(job.redact)
     except DefectError as exc:
@@ -416,7 +425,7 @@ def _batch_rows(job: _BatchJob, source_id: str, data: bytes) -> list[dict[str, R
     return [summary_row(source_id, report)]
 
 
-def _batch_text(job: _BatchJob, item: tuple[str, bytes]) -> tuple[int, str]:
+def _batch_text(job: _BatchJob, item: tuple[str, bytes, Container]) -> tuple[int, str]:
     """One message's rows as output text (JSON Lines or CSV lines) and their number.
 
     Runs in the worker processes, so the parent only reads input and writes text."""
@@ -428,8 +437,16 @@ def _batch_text(job: _BatchJob, item: tuple[str, bytes]) -> tuple[int, str]:
     return len(rows), buf.getvalue()
 
 
-def _item_size(item: tuple[str, bytes]) -> int:
+def _item_size(item: tuple[str, bytes, Container]) -> int:
     return len(item[1])
+
+
+def _message(data: bytes, container: Container, policy: Policy) -> Message:
+    """Parse one message of a batch; a Maildir file says so in ``Message.input_form``."""
+    message = parse(data, policy=policy)
+    if container == "maildir" and message.input_form == "eml":
+        message = message.model_copy(update={"input_form": "maildir"})
+    return message
 
 
 def _bounce_rows(source_id: str, report: Report) -> Iterator[dict[str, RowValue]]:
@@ -520,8 +537,8 @@ def _run_reports(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
             raise InputError(f"cannot read {path}: no such file or folder")
     first = True
     for path in args.paths:
-        for source_id, data in iter_messages(path):
-            report = _redacted(_analyze(data, args, policy), args)
+        for source_id, data, container in iter_sources(path):
+            report = _redacted(_analyze(_message(data, container, policy), args, policy), args)
             if args.json:
                 out.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) + "\n")
                 continue

@@ -12,7 +12,7 @@ import re
 from typing import IO
 
 from headerlens.defects import Defect, DefectLog
-from headerlens.message import Message, MimePart, index_fields
+from headerlens.message import InputForm, Intake, Message, MimePart, index_fields
 from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
@@ -59,9 +59,10 @@ def parse(
     ``headers_only=True`` reads and parses only the header block: a path or file object is
     read up to the empty line that ends it (RFC 5322 section 2.1) and no further, a seekable
     file is left where the body starts, and the result is header-only (``header_only`` is
-    true, ``mime`` is ``None``, ``size`` counts the header bytes). Its header fields and header
-    defects are those of the full parse. ``analyze()`` accepts the result, as it does a
-    header-only paste.
+    true, ``mime`` is ``None``). Its header fields and header defects are those of the full
+    parse. Inputs that must be converted first (an Outlook ``.msg`` file, a pasted form; see
+    :mod:`headerlens.parse.intake`) are read whole. ``analyze()`` accepts the result, as it
+    does a header-only paste.
     """
     pol = policy_or_default(policy, "parse")
     if not isinstance(headers_only, bool):
@@ -78,7 +79,19 @@ def parse_source(src: Source, policy: Policy) -> Message:
         for code, text in src.notes:
             log.add(code, text)
         first = log.defects
-    message = parse_bytes(src.data, policy=policy, header_only=src.headers_only)
+    only = src.headers_only
+    message = parse_bytes(
+        src.data, policy=policy, form=src.form, intake=src.intake, header_only=only
+    )
+    if src.form is None:
+        # An Outlook box split into field groups is told from a message by the fields found.
+        from headerlens.parse.intake import regroup
+
+        box = regroup(message)
+        if box is not None:
+            message = parse_bytes(
+                box.data, policy=policy, form=box.form, intake=box.intake, header_only=only
+            )
     if first:
         message = message.model_copy(update={"defects": first + message.defects})
     if policy.strict:
@@ -114,16 +127,25 @@ def message_of(source: object, policy: Policy, func: str) -> Message:
         if policy.strict:
             build_tree(source)
         return source
-    return parse_source(read_source(source, func=func), policy)
+    return parse_source(read_source(source, func=func, limits=policy.limits), policy)
 
 
 def parse_bytes(
-    data: bytes, *, policy: Policy | None = None, depth: int = 0, header_only: bool = False
+    data: bytes,
+    *,
+    policy: Policy | None = None,
+    depth: int = 0,
+    form: InputForm | None = None,
+    intake: Intake | None = None,
+    header_only: bool = False,
 ) -> Message:
-    """Parse ``data`` (bytes) into a :class:`Message`; ``depth`` is its MIME nesting level.
+    """Parse RFC 5322 ``data`` into a :class:`Message`; ``depth`` is its MIME nesting level.
 
-    ``header_only``: take the message as header-only even if body bytes follow the header
-    block (``parse(..., headers_only=True)``)."""
+    ``form`` and ``intake`` record what the bytes were converted from (see
+    :mod:`headerlens.parse.intake`); by default the form is ``mbox`` when the bytes start with
+    an mbox ``From `` line, else ``eml``. ``header_only``: take the message as header-only
+    even if body bytes follow the header block (``parse(..., headers_only=True)``).
+    """
     pol = policy if policy is not None else _DEFAULT_POLICY
     limits = pol.limits
     log = DefectLog(strict=pol.strict)
@@ -173,6 +195,8 @@ def parse_bytes(
             "body_start": body_start,
             "header_only": header_only,
             "mbox_from": block.mbox_from,
+            "input_form": form or ("mbox" if block.mbox_from is not None else "eml"),
+            "intake": intake,
         },
         {
             "_source": data,

@@ -15,16 +15,20 @@ same way:
 Anything else raises ``TypeError``; a path or file that cannot be read raises
 :class:`~headerlens.errors.InputError` with a one-line message.
 
+The bytes then go through :func:`identify`, which says what kind of container they are and
+gives the RFC 5322 message bytes inside: an Outlook ``.msg`` compound file, text with a byte
+order mark or in UTF-16, a common indentation, a copied Gmail "Show original" page or
+Outlook's "Internet headers" box (:mod:`headerlens.parse.intake`), so that every entry point
+gains them at once.
+
 With ``headers_only=True`` only the header block is read (:func:`read_header_block`): a path or
 file object is read in growing slices (8 KiB, then doubling) and reading stops at the empty
 line that ends the header block (RFC 5322 section 2.1), so asking about the header fields of
 a 50 MB message reads a few kilobytes of it. A seekable file object is left positioned right
-after that empty line, where the body starts.
-
-The bytes then go through :func:`identify`, which says what kind of container they are and
-gives the RFC 5322 message bytes inside. Today every input is taken as RFC 5322 / mbox text;
-the place to recognise other containers (an Outlook ``.msg`` compound file, UTF-16 text with a
-byte order mark) is :func:`identify`, so that every entry point gains them at once.
+after that empty line, where the body starts. An input that is not plain RFC 5322 text (an
+Outlook ``.msg`` file, a pasted form), or whose header block holds neither From nor Date (it
+may be an Outlook header box split into groups, which continues after the empty line), is
+read whole and parsed as header-only.
 """
 
 from __future__ import annotations
@@ -39,9 +43,11 @@ from typing import TYPE_CHECKING, Literal
 from headerlens.errors import InputError, wrong_type
 
 if TYPE_CHECKING:
+    from headerlens.message import InputForm, Intake
     from headerlens.policy import Limits
 
 __all__ = [
+    "Identified",
     "Source",
     "SourceKind",
     "header_block_end",
@@ -54,8 +60,9 @@ __all__ = [
 SourceKind = Literal["bytes", "text", "path", "file"]
 """How the caller handed the message over."""
 
-Container = Literal["rfc5322"]
-"""What the bytes turned out to be (:func:`identify`); ``rfc5322`` covers mbox text too."""
+Container = Literal["rfc5322", "msg", "text"]
+"""What the bytes turned out to be (:func:`identify`): ``rfc5322`` (mbox text too), ``msg``
+(an Outlook compound file), ``text`` (a paste form that was reshaped or re-encoded)."""
 
 ACCEPTED = "bytes, str (the message text), os.PathLike or a binary file object"
 
@@ -67,8 +74,10 @@ class Source:
     ``data``: the RFC 5322 bytes to parse. ``kind``: how it was handed over. ``name``: the
     path for a file (as given), else ``None``. ``container``: what the input was before
     :func:`identify` took the message out of it. ``notes``: ``(defect code, message)`` pairs
-    about the input itself, recorded as defects of the parsed message. ``headers_only``:
-    ``data`` is the header block only (any body bytes in it are not to be read).
+    about the input itself, recorded as defects of the parsed message. ``form`` and
+    ``intake``: ``Message.input_form`` and ``Message.intake`` for a converted input (``None``:
+    the bytes as given). ``headers_only``: parse as header-only (``parse(...,
+    headers_only=True)``); ``data`` may then be the header block alone.
     """
 
     data: bytes
@@ -76,6 +85,8 @@ class Source:
     name: str | None = None
     container: Container = "rfc5322"
     notes: tuple[tuple[str, str], ...] = ()
+    form: InputForm | None = None
+    intake: Intake | None = None
     headers_only: bool = False
 
 
@@ -83,14 +94,15 @@ def read_source(
     source: object,
     *,
     func: str = "parse",
-    headers_only: bool = False,
     limits: Limits | None = None,
+    headers_only: bool = False,
 ) -> Source:
     """Read ``source`` (see the module docstring) into a :class:`Source`.
 
-    ``func`` names the public function the caller is in, for the ``TypeError`` message.
-    ``headers_only``: keep (and for a path or file, read) only the header block, as
-    :func:`read_header_block` says; ``limits`` are the policy's (defaults otherwise).
+    ``func`` names the public function the caller is in, for the ``TypeError`` message;
+    ``limits`` caps the conversion of a container (default ``Limits()``). ``headers_only``:
+    read (and keep) only the header block where that gives the same header fields as the
+    whole, as the module docstring says.
     Raises ``TypeError`` for an unsupported type and :class:`InputError` for an unreadable
     path or file; never reads anything but the path or file it was given.
     """
@@ -130,28 +142,51 @@ def read_source(
         kind = "file"
     if headers_only and kind in ("bytes", "text"):
         assert limits is not None
-        end = header_block_end(data, limits, final=True)
+        end = _plain_header_end(data, limits, final=True)
         data = data if end is None else data[:end]
-    container, data, more = identify(data)
+    found = identify(data, limits=limits)
     return Source(
-        data=data,
+        data=found.data,
         kind=kind,
         name=name,
-        container=container,
-        notes=notes + more,
+        container=found.container,
+        notes=notes + found.notes,
+        form=found.form,
+        intake=found.intake,
         headers_only=headers_only,
     )
 
 
-def identify(data: bytes) -> tuple[Container, bytes, tuple[tuple[str, str], ...]]:
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """What :func:`identify` found: the container, the RFC 5322 bytes inside it, notes
+    ``(defect code, message)`` about the conversion, and the input form and intake to record
+    on the message (``None``: the bytes as given)."""
+
+    container: Container
+    data: bytes
+    notes: tuple[tuple[str, str], ...] = ()
+    form: InputForm | None = None
+    intake: Intake | None = None
+
+
+def identify(data: bytes, *, limits: Limits | None = None) -> Identified:
     """What ``data`` is, the RFC 5322 bytes inside it, and notes about the conversion.
 
-    Every input is RFC 5322 / mbox text today. Other containers (an Outlook ``.msg`` compound
-    file, recognised by its signature ``D0 CF 11 E0 A1 B1 1A E1``; UTF-16 text with a byte
-    order mark) are recognised here when support for them is added, so ``parse``,
-    ``analyze``, ``parse_bounce``, ``verify_*`` and the command line gain them together.
+    An Outlook ``.msg`` compound file (signature ``D0 CF 11 E0 A1 B1 1A E1``, [MS-CFB] 2.2)
+    is converted by :mod:`headerlens.parse.outlook`; text with a byte order mark or in
+    UTF-16, a common indentation, a copied Gmail "Show original" page and Outlook's "Internet
+    headers" box are reshaped by :mod:`headerlens.parse.paste`. Plain RFC 5322 or mbox bytes
+    pass through untouched. Never raises; linear in the size of the input.
     """
-    return "rfc5322", data, ()
+    from headerlens.parse.intake import convert
+    from headerlens.policy import Limits
+
+    conv = convert(data, limits if limits is not None else Limits())
+    if conv.form is None:
+        return Identified("rfc5322", data)
+    container: Container = "msg" if conv.form == "msg" else "text"
+    return Identified(container, conv.data, tuple(conv.notes), conv.form, conv.intake)
 
 
 def _encode_text(text: str) -> bytes:
@@ -178,7 +213,8 @@ def _read_path(path: str | os.PathLike[str], name: str, headers: Limits | None) 
     try:
         if headers is not None:  # unbuffered: every byte read is one the reader asked for
             with open(path, "rb", buffering=0) as raw:
-                return read_header_block(raw.read, headers)[0]
+                buf, end = read_header_block(raw.read, headers)
+                return buf[:end] if end is not None else buf + raw.readall()
         with open(path, "rb") as fh:
             return fh.read()
     except IsADirectoryError:
@@ -228,43 +264,71 @@ def _read_file_headers(source: object, read: object, func: str, limits: Limits) 
             )
         raise TypeError(f"{func}(source): read() returned {type(data).__name__}, not bytes")
 
-    data, consumed = read_header_block(checked_read, limits)
+    buf, end = read_header_block(checked_read, limits)
+    if end is None:  # to be read whole
+        return buf + _read_file(source, read, func)
     seek = getattr(source, "seek", None)
-    if start is not None and consumed > len(data) and callable(seek):
+    if start is not None and len(buf) > end and callable(seek):
         # Give the body back: the file stands where the body starts.
         with contextlib.suppress(OSError, ValueError, TypeError):
-            seek(start + len(data))
-    return data
+            seek(start + end)
+    return buf[:end]
 
 
 _FIRST_READ = 8 * 1024
 _MAX_READ = 1024 * 1024
+_START = 64  # bytes that decide whether the input is plain RFC 5322 (intake.plain_start)
 
 
-def read_header_block(read: Callable[[int], bytes], limits: Limits) -> tuple[bytes, int]:
-    """Read a message's header block with ``read(n)`` and return it and the bytes consumed.
+def read_header_block(read: Callable[[int], bytes], limits: Limits) -> tuple[bytes, int | None]:
+    """Read the start of a message with ``read(n)``: the bytes read, and where its header
+    block ends in them (``None``: the input is to be read whole, see below).
 
     Reads slices of 8 KiB, doubling up to 1 MiB, until :func:`header_block_end` finds the end
     of the header block in what was read, the input ends, or ``limits.max_input_bytes`` were
-    read (the parser reads no further either). The returned bytes end right after the empty
-    line that ends the block, so they parse into the same header fields and header defects
-    as the whole message; the consumed count may exceed their length by part of one slice.
+    read (the parser reads no further either). The bytes up to the end parse into the same
+    header fields and header defects as the whole message; what was read past it is at most
+    part of one slice. The end is ``None`` for input that is not plain RFC 5322 text (it is
+    converted whole, :func:`identify`) or whose header block has neither From nor Date (an
+    Outlook header box split into groups goes on after the empty line).
     """
     buf = bytearray()
     size = _FIRST_READ
     cap = limits.max_input_bytes
     while True:
         chunk = read(min(size, cap - len(buf))) if len(buf) < cap else b""
-        if chunk:
-            buf += chunk
-            end = header_block_end(bytes(buf), limits, final=len(buf) >= cap)
-            if end is not None:
-                return bytes(buf[:end]), len(buf)
-            size = min(size * 2, _MAX_READ)
+        if not chunk:
+            data = bytes(buf)
+            return data, _plain_header_end(data, limits, final=True)
+        buf += chunk
+        if len(buf) < _START:
             continue
         data = bytes(buf)
-        end = header_block_end(data, limits, final=True)
-        return (data if end is None else data[:end]), len(buf)
+        end = header_block_end(data, limits, final=len(buf) >= cap)
+        if end is not None:
+            return data, end if _plain_block(data, end, limits) else None
+        size = min(size * 2, _MAX_READ)
+
+
+def _plain_header_end(data: bytes, limits: Limits, *, final: bool) -> int | None:
+    end = header_block_end(data, limits, final=final)
+    if end is None or not _plain_block(data, end, limits):
+        return None
+    return end
+
+
+def _plain_block(data: bytes, end: int, limits: Limits) -> bool:
+    """Whether the header block ``data[:end]`` is all a header-only parse needs: plain RFC 5322
+    text (nothing to convert) with a From or Date field (:func:`headerlens.parse.intake.regroup`
+    takes a block without either for a split Outlook box and reads past it)."""
+    from headerlens.defects import DefectLog
+    from headerlens.parse.headers import split_headers
+    from headerlens.parse.intake import plain_start
+
+    if not plain_start(data):
+        return False
+    block = split_headers(data, 0, end, DefectLog(), limits, top=True)
+    return any(f.name.lower() in ("from", "date") for f in block.fields)
 
 
 def header_block_end(data: bytes, limits: Limits, *, final: bool) -> int | None:

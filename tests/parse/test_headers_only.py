@@ -40,8 +40,8 @@ class Trickle(io.RawIOBase):
     def seekable(self) -> bool:
         return self._seekable
 
-    def read(self, n: int = -1) -> bytes:
-        n = self._step if n < 0 else min(n, self._step)
+    def read(self, n: int = -1) -> bytes:  # read() reads to the end, read(n) trickles
+        n = len(self._data) if n < 0 else min(n, self._step)
         out = self._data[self._pos : self._pos + n]
         self._pos += len(out)
         self.consumed += len(out)
@@ -122,26 +122,46 @@ def test_a_stream_that_cannot_seek_loses_at_most_one_slice() -> None:
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "whole"),
     [
-        b"Subject: a\r\nFrom: b@example.org\r\n\r\nbody\r\n",
-        b"Subject: a\nFrom: b@example.org\n\nbody\n",
-        b"Subject: a\rFrom: b@example.org\r\rbody\r",  # classic Mac line ends
-        b"From x@example.org Tue Mar  3 10:00:00 2026\nSubject: a\n\nbody\n",  # mbox
-        b"\r\n\r\nSubject: a\r\n\r\nbody\r\n",  # leading blank lines are skipped
-        b"Subject: a\r\nFrom: b@example.org\r\n",  # a header-only paste: all of it
+        (b"Subject: a\r\nFrom: b@example.org\r\n\r\nbody\r\n", False),
+        (b"Subject: a\nFrom: b@example.org\n\nbody\n", False),
+        (b"Subject: a\rFrom: b@example.org\r\rbody\r", False),  # classic Mac line ends
+        (
+            b"From x@example.org Tue Mar  3 10:00:00 2026\nDate: 3 Mar 2026 10:00 +0000\n\nbody\n",
+            False,
+        ),
+        (b"Subject: a\r\nFrom: b@example.org\r\n", False),  # a header-only paste: all of it
         # A line that is not a header field ends the block only if an empty line follows
         # somewhere: the reader needs that line to decide as the parser does.
-        b"Subject: a\r\nnot a field\r\nmore\r\n\r\nbody\r\n",
+        (b"From: b@example.org\r\nnot a field\r\nmore\r\n\r\nbody\r\n", False),
+        # Read whole: input that is not plain RFC 5322 text (pastes are converted first) ...
+        (b"\r\n\r\nFrom: b@example.org\r\n\r\nbody\r\n", True),
+        (b"   From: b@example.org\r\n   Subject: a\r\n\r\nbody\r\n", True),
+        # ... and a block with neither From nor Date (maybe an Outlook box split in groups).
+        (b"Received: from a by b; 3 Mar 2026 10:00 +0000\r\n\r\nFrom: c@example.org\r\n", True),
     ],
-    ids=["crlf", "lf", "cr", "mbox", "leading-blank", "paste", "missing-separator"],
+    ids=[
+        "crlf",
+        "lf",
+        "cr",
+        "mbox",
+        "paste",
+        "missing-separator",
+        "leading-blank",
+        "indented-paste",
+        "no-from-no-date",
+    ],
 )
-def test_header_block_shapes(data: bytes) -> None:
-    size = data.find(b"body") if b"body" in data else len(data)  # the header block and its end
+def test_header_block_shapes(data: bytes, whole: bool) -> None:
+    full = headerlens.parse(data)
+    size = len(data) if whole or b"body" not in data else data.find(b"body")
     for step in (1, 2, 3, 1000):
         got = headerlens.parse(Trickle(data, step), headers_only=True)
-        _same_header(got, headerlens.parse(data))
-        assert got.size == size
+        _same_header(got, full)
+        assert got.header_only
+        assert got.input_form == full.input_form
+        assert got.size == (full.size if whole else size)
 
 
 def test_headers_only_must_be_a_bool() -> None:
@@ -186,3 +206,16 @@ def test_any_input_reads_the_header_of_the_full_parse(
     got = headerlens.parse(Trickle(data, step), headers_only=True)
     _same_header(got, full)
     assert got.source == data[: got.size]
+
+
+MSG_FILES = sorted((Path(__file__).resolve().parents[1] / "intake" / "data" / "msg").glob("*.msg"))
+
+
+@pytest.mark.parametrize("path", MSG_FILES, ids=lambda p: p.name)
+def test_an_outlook_msg_file_is_read_whole_and_parsed_header_only(path: Path) -> None:
+    full = headerlens.parse(path)
+    got = headerlens.parse(path, headers_only=True)
+    _same_header(got, full)
+    assert got.input_form == "msg"
+    assert got.header_only
+    assert got.mime is None
