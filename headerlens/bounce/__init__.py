@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from headerlens.bounce.engine import read_report
 from headerlens.bounce.link import link_original
 from headerlens.bounce.models import BounceAnalysis, DeliveryReport, RecipientStatus
 from headerlens.defects import DefectLog
 from headerlens.message import Message
+from headerlens.parse import parse_bytes
 from headerlens.policy import Policy
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "BounceAnalysis",
@@ -58,13 +56,17 @@ def parse_bounce(
     """
     pol = policy or Policy()
     log = DefectLog(strict=pol.strict)
-    return read_report(_source_bytes(source), log)
+    if isinstance(source, Message):
+        message = source
+    else:
+        message = parse_bytes(_source_bytes(source), policy=pol)
+    return read_report(message, log)
 
 
 def analyze_bounce(message: Message, policy: Policy) -> BounceAnalysis:
     """The bounce step of ``analyze()``: the delivery report (if any) and its findings."""
     log = DefectLog(strict=policy.strict)
-    report = read_report(message.source, log)
+    report = read_report(message, log)
     if report is None:
         return BounceAnalysis()
     from headerlens.bounce.link import report_findings

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from headerlens.bounce import knowledge, providers
-from headerlens.bounce._mime import Part, decode_words, iter_parts, walk
+from headerlens.bounce import arf, knowledge, providers
+from headerlens.bounce._parts import (
+    Part,
+    decode_words,
+    embedded_message,
+    header_text,
+    report_parts,
+)
 from headerlens.bounce._text import (
     clean_address,
     find_addresses,
@@ -16,6 +22,8 @@ from headerlens.bounce.formats import GENERIC, HEURISTICS
 from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import Defect, DefectLog
+from headerlens.message import Message
+from headerlens.parse import parse_bytes
 
 __all__ = ["read_report"]
 
@@ -152,8 +160,9 @@ def _looks_like_bounce(ctx: Context) -> bool:
     )
 
 
-def _build_context(root: Part) -> Context:
-    parts = iter_parts(root)
+def _build_context(message: Message) -> Context:
+    parts = report_parts(message)
+    root = parts[0]
     body_parts: list[Part] = []
     inside_original = False
     for p in parts:
@@ -174,17 +183,18 @@ def _build_context(root: Part) -> Context:
     )
 
 
-def _original(ctx: Context, heuristic: Heuristic | None) -> tuple[bytes | None, str | None]:
-    """The returned original as exact bytes where possible, and where it came from."""
+def _original(ctx: Context, heuristic: Heuristic | None) -> tuple[Message | None, str | None]:
+    """The returned original (parsed from its exact bytes where possible), and where it
+    came from."""
     for p in ctx.parts:
         if p.ctype in ("message/rfc822", "message/global", "message/partial"):
-            data = p.payload() if p.get("Content-Transfer-Encoding") else p.body
+            data = p.content()
             if data.strip():
-                return data, "message/rfc822"
+                return embedded_message(p, data), "message/rfc822"
         if p.ctype in ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header"):
             data = p.payload()
             if data.strip():
-                return data, "text/rfc822-headers"
+                return embedded_message(p, data), "text/rfc822-headers"
     ends = heuristic.end if heuristic is not None else ()
     _report, rest = cut_original(ctx.text, ends or GENERIC.end)
     if rest is None:
@@ -195,7 +205,7 @@ def _original(ctx: Context, heuristic: Heuristic | None) -> tuple[bytes | None, 
         i += 1
     if i < len(lines) and lines[i].lstrip().lower().startswith(HEADER_START):
         block = "\n".join(line.lstrip() if j < 1 else line for j, line in enumerate(lines[i:]))
-        return block.encode("utf-8", "surrogateescape"), "quoted"
+        return parse_bytes(block.encode("utf-8", "surrogateescape")), "quoted"
     return None, None
 
 
@@ -405,19 +415,16 @@ def _command_word(diag: str) -> str | None:
     return last[1] if last else None
 
 
-def read_report(data: bytes, log: DefectLog, depth: int = 0) -> DeliveryReport | None:
+def read_report(message: Message, log: DefectLog, depth: int = 0) -> DeliveryReport | None:
     """Read ``data`` as a bounce, feedback report or auto-reply; ``None`` when it is neither.
 
     A notice that names no recipient itself but carries another bounce as its attached
     message (a gateway relaying the bounce it received, e.g. a Trend Micro scanner wrapping
     a sendmail DSN) is read through that attached bounce.
     """
-    from headerlens.bounce import arf
-
-    root = walk(data)
-    if not root.headers:
+    if not message.headers:
         return None
-    ctx = _build_context(root)
+    ctx = _build_context(message)
     feedback = arf.read_feedback(ctx, log)
     if feedback is not None:
         return feedback
@@ -443,16 +450,15 @@ def _wrapped_bounce(ctx: Context, log: DefectLog, depth: int) -> DeliveryReport 
     for p in ctx.parts:
         if p.ctype not in ("message/rfc822", "message/global"):
             continue
-        data = p.payload() if p.get("Content-Transfer-Encoding") else p.body
-        inner = walk(data)
-        sender = decode_words(inner.get("From") or "").lower()
-        subject = decode_words(inner.get("Subject") or "").lower()
-        is_report = inner.ctype == "multipart/report"
+        inner = embedded_message(p, p.content())
+        sender = header_text(inner, "from").lower()
+        subject = header_text(inner, "subject").lower()
+        is_report = report_parts(inner)[0].ctype == "multipart/report"
         if not (is_report or "mailer-daemon" in sender or "mail delivery" in sender) and not (
             "returned mail" in subject or "undeliver" in subject
         ):
             continue
-        found = read_report(data, log, depth + 1)
+        found = read_report(inner, log, depth + 1)
         if found is not None and found.recipients:
             return found
     return None
@@ -590,9 +596,8 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
         if heuristic is None and not ctx.has_dsn:
             return None
         log.add("bounce.no_recipients", "the report names no recipient that could be read")
-    orig_bytes, orig_source = _original(ctx, heuristic)
-    original = _parse_original(orig_bytes)
-    if orig_bytes is None:
+    original, orig_source = _original(ctx, heuristic)
+    if original is None:
         log.add("bounce.original_missing", "the returned original message is not included")
     _k, reporting = split_typed(per_message.get("reporting-mta"))
     _k, rfm = split_typed(per_message.get("received-from-mta"))
@@ -653,19 +658,6 @@ def _dsn_like(text: str) -> str:
         elif line[:1] in (" ", "\t") and keep and keep[-1]:
             keep.append(" " + s)
     return "\n".join(keep)
-
-
-def _parse_original(data: bytes | None) -> object:
-    if data is None:
-        return None
-    try:
-        from headerlens.parse import parse
-    except ImportError:  # pragma: no cover
-        return None
-    try:
-        return parse(data)
-    except NotImplementedError:
-        return None
 
 
 def report_defects(log: DefectLog) -> tuple[Defect, ...]:

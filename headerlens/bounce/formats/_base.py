@@ -13,7 +13,7 @@ import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from headerlens.bounce._mime import Part
+from headerlens.bounce._parts import Part
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
 
 __all__ = ["Context", "Found", "Heuristic", "cut_original", "generic_blocks", "remote_host"]
