@@ -30,12 +30,12 @@ def bounces_dataframe(
     """A ``pandas.DataFrame`` with one row per bounced recipient.
 
     ``path_or_reports`` is a file, folder, mbox or Maildir (read with
-    :func:`headerlens.bounce.batch.iter_bounce_rows`) or an iterable of
+    :func:`headerlens.integrations.bounces.iter_bounce_rows`) or an iterable of
     :class:`~headerlens.bounce.models.DeliveryReport`. Columns are
-    :data:`headerlens.bounce.batch.ROW_FIELDS`.
+    :data:`headerlens.integrations.bounces.ROW_FIELDS`.
     """
     pd = _pandas()
-    from headerlens.bounce.batch import ROW_FIELDS, iter_bounce_rows, rows_for_report
+    from headerlens.integrations.bounces import ROW_FIELDS, iter_bounce_rows, rows_for_report
 
     if isinstance(path_or_reports, (str, os.PathLike)):
         rows = list(iter_bounce_rows(path_or_reports))
