@@ -12,11 +12,16 @@ from __future__ import annotations
 from headerlens.bounce import arf, knowledge
 from headerlens.bounce._parts import embedded_message, header_text, report_parts
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
-from headerlens.bounce.context import STATUS_TYPES, build_context
-from headerlens.bounce.detect import choose_heuristic, is_autoreply, looks_like_bounce
+from headerlens.bounce.context import STATUS_TYPES, Context
+from headerlens.bounce.detect import (
+    choose_heuristic,
+    is_autoreply,
+    looks_like_bounce,
+    worth_reading,
+)
 from headerlens.bounce.dsn import parse_delivery_status, recipient_address, split_typed
 from headerlens.bounce.formats import GENERIC
-from headerlens.bounce.formats._base import Context, Found, Heuristic
+from headerlens.bounce.formats._base import Found, Heuristic
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.bounce.original import returned_original
 from headerlens.bounce.recipient import extends, recipient_status, smtp_command, vendor_reason
@@ -27,7 +32,7 @@ __all__ = ["read_report"]
 
 
 def read_report(message: Message, log: DefectLog, depth: int = 0) -> DeliveryReport | None:
-    """Read ``data`` as a bounce, feedback report or auto-reply; ``None`` when it is neither.
+    """Read ``message`` as a bounce, feedback report or auto-reply; ``None`` when it is neither.
 
     A notice that names no recipient itself but carries another bounce as its attached
     message (a gateway relaying the bounce it received, e.g. a Trend Micro scanner wrapping
@@ -35,7 +40,14 @@ def read_report(message: Message, log: DefectLog, depth: int = 0) -> DeliveryRep
     """
     if not message.headers:
         return None
-    ctx = build_context(message)
+    ctx = Context(message)
+    if not worth_reading(ctx):
+        return None
+    return read_context(ctx, log, depth)
+
+
+def read_context(ctx: Context, log: DefectLog, depth: int = 0) -> DeliveryReport | None:
+    """Read a message past the gate (:func:`~headerlens.bounce.detect.worth_reading`)."""
     feedback = arf.read_feedback(ctx, log)
     if feedback is not None:
         return feedback

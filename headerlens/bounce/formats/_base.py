@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from headerlens.bounce._parts import Part
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
+from headerlens.bounce.context import Context
 
 __all__ = ["Context", "Found", "Heuristic", "cut_original", "generic_blocks", "remote_host"]
 
@@ -32,52 +32,6 @@ class Found:
     reason: str | None = None
     temporary: bool | None = None
     command: str | None = None
-
-
-@dataclass(slots=True)
-class Context:
-    """What the heuristics look at: the top header fields, the report prose, the parts."""
-
-    root: Part
-    headers: list[tuple[str, str]]
-    subject: str
-    sender: str
-    text: str
-    has_dsn: bool
-    parts: list[Part] = field(default_factory=list)
-    # Worked out once: some thirty format detectors ask about every message, most of which
-    # are not bounces at all (analyze() runs this step on every message). ``low_*`` are the
-    # lower-case text, subject and sender.
-    _first: dict[str, str] = field(init=False, repr=False, compare=False)
-    low_text: str = field(init=False, repr=False, compare=False)
-    low_subject: str = field(init=False, repr=False, compare=False)
-    low_sender: str = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        first: dict[str, str] = {}
-        for k, v in self.headers:
-            first.setdefault(k.lower(), v)
-        self._first = first
-        self.low_text = self.text.lower()
-        self.low_subject = self.subject.lower()
-        self.low_sender = self.sender.lower()
-
-    def header(self, name: str) -> str | None:
-        """The first top-level header value called ``name`` (case-insensitive)."""
-        return self._first.get(name.lower())
-
-    def has(self, *markers: str) -> bool:
-        """Whether any marker (lower-case) occurs in the report prose."""
-        low = self.low_text
-        return any(m in low for m in markers)
-
-    def subject_has(self, *markers: str) -> bool:
-        low = self.low_subject
-        return any(m in low for m in markers)
-
-    def sender_has(self, *markers: str) -> bool:
-        low = self.low_sender
-        return any(m in low for m in markers)
 
 
 Parser = Callable[[Context, "Heuristic"], list[Found]]
