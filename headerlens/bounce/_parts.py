@@ -20,7 +20,7 @@ from headerlens.bounce._text import lines_of
 from headerlens.message import HeaderField, Message, MimePart
 from headerlens.parse import parse_bytes
 from headerlens.parse.encoded_words import decode_encoded_words
-from headerlens.parse.mime import parse_content_type
+from headerlens.parse.mime import decode_quoted_printable, parse_content_type
 
 __all__ = [
     "Part",
@@ -112,7 +112,7 @@ class Part:
             except (binascii.Error, ValueError):
                 return self.body
         if cte == "quoted-printable":
-            return binascii.a2b_qp(self.body)
+            return decode_quoted_printable(self.body)
         return self.body
 
     def text(self) -> str:

@@ -38,7 +38,11 @@ def report_text(parts: list[Part]) -> str:
             if p.ctype == "text/html":
                 t = strip_html(t)
             chunks.append(t)
-    return "\n".join(chunks)
+    text = "\n".join(chunks)
+    # One line ending for every reader: a CR-only or CRLF report reads as its LF twin.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 # One tag: "<" up to the first ">" (or the end of the text: an unclosed tag is dropped).
