@@ -224,8 +224,9 @@ def _from_dsn(
             status = status.split()[0]
         action = (r.get("action") or "").split()[0] if r.get("action") else None
         if f is not None and use.prose_over_dsn:
-            # The format's prose is more faithful than its generated DSN part.
-            status, action = f.status, f.action or ("delayed" if f.temporary else "failed")
+            # The format's prose is more faithful than its generated DSN part: its Status
+            # is set aside, and a code comes from the prose (``text``) or is inferred.
+            status, action = None, f.action or ("delayed" if f.temporary else "failed")
         recipients.append(
             recipient_status(
                 addr,
