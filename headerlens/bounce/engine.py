@@ -9,6 +9,8 @@ returned original (:mod:`~headerlens.bounce.original`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from headerlens.bounce import arf, knowledge
 from headerlens.bounce._parts import embedded_message, header_text, report_parts
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
@@ -115,11 +117,12 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
     except (ValueError, IndexError, KeyError):
         log.add("bounce.format_unreadable", f"the {use.name} heuristic could not read the prose")
     _k, local_host = split_typed(per_message.get("reporting-mta"))
+    hosts = _Hosts(local_host, _reporter(ctx))
     if dsn_recipients:
-        recipients = _from_dsn(dsn_recipients, found, use, local_host, log)
+        recipients = _from_dsn(dsn_recipients, found, use, hosts, log)
         kind = "dsn"
     else:
-        recipients = _from_prose(found, prose_dsn, local_host)
+        recipients = _from_prose(found, prose_dsn, hosts)
         kind = "heuristic"
     if not recipients:
         if heuristic is None and not ctx.has_dsn:
@@ -185,11 +188,31 @@ def _dsn_fields(
     return per_message, dsn_recipients, prose_dsn
 
 
+@dataclass(frozen=True, slots=True)
+class _Hosts:
+    """Who reported: the Reporting-MTA host and the domain of a system sender."""
+
+    local_host: str | None
+    reporter: str | None
+
+
+_SYSTEM_SENDERS = ("mailer-daemon", "postmaster", "mailer_daemon", "mail-daemon")
+
+
+def _reporter(ctx: Context) -> str | None:
+    """The domain of the report's sender when it is the reporting system itself."""
+    for _s, _e, addr in find_addresses(ctx.sender):
+        local, _at, domain = addr.rpartition("@")
+        if local.lower() in _SYSTEM_SENDERS:
+            return domain.lower()
+    return None
+
+
 def _from_dsn(
     dsn_recipients: list[dict[str, str]],
     found: list[Found],
     use: Heuristic,
-    local_host: str | None,
+    hosts: _Hosts,
     log: DefectLog,
 ) -> list[RecipientStatus]:
     """One recipient per DSN block, completed with what the prose says about it."""
@@ -237,19 +260,26 @@ def _from_dsn(
                 diagnostic_type=dtype,
                 remote_mta=remote or (f.remote_mta if f else None),
                 reply_code=f.reply_code if f else None,
-                reason=(f.reason if f else None) or vendor_reason(r),
+                reason=(f.reason if f else None) or vendor_reason(r) or _delayed(action),
                 last_attempt=r.get("last-attempt-date"),
                 retry_until=r.get("will-retry-until"),
                 command=(f.command or smtp_command(f.diagnostic)) if f else None,
                 text_status=f.status if f and f.status else None,
-                local_host=local_host,
+                local_host=hosts.local_host,
+                reporter=hosts.reporter,
             )
         )
     return recipients
 
 
+def _delayed(action: str | None) -> str | None:
+    """A recipient still being retried (Action: delayed, RFC 3464 section 2.3.3) has, until
+    its wording says more, not been delivered in time: 'expired' (a weak guess)."""
+    return "expired" if action and action.lower() == "delayed" else None
+
+
 def _from_prose(
-    found: list[Found], prose_dsn: dict[str, dict[str, str]], local_host: str | None
+    found: list[Found], prose_dsn: dict[str, dict[str, str]], hosts: _Hosts
 ) -> list[RecipientStatus]:
     """One recipient per address the format's prose names."""
     recipients: list[RecipientStatus] = []
@@ -268,7 +298,8 @@ def _from_prose(
                 temporary=f.temporary,
                 command=f.command,
                 text_status=f.status,
-                local_host=local_host,
+                local_host=hosts.local_host,
+                reporter=hosts.reporter,
             )
         )
     return recipients

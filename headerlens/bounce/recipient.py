@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from headerlens.bounce import knowledge, providers
 from headerlens.bounce._text import find_last_status, find_reply_code
+from headerlens.bounce.classify import Decision, Evidence, decide
 from headerlens.bounce.models import RecipientStatus
 
 __all__ = ["extends", "recipient_status", "smtp_command", "vendor_reason"]
@@ -31,11 +32,14 @@ def recipient_status(
     command: str | None = None,
     text_status: str | None = None,
     local_host: str | None = None,
+    reporter: str | None = None,
+    reason_evidence: Evidence | None = None,
 ) -> RecipientStatus:
     """Decide one recipient's outcome from what the DSN fields and the prose said.
 
     ``reason`` is a reason the format reader stated itself, ``text_status`` a status code it
-    read from the prose; ``temporary`` its own permanent/temporary judgement.
+    read from the prose; ``temporary`` its own permanent/temporary judgement; ``reporter``
+    the domain of the report's sender when it is the reporting system (MAILER-DAEMON@...).
     """
     diag = " ".join(diagnostic.split()) if diagnostic else None
     status, source, found = _status(dsn_status, text_status, diag)
@@ -49,29 +53,24 @@ def recipient_status(
         destination=address.rsplit("@", 1)[1] if address and "@" in address else None,
         remote_hosts=(remote_mta, *providers.hosts_in(diag)),
         local_host=local_host,
+        reporter=reporter,
     )
-    if provider is not None and knowledge.is_weak(reason):
-        # The provider's own codes are more precise than generic wording (they run
-        # before the general rules, as Sisimai's remote-host rules do).
-        by_provider = providers.provider_reason(provider, diag, status, reply, command)
-    else:
-        by_provider = None
-    reason = by_provider or knowledge.classify(
-        diag,
-        status,
-        reply,
-        act,
-        command=command,
-        diagnostic_type=diagnostic_type,
-        preset=reason,
+    preset = reason
+    decision = _reason(
+        provider, diag, status, reply, act, command, diagnostic_type, preset, reason_evidence
     )
+    reason = decision.reason
     if temporary is None:
         temporary = _temporary(status, reply, act)
     if status is None:
-        status = knowledge.pseudo_status(reason, temporary)
+        # The stand-in code follows the format reader's own judgement when it made one
+        # (a weak one may still be refined into the final reason), as Sisimai's readers set
+        # it before the reason is decided.
+        status = knowledge.pseudo_status(preset or reason, temporary)
         source = "inferred" if status else None
     cls, subj, det = knowledge.explain_status(status)
     info = knowledge.reason_info(reason)
+    explanation = f"{info.description} {decision.evidence.sentence()}" if info else ""
     return RecipientStatus(
         final_recipient=address,
         original_recipient=original_recipient,
@@ -85,7 +84,7 @@ def recipient_status(
         reason=reason,
         permanent=_permanent(status, reply),
         hard_bounce=knowledge.is_hard(reason, status),
-        explanation=info.description if info else "",
+        explanation=explanation,
         status_class=cls,
         status_subject=subj,
         status_detail=det,
@@ -93,6 +92,35 @@ def recipient_status(
         will_retry_until=retry_until,
         command=command,
         provider=provider.key if provider is not None else None,
+    )
+
+
+def _reason(
+    provider: providers.Provider | None,
+    diag: str | None,
+    status: str | None,
+    reply: str | None,
+    action: str | None,
+    command: str | None,
+    diagnostic_type: str | None,
+    preset: str | None,
+    preset_evidence: Evidence | None,
+) -> Decision:
+    """The reason: the provider's own codes and wording first when the format's reason is
+    missing or weak (as Sisimai's remote-host rules run first), then the classifier."""
+    if provider is not None and knowledge.is_weak(preset):
+        found = providers.provider_reason(provider, diag, status, reply, command)
+        if found is not None:
+            return Decision(found[0], Evidence("provider", found[1], provider.name))
+    return decide(
+        diag,
+        status,
+        reply,
+        action,
+        command=command,
+        diagnostic_type=diagnostic_type,
+        preset=preset,
+        preset_evidence=preset_evidence,
     )
 
 
