@@ -10,8 +10,8 @@ from headerlens.bounce.link import link_original
 from headerlens.bounce.models import BounceAnalysis, DeliveryReport, RecipientStatus
 from headerlens.defects import DefectLog
 from headerlens.message import Message
-from headerlens.parse import parse_bytes
-from headerlens.policy import Policy
+from headerlens.parse import message_of
+from headerlens.policy import Policy, policy_or_default
 
 __all__ = [
     "BounceAnalysis",
@@ -21,23 +21,6 @@ __all__ = [
     "link_original",
     "parse_bounce",
 ]
-
-
-def _source_bytes(source: bytes | str | os.PathLike[str] | IO[bytes] | Message) -> bytes:
-    if isinstance(source, Message):
-        return source.source
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str):
-        if "\n" in source or (":" in source.split("\n", 1)[0] and not os.path.exists(source)):
-            return source.encode("utf-8", "surrogateescape")
-        with open(source, "rb") as fh:
-            return fh.read()
-    if isinstance(source, os.PathLike):
-        with open(source, "rb") as fh:
-            return fh.read()
-    data = source.read()
-    return data if isinstance(data, bytes) else bytes(data)
 
 
 def parse_bounce(
@@ -53,14 +36,14 @@ def parse_bounce(
     reports (``kind="feedback"``) and RFC 3834 auto-replies (``kind="autoreply"``). Every
     recipient gets a status, reply code, reason (Sisimai's taxonomy) and ``permanent``.
     Malformed reports give what can be read, with defects.
+
+    ``source`` is read like :func:`headerlens.parse`'s (a ``str`` is the message text, never
+    a file name): ``TypeError`` for a wrong type, :class:`~headerlens.errors.InputError` for
+    an unreadable path or file.
     """
-    pol = policy or Policy()
+    pol = policy_or_default(policy, "parse_bounce")
     log = DefectLog(strict=pol.strict)
-    if isinstance(source, Message):
-        message = source
-    else:
-        message = parse_bytes(_source_bytes(source), policy=pol)
-    return read_report(message, log)
+    return read_report(message_of(source, pol, "parse_bounce"), log)
 
 
 def analyze_bounce(message: Message, policy: Policy) -> BounceAnalysis:
