@@ -37,12 +37,12 @@ def report_text(parts: list[Part]) -> str:
             t = p.text()
             if p.ctype == "text/html":
                 t = strip_html(t)
+            # One line ending for every reader: a CR-only or CRLF report reads as its LF
+            # twin (per part: a part's last CR must not pair with the joining LF).
+            if "\r" in t:
+                t = t.replace("\r\n", "\n").replace("\r", "\n")
             chunks.append(t)
-    text = "\n".join(chunks)
-    # One line ending for every reader: a CR-only or CRLF report reads as its LF twin.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    return "\n".join(chunks)
 
 
 # One tag: "<" up to the first ">" (or the end of the text: an unclosed tag is dropped).

@@ -6,6 +6,7 @@ from headerlens.bounce._parts import embedded_message
 from headerlens.bounce._text import lines_of
 from headerlens.bounce.formats import GENERIC
 from headerlens.bounce.formats._base import Context, Heuristic, cut_original
+from headerlens.bounce.formats.prose import header_block_at
 from headerlens.message import Message
 from headerlens.parse import parse_bytes
 
@@ -44,7 +45,12 @@ def returned_original(
     ends = heuristic.end if heuristic is not None else ()
     _report, rest = cut_original(ctx.text, ends or GENERIC.end)
     if rest is None:
-        return None, None
+        # No marker line: the original's header may still be pasted below the report.
+        lines = lines_of(ctx.text)
+        at = next((i for i in range(len(lines)) if header_block_at(lines, i)), None)
+        if at is None:
+            return None, None
+        rest = "\n".join(lines[at:])
     lines = lines_of(rest)
     i = 0
     while i < len(lines) and not lines[i].strip():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
 from headerlens.bounce.context import Context
+from headerlens.bounce.formats._leads import is_warning
 
 __all__ = ["Context", "Found", "Heuristic", "cut_original", "generic_blocks", "remote_host"]
 
@@ -72,6 +73,11 @@ class Heuristic:
             for f in found:
                 if f.reason is None:
                     f.reason = fixed_reason(f.diagnostic, self.sentences)
+        if found and (is_warning(ctx) or (self.temporary and ctx.has(*self.temporary))):
+            # A warning report: the delivery is delayed and still being retried.
+            for f in found:
+                if f.temporary is None:
+                    f.temporary = True
         if self.remote or self.remote_before:
             # The host the format names in its prose (``remote``: phrases before the host,
             # ``remote_before``: after it); with ``remote_in_report``, else the one host the
