@@ -44,6 +44,8 @@ ENDS = (
     "--- Original message follows.",
     "Possibly truncated original message follows",
     "---- START OF RETURNED MESSAGE ----",
+    "-------original message",
+    "-------original mail info",
 )
 
 # Header fields that begin the quoted original when no marker line announces it.
