@@ -59,6 +59,8 @@ class Evidence:
         """One sentence for the explanation, citing the phrase or code that decided."""
         v = self.value
         if self.kind == "format":
+            if not v:
+                return "Decided by the report itself: its format states this reason."
             return f'Decided by the report\'s own wording "{v}".'
         if self.kind == "provider":
             return f"Decided by {self.source}: {v}."
@@ -276,7 +278,7 @@ def decide(
     r = rules()
     act = action.lower() if action else None
     if preset and preset not in r.retry:
-        return Decision(preset, preset_evidence or Evidence("format", preset))
+        return Decision(preset, preset_evidence or Evidence("format"))
     if status and status.startswith("2."):
         return Decision("delivered", _by_status(Facts("", status, None, None, None, None, None)))
     f = Facts(
@@ -292,11 +294,11 @@ def decide(
         # A weak guess of the format: it still counts when pass 1 finds nothing stronger.
         if (diagnostic_type or "SMTP").upper() == "SMTP":
             for name in r.probe_order:
-                ev = Evidence("format", preset) if name == preset else _probe(name, f)
+                ev = Evidence("format") if name == preset else _probe(name, f)
                 if ev is not None:
                     return Decision(name, preset_evidence or ev if name == preset else ev)
         if preset not in ("undefined", "onhold"):
-            return Decision(preset, preset_evidence or Evidence("format", preset))
+            return Decision(preset, preset_evidence or Evidence("format"))
     elif (diagnostic_type or "SMTP").upper() == "SMTP":
         for name in r.probe_order:
             ev = _probe(name, f)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from headerlens.bounce import arf, knowledge
 from headerlens.bounce._parts import embedded_message, header_text, report_parts
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
+from headerlens.bounce.classify import Evidence
 from headerlens.bounce.context import STATUS_TYPES, Context
 from headerlens.bounce.detect import (
     choose_heuristic,
@@ -250,6 +251,7 @@ def _from_dsn(
             # The format's prose is more faithful than its generated DSN part: its Status
             # is set aside, and a code comes from the prose (``text``) or is inferred.
             status, action = None, f.action or ("delayed" if f.temporary else "failed")
+        preset, preset_evidence = _dsn_preset(f, r, action)
         recipients.append(
             recipient_status(
                 addr,
@@ -260,7 +262,8 @@ def _from_dsn(
                 diagnostic_type=dtype,
                 remote_mta=remote or (f.remote_mta if f else None),
                 reply_code=f.reply_code if f else None,
-                reason=(f.reason if f else None) or vendor_reason(r) or _delayed(action),
+                reason=preset,
+                reason_evidence=preset_evidence,
                 last_attempt=r.get("last-attempt-date"),
                 retry_until=r.get("will-retry-until"),
                 command=(f.command or smtp_command(f.diagnostic)) if f else None,
@@ -272,10 +275,27 @@ def _from_dsn(
     return recipients
 
 
-def _delayed(action: str | None) -> str | None:
-    """A recipient still being retried (Action: delayed, RFC 3464 section 2.3.3) has, until
-    its wording says more, not been delivered in time: 'expired' (a weak guess)."""
-    return "expired" if action and action.lower() == "delayed" else None
+def _basis(f: Found) -> Evidence:
+    """The evidence of a reason the format reader stated: its own words, if it quoted any."""
+    return Evidence("format", f.basis)
+
+
+def _dsn_preset(
+    f: Found | None, fields: dict[str, str], action: str | None
+) -> tuple[str | None, Evidence | None]:
+    """The reason a DSN recipient comes with before its wording is read, and why: the
+    format's prose, a vendor field (PowerMTA's bounce category), or Action: delayed (RFC
+    3464 section 2.3.3: still being retried, so not delivered in time, 'expired', a weak
+    guess that the wording may refine)."""
+    if f is not None and f.reason:
+        return f.reason, _basis(f)
+    vendor = vendor_reason(fields)
+    if vendor:
+        category = fields.get("x-powermta-bouncecategory", "").strip()
+        return vendor, Evidence("format", f"X-PowerMTA-BounceCategory: {category}")
+    if action and action.lower() == "delayed":
+        return "expired", Evidence("action", "delayed")
+    return None, None
 
 
 def _from_prose(
@@ -295,6 +315,7 @@ def _from_prose(
                 remote_mta=f.remote_mta,
                 reply_code=f.reply_code,
                 reason=f.reason,
+                reason_evidence=_basis(f) if f.reason else None,
                 temporary=f.temporary,
                 command=f.command,
                 text_status=f.status,

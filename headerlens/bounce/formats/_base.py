@@ -33,6 +33,9 @@ class Found:
     reason: str | None = None
     temporary: bool | None = None
     command: str | None = None
+    # The format's own words that gave ``reason`` (a fixed sentence, a stage), for the
+    # explanation; empty when the reader states the reason without quoting words.
+    basis: str = ""
 
 
 Parser = Callable[[Context, "Heuristic"], list[Found]]
@@ -72,7 +75,7 @@ class Heuristic:
         if self.sentences:
             for f in found:
                 if f.reason is None:
-                    f.reason = fixed_reason(f.diagnostic, self.sentences)
+                    apply_sentence(f, f.diagnostic, self.sentences)
         if found and (is_warning(ctx) or (self.temporary and ctx.has(*self.temporary))):
             # A warning report: the delivery is delayed and still being retried.
             for f in found:
@@ -175,13 +178,22 @@ def remote_host(text: str, after: Sequence[str], before: Sequence[str] = ()) -> 
     return found[0] if found else None
 
 
-def fixed_reason(text: str, sentences: Sequence[tuple[str, str]]) -> str | None:
-    """The reason of the first fixed sentence that occurs in ``text`` (case-insensitive)."""
+def sentence_hit(text: str, sentences: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first fixed sentence that occurs in ``text`` and its reason, or ``None``."""
     low = " ".join(text.lower().split())
     for sentence, reason in sentences:
         if sentence in low:
-            return reason
+            return sentence, reason
     return None
+
+
+def apply_sentence(f: Found, text: str, sentences: Sequence[tuple[str, str]]) -> bool:
+    """Set ``f.reason`` (and ``f.basis``) from the first fixed sentence in ``text``."""
+    hit = sentence_hit(text, sentences)
+    if hit is None:
+        return False
+    f.basis, f.reason = hit[0].strip(), hit[1]
+    return True
 
 
 def cut_original(text: str, end: Sequence[str]) -> tuple[str, str | None]:

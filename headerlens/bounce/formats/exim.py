@@ -12,8 +12,8 @@ from headerlens.bounce.formats._base import (
     Context,
     Found,
     Heuristic,
+    apply_sentence,
     cut_original,
-    fixed_reason,
 )
 
 START = (
@@ -151,7 +151,10 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
             f.command = "CONN"
         if "after helo" in low or "after ehlo" in low:
             f.command = "EHLO"
-        f.reason = STAGE_REASON.get(f.command or "") or fixed_reason(low, SENTENCES)
+        if f.command in STAGE_REASON:
+            f.reason, f.basis = STAGE_REASON[f.command], f"refused in reply to {f.command}"
+        else:
+            apply_sentence(f, low, SENTENCES)
     return out
 
 

@@ -12,7 +12,7 @@ from headerlens.bounce.formats._base import (
     Context,
     Found,
     Heuristic,
-    fixed_reason,
+    apply_sentence,
     generic_blocks,
 )
 
@@ -97,15 +97,14 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
         low = " ".join(f.diagnostic.lower().split())
         f.command = next((cmd for phrase, cmd in STAGES if phrase in low), None)
         if f.command == "EHLO":
-            f.reason = "blocked"  # the sending host's name was refused
+            f.reason, f.basis = "blocked", "but my name was rejected"
         elif " does not like recipient." in low and "in the queue too long" in low:
             # Refused at RCPT, then given up: the remote reply decides later.
             f.reason = "onhold"
         else:
             said = low.find("remote host said:")
-            f.reason = (fixed_reason(low[said:], SENTENCES) if said >= 0 else None) or (
-                fixed_reason(low, SENTENCES)
-            )
+            if said < 0 or not apply_sentence(f, low[said:], SENTENCES):
+                apply_sentence(f, low, SENTENCES)
     return found
 
 
