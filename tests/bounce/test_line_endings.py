@@ -1,6 +1,7 @@
 """Any line ending: LF, CRLF and CR-only copies of a message give the same delivery report.
 
-Every sample and every development-corpus bounce is converted each way. What is compared is
+Every sample, every prose test message and every development-corpus bounce is converted
+each way. What is compared is
 the whole report except what necessarily differs with the bytes: the returned original is
 compared by its header fields (name and decoded value), not by its raw text and offsets.
 """
@@ -17,6 +18,7 @@ from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+PROSE = Path(__file__).resolve().parent / "prose"
 
 
 def _view(report: DeliveryReport | None) -> dict[str, Any] | None:
@@ -34,6 +36,7 @@ def _as_lf(data: bytes) -> bytes:
 
 def _paths(corpora: Path | None) -> Iterator[Path]:
     yield from sorted(p for p in SAMPLES.rglob("*") if p.suffix in (".eml", ".txt", ".mbox"))
+    yield from sorted(PROSE.glob("*.eml"))
     if corpora is not None:
         yield from sorted((corpora / "sisimai-dev" / "maildir").glob("*.eml"))
 

@@ -1,6 +1,6 @@
 """Prose bounces: the failed (or delayed) addresses of each format, and nothing else.
 
-Each sample in ``samples/bounce/prose/`` is shaped after the format's own text (see the
+Each message in ``tests/bounce/prose/`` is shaped after the format's own text (see the
 README there). The whole recipient list is compared: address, action, permanent and reason;
 an address of the quoted original, of the report's own header or of a "please reply to"
 line must not appear.
@@ -14,7 +14,7 @@ import pytest
 
 from headerlens.bounce import parse_bounce
 
-PROSE = Path(__file__).resolve().parents[2] / "samples" / "bounce" / "prose"
+PROSE = Path(__file__).resolve().parent / "prose"
 
 Row = tuple[str | None, str | None, bool | None, str | None]
 

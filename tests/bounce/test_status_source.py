@@ -23,6 +23,7 @@ _PSEUDO = re.compile(r"[45]\.0\.9\d\d")
 
 def _messages(corpora: Path) -> Iterator[Path]:
     yield from sorted(SAMPLES.rglob("*.eml"))
+    yield from sorted((Path(__file__).resolve().parent / "prose").glob("*.eml"))
     yield from sorted((corpora / "sisimai-dev" / "maildir").glob("*.eml"))
 
 

@@ -178,6 +178,12 @@ def remote_host(text: str, after: Sequence[str], before: Sequence[str] = ()) -> 
     return found[0] if found else None
 
 
+def fixed_reason(text: str, sentences: Sequence[tuple[str, str]]) -> str | None:
+    """The reason of the first fixed sentence that occurs in ``text`` (case-insensitive)."""
+    hit = sentence_hit(text, sentences)
+    return hit[1] if hit else None
+
+
 def sentence_hit(text: str, sentences: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
     """The first fixed sentence that occurs in ``text`` and its reason, or ``None``."""
     low = " ".join(text.lower().split())
