@@ -43,13 +43,14 @@ def parse_bounce(
     """
     pol = policy_or_default(policy, "parse_bounce")
     log = DefectLog(strict=pol.strict)
-    return read_report(message_of(source, pol, "parse_bounce"), log)
+    message = message_of(source, pol, "parse_bounce")
+    return read_report(message, log, max_recipients=pol.limits.max_bounce_recipients)
 
 
 def analyze_bounce(message: Message, policy: Policy) -> BounceAnalysis:
     """The bounce step of ``analyze()``: the delivery report (if any) and its findings."""
     log = DefectLog(strict=policy.strict)
-    report = read_report(message, log)
+    report = read_report(message, log, max_recipients=policy.limits.max_bounce_recipients)
     if report is None:
         return BounceAnalysis()
     from headerlens.bounce.link import report_findings

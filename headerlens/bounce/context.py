@@ -81,8 +81,9 @@ class Context:
     detectors ask about every candidate message.
     """
 
-    def __init__(self, message: Message) -> None:
+    def __init__(self, message: Message, *, max_recipients: int = 1_000) -> None:
         self.message = message
+        self.max_recipients = max_recipients  # Limits.max_bounce_recipients
         self._by_name = message.fields_by_name()
         self._values: dict[str, str | None] = {}
         self.subject = decode_words(self.header("subject") or "")

@@ -34,7 +34,9 @@ from headerlens.message import Message
 __all__ = ["read_report"]
 
 
-def read_report(message: Message, log: DefectLog, depth: int = 0) -> DeliveryReport | None:
+def read_report(
+    message: Message, log: DefectLog, depth: int = 0, *, max_recipients: int = 1_000
+) -> DeliveryReport | None:
     """Read ``message`` as a bounce, feedback report or auto-reply; ``None`` when it is neither.
 
     A notice that names no recipient itself but carries another bounce as its attached
@@ -43,7 +45,7 @@ def read_report(message: Message, log: DefectLog, depth: int = 0) -> DeliveryRep
     """
     if not message.headers:
         return None
-    ctx = Context(message)
+    ctx = Context(message, max_recipients=max_recipients)
     if not worth_reading(ctx):
         return None
     return read_context(ctx, log, depth)
@@ -84,7 +86,7 @@ def _wrapped_bounce(ctx: Context, log: DefectLog, depth: int) -> DeliveryReport 
             "returned mail" in subject or "undeliver" in subject
         ):
             continue
-        found = read_report(inner, log, depth + 1)
+        found = read_report(inner, log, depth + 1, max_recipients=ctx.max_recipients)
         if found is not None and found.recipients:
             return found
     return None
@@ -117,6 +119,13 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
         found = use.read(ctx)
     except (ValueError, IndexError, KeyError):
         log.add("bounce.format_unreadable", f"the {use.name} heuristic could not read the prose")
+    cap = ctx.max_recipients
+    if len(dsn_recipients) > cap or (not dsn_recipients and len(found) > cap):
+        log.add(
+            "limits.bounce_recipients",
+            f"the report names more than {cap} recipients; the rest were not read",
+        )
+        dsn_recipients, found = dsn_recipients[:cap], found[:cap]
     _k, local_host = split_typed(per_message.get("reporting-mta"))
     hosts = _Hosts(local_host, _reporter(ctx))
     if dsn_recipients:

@@ -97,3 +97,16 @@ def test_a_warning_gives_temporary_codes() -> None:
     report = parse_bounce((PROSE / "sendmail-warning-transient.eml").read_bytes())
     assert report is not None
     assert [(r.status, r.status_source) for r in report.recipients] == [("4.0.947", "inferred")]
+
+
+def test_recipients_are_capped_by_the_policy_with_a_defect() -> None:
+    from headerlens.policy import Limits, Policy
+
+    body = "".join(f"user{i}@example.org unknown user\n" for i in range(30))
+    data = f"From: MAILER-DAEMON@mail.example.net\nSubject: Undelivered Mail\n\n{body}".encode()
+    report = parse_bounce(data, policy=Policy(limits=Limits(max_bounce_recipients=10)))
+    assert report is not None
+    assert [r.final_recipient for r in report.recipients] == [
+        f"user{i}@example.org" for i in range(10)
+    ]
+    assert [d.code for d in report.defects][:1] == ["limits.bounce_recipients"]

@@ -235,10 +235,11 @@ def read_prose(ctx: Context, h: Heuristic) -> list[Found]:
     found = [f for f in _read_lists(lines, warning) if _keep(f.address, own)]
     if not found:
         text = "\n".join(lines)
+        only_fields = _field_only_addresses(lines)
         found = [
             f
             for f in generic_blocks(text, (), ends)
-            if _keep(f.address, own) and not _on_field_line(text, f.address)
+            if _keep(f.address, own) and f.address.lower() not in only_fields
         ]
         for f in found:
             if warning and f.temporary is None:
@@ -248,11 +249,17 @@ def read_prose(ctx: Context, h: Heuristic) -> list[Found]:
     return found
 
 
-def _on_field_line(text: str, addr: str) -> bool:
-    """Whether every line naming ``addr`` is a header-field line (From:, Reply-To:...)."""
-    low = addr.lower()
-    lines = [_fold(line) for line in lines_of(text) if low in line.lower()]
-    return bool(lines) and all(line.startswith(_ADDRESS_FIELDS) for line in lines)
+def _field_only_addresses(lines: list[str]) -> set[str]:
+    """The addresses (lower-case) that appear only on header-field lines (From:, Reply-To:...)
+    of ``lines``: one pass over the lines."""
+    on_fields: set[str] = set()
+    elsewhere: set[str] = set()
+    for line in lines:
+        if "@" not in line:
+            continue
+        target = on_fields if _fold(line).startswith(_ADDRESS_FIELDS) else elsewhere
+        target.update(a.lower() for _s, _e, a in find_addresses(line))
+    return on_fields - elsewhere
 
 
 def _never(ctx: Context) -> bool:
