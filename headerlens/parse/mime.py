@@ -28,7 +28,13 @@ from headerlens.policy import Limits, Policy
 if TYPE_CHECKING:
     from headerlens.message import Intake, Message
 
-__all__ = ["build_mime", "decode_content", "parse_content_type", "parse_params"]
+__all__ = [
+    "build_mime",
+    "decode_content",
+    "decode_quoted_printable",
+    "parse_content_type",
+    "parse_params",
+]
 
 _new_part = fast_constructor(MimePart)
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -270,11 +276,23 @@ def _check_qp(data: bytes, start: int = 0, end: int | None = None) -> list[Probl
     ]
 
 
+# A soft line break ("=" at the end of an encoded line, RFC 2045 section 6.7 rule 5) ended
+# by a bare CR: binascii.a2b_qp looks for the LF of a CRLF and would drop everything after.
+_SOFT_BREAK_CR = re.compile(rb"=\r(?!\n)")
+
+
+def decode_quoted_printable(data: bytes) -> bytes:
+    """Quoted-printable decoding (RFC 2045 section 6.7) for any line ending: CRLF, LF or CR."""
+    if b"=\r" in data:
+        data = _SOFT_BREAK_CR.sub(b"", data)
+    return binascii.a2b_qp(data)
+
+
 def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:
     if cte == "base64":
         return _decode_base64(data)
     if cte == "quoted-printable":
-        return binascii.a2b_qp(data), _check_qp(data)
+        return decode_quoted_printable(data), _check_qp(data)
     return data, []
 
 
@@ -314,12 +332,12 @@ def _measure(
 
 def _qp_pieces(data: bytes, start: int, end: int) -> list[bytes] | _QpPieces:
     if end - start <= _CHUNK:
-        return [binascii.a2b_qp(data[start:end])]
+        return [decode_quoted_printable(data[start:end])]
     return _QpPieces(data, start, end)
 
 
 class _QpPieces:
-    """``binascii.a2b_qp`` over slices that end after a line feed: every escape and soft
+    """:func:`decode_quoted_printable` over slices that end after a line feed: every escape and soft
     line break lies within one line, so decoding line-aligned slices in turn gives the bytes
     of decoding the whole (a line longer than a slice is decoded whole)."""
 
@@ -338,7 +356,8 @@ class _QpPieces:
                     if nl == -1:
                         nl = data.find(b"\n", stop, end)
                     stop = end if nl == -1 else nl + 1
-                yield binascii.a2b_qp(view[pos:stop])
+                # A piece ends after a LF, so a bare-CR soft break never straddles two.
+                yield decode_quoted_printable(bytes(view[pos:stop]))
                 pos = stop
 
 

@@ -68,7 +68,7 @@ def test_every_sample_reads_the_same_header_from_every_source(path: Path) -> Non
         _same_header(got, full)
         assert got.header_only
         assert got.mime is None
-        assert got.source == data[: got.size]
+        assert got.source == full.source[: got.size]
         if full.body_start is not None:
             # The header block and its empty line; a block that only a later empty line
             # ends (a line that is not a field) is read up to that line.
@@ -205,7 +205,7 @@ def test_any_input_reads_the_header_of_the_full_parse(
     full = headerlens.parse(data)
     got = headerlens.parse(Trickle(data, step), headers_only=True)
     _same_header(got, full)
-    assert got.source == data[: got.size]
+    assert got.source == full.source[: got.size]
 
 
 MSG_FILES = sorted((Path(__file__).resolve().parents[1] / "intake" / "data" / "msg").glob("*.msg"))
