@@ -35,8 +35,8 @@ import ipaddress
 import itertools
 from collections.abc import Iterable
 
-from headerlens.auth.domains import normalize_domain, organizational_domain
 from headerlens.defects import DefectLog
+from headerlens.domains import normalize_domain, organizational_domain
 from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import ClockSkew, Hop, HopAnalysis, Received, TrustBoundary
 from headerlens.hops.received import parse_received_at
