@@ -7,8 +7,9 @@ changes the chain.
 from __future__ import annotations
 
 from headerlens.findings import Finding, make_finding
+from headerlens.hops._net import is_private, named_host, parse_ip
 from headerlens.hops.models import Hop, Received
-from headerlens.hops.trust import Boundary, _ip, _named_host, _org, _peer_inside, _private
+from headerlens.hops.trust import Boundary, _org, _peer_inside
 from headerlens.message import HeaderField
 
 _finding = make_finding
@@ -25,14 +26,14 @@ def continuity(received: _Pairs, hops: list[Hop], findings: list[Finding]) -> No
         if by_host is None or (nr.kind != "network" and nr.kind != "http"):
             continue
         by_ip = orr.by_ip
-        if by_ip is None and not _named_host(by_host):
+        if by_ip is None and not named_host(by_host):
             continue
         helo, rdns = nr.from_helo, nr.from_rdns
         name1 = helo.lower().rstrip(".") if helo else ""
         name2 = rdns.lower().rstrip(".") if rdns else ""
         by_name = by_host.lower().rstrip(".")
         from_ip = nr.from_ip
-        by_literal = _ip(by_name.strip("[]"))
+        by_literal = parse_ip(by_name.strip("[]"))
         by_ip2 = str(by_literal) if by_literal is not None else None
         if not name1 and not name2 and (from_ip is None or (by_ip is None and by_ip2 is None)):
             continue  # nothing comparable on one of the two sides
@@ -68,7 +69,7 @@ def untrusted_part(hops: list[Hop], bound: Boundary, findings: list[Finding]) ->
         if hp.trusted:
             continue
         r = hp.received
-        if r.kind == "network" and _private(r.from_ip):
+        if r.kind == "network" and is_private(r.from_ip):
             findings.append(
                 _finding(
                     "hops.private_ip_untrusted",

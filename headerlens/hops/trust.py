@@ -31,6 +31,7 @@ from collections.abc import Iterable
 
 from headerlens.domains import normalize_domain, organizational_domain
 from headerlens.findings import Finding, make_finding
+from headerlens.hops._net import is_private, named_host, parse_ip_cached
 from headerlens.hops.models import Received, TrustBoundary
 from headerlens.message import HeaderField
 from headerlens.parse._fast import fast_constructor
@@ -55,45 +56,6 @@ def authserv_id(value: str) -> str | None:
     return head[0].lower().rstrip(".") or None
 
 
-def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    if not text:
-        return None
-    return _ip_cached(text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _ip_cached(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return None
-
-
-# Addresses that never identify a host on the public Internet (RFC 1918, RFC 6598 shared,
-# RFC 1122 loopback/"this network", RFC 3927/4291 link-local, RFC 4193 unique-local, RFC 5735
-# reserved and multicast). The documentation ranges (RFC 5737, RFC 3849) are deliberately NOT
-# here: examples and test data use them to stand for public addresses.
-_INTERNAL_NETS = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "198.18.0.0/15",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-        "::/128",
-        "::1/128",
-        "fc00::/7",
-        "fe80::/10",
-        "ff00::/8",
-    )
-)
-
 # Organizational domains that one provider uses interchangeably for its own MTAs (public
 # knowledge from the providers' Received fields). When the receiving organisation is inferred
 # to be one of them, the whole family is trusted.
@@ -102,19 +64,6 @@ PROVIDER_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset(("google.com", "gmail.com", "googlemail.com")),
     frozenset(("yahoo.com", "yahoodns.net", "yahoo.net")),
 )
-
-
-def _private(text: str | None) -> bool:
-    """Private, loopback, link-local, shared (CGNAT), reserved or multicast."""
-    return text is not None and _private_cached(text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _private_cached(text: str) -> bool:
-    ip = _ip(text)
-    if ip is None:
-        return False
-    return any(ip.version == net.version and ip in net for net in _INTERNAL_NETS)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -200,7 +149,7 @@ class _Trust:
     def ip(self, text: str | None) -> bool:
         if not self.nets or not text:
             return False
-        ip = _ip_cached(text)
+        ip = parse_ip_cached(text)
         if ip is None:
             return False
         return any(ip in net for net in self.nets)
@@ -217,20 +166,12 @@ def _peer_inside(r: Received, trust: _Trust) -> bool:
     HELO name is a claim of the client and counts only for Exchange/Microsoft 365 transport
     hops (``with Microsoft SMTP Server``), which never write an rDNS name.
     """
-    if r.kind in ("local", "loopback") or _private(r.from_ip) or trust.ip(r.from_ip):
+    if r.kind in ("local", "loopback") or is_private(r.from_ip) or trust.ip(r.from_ip):
         return True
     if trust.host(r.from_rdns):
         return True
     proto = (r.protocol or "").lower()
     return proto.startswith("microsoft smtp server") and trust.host(r.from_helo)
-
-
-def _named_host(name: str | None) -> bool:
-    """A ``by`` value that names a host (not an IP, not localhost, has a dot)."""
-    if not name or name.startswith("[") or _ip(name) is not None:
-        return False
-    low = name.lower()
-    return "." in low and not low.startswith("localhost")
 
 
 class Boundary:
@@ -293,7 +234,7 @@ def _trusted_names(
         return "configured: Policy.trusted_hosts / Policy.trusted_authserv_ids"
     top_by: str | None = None
     for _h, r in received:
-        if _named_host(r.by_host):
+        if named_host(r.by_host):
             top_by = r.by_host
             break
     trust.add_org(top_by)
@@ -336,7 +277,7 @@ def _walk(
             continue
         by_ok = trust.host(r.by_host) or trust.ip(r.by_ip)
         if not by_ok:
-            if not _named_host(r.by_host):
+            if not named_host(r.by_host):
                 pending.append(pos)  # no usable by host: judged with the field below
                 continue
             break
