@@ -60,4 +60,7 @@ FINDINGS: dict[str, str] = {
     "hops.trust_inferred": "The trust boundary was inferred from the headers, not configured.",
     "hops.no_received": "The message has no Received field: it never crossed an MTA.",
     "hops.out_of_order": "Received timestamps are not monotonic in header order.",
+    "hops.gateway_trusted": "The recipient's inbound filtering services were trusted as its path.",
+    "hops.gateway_gap": "A filtering service's hand-on is broken; the fields below stay untrusted.",
+    "hops.gateway_unconnected": "A filtering service's field below the boundary is not linked.",
 }

@@ -7,7 +7,8 @@ changes the chain.
 from __future__ import annotations
 
 from headerlens.findings import Finding, make_finding
-from headerlens.hops._net import is_private, named_host, parse_ip
+from headerlens.hops._net import global_ip, is_private, named_host, parse_ip
+from headerlens.hops.gateways import gateway_of, identified_peer, outbound_of
 from headerlens.hops.models import Hop, Received
 from headerlens.hops.trust import Boundary, _org, _peer_inside
 from headerlens.message import HeaderField
@@ -79,7 +80,7 @@ def untrusted_part(hops: list[Hop], bound: Boundary, findings: list[Finding]) ->
                     [hp.header_index],
                 )
             )
-        if not trust.empty and trusted_set and (trust.host(r.by_host) or trust.ip(r.by_ip)):
+        if not trust.empty and trusted_set and bound.claims_trusted(r):
             findings.append(
                 _finding(
                     "hops.forged_trusted_host",
@@ -101,6 +102,7 @@ def border_helo(received: _Pairs, bound: Boundary, findings: list[Finding]) -> N
             br.kind in ("network", "http")
             and not _peer_inside(br, trust)
             and trust.host(br.from_helo)
+            and not _edge_customer(br.from_helo, bound)
         ):
             findings.append(
                 _finding(
@@ -111,3 +113,84 @@ def border_helo(received: _Pairs, bound: Boundary, findings: list[Finding]) -> N
                     [received[border_pos][0].index],
                 )
             )
+
+
+def _edge_customer(name: str | None, bound: Boundary) -> bool:
+    """Whether ``name`` is a host of the provider whose Internet edge is the border (another
+    customer of the same provider greets with the provider's name, not an impersonation)."""
+    if bound.edge_vendor is None:
+        return False
+    g = gateway_of(name)
+    return g is not None and g.vendor == bound.edge_vendor
+
+
+def gateway_findings(received: _Pairs, bound: Boundary, findings: list[Finding]) -> None:
+    """The recipient's inbound filtering services: the run that was trusted
+    (``hops.gateway_trusted``), a field that breaks its hand-on (``hops.gateway_gap``) and
+    fields below the boundary that claim a service took the message in from outside but are
+    not handed on from the trusted part (``hops.gateway_unconnected``)."""
+    run = bound.run
+    if run is not None and run.positions:
+        names = [g.short for g in run.services()]
+        first_gw, first_name = run.first
+        findings.append(
+            _finding(
+                "hops.gateway_trusted",
+                "info",
+                f"{len(run.positions)} Received field(s) were written by the recipient's "
+                f"inbound filtering service(s) {', '.join(names)}, handed on hop to hop from "
+                "the trusted part: they count as trusted, and the origin is the host that "
+                "handed the message to the first of them.",
+                [received[p][0].index for p in run.positions],
+                detail=(
+                    f"The trusted host received the message from {first_name} "
+                    f"({first_gw.name}), identified by its {run.how}; the relay names are "
+                    f"{first_gw.confidence} knowledge (headerlens/hops/data/gateways.json, "
+                    f"{first_gw.documentation}). A sender's own outbound filtering service "
+                    "has the same shape and is counted the same way. This does not prove who "
+                    "sent the message, only the path from the first service on."
+                ),
+            )
+        )
+    if run is not None and run.gap is not None and run.gap_above is not None:
+        r = received[run.gap][1]
+        above = received[run.gap_above][1]
+        expected = above.from_rdns or above.from_helo or above.from_ip
+        findings.append(
+            _finding(
+                "hops.gateway_gap",
+                "notice",
+                f"The field at header {received[run.gap_above][0].index} names "
+                f"{expected} ({run.first[0].short}) as the host that handed the message on, "
+                f"but the field below was written by {r.by_host or r.by_ip or 'no named host'}:"
+                " the filtering service's own Received field is missing or forged, so the "
+                "fields from there down stay untrusted.",
+                [received[run.gap_above][0].index, received[run.gap][0].index],
+            )
+        )
+    if bound.gateways_on and run is None:
+        _unconnected(received, bound, findings)
+
+
+def _unconnected(received: _Pairs, bound: Boundary, findings: list[Finding]) -> None:
+    trusted = bound.trusted_set
+    for pos, (h, r) in enumerate(received):
+        if pos in trusted or r.kind not in ("network", "http") or not global_ip(r.from_ip):
+            continue
+        if r.authenticated or outbound_of(r.by_host) is not None:
+            continue  # a submission to a sending service, not a claim of inbound filtering
+        g = gateway_of(r.by_host)
+        if g is None or g.vendor == bound.edge_vendor or identified_peer(r) is not None:
+            continue
+        findings.append(
+            _finding(
+                "hops.gateway_unconnected",
+                "notice",
+                f"The Received field at header {h.index} says the {g.short} relay "
+                f"{r.by_host} took the message in from {r.from_ip}, but the trusted part did not "
+                "receive the message from that service: the field is forged, or belongs to "
+                "another organisation the message passed through earlier (the sender's, or a "
+                "forwarder's). That service's verdict headers below the boundary are claims.",
+                [h.index],
+            )
+        )

@@ -17,7 +17,7 @@ import itertools
 
 from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
-from headerlens.hops._checks import border_helo, continuity, untrusted_part
+from headerlens.hops._checks import border_helo, continuity, gateway_findings, untrusted_part
 from headerlens.hops.models import (
     ClockSkew,
     Hop,
@@ -30,7 +30,6 @@ from headerlens.hops.received import parse_received_at
 from headerlens.hops.timeline import TIMELINE_FIELDS, timeline_entries
 from headerlens.hops.trust import (
     Boundary,
-    _Trust,
     authserv_id,
     find_boundary,
 )
@@ -100,7 +99,15 @@ _Row = tuple[
 class _Fields:
     """The fields the chain reads (step 1), parsed where they are Received/X-Received."""
 
-    __slots__ = ("date_fields", "date_value", "first_ar", "received", "timeline", "x_received")
+    __slots__ = (
+        "auth_fields",
+        "date_fields",
+        "date_value",
+        "first_ar",
+        "received",
+        "timeline",
+        "x_received",
+    )
 
     def __init__(
         self,
@@ -110,6 +117,7 @@ class _Fields:
         date_value: DateValue | None,
         first_ar: HeaderField | None,
         timeline: tuple[TimelineEntry, ...],
+        auth_fields: list[HeaderField],
     ) -> None:
         self.received = received
         self.x_received = x_received
@@ -117,6 +125,8 @@ class _Fields:
         self.date_value = date_value
         self.first_ar = first_ar
         self.timeline = timeline
+        #: Received-SPF and Authentication-Results fields, in header order.
+        self.auth_fields = auth_fields
 
 
 def _read_fields(message: Message, policy: Policy, log: DefectLog) -> _Fields:
@@ -150,6 +160,9 @@ def _read_fields(message: Message, policy: Policy, log: DefectLog) -> _Fields:
     date_fields = named.get("date", ())
     ars = named.get("authentication-results")
     first_ar = ars[0] if ars else None
+    auth_fields = [*named.get("received-spf", ()), *(ars or ())]
+    if len(auth_fields) > 1:
+        auth_fields.sort(key=_header_index)
     for rs in (received, x_received):
         for _h, r in rs:
             if r.defects:
@@ -164,7 +177,9 @@ def _read_fields(message: Message, policy: Policy, log: DefectLog) -> _Fields:
         timeline_fields,
         (date_fields[0].index, date_value) if date_fields and date_value is not None else None,
     )
-    return _Fields(received, x_received, tuple(date_fields), date_value, first_ar, timeline)
+    return _Fields(
+        received, x_received, tuple(date_fields), date_value, first_ar, timeline, auth_fields
+    )
 
 
 def _no_received(fields: _Fields, log: DefectLog) -> HopAnalysis:
@@ -252,9 +267,12 @@ def _delays(
 
 
 def _build_hops(
-    rows: list[_Row], positive: dt.timedelta, border_index: int
+    rows: list[_Row], positive: dt.timedelta, bound: Boundary
 ) -> tuple[list[Hop], list[Hop], list[dt.datetime]]:
     """Step 4: the Hop models, and the dated ones with their timestamps."""
+    last = len(rows) - 1
+    border_index = last - bound.border_pos if bound.border_pos is not None else -1
+    gateway_at = bound.gateway_at
     hops: list[Hop] = []
     dated: list[Hop] = []
     dated_ts: list[dt.datetime] = []  # their timestamps
@@ -270,6 +288,7 @@ def _build_hops(
             internal=internal,
             border=i == border_index,
             share=delay / positive if delay is not None and delay > _ZERO else None,
+            gateway=gateway_at.get(last - i) if gateway_at else None,
         )
         hops.append(hp)
         if ts is not None:
@@ -358,7 +377,7 @@ def _clock_skews(
     hops: list[Hop],
     negatives: list[tuple[int, int, dt.timedelta]],
     fields: _Fields,
-    trust: _Trust,
+    bound: Boundary,
     findings: list[Finding],
 ) -> list[ClockSkew]:
     """Step 7: negative delays, and the clock-skew estimates they and X-Received give."""
@@ -378,7 +397,7 @@ def _clock_skews(
         # A host compared with itself says nothing about clocks, and a field below the
         # boundary claiming a trusted host is a forgery, not a slow clock.
         same_host = (older.received.by_host or "").lower() == host.lower()
-        forged = not newer.trusted and trust.host(newer.received.by_host)
+        forged = not newer.trusted and bound.claims_trusted(newer.received)
         if same_host or forged:
             continue
         skews.append(
@@ -528,15 +547,15 @@ def analyze_hops(message: Message, policy: Policy) -> HopAnalysis:
     if not received:
         return _no_received(fields, log)
     findings: list[Finding] = []
-    bound = find_boundary(received, fields.first_ar, policy, findings)
+    bound = find_boundary(received, fields.first_ar, policy, findings, fields.auth_fields)
     rows, positive, missing, negatives = _delays(received, bound)
-    border_index = len(received) - 1 - bound.border_pos if bound.border_pos is not None else -1
-    hops, dated, dated_ts = _build_hops(rows, positive, border_index)
+    hops, dated, dated_ts = _build_hops(rows, positive, bound)
     anchor, transit, transit_note = _anchor_and_transit(dated, dated_ts)
     _delay_findings(hops, positive, missing, findings)
-    skews = _clock_skews(hops, negatives, fields, bound.trust, findings)
+    skews = _clock_skews(hops, negatives, fields, bound, findings)
     _order_finding(dated, dated_ts, findings)
     continuity(received, hops, findings)
+    gateway_findings(received, bound, findings)
     untrusted_part(hops, bound, findings)
     border_helo(received, bound, findings)
     _date_findings(fields, anchor, findings)

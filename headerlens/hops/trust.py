@@ -27,11 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from headerlens.domains import normalize_domain, organizational_domain
 from headerlens.findings import Finding, make_finding
-from headerlens.hops._net import is_private, named_host, parse_ip_cached
+from headerlens.hops._net import global_ip, is_private, named_host, parse_ip_cached
+from headerlens.hops.gateways import GatewayRun, edge_of, follow_run, gateway_of
 from headerlens.hops.models import Received, TrustBoundary
 from headerlens.message import HeaderField
 from headerlens.parse._fast import fast_constructor
@@ -159,16 +160,30 @@ class _Trust:
         return not (self.names or self.orgs or self.nets)
 
 
+def _at_edge(r: Received) -> bool:
+    """Whether ``r`` was written by a provider's Internet edge (``data/gateways.json``,
+    e.g. ``*.mail.protection.outlook.com``) about a peer that is not on a private network."""
+    if r.kind == "loopback" or is_private(r.from_ip):
+        return False
+    if r.kind == "local" and not (r.from_helo or r.from_rdns):
+        return False  # no peer at all (a local hand-off)
+    return edge_of(r.by_host) is not None
+
+
 def _peer_inside(r: Received, trust: _Trust) -> bool:
     """Whether the peer that handed this field's hop its message is inside the organisation.
 
     Inside: no network peer, a private/loopback IP, a trusted IP, or a trusted rDNS name. The
     HELO name is a claim of the client and counts only for Exchange/Microsoft 365 transport
-    hops (``with Microsoft SMTP Server``), which never write an rDNS name.
+    hops (``with Microsoft SMTP Server``), which never write an rDNS name. A peer at a
+    provider's Internet edge is outside whatever name it gives: there the provider takes
+    mail in from the Internet, other customers of the same provider included.
     """
-    if r.kind in ("local", "loopback") or is_private(r.from_ip) or trust.ip(r.from_ip):
+    if r.kind == "loopback" or is_private(r.from_ip) or trust.ip(r.from_ip):
         return True
-    if trust.host(r.from_rdns):
+    if _at_edge(r):
+        return False
+    if r.kind == "local" or trust.host(r.from_rdns):
         return True
     proto = (r.protocol or "").lower()
     return proto.startswith("microsoft smtp server") and trust.host(r.from_helo)
@@ -181,10 +196,15 @@ class Boundary:
         "border_pos",
         "boundary_index",
         "configured",
+        "edge_vendor",
+        "gateway_at",
+        "gateways_on",
         "inside_at",
         "model",
         "origin_ip",
+        "path",
         "receipt_time",
+        "run",
         "trust",
         "trusted_set",
     )
@@ -213,13 +233,39 @@ class Boundary:
         self.origin_ip = origin_ip
         self.receipt_time = receipt_time
         self.model = model
+        #: The gateway run below the organisation's own border (None: none was followed).
+        self.run: GatewayRun | None = None
+        #: Position -> vendor id of the trusted fields written by inbound filtering services.
+        self.gateway_at: dict[int, str] = {}
+        #: Positions of trusted fields handed on along the inbound path (their peer is the
+        #: organisation's own border or one of its filtering services).
+        self.path: set[int] = set()
+        #: The provider whose Internet edge is the border (its other customers' fields below
+        #: are theirs, not forgeries), else None.
+        self.edge_vendor: str | None = None
+        #: Whether inbound filtering services were looked for (Policy.trust_gateways).
+        self.gateways_on = False
 
     def internal(self, pos: int, r: Received) -> bool:
         """Whether the trusted field at ``pos`` was handed on inside the organisation."""
+        if pos in self.path:
+            return True
         walked = self.inside_at.get(pos)
         if walked is not None and walked[0] == self.trust.version:
             return walked[1]
         return _peer_inside(r, self.trust)
+
+    def claims_trusted(self, r: Received) -> bool:
+        """Whether the untrusted field ``r`` claims a host of the organisation (forged, or a
+        loop), not counting fields of the edge provider's other customers."""
+        trust = self.trust
+        if not (trust.host(r.by_host) or trust.ip(r.by_ip)):
+            return False
+        if self.edge_vendor is not None:
+            g = gateway_of(r.by_host)
+            if g is not None and g.vendor == self.edge_vendor:
+                return False
+        return True
 
 
 def _trusted_names(
@@ -294,18 +340,27 @@ def _walk(
 
 
 def _origin(
-    received: list[tuple[HeaderField, Received]], border_pos: int | None
+    received: list[tuple[HeaderField, Received]], border_pos: int | None, outside: bool
 ) -> tuple[str | None, dt.datetime | None]:
-    """Step 3: the origin IP (the border hop's peer; if it has none, the nearest trusted hop
-    above with one) and the receipt time (the border hop's timestamp, or the nearest above)."""
+    """Step 4: the origin IP and the receipt time (the border hop's timestamp, or the
+    nearest above it).
+
+    The origin is the border hop's peer when that peer is outside; when every trusted peer
+    is inside (internal mail), the nearest hop at or above the border with a peer address.
+    A private, loopback, link-local or reserved address is never the origin of Internet mail.
+    """
     origin_ip: str | None = None
     receipt_time: dt.datetime | None = None
     if border_pos is not None:
-        for pos in range(border_pos, -1, -1):
-            r = received[pos][1]
-            if r.from_ip is not None and r.kind != "loopback":
-                origin_ip = r.from_ip
-                break
+        if outside:
+            ip = received[border_pos][1].from_ip
+            origin_ip = ip if global_ip(ip) else None
+        else:
+            for pos in range(border_pos, -1, -1):
+                r = received[pos][1]
+                if r.kind != "loopback" and global_ip(r.from_ip):
+                    origin_ip = r.from_ip
+                    break
         for pos in range(border_pos, -1, -1):
             r = received[pos][1]
             if r.date is not None and r.date.datetime is not None:
@@ -314,15 +369,41 @@ def _origin(
     return origin_ip, receipt_time
 
 
+def _gateways(
+    received: list[tuple[HeaderField, Received]],
+    trust: _Trust,
+    trusted_set: set[int],
+    border_pos: int,
+    auth_fields: Sequence[HeaderField],
+) -> tuple[GatewayRun | None, str]:
+    """Step 3: the recipient's inbound filtering services directly below the border
+    (``headerlens.hops.gateways``); adds their fields to ``trusted_set``. Returns the run and
+    the words the rule gains."""
+    run = follow_run(received, border_pos, trust.host, auth_fields)
+    if run is None or not run.positions:
+        return run, ""
+    trusted_set.update(run.positions)
+    names = [g.short for g in run.services()]
+    first_name = run.first[1]
+    return run, (
+        f"; extended across the recipient's inbound filtering service(s) {', '.join(names)}:"
+        f" {len(run.positions)} Received field(s) handed on hop to hop from {first_name!r},"
+        f" identified by its {run.how}"
+    )
+
+
 def find_boundary(
     received: list[tuple[HeaderField, Received]],
     first_ar: HeaderField | None,
     policy: Policy,
     findings: list[Finding],
+    auth_fields: Sequence[HeaderField] = (),
 ) -> Boundary:
     """The trust boundary of ``received`` (topmost first), with the origin and receipt time.
 
-    Adds ``hops.trust_inferred`` to ``findings`` when the trusted names were inferred.
+    ``auth_fields`` (Received-SPF and Authentication-Results, in header order) tell the
+    recipient's inbound filtering services from a sender's own outbound service. Adds
+    ``hops.trust_inferred`` to ``findings`` when the trusted names were inferred.
     """
     configured = bool(policy.trusted_hosts or policy.trusted_authserv_ids)
     trust = _Trust(policy.trusted_hosts, policy.trusted_authserv_ids)
@@ -330,8 +411,29 @@ def find_boundary(
     rule = _trusted_names(received, first_ar, policy, trust, ar_ids)
     inside_at: dict[int, tuple[int, bool]] = {}
     trusted_set, border_pos = _walk(received, trust, inside_at)
+    walked = inside_at.get(border_pos) if border_pos is not None else None
+    outside = walked is not None and not walked[1]
+    edge_vendor: str | None = None
+    if outside and border_pos is not None:
+        border = received[border_pos][1]
+        edge = edge_of(border.by_host) if _at_edge(border) else None
+        if edge is not None:
+            edge_vendor = edge.vendor
+            if trust.host(border.from_rdns) or trust.host(border.from_helo):
+                rule += (
+                    f"; the border is {border.by_host!r}, an Internet edge of {edge.short},"
+                    " which took the message in from another customer of the same provider"
+                )
+    run: GatewayRun | None = None
+    path: set[int] = set()
+    if policy.trust_gateways and outside and border_pos is not None:
+        run, more = _gateways(received, trust, trusted_set, border_pos, auth_fields)
+        if run is not None and run.entry is not None and run.positions:
+            rule += more
+            path = {border_pos, *run.positions} - {run.entry}
+            border_pos = run.entry
     boundary_index = received[max(trusted_set)][0].index if trusted_set else None
-    origin_ip, receipt_time = _origin(received, border_pos)
+    origin_ip, receipt_time = _origin(received, border_pos, outside)
     model = _new_trust(
         header_index=boundary_index,
         trusted_hosts=tuple(
@@ -355,7 +457,7 @@ def find_boundary(
                 detail=rule,
             )
         )
-    return Boundary(
+    bound = Boundary(
         trust,
         configured,
         trusted_set,
@@ -366,3 +468,10 @@ def find_boundary(
         receipt_time,
         model,
     )
+    bound.run = run
+    bound.path = path
+    bound.edge_vendor = edge_vendor
+    bound.gateways_on = policy.trust_gateways
+    if run is not None and run.positions:
+        bound.gateway_at = dict(run.vendors)
+    return bound
