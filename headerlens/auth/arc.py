@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from typing import IO
 
+from headerlens._clock import Clock
 from headerlens.auth.arc_canon import (
     RawField,
     TagListError,
@@ -35,7 +36,7 @@ from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import TrustBoundary
 from headerlens.message import HeaderField, Message
-from headerlens.policy import Policy
+from headerlens.policy import Policy, policy_or_default
 from headerlens.resolvers import OfflineResolver, Resolver
 
 __all__ = ["analyze_arc", "verify_arc"]
@@ -64,16 +65,14 @@ def verify_arc(
     ``source`` is anything :func:`headerlens.parse` accepts, or a parsed
     :class:`~headerlens.message.Message`. Keys are looked up through ``policy.resolver``
     (offline when ``None``: the chain then fails with reason code ``key_unavailable``).
-    Seal and signature timestamps are judged at ``policy.as_of``, else now. Never raises
-    for malformed input; the result's ``reason`` names the instance and the failed check.
+    Seal and signature timestamps are judged at ``policy.as_of``, else now (the wall clock is
+    read only for a message that has ARC fields). Never raises for malformed input; the
+    result's ``reason`` names the instance and the failed check.
     """
-    policy = policy or Policy()
-    if isinstance(source, Message):
-        message = source
-    else:
-        from headerlens.parse import parse
+    from headerlens.parse import message_of
 
-        message = parse(source, policy=policy)
+    policy = policy_or_default(policy, "verify_arc")
+    message = message_of(source, policy, "verify_arc")
     resolver = policy.resolver or OfflineResolver()
     log = DefectLog(strict=policy.strict)
     return _verify(message, policy, resolver, None, log)
@@ -87,15 +86,17 @@ def analyze_arc(
     receipt_time: dt.datetime | None,
     dkim: tuple[DkimResult, ...],
     trust: TrustBoundary,
+    clock: Clock | None = None,
 ) -> ArcAnalysis:
     """The ARC step of ``analyze()``: validate the chain and explain it (RFC 8617).
 
     The as-of time is ``policy.as_of``, else ``receipt_time``, else now. ``dkim`` (the
     DKIM re-verification results) and the trusted Authentication-Results fields (above
-    ``trust.header_index``) feed the forwarding findings.
+    ``trust.header_index``) feed the forwarding findings. ``clock`` is the analysis' wall
+    clock, read only when there is a chain to judge and no other time.
     """
     log = DefectLog(strict=policy.strict)
-    result = _verify(message, policy, resolver, receipt_time, log)
+    result = _verify(message, policy, resolver, receipt_time, log, clock)
     try:
         findings = _findings(message, policy, result, dkim, trust)
     except Exception as exc:  # forensics must never take the report down
@@ -112,6 +113,7 @@ def analyze_arc(
 # --------------------------------------------------------------------------- verification
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ARC_FIELD_NAMES = frozenset(("arc-seal", "arc-message-signature", "arc-authentication-results"))
 
 
@@ -125,12 +127,15 @@ def _raw_fields(message: Message) -> list[RawField]:
     return out
 
 
-def _as_of(policy: Policy, receipt_time: dt.datetime | None) -> dt.datetime:
+def _as_of(
+    policy: Policy, receipt_time: dt.datetime | None, clock: Clock | None
+) -> dt.datetime | None:
+    """``policy.as_of``, else ``receipt_time``, else the clock (``None`` without one)."""
     if policy.as_of is not None:
         return policy.as_of
     if receipt_time is not None and receipt_time.tzinfo is not None:
         return receipt_time
-    return dt.datetime.now(dt.UTC)
+    return clock.now() if clock is not None else None
 
 
 def _verify(
@@ -139,20 +144,22 @@ def _verify(
     resolver: Resolver,
     receipt_time: dt.datetime | None,
     log: DefectLog,
+    clock: Clock | None = None,
 ) -> ArcResult:
-    as_of = _as_of(policy, receipt_time)
     if any(h.name.lower() in _ARC_FIELD_NAMES for h in message.headers):
         fields = _raw_fields(message)
         body = None if message.header_only else normalize_newlines(message.body)
+        as_of = _as_of(policy, receipt_time, clock or Clock())
     else:  # no ARC field: the chain is "none" whatever the rest says; skip copying the message
         fields = []
         body = None if message.header_only else b""
+        as_of = _as_of(policy, receipt_time, None)  # nothing to judge: never read the clock
     try:
         chain = validate_chain(
             fields,
             body,
             resolver=resolver,
-            as_of=as_of,
+            as_of=as_of or _EPOCH,  # unused without ARC fields
             max_sets=min(policy.limits.max_arc_sets, 50),
             max_queries=policy.limits.max_dns_queries,
         )
@@ -172,7 +179,7 @@ def _verify(
 
 
 def _to_model(
-    message: Message, chain: ChainOutcome, as_of: dt.datetime, log: DefectLog
+    message: Message, chain: ChainOutcome, as_of: dt.datetime | None, log: DefectLog
 ) -> ArcResult:
     by_index = {h.index: h for h in message.headers}
     instances: list[ArcInstance] = []

@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 from dkim.util import DuplicateTag, InvalidTagValueList, parse_tag_value
 
 from headerlens._catalogue.dkim import REASONS
+from headerlens._clock import Clock
 from headerlens._text import ascii_digits
 from headerlens.auth import _dkim_core as core
 from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
@@ -30,7 +31,7 @@ from headerlens.auth.models import DkimAnalysis, DkimResult, DkimVerdict
 from headerlens.defects import Defect, DefectLog
 from headerlens.findings import Finding, Severity, make_finding
 from headerlens.message import Message
-from headerlens.policy import Policy
+from headerlens.policy import Policy, policy_or_default
 from headerlens.resolvers import DnsLookup, OfflineResolver, Resolver
 
 __all__ = ["FUTURE_SKEW", "analyze_dkim", "verify_dkim"]
@@ -126,7 +127,12 @@ def _from_domain(message: Message) -> str | None:
 
 
 def analyze_dkim(
-    message: Message, policy: Policy, *, resolver: Resolver, receipt_time: dt.datetime | None
+    message: Message,
+    policy: Policy,
+    *,
+    resolver: Resolver,
+    receipt_time: dt.datetime | None,
+    clock: Clock | None = None,
 ) -> DkimAnalysis:
     """Re-verify every DKIM-Signature of ``message``, top to bottom (RFC 6376 section 6.1).
 
@@ -134,18 +140,21 @@ def analyze_dkim(
     time the first trusted hop received the message. Expiry is judged as of ``policy.as_of``,
     else ``receipt_time``, else now. Returns one :class:`DkimResult` per signature and the
     findings (failures, policy problems even on a pass). Never raises on malformed input
-    (unless ``policy.strict``, which raises on the first defect).
+    (unless ``policy.strict``, which raises on the first defect). The wall clock (``clock``,
+    read once per analysis) is never read when ``policy.as_of`` is set: ``expired_now`` is
+    then ``None``.
     """
     sig_fields = message.fields("DKIM-Signature")
     if not sig_fields:
         return DkimAnalysis()
-    now = dt.datetime.now(dt.UTC)
+    now = (clock or Clock()).now() if policy.as_of is None else None
     as_of_source: Literal["policy", "receipt", "now"]
     if policy.as_of is not None:
         as_of, as_of_source = policy.as_of, "policy"
     elif receipt_time is not None:
         as_of, as_of_source = receipt_time, "receipt"
     else:
+        assert now is not None
         as_of, as_of_source = now, "now"
     ctx = _Ctx(
         fields=core.fields_of([(h.index, h.raw_bytes) for h in message.headers]),
@@ -210,10 +219,10 @@ def verify_dkim(
     :class:`DkimResult` per signature; an unsigned message gives ``()``.
     """
     from headerlens.hops.chain import analyze_hops
-    from headerlens.parse import parse
+    from headerlens.parse import message_of
 
-    policy = policy if policy is not None else Policy()
-    message = source if isinstance(source, Message) else parse(source, policy=policy)
+    policy = policy_or_default(policy, "verify_dkim")
+    message = message_of(source, policy, "verify_dkim")
     if not message.fields("DKIM-Signature"):
         return ()
     resolver = policy.resolver if policy.resolver is not None else OfflineResolver()
@@ -228,7 +237,7 @@ def _verify_one(
     sig_field: core.Field,
     as_of: dt.datetime,
     as_of_source: Literal["policy", "receipt", "now"],
-    now: dt.datetime,
+    now: dt.datetime | None,
     from_domain: str | None,
     log: DefectLog,
     *,
@@ -349,7 +358,7 @@ def _verify_one(
         return malformed("syntax_error", "x= is not after t= (RFC 6376 section 3.5).")
     if b"from" not in h_names and not arc:
         return stop("from_not_signed", "h= does not list From (RFC 6376 section 5.4).")
-    if expires_at is not None:
+    if expires_at is not None and now is not None:
         base["expired_now"] = now > expires_at
 
     out = _Outcome()

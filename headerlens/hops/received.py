@@ -21,6 +21,7 @@ gives exactly what the general reader gives or stands aside).
 
 from __future__ import annotations
 
+from headerlens.errors import wrong_type
 from headerlens.hops._fast import _fast_received
 from headerlens.hops._general import _parse_general
 from headerlens.hops._knowledge import normalize_ip
@@ -35,7 +36,10 @@ def parse_received(value: str) -> Received:
 
     Never raises: what cannot be read is recorded in ``defects`` and left ``None``. See the
     module docstring and docs/hops.md for the layouts read and the normalisations applied.
+    Only a ``value`` that is not a ``str`` raises (``TypeError``).
     """
+    if not isinstance(value, str):
+        raise wrong_type("parse_received(value)", "str", value)
     return parse_received_at(value, None)
 
 
