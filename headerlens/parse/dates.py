@@ -9,10 +9,17 @@ comments nest) and matched against a few explicit shapes:
 * ``month_first``: ``Jul, 25 2002 9:57:04 AM -0800`` (bulk-mail tools of the early 2000s);
 * ``iso8601``: ``YYYY-MM-DD[T ]hh:mm:ss[.frac][Z|+hh:mm|+hhmm]``;
 * ``go``: Go's ``time.Time.String()`` as SendGrid writes it,
-  ``2023-06-15 22:26:16.509597009 +0000 UTC m=+3106083.316181628``.
+  ``2023-06-15 22:26:16.509597009 +0000 UTC m=+3106083.316181628``;
+* ``numeric``: the non-standard fallback for numeric dates no standard defines
+  (``4/20/2018 23:01:06 -0400``, ``2018-4-20 11:01:08 PM``, ``20.04.2018 23:01``), read by
+  python-dateutil (never fuzzy) once the day/month order is certain: a year of four digits
+  first is year-month-day; otherwise a first or second number over 12 is the day. A date that
+  reads as two different days (``4/5/2018``) gives no datetime and ``date.ambiguous``. Every
+  such date has ``date.nonstandard_format``. RFC 5322 forms never reach dateutil.
 
 Tolerated extensions (each recorded as a defect): fractional seconds, ``+hh:mm`` offsets, a
-leap second, trailing text. The result is always timezone-aware when a datetime is returned:
+leap second, an AM/PM marker after the time (``11:01:08 PM`` is 23:01:08), trailing text.
+The result is always timezone-aware when a datetime is returned:
 ``-0000`` and military zone letters give UTC with ``zone="utc_unknown_local"``; an unknown zone
 name or no zone at all gives UTC with ``zone="assumed"`` and a defect.
 """
@@ -23,6 +30,8 @@ import calendar
 import datetime as dt
 import functools
 import re
+
+from dateutil import parser as dateutil_parser
 
 from headerlens.defects import Defect, DefectLog
 from headerlens.errors import wrong_type
@@ -253,6 +262,41 @@ def _time(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     return True
 
 
+_MERIDIEM = {"am": 0, "pm": 12}
+
+
+def _meridiem(r: _Reader, p: _Parts, log: DefectLog) -> None:
+    """An optional AM/PM marker after the time (``AM``, ``PM``, ``a.m.``, ``p.m.``): a 12-hour
+    clock, which RFC 5322 lacks. ``11:01:08 PM`` is 23:01:08 and ``12:05 AM`` is 00:05. An hour
+    of 0 or over 12 is already a 24-hour time: it is kept, and the defect says so. A single
+    letter stays a zone (RFC 5322 4.3 military zones)."""
+    t = r.peek()
+    if t is None or t[0] != _ALPHA:
+        return
+    word = t[1].lower()
+    if word in _MERIDIEM:
+        r.pos += 1
+    elif (
+        word in ("a", "p")
+        and r.peek(1) == (_PUNCT, ".")
+        and (m := r.peek(2)) is not None
+        and m[1].lower() == "m"
+    ):
+        word += "m"
+        r.pos += 3
+        r.take(_PUNCT, ".")
+    else:
+        return
+    if 1 <= p.hour <= 12:
+        p.hour = p.hour % 12 + _MERIDIEM[word]
+        log.add("date.twelve_hour_clock", f"12-hour clock: {word.upper()} read as hour {p.hour}")
+    else:
+        log.add(
+            "date.twelve_hour_clock",
+            f"{word.upper()} after the 24-hour time {p.hour:02d}:{p.minute:02d} was ignored",
+        )
+
+
 def _zone(r: _Reader, p: _Parts, log: DefectLog, *, iso: bool) -> None:
     """Read an optional zone; set p.offset/p.zone/p.zone_name and record defects."""
     t = r.peek()
@@ -336,7 +380,10 @@ def _rfc(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     r.pos += 1
     p.year_digits = len(yt[1])
     p.year = int(yt[1])
-    return _time(r, p, log)
+    if not _time(r, p, log):
+        return False
+    _meridiem(r, p, log)
+    return True
 
 
 def _asctime(r: _Reader, p: _Parts, log: DefectLog) -> bool:
@@ -393,13 +440,14 @@ def _month_first(r: _Reader, p: _Parts, log: DefectLog) -> bool:
 
 
 def _iso(r: _Reader, p: _Parts, log: DefectLog) -> bool:
+    """``YYYY-MM-DD[T ]hh:mm[:ss[.frac]]`` (ISO 8601: two-digit month and day)."""
     year = r.digits(4, 4)
     if year is None or r.take(_PUNCT, "-") is None:
         return False
-    month = r.digits(1, 2)
+    month = r.digits(2, 2)
     if month is None or r.take(_PUNCT, "-") is None:
         return False
-    day = r.digits(1, 2)
+    day = r.digits(2, 2)
     if day is None:
         return False
     p.year, p.month, p.day = year, month, day
@@ -407,7 +455,101 @@ def _iso(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     t = r.peek()
     if t is not None and t[0] == _ALPHA and t[1] in ("T", "t"):
         r.pos += 1
-    return _time(r, p, log)
+    if not _time(r, p, log):
+        return False
+    _meridiem(r, p, log)
+    return True
+
+
+class _Info(dateutil_parser.parserinfo):
+    """dateutil's vocabulary with a fixed two-digit-year rule: the numeric reader hands it
+    four-digit years only, so nothing depends on today's date (dateutil's own rule does)."""
+
+    def convertyear(self, year: int, century_specified: bool = False) -> int:
+        return year
+
+
+@functools.cache
+def _dateutil() -> dateutil_parser.parser:
+    return dateutil_parser.parser(_Info())
+
+
+_NUMERIC_SEPARATORS = frozenset("/-.")
+
+
+def _numeric(r: _Reader, p: _Parts, log: DefectLog) -> bool | None:
+    """The non-standard fallback: ``n/n/n``, ``n-n-n`` or ``n.n.n``, a time, AM/PM.
+
+    Returns True when read, False when the text is not this shape, ``None`` when it is but
+    cannot be read (ambiguous or out of range; the defect says why).
+    """
+    start = r.pos
+    a = r.digits(1, 4)
+    sep = r.peek()
+    if a is None or sep is None or sep[0] != _PUNCT or sep[1] not in _NUMERIC_SEPARATORS:
+        return False
+    first_len = len(r.toks[start][1])
+    r.pos += 1
+    b = r.digits(1, 2)
+    if b is None or r.take(_PUNCT, sep[1]) is None:
+        return False
+    c_tok = r.peek()
+    c = r.digits(1, 4)
+    if c is None or c_tok is None:
+        return False
+    last_len = len(c_tok[1])
+    if first_len == 4:  # year-month-day (no one writes year-day-month)
+        year, year_len, month, day = a, 4, b, c
+        dayfirst, yearfirst = False, True
+        if last_len > 2:
+            return False
+    elif first_len <= 2 and last_len in (2, 4):
+        year, year_len = c, last_len
+        if a > 12 and b <= 12:
+            day, month, dayfirst = a, b, True
+        elif b > 12 and a <= 12:
+            month, day, dayfirst = a, b, False
+        elif a == b:
+            month = day = a
+            dayfirst = False
+        elif a <= 12 and b <= 12:
+            written = sep[1].join(t[1] for t in r.toks[start : start + 5 : 2])
+            log.add(
+                "date.ambiguous",
+                f"{written} is {_day_month(a, b)} or {_day_month(b, a)}"
+                " depending on the writer's convention; no date is given",
+            )
+            return None
+        else:
+            log.add("date.out_of_range", f"neither {a} nor {b} can be a month")
+            return None
+        yearfirst = False
+    else:
+        return False
+    if not _time(r, p, log):
+        return False
+    _meridiem(r, p, log)
+    if year_len == 2:
+        full = year + 2000 if year < 50 else year + 1900
+        log.add("date.two_digit_year", f"2-digit year {year} read as {full}")
+        year = full
+    # dateutil reads the date and time as written (separators, single digits, AM/PM), with
+    # the order decided above; the zone is read by _zone like every other layout's.
+    fields = [str(year), str(month), str(day)] if yearfirst else [str(a), str(b), str(year)]
+    text = sep[1].join(fields) + f" {p.hour:02d}:{p.minute:02d}:{p.second:02d}"
+    try:
+        when = _dateutil().parse(text, dayfirst=dayfirst, yearfirst=yearfirst, fuzzy=False)
+    except (ValueError, OverflowError):
+        log.add("date.out_of_range", f"{text!r} is not a valid date-time")
+        return None
+    p.year, p.month, p.day = when.year, when.month, when.day
+    p.hour, p.minute, p.second = when.hour, when.minute, when.second
+    p.format = "numeric"
+    return True
+
+
+def _day_month(day: int, month: int) -> str:
+    return f"{day} {calendar.month_name[month]}"
 
 
 # The canonical RFC 5322 layout, read without the general machinery (most dates are this).
@@ -467,8 +609,9 @@ def parse_date(text: str) -> DateValue:
 
     Returns a :class:`~headerlens.message.DateValue`: ``datetime`` is aware or ``None`` when the
     text cannot be read; ``zone`` says where the offset came from; ``format`` names the shape
-    that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects``
-    lists every deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
+    that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``, or
+    ``numeric`` for the non-standard numeric fallback); ``defects`` lists every deviation from
+    RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
     Only a ``text`` that is not a ``str`` raises (``TypeError``).
     """
     if not isinstance(text, str):
@@ -509,10 +652,14 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
         return DateValue(raw=text, defects=log.defects)
     r = _Reader(toks)
     p = _Parts()
-    ok = False
+    ok: bool | None = False
     first = toks[0]
     if first[0] == _DIGIT and len(first[1]) == 4:
         ok = _iso(r, p, log)
+        if not ok:
+            r.pos = 0
+            p = _Parts()
+            ok = _numeric(r, p, log)
     else:
         if first[0] == _ALPHA:
             wd = _weekday(first[1])
@@ -523,6 +670,7 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
                     log.add("date.nonstandard_name", f"day name {first[1]!r} is not abbreviated")
                 r.take(_PUNCT, ",")
         start = r.pos
+        weekday = p.weekday
         ok = _rfc(r, p, log)
         if not ok:
             r.pos = start
@@ -531,6 +679,13 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
             r.pos = start
             p = _Parts()
             ok = _month_first(r, p, log)
+        if not ok:
+            r.pos = start
+            p = _Parts()
+            p.weekday = weekday
+            ok = _numeric(r, p, log)
+    if ok is None:  # a numeric date that cannot be read: the defect says why
+        return DateValue(raw=text, defects=log.defects, format="numeric")
     if not ok:
         log.add("date.invalid", f"not a date this parser reads strictly: {text.strip()[:80]!r}")
         return DateValue(raw=text, defects=log.defects)
@@ -551,6 +706,11 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
             log.add("date.asctime", "asctime() layout instead of RFC 5322")
         elif p.format == "month_first":
             log.add("date.month_first", "month-first layout with a 12-hour clock, not RFC 5322")
+        elif p.format == "numeric":
+            log.add(
+                "date.nonstandard_format",
+                "a numeric date no standard defines, read by the non-standard fallback",
+            )
         _zone(r, p, log, iso=False)
     if r.pos < len(r.toks):
         rest_text = " ".join(t[1] for t in r.toks[r.pos : r.pos + 8])
