@@ -291,60 +291,69 @@ def test_a_relay_named_only_by_helo_is_not_believed(make_message: Build) -> None
     assert any(f.code == "hops.gateway_unconnected" for f in a.findings)
 
 
-def test_a_senders_outbound_service_vouched_by_spf_is_not_a_gateway(make_message: Build) -> None:
-    a = _hops(
-        make_message,
+# id, the fields below the organisation's own border hop, the origin: a run that is not the
+# recipient's inbound path, so nothing is extended and no gateway finding is made.
+NOT_GATES = [
+    (
+        # The sender's domain authorises the relay (SPF pass recorded by the trusted host).
+        "senders-outbound-service-vouched-by-spf",
         _own("mx0b-00123401.pphosted.com", "198.51.100.70"),
-        "Received-SPF: pass (mx.example.org: domain of a@example.net designates"
-        " 198.51.100.70 as permitted sender) client-ip=198.51.100.70;",
-        "Received: from mail.example.net (mail.example.net [203.0.113.9]) by"
-        " mx0b-00123401.pphosted.com with ESMTPS id P; Tue, 3 Mar 2026 10:00:05 +0000",
-    )
-    assert a.origin_ip == "198.51.100.70"
-    assert a.trust.header_index == 0
-    assert not any(f.code.startswith("hops.gateway") for f in a.findings)
-
-
-def test_mail_that_started_inside_the_service_is_not_gated(make_message: Build) -> None:
-    # A Gmail user writing to an organisation: Google's relay hands it over, but Google did
-    # not take it in from anyone (no entry): Google is the sender's service.
-    a = _hops(
-        make_message,
+        (
+            "Received-SPF: pass (mx.example.org: domain of a@example.net designates"
+            " 198.51.100.70 as permitted sender) client-ip=198.51.100.70;",
+            "Received: from mail.example.net (mail.example.net [203.0.113.9]) by"
+            " mx0b-00123401.pphosted.com with ESMTPS id P; Tue, 3 Mar 2026 10:00:05 +0000",
+        ),
+        "198.51.100.70",
+    ),
+    (
+        # A Gmail user: Google's relay hands it over, but Google took it in from no one.
+        "started-inside-the-service",
         _own("mail-sor-f41.google.com", "198.51.100.41"),
-        "Received: by mail-sor-f41.google.com with SMTP id a1csp123 for <ivan@example.org>;"
-        " Tue, 03 Mar 2026 02:00:05 -0800 (PST)",
-    )
-    assert a.origin_ip == "198.51.100.41"
-    assert a.trust.header_index == 0
-    assert not any(f.code.startswith("hops.gateway") for f in a.findings)
-
-
-def test_a_list_or_forward_inside_the_service_is_not_gated(make_message: Build) -> None:
-    # The envelope recipient changes inside Google (a group expanded): not the recipient's
-    # inbound path.
-    a = _hops(
-        make_message,
+        (
+            "Received: by mail-sor-f41.google.com with SMTP id a1csp123 for <ivan@example.org>;"
+            " Tue, 03 Mar 2026 02:00:05 -0800 (PST)",
+        ),
+        "198.51.100.41",
+    ),
+    (
+        # The envelope recipient changes inside Google: a group expanded, or a forward.
+        "list-or-forward-inside-the-service",
         _own("mail-pj1-f77.google.com", "198.51.100.77"),
-        "Received: by mail-pj1-f77.google.com with SMTP id s1 for <ivan@example.org>;"
-        " Tue, 03 Mar 2026 02:00:05 -0800 (PST)",
-        "Received: from mail.example.net (mail.example.net. [203.0.113.9]) by mx.google.com"
-        " with ESMTPS id q1 for <team@lists.example.com>; Tue, 03 Mar 2026 02:00:02 -0800 (PST)",
-    )
-    assert a.origin_ip == "198.51.100.77"
-    assert a.trust.header_index == 0
-
-
-def test_a_senders_submission_service_is_not_gated(make_message: Build) -> None:
-    a = _hops(
-        make_message,
+        (
+            "Received: by mail-pj1-f77.google.com with SMTP id s1 for <ivan@example.org>;"
+            " Tue, 03 Mar 2026 02:00:05 -0800 (PST)",
+            "Received: from mail.example.net (mail.example.net. [203.0.113.9]) by mx.google.com"
+            " with ESMTPS id q1 for <team@lists.example.com>;"
+            " Tue, 03 Mar 2026 02:00:02 -0800 (PST)",
+        ),
+        "198.51.100.77",
+    ),
+    (
+        # Google's relay for its own senders (Workspace SMTP relay).
+        "senders-submission-service",
         _own("mail-lj1-f226.google.com", "198.51.100.226"),
-        "Received: by mail-lj1-f226.google.com with SMTP id z1 for <ivan@example.org>;"
-        " Tue, 03 Mar 2026 02:00:05 -0800 (PST)",
-        "Received: from app.example.net ([203.0.113.55]) by smtp-relay.gmail.com with ESMTPS"
-        " id r1 for <ivan@example.org>; Tue, 03 Mar 2026 02:00:04 -0800 (PST)",
-    )
-    assert a.origin_ip == "198.51.100.226"
+        (
+            "Received: by mail-lj1-f226.google.com with SMTP id z1 for <ivan@example.org>;"
+            " Tue, 03 Mar 2026 02:00:05 -0800 (PST)",
+            "Received: from app.example.net ([203.0.113.55]) by smtp-relay.gmail.com with"
+            " ESMTPS id r1 for <ivan@example.org>; Tue, 03 Mar 2026 02:00:04 -0800 (PST)",
+        ),
+        "198.51.100.226",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("border", "below", "origin"), [c[1:] for c in NOT_GATES], ids=[c[0] for c in NOT_GATES]
+)
+def test_not_the_recipients_inbound_path(
+    make_message: Build, border: str, below: tuple[str, ...], origin: str
+) -> None:
+    a = _hops(make_message, border, *below)
+    assert a.origin_ip == origin
     assert a.trust.header_index == 0
+    assert all(h.gateway is None for h in a.hops)
     assert not any(f.code.startswith("hops.gateway") for f in a.findings)
 
 
@@ -485,18 +494,24 @@ def test_gateway_samples_use_documentation_addresses(path: Path) -> None:
     assert found == []
 
 
+EOP = (
+    " with Microsoft SMTP Server (version=TLS1_2,"
+    " cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8722.21"
+)
+FROM_EOP = (
+    "Received: from NAM12-DM6-obe.outbound.protection.outlook.com"
+    " (mail-dm6nam12on2070.outbound.protection.outlook.com [198.51.100.70]) by"
+    " mx.example.org (Postfix) with ESMTPS id A; Tue, 3 Mar 2026 10:00:10 +0000"
+)
+
+
 def test_exchange_online_protection_in_front_of_an_own_server(make_message: Build) -> None:
     # EOP filters for an organisation's own server; in front of EOP, Proofpoint: EOP's edge
     # received from a known service, so the run goes on into Proofpoint's field.
-    eop = (
-        " with Microsoft SMTP Server (version=TLS1_2,"
-        " cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8722.21"
-    )
+    eop = EOP
     a = _hops(
         make_message,
-        "Received: from NAM12-DM6-obe.outbound.protection.outlook.com"
-        " (mail-dm6nam12on2070.outbound.protection.outlook.com [198.51.100.70]) by"
-        " mx.example.org (Postfix) with ESMTPS id A; Tue, 3 Mar 2026 10:00:10 +0000",
+        FROM_EOP,
         "Received: from BN9PR03CA0512.namprd03.prod.outlook.com (2001:db8:408:130::7) by"
         f" DM6PR12MB4032.namprd12.prod.outlook.com (2001:db8:806:321::14){eop};"
         " Tue, 3 Mar 2026 10:00:09 +0000",
@@ -517,15 +532,10 @@ def test_another_tenant_through_exchange_online_protection_stops_at_its_edge(
 ) -> None:
     # The same EOP in front of an own server, but the sender is another Microsoft 365 tenant:
     # EOP's edge took the message in from that tenant's outbound relay.
-    eop = (
-        " with Microsoft SMTP Server (version=TLS1_2,"
-        " cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8722.21"
-    )
+    eop = EOP
     a = _hops(
         make_message,
-        "Received: from NAM12-DM6-obe.outbound.protection.outlook.com"
-        " (mail-dm6nam12on2070.outbound.protection.outlook.com [198.51.100.70]) by"
-        " mx.example.org (Postfix) with ESMTPS id A; Tue, 3 Mar 2026 10:00:10 +0000",
+        FROM_EOP,
         "Received: from NAM10-BN7-obe.outbound.protection.outlook.com (198.51.100.233) by"
         f" BN2PEPF000044A7.mail.protection.outlook.com (10.167.243.152){eop} via Frontend"
         " Transport; Tue, 3 Mar 2026 10:00:08 +0000",
