@@ -340,27 +340,24 @@ def _walk(
 
 
 def _origin(
-    received: list[tuple[HeaderField, Received]], border_pos: int | None, outside: bool
+    received: list[tuple[HeaderField, Received]], border_pos: int | None, outside: bool | None
 ) -> tuple[str | None, dt.datetime | None]:
     """Step 4: the origin IP and the receipt time (the border hop's timestamp, or the
     nearest above it).
 
-    The origin is the border hop's peer when that peer is outside; when every trusted peer
-    is inside (internal mail), the nearest hop at or above the border with a peer address.
-    A private, loopback, link-local or reserved address is never the origin of Internet mail.
+    The origin is the border hop's peer when that peer is outside (``outside`` True), or when
+    nothing says where the organisation begins (``None``: only the topmost field is trusted).
+    When every trusted peer is inside (``False``: internal mail), nothing came from the
+    Internet and there is no origin. A private, loopback, link-local or reserved address is
+    never the origin of Internet mail.
     """
     origin_ip: str | None = None
     receipt_time: dt.datetime | None = None
     if border_pos is not None:
-        if outside:
-            ip = received[border_pos][1].from_ip
-            origin_ip = ip if global_ip(ip) else None
-        else:
-            for pos in range(border_pos, -1, -1):
-                r = received[pos][1]
-                if r.kind != "loopback" and global_ip(r.from_ip):
-                    origin_ip = r.from_ip
-                    break
+        if outside is not False:
+            r = received[border_pos][1]
+            if r.kind != "loopback" and global_ip(r.from_ip):
+                origin_ip = r.from_ip
         for pos in range(border_pos, -1, -1):
             r = received[pos][1]
             if r.date is not None and r.date.datetime is not None:
@@ -413,6 +410,8 @@ def find_boundary(
     trusted_set, border_pos = _walk(received, trust, inside_at)
     walked = inside_at.get(border_pos) if border_pos is not None else None
     outside = walked is not None and not walked[1]
+    # Whether the border's peer is outside: None when nothing was walked (no trusted names).
+    border_outside: bool | None = outside if walked is not None else None
     edge_vendor: str | None = None
     if outside and border_pos is not None:
         border = received[border_pos][1]
@@ -433,7 +432,7 @@ def find_boundary(
             path = {border_pos, *run.positions} - {run.entry}
             border_pos = run.entry
     boundary_index = received[max(trusted_set)][0].index if trusted_set else None
-    origin_ip, receipt_time = _origin(received, border_pos, outside)
+    origin_ip, receipt_time = _origin(received, border_pos, border_outside)
     model = _new_trust(
         header_index=boundary_index,
         trusted_hosts=tuple(

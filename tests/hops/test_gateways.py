@@ -448,6 +448,28 @@ def test_a_private_address_is_never_the_origin(make_message: Build) -> None:
     assert a.trust.header_index == 1
 
 
+def test_internal_mail_has_no_origin_even_with_public_addresses(make_message: Build) -> None:
+    a = _hops(
+        make_message,
+        "Received: from app.example.org (app.example.org [198.51.100.20]) by mx.example.org"
+        " (Postfix) with ESMTP id A; Tue, 3 Mar 2026 10:00:01 +0000",
+        "Received: by app.example.org (Postfix, from userid 0) id B;"
+        " Tue, 3 Mar 2026 10:00:00 +0000",
+    )
+    assert a.trust.header_index == 1
+    assert a.origin_ip is None
+
+
+def test_with_nothing_to_go_on_the_top_peer_is_the_origin(make_message: Build) -> None:
+    a = _hops(
+        make_message,
+        "Received: from sender.example.net ([203.0.113.5]) by 192.0.2.1 with SMTP;"
+        " Tue, 3 Mar 2026 10:00:01 +0000",
+    )
+    assert a.trust.rule == "inferred: topmost Received field only"
+    assert a.origin_ip == "203.0.113.5"
+
+
 def test_the_origin_is_read_from_the_border_peer_only(make_message: Build) -> None:
     # The edge's peer address is unreadable: no origin, rather than an internal address above.
     lines = list(TENANT_TO_TENANT[:3])
