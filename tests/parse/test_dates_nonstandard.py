@@ -200,10 +200,10 @@ def test_the_result_does_not_depend_on_todays_date(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(
         time, "localtime", lambda *a: time.struct_time((2150, 1, 1, 0, 0, 0, 3, 1, 0))
     )
-    from headerlens.parse import dates
+    from headerlens.parse import _date_layouts
 
-    dates._dateutil.cache_clear()
+    _date_layouts._dateutil.cache_clear()
     try:
         assert parse_date("4/20/49 10:00 +0000").datetime == real
     finally:
-        dates._dateutil.cache_clear()
+        _date_layouts._dateutil.cache_clear()
