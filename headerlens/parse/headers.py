@@ -27,7 +27,7 @@ _LEADING_JUNK_LINES = 20  # lines of non-header text skipped before the first fi
 _new_field = fast_constructor(HeaderField)
 
 
-@dataclass(slots=True)
+@dataclass
 class HeaderBlock:
     """The result of :func:`split_headers`."""
 
