@@ -68,7 +68,9 @@ def attached_messages(message: Message) -> list[MimePart]:
     return [
         p
         for p in _walk(root)
-        if p.message is not None and p.content_type != "text/rfc822-headers" and p is not root
+        if p.message is not None
+        and p.content_type != "text/rfc822-headers"
+        and p is not root
     ]
 
 

@@ -25,7 +25,8 @@ DEFECTS: dict[str, str] = {
         " attachments have no place in the rebuilt message."
     ),
     "limits.attached_depth": (
-        "An attached message is nested deeper than Limits.max_attached_depth; it was not analysed."
+        "An attached message is nested deeper than Limits.max_attached_depth; it was not"
+        " analysed."
     ),
     "limits.attached_count": (
         "The message has more attached messages than Limits.max_attached; the rest were not"
