@@ -409,7 +409,7 @@ def run_sampled(argv: list[str]) -> tuple[float, int]:
 
 def bench_batch(root: Path, repeat: int) -> list[Row]:
     folder = str(root / "spamassassin-public-corpus")
-    cli = [sys.executable, "-m", "headerlens", "--batch", "--no-progress", "-o", os.devnull]
+    cli = [sys.executable, "-P", "-m", "headerlens", "--batch", "--no-progress", "-o", os.devnull]
     load = os.getloadavg()[0]
     walls: dict[int, float] = {1: float("inf"), 2: float("inf")}
     for _ in range(repeat):
@@ -541,7 +541,7 @@ def bench_memory() -> list[Row]:
         results: dict[str, object] = {}
         for mode in ("rss", "traced", "headers"):
             proc = subprocess.run(
-                [sys.executable, "-c", _BIG_SCRIPT, str(path), str(keys), mode],
+                [sys.executable, "-P", "-c", _BIG_SCRIPT, str(path), str(keys), mode],
                 capture_output=True,
                 text=True,
                 check=True,
