@@ -7,87 +7,83 @@ replaced) or ``b=`` was damaged; a parsed block with another digest means the si
 fields changed, and candidate repairs are then tested by hashing alone: remove one signed
 instance (a header added in transit), swap two instances, unfold a refolded field, strip a
 mailing-list ``[tag]`` from Subject. For ed25519 nothing can be recovered, so each candidate
-is verified instead.
+is verified instead. A ``z=`` tag (the signer's copy of the signed fields) names the fields
+whose value differs.
 
 Body hash (RFC 6376 section 3.4): candidate originals are hashed against ``bh=``: the body cut
 at each line boundary (text appended after the signed end, as lists add footers), trailing
 blank lines kept, LF line ends, and the body decoded from a transfer encoding a relay applied.
+Each candidate is one pass over the body in chunks: no whole-body copy.
 """
 
 from __future__ import annotations
 
 import binascii
 import itertools
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from headerlens.auth import _dkim_core as core
+from headerlens.auth._dkim_key import Key
+from headerlens.auth._dkim_signature import Signature
+from headerlens.auth._sigbody import BodyCanonicalizer, SignedMessage, crlf_chunks
+from headerlens.auth._sigbytes import (
+    HASHES,
+    Field,
+    canonical_header,
+    header_data,
+    select,
+    strip_b_value,
+)
+from headerlens.auth._sigkeys import RsaOpened, ed25519_verify
 from headerlens.auth.dkim_models import BodyChange, DkimDiagnosis, HeaderChange
-
-if TYPE_CHECKING:
-    from headerlens.auth.dkim import _Ctx
 
 __all__ = ["diagnose"]
 
 MAX_HEADER_CANDIDATES = 300
 MAX_BODY_BOUNDARIES = 200_000
+#: A quoted-printable line longer than this is not quoted-printable (RFC 2045 allows 76).
+_MAX_QP_LINE = 1 << 20
 
 
 def diagnose(
     *,
-    ctx: _Ctx,
-    sig_field: core.Field,
-    h_names: list[bytes],
-    chosen: list[int | None],
-    header_canon: bytes,
-    body_canon: bytes,
-    hash_name: str,
-    body_hash: bytes,
-    body_length: int | None,
+    signed: SignedMessage,
+    sig: Signature,
     body_ok: bool | None,
     header_ok: bool | None,
-    signature: bytes,
-    key_rsa: tuple[int, int] | None,
-    key_ed25519: bytes | None,
-    opened: core.RsaOpened | None,
+    key: Key,
+    opened: RsaOpened | None,
 ) -> DkimDiagnosis | None:
     """Explain a failure; ``None`` when there is nothing to explain."""
     parts: list[str] = []
     found: dict[str, object] = {"candidates_tried": 0}
     if header_ok is False:
         _diagnose_headers(
-            ctx,
-            sig_field,
-            h_names,
-            header_canon,
-            hash_name,
-            signature,
-            key_ed25519,
-            opened if key_rsa is not None else None,
-            found,
-            parts,
+            signed.fields, sig, key, opened if key.rsa is not None else None, found, parts
         )
     if body_ok is False:
-        _diagnose_body(ctx, body_canon, hash_name, body_hash, body_length, found, parts)
+        _diagnose_body(signed, sig, found, parts)
     if not parts:
         return None
     return DkimDiagnosis(summary=" ".join(parts), **found)
 
 
-def _diagnose_headers(
-    ctx: _Ctx,
-    sig_field: core.Field,
-    h_names: list[bytes],
-    header_canon: bytes,
-    hash_name: str,
-    signature: bytes,
-    key_ed25519: bytes | None,
-    opened: core.RsaOpened | None,
-    found: dict[str, object],
-    parts: list[str],
-) -> None:
-    hasher = core.HASHES[hash_name]
-    stripped = core.strip_b_value(sig_field.value)
+# --------------------------------------------------------------------------- headers
+
+
+def _header_check(
+    sig: Signature, key: Key, opened: RsaOpened | None, found: dict[str, object], parts: list[str]
+) -> Callable[[Sequence[Field]], bool] | None:
+    """A test "does the signature verify over these fields?", or ``None`` (nothing to test,
+    or the RSA key does not even open the signature)."""
+    hasher = HASHES[sig.hash_name]
+    stripped = strip_b_value(sig.field.value)
+
+    def digest(fields: Sequence[Field]) -> bytes:
+        data = header_data(
+            fields, select(fields, sig.h_names), sig.field, sig.header_relaxed, stripped
+        )
+        return hasher(data).digest()
+
     if opened is not None:
         if not opened.well_formed:
             found.update(key_matches=False, header_change="key_mismatch")
@@ -95,32 +91,29 @@ def _diagnose_headers(
                 "The published key does not open the signature: the key was rotated or"
                 " replaced since signing, or b= was damaged."
             )
-            return
+            return None
         found.update(key_matches=True, signed_digest_algorithm=opened.digest_algorithm)
         target = opened.digest
+        return lambda fields: digest(fields) == target
+    if key.ed25519 is not None:
+        public = key.ed25519
+        return lambda fields: ed25519_verify(public, digest(fields), sig.signature)
+    return None
 
-        def ok(fields: Sequence[core.Field]) -> bool:
-            data = core.header_data(
-                fields, core.select(fields, h_names), sig_field, header_canon, stripped
-            )
-            return hasher(data).digest() == target
 
-    elif key_ed25519 is not None:
-        from headerlens.auth.dkim import _ed25519_ok
-
-        public = key_ed25519
-
-        def ok(fields: Sequence[core.Field]) -> bool:
-            data = core.header_data(
-                fields, core.select(fields, h_names), sig_field, header_canon, stripped
-            )
-            return _ed25519_ok(public, hasher(data).digest(), signature)
-
-    else:
+def _diagnose_headers(
+    fields: list[Field],
+    sig: Signature,
+    key: Key,
+    opened: RsaOpened | None,
+    found: dict[str, object],
+    parts: list[str],
+) -> None:
+    ok = _header_check(sig, key, opened, found, parts)
+    if ok is None:
         return
-    fields = ctx.fields
     tried = 0
-    for change, fields_try, victim in _header_candidates(fields, h_names, sig_field, header_canon):
+    for change, fields_try, victim in _header_candidates(fields, sig):
         if tried >= MAX_HEADER_CANDIDATES:
             break
         tried += 1
@@ -141,6 +134,17 @@ def _diagnose_headers(
         prefix + "signed header fields changed after signing; no single tested repair"
         " (removing, swapping, unfolding an instance) restores the signature."
     )
+    copied = _copied_differences(fields, sig)
+    if copied:
+        first, names = copied
+        found.update(
+            header_index=first.index, header_name=first.name.strip().decode("utf-8", "replace")
+        )
+        parts.append(
+            "The signer's copy of the signed fields (z=) differs from "
+            + ", ".join(names)
+            + " as received."
+        )
 
 
 _HEADER_TEXT: dict[HeaderChange, str] = {
@@ -154,16 +158,16 @@ _HEADER_TEXT: dict[HeaderChange, str] = {
 
 
 def _header_candidates(
-    fields: list[core.Field], h_names: list[bytes], sig_field: core.Field, header_canon: bytes
-) -> list[tuple[HeaderChange, list[core.Field], core.Field]]:
-    signed = set(h_names)
-    out: list[tuple[HeaderChange, list[core.Field], core.Field]] = []
-    chosen = [p for p in core.select(fields, h_names) if p is not None]
+    fields: list[Field], sig: Signature
+) -> Iterator[tuple[HeaderChange, list[Field], Field]]:
+    """Repairs to try, most likely first (each a whole list of fields)."""
+    sig_field = sig.field
+    signed = set(sig.h_names)
+    chosen = sorted({p for p in select(fields, sig.h_names) if p is not None})
     # 1. one instance added in transit: drop each signed instance in turn
-    for p in sorted(set(chosen)):
-        if fields[p] is sig_field:
-            continue
-        out.append(("header_added", fields[:p] + fields[p + 1 :], fields[p]))
+    for p in chosen:
+        if fields[p] is not sig_field:
+            yield ("header_added", fields[:p] + fields[p + 1 :], fields[p])
     # 2. two instances of a signed name swapped
     by_name: dict[bytes, list[int]] = {}
     for p, f in enumerate(fields):
@@ -173,16 +177,16 @@ def _header_candidates(
         for a, b in itertools.pairwise(positions):
             swapped = list(fields)
             swapped[a], swapped[b] = swapped[b], swapped[a]
-            out.append(("headers_reordered", swapped, fields[a]))
+            yield ("headers_reordered", swapped, fields[a])
     # 3. a folded field that was unfolded/refolded (only visible to simple canonicalization)
-    if header_canon == b"simple":
-        for p in sorted(set(chosen)):
+    if not sig.header_relaxed:
+        for p in chosen:
             f = fields[p]
             if b"\n" in f.value[:-2] and f is not sig_field:
                 unfolded = f.value[:-2].replace(b"\r\n", b"") + b"\r\n"
-                out.append(("header_refolded", _replace(fields, p, f, unfolded), f))
+                yield ("header_refolded", _replace(fields, p, f, unfolded), f)
     # 4. a mailing-list tag put in front of Subject
-    for p in sorted(set(chosen)):
+    for p in chosen:
         f = fields[p]
         if f.lname != b"subject":
             continue
@@ -193,14 +197,36 @@ def _header_candidates(
             if 0 < close < lead + 80:
                 rest = v[close + 1 :]
                 rest = rest[1:] if rest[:1] == b" " else rest
-                out.append(("subject_tagged", _replace(fields, p, f, v[:lead] + rest), f))
-    return out
+                yield ("subject_tagged", _replace(fields, p, f, v[:lead] + rest), f)
 
 
-def _replace(fields: list[core.Field], p: int, f: core.Field, value: bytes) -> list[core.Field]:
+def _replace(fields: list[Field], p: int, f: Field, value: bytes) -> list[Field]:
     copy = list(fields)
-    copy[p] = core.Field(f.index, f.name, value, f.lname)
+    copy[p] = Field(f.index, f.name, value, f.lname)
     return copy
+
+
+def _copied_differences(fields: list[Field], sig: Signature) -> tuple[Field, list[str]] | None:
+    """Signed fields whose value differs from the ``z=`` copy (RFC 6376 section 3.5)."""
+    if not sig.copied_headers:
+        return None
+    chosen = select(fields, sig.h_names)
+    signed_at = {n: p for n, p in zip(sig.h_names, chosen, strict=True) if p is not None}
+    first: Field | None = None
+    names: list[str] = []
+    for name, value in sig.copied_headers:
+        p = signed_at.get(name.lower())
+        if p is None:
+            continue
+        now = fields[p]
+        then = Field(now.index, now.name, value + b"\r\n", now.lname)
+        if canonical_header(then, True) != canonical_header(now, True):
+            first = first or now
+            names.append(now.name.strip().decode("utf-8", "replace"))
+    return (first, names) if first is not None else None
+
+
+# --------------------------------------------------------------------------- body
 
 
 _BODY_TEXT: dict[BodyChange, str] = {
@@ -217,79 +243,135 @@ _BODY_TEXT: dict[BodyChange, str] = {
 }
 
 
+def _digest(chunks: Iterable[bytes], hash_name: str, suffix: bytes = b"") -> bytes:
+    h = HASHES[hash_name]()
+    for chunk in chunks:
+        h.update(chunk)
+    h.update(suffix)
+    return h.digest()
+
+
+def _canonical(chunks: Iterable[bytes], relaxed: bool, limit: int | None) -> Iterator[bytes]:
+    """The canonical body read from ``chunks``, cut at ``limit`` octets."""
+    canon = BodyCanonicalizer(relaxed)
+    left = limit
+
+    def pieces() -> Iterator[bytes]:
+        for chunk in chunks:
+            yield canon.feed(chunk)
+        yield canon.close()
+
+    for out in pieces():
+        if left is not None:
+            out = out[:left]
+            left -= len(out)
+        if out:
+            yield out
+
+
 def _diagnose_body(
-    ctx: _Ctx,
-    body_canon: bytes,
-    hash_name: str,
-    body_hash: bytes,
-    body_length: int | None,
-    found: dict[str, object],
-    parts: list[str],
+    signed: SignedMessage, sig: Signature, found: dict[str, object], parts: list[str]
 ) -> None:
-    hasher = core.HASHES[hash_name]
-    canon = ctx.canonical_body(body_canon)
+    relaxed, hash_name, body_hash, length = (
+        sig.body_relaxed,
+        sig.hash_name,
+        sig.body_hash,
+        sig.body_length,
+    )
+    total = signed.canonical_length(relaxed)
 
     def done(change: BodyChange, **fmt: object) -> None:
         found["body_change"] = change
         parts.append(_BODY_TEXT[change].format(**fmt))
 
-    if body_length is not None and body_length > len(canon):
-        done("truncated", n=body_length - len(canon))
+    if length is not None and length > total:
+        done("truncated", n=length - total)
         return
-    if body_length is None:
-        # 1. appended text: the signed body is a prefix of the current one, cut at a line end
-        h = hasher()
-        if hasher(b"").digest() == body_hash or (
-            body_canon == b"simple" and hasher(b"\r\n").digest() == body_hash
-        ):
-            found["appended_octets"] = len(canon)
-            done("appended", n=len(canon))
+    if length is None:
+        appended = _appended(signed, relaxed, hash_name, body_hash, total)
+        if appended is not None:
+            found["appended_octets"] = appended
+            done("appended", n=appended)
             return
-        pos = 0
-        seen = 0
-        while seen < MAX_BODY_BOUNDARIES:
-            nl = canon.find(b"\r\n", pos)
-            if nl < 0 or nl + 2 >= len(canon):
-                break
-            h.update(canon[pos : nl + 2])
-            pos = nl + 2
-            seen += 1
-            if h.copy().digest() == body_hash:
-                found["appended_octets"] = len(canon) - pos
-                done("appended", n=len(canon) - pos)
-                return
-    signed = canon if body_length is None else canon[:body_length]
     # 2. trailing blank lines the signer kept
-    raw = ctx.body
-    for candidate in (raw, raw + b"\r\n", signed + b"\r\n", signed + b"\r\n\r\n"):
-        if hasher(candidate).digest() == body_hash:
+    for suffix in (b"", b"\r\n"):
+        if _digest(crlf_chunks(signed.body_chunks()), hash_name, suffix) == body_hash:
+            done("trailing_blank_lines")
+            return
+    for suffix in (b"\r\n", b"\r\n\r\n"):
+        canon = _canonical(signed.body_chunks(), relaxed, length)
+        if _digest(canon, hash_name, suffix) == body_hash:
             done("trailing_blank_lines")
             return
     # 3. LF line ends
-    if hasher(signed.replace(b"\r\n", b"\n")).digest() == body_hash:
+    canon = _canonical(signed.body_chunks(), relaxed, length)
+    if _digest((c.replace(b"\r\n", b"\n") for c in canon), hash_name) == body_hash:
         done("line_endings")
         return
     # 4. transfer encoding applied in transit
-    cte = _top_cte(ctx.fields)
-    decoded: bytes | None = None
-    try:
-        if cte == "quoted-printable":
-            decoded = binascii.a2b_qp(raw)
-        elif cte == "base64":
-            decoded = binascii.a2b_base64(raw)
-    except (binascii.Error, ValueError):
-        decoded = None
-    if decoded is not None:
-        cand = core.canonical_body(core.body_of(decoded), body_canon)
-        if body_length is not None:
-            cand = cand[:body_length]
-        if hasher(cand).digest() == body_hash:
+    cte = _top_cte(signed.fields)
+    if cte in ("quoted-printable", "base64"):
+        try:
+            decoded = _decoded(crlf_chunks(signed.body_chunks()), cte)
+            ok = _digest(_canonical(crlf_chunks(decoded), relaxed, length), hash_name) == body_hash
+        except (binascii.Error, ValueError):
+            ok = False
+        if ok:
             done("reencoded", cte=cte)
             return
     done("body_changed")
 
 
-def _top_cte(fields: Sequence[core.Field]) -> str | None:
+def _appended(
+    signed: SignedMessage, relaxed: bool, hash_name: str, body_hash: bytes, total: int
+) -> int | None:
+    """Octets appended after the signed end, when the signed body is a line-prefix of the
+    current one (lists add footers); ``None`` when no cut matches."""
+    hasher = HASHES[hash_name]
+    if hasher(b"").digest() == body_hash or (not relaxed and hasher(b"\r\n").digest() == body_hash):
+        return total
+    for _lines, octets, digest in signed.prefix_digests(relaxed, hash_name, MAX_BODY_BOUNDARIES):
+        if octets >= total:
+            break
+        if digest == body_hash:
+            return total - octets
+    return None
+
+
+def _decoded(chunks: Iterable[bytes], cte: str) -> Iterator[bytes]:
+    """The body with its transfer encoding undone, chunk by chunk (RFC 2045 6.7, 6.8)."""
+    if cte == "base64":
+        keep = b""
+        for chunk in chunks:
+            data = keep + chunk.translate(None, _NOT_BASE64)
+            cut = len(data) - len(data) % 4
+            keep = data[cut:]
+            if cut:
+                yield binascii.a2b_base64(data[:cut])
+        if keep:
+            yield binascii.a2b_base64(keep)
+        return
+    keep = b""
+    for chunk in chunks:
+        data = keep + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut == 0 and len(data) > _MAX_QP_LINE:
+            raise ValueError("not quoted-printable: line too long")
+        keep = data[cut:]
+        if cut:
+            yield binascii.a2b_qp(data[:cut])
+    if keep:
+        yield binascii.a2b_qp(keep)
+
+
+_NOT_BASE64 = bytes(
+    c
+    for c in range(256)
+    if c not in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+)
+
+
+def _top_cte(fields: Sequence[Field]) -> str | None:
     for f in fields:
         if f.lname == b"content-transfer-encoding":
             return f.value.strip().lower().decode("ascii", "replace")

@@ -1,0 +1,305 @@
+"""Message bodies for DKIM and ARC: canonicalized and hashed by chunks (RFC 6376 3.4, 3.7).
+
+:class:`BodyCanonicalizer` applies simple or relaxed body canonicalization to a body given in
+pieces of any size, in linear time and with a bounded amount held back; :func:`body_digest`
+and :class:`PrefixDigests` hash what it produces; :class:`SignedMessage` is a message as both
+verifiers read it (its fields, and its body read from the source in fixed-size chunks, never
+copied whole). The header side of the byte layer is :mod:`headerlens.auth._sigbytes`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from headerlens.auth._sigbytes import CRLF, HASHES, Field, crlf, fields_of
+
+if TYPE_CHECKING:
+    from headerlens.message import Message
+
+__all__ = [
+    "CHUNK",
+    "BodyCanonicalizer",
+    "BodyDigest",
+    "PrefixDigests",
+    "SignedMessage",
+    "body_digest",
+    "canonical_body",
+    "chunks_of",
+    "crlf_chunks",
+    "line_prefix_digests",
+]
+
+#: Size of the body chunks hashed at a time (64 KiB: large enough to run at C speed, small
+#: enough that a 50 MB body is never copied whole).
+CHUNK = 1 << 16
+# One character class, repeated: each run is matched once, so this stays linear.
+_WSP_RUN = re.compile(rb"[ \t]+")
+
+
+def crlf_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """``chunks`` with bare LF turned into CRLF (as :func:`crlf`), also when a CRLF is split
+    between two chunks."""
+    cr = False
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if cr:
+            chunk = b"\r" + chunk
+        cr = chunk.endswith(b"\r")
+        if cr:
+            chunk = chunk[:-1]
+        if chunk:
+            yield crlf(chunk)
+    if cr:
+        yield b"\r"
+
+
+class BodyCanonicalizer:
+    """Simple or relaxed body canonicalization (RFC 6376 sections 3.4.3, 3.4.4), by chunks.
+
+    :meth:`feed` takes the body in pieces of any size (bare LF counts as CRLF, as in
+    :func:`crlf`) and returns the canonical octets known so far; :meth:`close` returns the
+    rest. What cannot be decided yet is held back, and it is small: a trailing CR, one
+    space standing for a run of white space, and a count of empty lines (they are dropped
+    at the end of the body). Linear in the input whatever the chunking, and equal to the
+    whole-body result for every split.
+
+    Relaxed: runs of WSP become one SP, WSP at the end of every line is ignored (the last
+    line included, when the body does not end in CRLF, as OpenDKIM does), empty lines at
+    the end are ignored, and an empty result stays empty. Simple: empty lines at the end are
+    ignored and the result ends in CRLF (an empty body becomes one CRLF).
+    """
+
+    __slots__ = ("_blanks", "_carry", "_started", "relaxed")
+
+    def __init__(self, relaxed: bool) -> None:
+        self.relaxed = relaxed
+        self._carry = b""  # held back: [" "] ["\r"] (relaxed) or ["\r"] (simple)
+        self._blanks = 0  # line ends after the last text, not yet written
+        self._started = False  # some text has been written
+
+    def feed(self, chunk: bytes) -> bytes:
+        """Canonicalize the next piece of the body; returns what is final so far."""
+        if not chunk:
+            return b""
+        data = self._carry + chunk if self._carry else chunk
+        # Line ends: bare LF -> CRLF. A CR at the very end may be the first half of a CRLF.
+        if b"\n" in data and data.count(b"\n") != data.count(CRLF):
+            data = data.replace(CRLF, b"\n").replace(b"\n", CRLF)
+        if self.relaxed and (b"\t" in data or b"  " in data):
+            data = _WSP_RUN.sub(b" ", data)
+        keep = len(data)
+        if data.endswith(b"\r"):
+            keep -= 1
+        if self.relaxed and keep and data[keep - 1] == 0x20:
+            keep -= 1
+        self._carry = data[keep:]
+        if keep < len(data):
+            data = data[:keep]
+        if self.relaxed and b" \r\n" in data:
+            data = data.replace(b" \r\n", CRLF)
+        return self._emit(data)
+
+    def _emit(self, data: bytes) -> bytes:
+        if not data:
+            return b""
+        # Empty lines at the end of what we have may be the end of the body: hold them.
+        # In a tail of CRs and LFs ending in LF, the line ends are the CRLF pairs after the
+        # last bare CR (the first CR of "\r\r"): every LF follows a CR here.
+        trailing = 0
+        if data.endswith(b"\n"):
+            tail = data[len(data.rstrip(b"\r\n")) :]
+            bare = tail.rfind(b"\r\r")
+            trailing = tail.count(b"\n", bare + 1) if bare >= 0 else tail.count(b"\n")
+        end = len(data) - 2 * trailing
+        if end == 0:
+            self._blanks += trailing
+            return b""
+        # Text follows the held line ends: they were not at the end of the body after all.
+        pending = self._blanks
+        self._blanks = trailing
+        self._started = True
+        text = data[:end] if trailing else data
+        return CRLF * pending + text if pending else text
+
+    def close(self) -> bytes:
+        """The canonical octets still held back; the canonicalizer is spent afterwards."""
+        carry = self._carry
+        self._carry = b""
+        # A lone " " is white space at the end of the last line: ignored. A CR is text.
+        tail = self._emit(carry) if carry.endswith(b"\r") else b""
+        # The last line's own line end (held with the empty lines after it), or the CRLF
+        # added to a body that does not end in one; an empty relaxed body stays empty.
+        if self._started:
+            return tail + CRLF
+        return b"" if self.relaxed else CRLF
+
+
+def canonical_body(body: bytes, relaxed: bool) -> bytes:
+    """The whole body under simple or relaxed canonicalization (RFC 6376 3.4.3, 3.4.4)."""
+    c = BodyCanonicalizer(relaxed)
+    return c.feed(body) + c.close()
+
+
+def chunks_of(data: bytes | memoryview, size: int = CHUNK) -> Iterator[bytes]:
+    """``data`` in pieces of ``size`` octets (copies of one piece at a time)."""
+    view = memoryview(data)
+    for start in range(0, len(view), size):
+        yield bytes(view[start : start + size])
+
+
+@dataclass(frozen=True, slots=True)
+class BodyDigest:
+    """A body hash (RFC 6376 section 3.7): the digest of the canonical body, cut at ``l=``
+    when one was given, and the length of the whole canonical body."""
+
+    digest: bytes
+    canonical_length: int
+
+
+def body_digest(
+    chunks: Iterable[bytes], relaxed: bool, hash_name: str, limit: int | None = None
+) -> BodyDigest:
+    """Hash the canonical form of the body read from ``chunks``; at most ``limit`` octets."""
+    canon = BodyCanonicalizer(relaxed)
+    h = HASHES[hash_name]()
+    total = 0
+
+    def take(out: bytes) -> None:
+        nonlocal total
+        if not out:
+            return
+        if limit is None:
+            h.update(out)
+        elif total < limit:
+            h.update(out[: limit - total])
+        total += len(out)
+
+    for chunk in chunks:
+        take(canon.feed(chunk))
+    take(canon.close())
+    return BodyDigest(h.digest(), total)
+
+
+class PrefixDigests:
+    """Digests of the canonical body cut after each non-empty line (what a signer saw when
+    text was appended after it signed), read in one pass over canonical chunks.
+
+    Iterate to get ``(lines, octets, digest)`` at each cut (at most ``max_lines`` lines are
+    considered); ``lines`` and ``octets`` hold the totals once the iteration has finished.
+    """
+
+    def __init__(self, canonical: Iterable[bytes], hash_name: str, max_lines: int) -> None:
+        self._canonical = canonical
+        self._hash_name = hash_name
+        self._max_lines = max_lines
+        self.lines = 0
+        self.octets = 0
+
+    def __iter__(self) -> Iterator[tuple[int, int, bytes]]:
+        h = HASHES[self._hash_name]()
+        line = 0  # octets of the current line hashed so far
+        cr_end = False  # the previous chunk ended in CR: a CRLF may be split
+        for chunk in self._canonical:
+            n = len(chunk)
+            pos = 0
+            if self.lines >= self._max_lines:
+                self.lines += chunk.count(CRLF) + (cr_end and chunk[:1] == b"\n")
+                self.octets += n
+                cr_end = chunk.endswith(b"\r")
+                continue
+            if cr_end and chunk[:1] == b"\n":
+                h.update(b"\n")
+                pos = 1
+                self.octets += 1
+                self.lines += 1
+                if line > 1:
+                    yield self.lines, self.octets, h.copy().digest()
+                line = 0
+            while pos < n:
+                nl = chunk.find(CRLF, pos)
+                if nl < 0:
+                    h.update(chunk[pos:])
+                    line += n - pos
+                    self.octets += n - pos
+                    break
+                end = nl + 2
+                h.update(chunk[pos:end])
+                self.octets += end - pos
+                self.lines += 1
+                nonempty = line + nl - pos > 0
+                line = 0
+                pos = end
+                if nonempty:
+                    yield self.lines, self.octets, h.copy().digest()
+                if self.lines >= self._max_lines:
+                    rest = chunk[pos:]
+                    self.lines += rest.count(CRLF)
+                    self.octets += len(rest)
+                    break
+            cr_end = chunk.endswith(b"\r")
+
+
+def line_prefix_digests(
+    body_chunks: Iterable[bytes], relaxed: bool, hash_name: str, max_lines: int
+) -> PrefixDigests:
+    """:class:`PrefixDigests` of the body read from ``body_chunks``, canonicalized."""
+    return PrefixDigests(_canonical_chunks(body_chunks, relaxed), hash_name, max_lines)
+
+
+def _canonical_chunks(chunks: Iterable[bytes], relaxed: bool) -> Iterator[bytes]:
+    canon = BodyCanonicalizer(relaxed)
+    for chunk in chunks:
+        out = canon.feed(chunk)
+        if out:
+            yield out
+    out = canon.close()
+    if out:
+        yield out
+
+
+# --------------------------------------------------------------------------- a message
+
+
+class SignedMessage:
+    """A message as both verifiers read it: its fields as :class:`Field` and its body hashed
+    in chunks, each body hash computed once per (canonicalization, hash, ``l=``).
+
+    ``body`` is ``None`` for a header-only paste (nothing to hash). The body is read from
+    the message source in :data:`CHUNK`-sized pieces, never copied whole.
+    """
+
+    def __init__(self, message: Message, *, with_body: bool = True) -> None:
+        self.message = message
+        self.fields: list[Field] = fields_of(message)
+        self._digests: dict[tuple[bool, str, int | None], BodyDigest] = {}
+        self.has_body = with_body
+
+    def body_chunks(self) -> Iterator[bytes]:
+        """The body bytes (after the blank line) in :data:`CHUNK`-sized pieces."""
+        start = self.message.body_start
+        if start is None or not self.has_body:
+            return iter(())
+        return chunks_of(memoryview(self.message.source)[start:])
+
+    def body_digest(self, relaxed: bool, hash_name: str, limit: int | None = None) -> BodyDigest:
+        """The body hash under ``relaxed``/simple canonicalization, cut at ``limit``."""
+        key = (relaxed, hash_name, limit)
+        found = self._digests.get(key)
+        if found is None:
+            found = self._digests[key] = body_digest(self.body_chunks(), relaxed, hash_name, limit)
+        return found
+
+    def canonical_length(self, relaxed: bool) -> int:
+        """Octets in the canonical body (from any digest already computed, else a pass)."""
+        for (r, _, _), d in self._digests.items():
+            if r == relaxed:
+                return d.canonical_length
+        return self.body_digest(relaxed, "sha256").canonical_length
+
+    def prefix_digests(self, relaxed: bool, hash_name: str, max_lines: int) -> PrefixDigests:
+        """Digests of the canonical body cut after each line (see :class:`PrefixDigests`)."""
+        return line_prefix_digests(self.body_chunks(), relaxed, hash_name, max_lines)
