@@ -195,43 +195,8 @@ def _modifications(
         return out
     bodies = _Bodies(message)
     bh = _ams_body_hashes(bodies, chain)
-
-    def changed(a: ArcInstance, b: ArcInstance) -> bool | None:
-        same = _same_body(bodies, bh[a.instance], bh[b.instance])
-        if same is not None:
-            return not same
-        if a.ams_body_hash_ok is False and b.ams_body_hash_ok is True:
-            return True
-        return None
-
     for older, newer in itertools.pairwise(chain):
-        if changed(older, newer):
-            how = bodies.appended(bh[older.instance]) or "modified it"
-            if how.startswith("appended") and newer.ams_body_hash_ok is not True:
-                how = "changed it"
-            out.append(
-                make_finding(
-                    "arc.message_modified",
-                    "notice",
-                    f"The body changed between instance {older.instance} and "
-                    f"{newer.instance}: {_sealer(newer)} {how}",
-                    [x for x in (older.ams_header_index, newer.ams_header_index) if x is not None],
-                )
-            )
-        if (
-            older.ams_header_signature_ok is False
-            and newer.ams_header_signature_ok is True
-            and older.ams_body_hash_ok is not False
-        ):
-            out.append(
-                make_finding(
-                    "arc.message_modified",
-                    "notice",
-                    f"Signed header fields changed between instance {older.instance} and "
-                    f"{newer.instance}: {_sealer(newer)} edited them (e.g. a Subject tag)",
-                    [x for x in (older.ams_header_index, newer.ams_header_index) if x is not None],
-                )
-            )
+        out += _between(bodies, bh, older, newer)
     newest = chain[-1]
     if newest.ams_body_hash_ok is False:
         tail = bodies.appended(bh[newest.instance])
@@ -245,6 +210,52 @@ def _modifications(
             )
         )
     out += _dkim_versus_chain(message, chain, dkim, bodies, bh)
+    return out
+
+
+def _between(
+    bodies: _Bodies,
+    bh: dict[int, tuple[bytes, bool] | None],
+    older: ArcInstance,
+    newer: ArcInstance,
+) -> list[Finding]:
+    """What changed between two consecutive instances: the body, the signed fields."""
+    out: list[Finding] = []
+    indexes = [x for x in (older.ams_header_index, newer.ams_header_index) if x is not None]
+    same = _same_body(bodies, bh[older.instance], bh[newer.instance])
+    if same is not None:
+        changed: bool | None = not same
+    elif older.ams_body_hash_ok is False and newer.ams_body_hash_ok is True:
+        changed = True
+    else:
+        changed = None
+    if changed:
+        how = bodies.appended(bh[older.instance]) or "modified it"
+        if how.startswith("appended") and newer.ams_body_hash_ok is not True:
+            how = "changed it"
+        out.append(
+            make_finding(
+                "arc.message_modified",
+                "notice",
+                f"The body changed between instance {older.instance} and "
+                f"{newer.instance}: {_sealer(newer)} {how}",
+                indexes,
+            )
+        )
+    if (
+        older.ams_header_signature_ok is False
+        and newer.ams_header_signature_ok is True
+        and older.ams_body_hash_ok is not False
+    ):
+        out.append(
+            make_finding(
+                "arc.message_modified",
+                "notice",
+                f"Signed header fields changed between instance {older.instance} and "
+                f"{newer.instance}: {_sealer(newer)} edited them (e.g. a Subject tag)",
+                indexes,
+            )
+        )
     return out
 
 

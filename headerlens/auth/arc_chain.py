@@ -183,73 +183,106 @@ def _verify_seal(inst: InstanceOutcome, chain: list[InstanceOutcome], keys: ArcK
 
 def _decide(out: ChainOutcome) -> None:
     """RFC 8617 section 5.2, steps 2 to 6, plus where the chain broke."""
-    chain = out.instances
     out.cv = "fail"
-    if out.structural or not chain:
-        # (No instance at all: every ARC field had an unreadable instance number.)
-        code, text, _ = (
-            out.structural[0] if out.structural else ("invalid_instance", "no instance", None)
-        )
-        out.code = {
-            "invalid_instance": "invalid_instance",
-            "duplicate": "duplicate_instance",
-            "gap": "instance_gap",
-            "incomplete": "incomplete_set",
-        }.get(code, code)
-        out.reason = f"malformed chain: {text}"
-        bad = [i.instance for i in chain if i.structure]
-        out.broken_at = min(bad) if bad else (chain[-1].instance if chain else None)
+    if out.structural or not out.instances:
+        _fail_structure(out)
         return
-    newest = chain[-1]
-    # Step 2: a sealer declared the chain failed.
-    failed_claims = [i for i in chain if i.cv == "fail"]
-    if newest.cv == "fail" or failed_claims:
-        first = failed_claims[0] if failed_claims else newest
-        out.code = "sealed_fail"
-        out.reason = (
-            f"instance {first.instance} ({first.seal_domain or 'unknown sealer'}) sealed the "
-            "chain with cv=fail: it had already failed there"
-        )
-        out.broken_at = first.instance
-        return
-    # Tag problems of seals (h=, bad a=, ...) are structural for the chain.
-    for inst in chain:
-        if inst.seal_tags_bad:
-            out.code = "seal_malformed"
-            out.reason = inst.seal_problems[0]
-            out.broken_at = inst.instance
+    for step in (_sealed_fail, _seal_tags, _newest_ams):
+        if step(out):
             return
-    # Step 3: the newest AMS must validate.
-    if newest.ams_valid is not True:
-        out.code = "newest_ams_invalid" if not newest.temporary else "key_unavailable"
-        detail = (
-            newest.ams_problems[0]
-            if newest.ams_problems
-            else f"ARC-Message-Signature i={newest.instance} was not checked"
-        )
-        out.reason = f"{detail} (the newest ARC-Message-Signature must verify)"
-        out.broken_at = newest.instance
-        return
-    # Step 4: oldest-pass.
-    oldest = newest.instance
+    # Step 4: oldest-pass (the oldest instance from which every AMS still verifies).
+    chain = out.instances
+    oldest = chain[-1].instance
     for inst in reversed(chain[:-1]):
         if inst.ams_valid is not True:
             break
         oldest = inst.instance
-    # Step 5: every seal, and the cv each sealer claimed.
-    bad_seals = [i for i in chain if i.seal_valid is not True]
-    if bad_seals:
-        first = bad_seals[0]
-        temporary = any(i.temporary for i in bad_seals)
-        out.code = "key_unavailable" if temporary else "seal_invalid"
-        out.reason = (
-            first.seal_problems[0]
-            if first.seal_problems
-            else f"ARC-Seal i={first.instance} was not checked"
-        )
-        out.broken_at = first.instance
+    if _seals(out) or _claimed_cv(out):
         return
-    for inst in chain:
+    _pass(out, oldest)
+
+
+def _fail_structure(out: ChainOutcome) -> None:
+    """Step 1: a malformed chain (no instance at all: every instance number unreadable)."""
+    chain = out.instances
+    code, text, _ = (
+        out.structural[0] if out.structural else ("invalid_instance", "no instance", None)
+    )
+    out.code = {
+        "invalid_instance": "invalid_instance",
+        "duplicate": "duplicate_instance",
+        "gap": "instance_gap",
+        "incomplete": "incomplete_set",
+    }.get(code, code)
+    out.reason = f"malformed chain: {text}"
+    bad = [i.instance for i in chain if i.structure]
+    out.broken_at = min(bad) if bad else (chain[-1].instance if chain else None)
+
+
+def _sealed_fail(out: ChainOutcome) -> bool:
+    """Step 2: a sealer declared the chain failed (cv=fail)."""
+    chain = out.instances
+    newest = chain[-1]
+    failed_claims = [i for i in chain if i.cv == "fail"]
+    if newest.cv != "fail" and not failed_claims:
+        return False
+    first = failed_claims[0] if failed_claims else newest
+    out.code = "sealed_fail"
+    out.reason = (
+        f"instance {first.instance} ({first.seal_domain or 'unknown sealer'}) sealed the "
+        "chain with cv=fail: it had already failed there"
+    )
+    out.broken_at = first.instance
+    return True
+
+
+def _seal_tags(out: ChainOutcome) -> bool:
+    """Tag problems of seals (h=, bad a=, ...) are structural for the chain."""
+    for inst in out.instances:
+        if inst.seal_tags_bad:
+            out.code = "seal_malformed"
+            out.reason = inst.seal_problems[0]
+            out.broken_at = inst.instance
+            return True
+    return False
+
+
+def _newest_ams(out: ChainOutcome) -> bool:
+    """Step 3: the newest ARC-Message-Signature must validate."""
+    newest = out.instances[-1]
+    if newest.ams_valid is True:
+        return False
+    out.code = "newest_ams_invalid" if not newest.temporary else "key_unavailable"
+    detail = (
+        newest.ams_problems[0]
+        if newest.ams_problems
+        else f"ARC-Message-Signature i={newest.instance} was not checked"
+    )
+    out.reason = f"{detail} (the newest ARC-Message-Signature must verify)"
+    out.broken_at = newest.instance
+    return True
+
+
+def _seals(out: ChainOutcome) -> bool:
+    """Step 5: every seal must validate."""
+    bad_seals = [i for i in out.instances if i.seal_valid is not True]
+    if not bad_seals:
+        return False
+    first = bad_seals[0]
+    temporary = any(i.temporary for i in bad_seals)
+    out.code = "key_unavailable" if temporary else "seal_invalid"
+    out.reason = (
+        first.seal_problems[0]
+        if first.seal_problems
+        else f"ARC-Seal i={first.instance} was not checked"
+    )
+    out.broken_at = first.instance
+    return True
+
+
+def _claimed_cv(out: ChainOutcome) -> bool:
+    """Step 5 (continued): each sealer must claim the cv its position calls for."""
+    for inst in out.instances:
         want = "none" if inst.instance == 1 else "pass"
         if inst.cv != want:
             out.code = "wrong_cv"
@@ -258,7 +291,13 @@ def _decide(out: ChainOutcome) -> None:
                 f"{inst.instance} must say cv={want}"
             )
             out.broken_at = inst.instance
-            return
+            return True
+    return False
+
+
+def _pass(out: ChainOutcome, oldest: int) -> None:
+    """Step 6: the chain passes; say from which instance on the message is unchanged."""
+    newest = out.instances[-1]
     out.cv = "pass"
     out.code = "pass"
     out.oldest_pass = 0 if oldest == 1 else oldest

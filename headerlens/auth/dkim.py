@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import IO, Literal
+from typing import IO
 
 from headerlens.auth._dkim_key import KeyLookups
 from headerlens.auth._dkim_verify import FUTURE_SKEW, DkimContext, Times, verify_signature
@@ -29,7 +29,9 @@ from headerlens.auth._sigbody import SignedMessage
 from headerlens.auth.models import DkimAnalysis, DkimResult
 from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
+from headerlens.hops.chain import analyze_hops
 from headerlens.message import Message
+from headerlens.parse import parse
 from headerlens.policy import Policy
 from headerlens.resolvers import OfflineResolver, Resolver
 
@@ -59,19 +61,12 @@ def analyze_dkim(
     sig_fields = message.fields("DKIM-Signature")
     if not sig_fields:
         return DkimAnalysis()
-    now = dt.datetime.now(dt.UTC)
-    as_of_source: Literal["policy", "receipt", "now"]
-    if policy.as_of is not None:
-        as_of, as_of_source = policy.as_of, "policy"
-    elif receipt_time is not None:
-        as_of, as_of_source = receipt_time, "receipt"
-    else:
-        as_of, as_of_source = now, "now"
+    times = _times(policy, receipt_time)
     signed = SignedMessage(message)
     ctx = DkimContext(
         signed=signed,
         keys=KeyLookups(resolver),
-        times=Times(as_of, as_of_source, now),
+        times=times,
         log=DefectLog(strict=policy.strict),
         from_domain=_from_domain(message),
     )
@@ -82,16 +77,7 @@ def analyze_dkim(
     for n, hf in enumerate(sig_fields):
         sig_field = by_index.get(hf.index)
         if n >= limit or sig_field is None:
-            results.append(
-                DkimResult(
-                    header_index=hf.index,
-                    result="neutral",
-                    reason="limit_exceeded",
-                    explanation=f"Not checked: more than {limit} DKIM signatures.",
-                    as_of=as_of,
-                    as_of_source=as_of_source,
-                )
-            )
+            results.append(_not_checked(hf.index, limit, times))
             if n == limit:
                 findings.append(
                     make_finding(
@@ -119,6 +105,28 @@ def analyze_dkim(
     return DkimAnalysis(results=tuple(results), findings=tuple(findings))
 
 
+def _times(policy: Policy, receipt_time: dt.datetime | None) -> Times:
+    """The as-of time: ``policy.as_of``, else the receipt time, else now (RFC 6376 3.5)."""
+    now = dt.datetime.now(dt.UTC)
+    if policy.as_of is not None:
+        return Times(policy.as_of, "policy", now)
+    if receipt_time is not None:
+        return Times(receipt_time, "receipt", now)
+    return Times(now, "now", now)
+
+
+def _not_checked(index: int, limit: int, times: Times) -> DkimResult:
+    """The result of a signature beyond ``Limits.max_dkim_signatures``."""
+    return DkimResult(
+        header_index=index,
+        result="neutral",
+        reason="limit_exceeded",
+        explanation=f"Not checked: more than {limit} DKIM signatures.",
+        as_of=times.as_of,
+        as_of_source=times.source,
+    )
+
+
 def verify_dkim(
     source: bytes | str | os.PathLike[str] | IO[bytes] | Message, *, policy: Policy | None = None
 ) -> tuple[DkimResult, ...]:
@@ -130,9 +138,6 @@ def verify_dkim(
     ``policy.as_of``, else the receipt time found by the hop analysis, else now. Returns one
     :class:`DkimResult` per signature; an unsigned message gives ``()``.
     """
-    from headerlens.hops.chain import analyze_hops
-    from headerlens.parse import parse
-
     policy = policy if policy is not None else Policy()
     message = source if isinstance(source, Message) else parse(source, policy=policy)
     if not message.fields("DKIM-Signature"):
