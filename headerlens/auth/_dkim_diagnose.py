@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import binascii
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar, cast
 
 from headerlens.auth._dkim_key import Key
 from headerlens.auth._dkim_signature import Signature
@@ -57,9 +58,8 @@ def diagnose(
     parts: list[str] = []
     found: dict[str, object] = {"candidates_tried": 0}
     if header_ok is False:
-        _diagnose_headers(
-            signed.fields, sig, key, opened if key.rsa is not None else None, found, parts
-        )
+        rsa_opened = opened if key.rsa is not None else None
+        _diagnose_headers(signed, sig, key, rsa_opened, found, parts)
     if body_ok is False:
         _diagnose_body(signed, sig, found, parts)
     if not parts:
@@ -69,19 +69,26 @@ def diagnose(
 
 # --------------------------------------------------------------------------- headers
 
+#: A repair to test: which positions the signature then covers, fields replaced at some
+#: positions, and the field the repair concerns.
+_Candidate = tuple[HeaderChange, list[int | None], dict[int, Field], Field]
+
 
 def _header_check(
-    sig: Signature, key: Key, opened: RsaOpened | None, found: dict[str, object], parts: list[str]
-) -> Callable[[Sequence[Field]], bool] | None:
+    fields: list[Field],
+    sig: Signature,
+    key: Key,
+    opened: RsaOpened | None,
+    found: dict[str, object],
+    parts: list[str],
+) -> Callable[[list[int | None], dict[int, Field]], bool] | None:
     """A test "does the signature verify over these fields?", or ``None`` (nothing to test,
     or the RSA key does not even open the signature)."""
     hasher = HASHES[sig.hash_name]
     stripped = strip_b_value(sig.field.value)
 
-    def digest(fields: Sequence[Field]) -> bytes:
-        data = header_data(
-            fields, select(fields, sig.h_names), sig.field, sig.header_relaxed, stripped
-        )
+    def digest(chosen: list[int | None], override: dict[int, Field]) -> bytes:
+        data = header_data(fields, chosen, sig.field, sig.header_relaxed, stripped, override)
         return hasher(data).digest()
 
     if opened is not None:
@@ -94,30 +101,33 @@ def _header_check(
             return None
         found.update(key_matches=True, signed_digest_algorithm=opened.digest_algorithm)
         target = opened.digest
-        return lambda fields: digest(fields) == target
+        return lambda chosen, override: digest(chosen, override) == target
     if key.ed25519 is not None:
         public = key.ed25519
-        return lambda fields: ed25519_verify(public, digest(fields), sig.signature)
+        return lambda chosen, override: ed25519_verify(
+            public, digest(chosen, override), sig.signature
+        )
     return None
 
 
 def _diagnose_headers(
-    fields: list[Field],
+    signed: SignedMessage,
     sig: Signature,
     key: Key,
     opened: RsaOpened | None,
     found: dict[str, object],
     parts: list[str],
 ) -> None:
-    ok = _header_check(sig, key, opened, found, parts)
+    fields = signed.fields
+    ok = _header_check(fields, sig, key, opened, found, parts)
     if ok is None:
         return
     tried = 0
-    for change, fields_try, victim in _header_candidates(fields, sig):
+    for change, chosen, override, victim in _header_candidates(signed, sig):
         if tried >= MAX_HEADER_CANDIDATES:
             break
         tried += 1
-        if ok(fields_try):
+        if ok(chosen, override):
             found["candidates_tried"] = tried
             found.update(
                 header_change=change,
@@ -134,7 +144,7 @@ def _diagnose_headers(
         prefix + "signed header fields changed after signing; no single tested repair"
         " (removing, swapping, unfolding an instance) restores the signature."
     )
-    copied = _copied_differences(fields, sig)
+    copied = _copied_differences(signed, sig)
     if copied:
         first, names = copied
         found.update(
@@ -157,34 +167,42 @@ _HEADER_TEXT: dict[HeaderChange, str] = {
 }
 
 
-def _header_candidates(
-    fields: list[Field], sig: Signature
-) -> Iterator[tuple[HeaderChange, list[Field], Field]]:
-    """Repairs to try, most likely first (each a whole list of fields)."""
+def _header_candidates(signed: SignedMessage, sig: Signature) -> Iterator[_Candidate]:
+    """Repairs to try, most likely first. Each is expressed on the received fields (the
+    positions the signature would cover, and replaced fields), so testing one costs the
+    signed fields only, not a copy of the whole header."""
+    fields = signed.fields
     sig_field = sig.field
-    signed = set(sig.h_names)
-    chosen = sorted({p for p in select(fields, sig.h_names) if p is not None})
+    names = sig.h_names
+    original = select(fields, names, signed.index)
+    chosen = sorted({p for p in original if p is not None})
     # 1. one instance added in transit: drop each signed instance in turn
     for p in chosen:
         if fields[p] is not sig_field:
-            yield ("header_added", fields[:p] + fields[p + 1 :], fields[p])
-    # 2. two instances of a signed name swapped
-    by_name: dict[bytes, list[int]] = {}
-    for p, f in enumerate(fields):
-        if f.lname in signed and f is not sig_field:
-            by_name.setdefault(f.lname, []).append(p)
-    for positions in by_name.values():
+            yield ("header_added", select(fields, names, signed.index, drop=p), {}, fields[p])
+    # 2. two instances of a signed name swapped (the swapped list selects the same
+    #    positions, which then hold each other's field)
+    by_name = [
+        found
+        for name in set(names)
+        if (found := [p for p in signed.index.get(name, ()) if fields[p] is not sig_field])
+    ]
+    for positions in sorted(by_name, key=lambda found: found[0]):  # in header order
         for a, b in itertools.pairwise(positions):
-            swapped = list(fields)
-            swapped[a], swapped[b] = swapped[b], swapped[a]
-            yield ("headers_reordered", swapped, fields[a])
+            swap = {a: b, b: a}
+            yield (
+                "headers_reordered",
+                [swap.get(p, p) if p is not None else None for p in original],
+                {},
+                fields[a],
+            )
     # 3. a folded field that was unfolded/refolded (only visible to simple canonicalization)
     if not sig.header_relaxed:
         for p in chosen:
             f = fields[p]
             if b"\n" in f.value[:-2] and f is not sig_field:
                 unfolded = f.value[:-2].replace(b"\r\n", b"") + b"\r\n"
-                yield ("header_refolded", _replace(fields, p, f, unfolded), f)
+                yield ("header_refolded", original, {p: _with_value(f, unfolded)}, f)
     # 4. a mailing-list tag put in front of Subject
     for p in chosen:
         f = fields[p]
@@ -197,20 +215,19 @@ def _header_candidates(
             if 0 < close < lead + 80:
                 rest = v[close + 1 :]
                 rest = rest[1:] if rest[:1] == b" " else rest
-                yield ("subject_tagged", _replace(fields, p, f, v[:lead] + rest), f)
+                yield ("subject_tagged", original, {p: _with_value(f, v[:lead] + rest)}, f)
 
 
-def _replace(fields: list[Field], p: int, f: Field, value: bytes) -> list[Field]:
-    copy = list(fields)
-    copy[p] = Field(f.index, f.name, value, f.lname)
-    return copy
+def _with_value(f: Field, value: bytes) -> Field:
+    return Field(f.index, f.name, value, f.lname)
 
 
-def _copied_differences(fields: list[Field], sig: Signature) -> tuple[Field, list[str]] | None:
+def _copied_differences(signed: SignedMessage, sig: Signature) -> tuple[Field, list[str]] | None:
     """Signed fields whose value differs from the ``z=`` copy (RFC 6376 section 3.5)."""
     if not sig.copied_headers:
         return None
-    chosen = select(fields, sig.h_names)
+    fields = signed.fields
+    chosen = select(fields, sig.h_names, signed.index)
     signed_at = {n: p for n, p in zip(sig.h_names, chosen, strict=True) if p is not None}
     first: Field | None = None
     names: list[str] = []
@@ -219,7 +236,7 @@ def _copied_differences(fields: list[Field], sig: Signature) -> tuple[Field, lis
         if p is None:
             continue
         now = fields[p]
-        then = Field(now.index, now.name, value + b"\r\n", now.lname)
+        then = _with_value(now, value + b"\r\n")
         if canonical_header(then, True) != canonical_header(now, True):
             first = first or now
             names.append(now.name.strip().decode("utf-8", "replace"))
@@ -288,38 +305,88 @@ def _diagnose_body(
         done("truncated", n=length - total)
         return
     if length is None:
-        appended = _appended(signed, relaxed, hash_name, body_hash, total)
+        appended = _memo(
+            signed,
+            ("appended", relaxed, hash_name, body_hash),
+            lambda: _appended(signed, relaxed, hash_name, body_hash, total),
+        )
         if appended is not None:
             found["appended_octets"] = appended
             done("appended", n=appended)
             return
-    # 2. trailing blank lines the signer kept
-    for suffix in (b"", b"\r\n"):
-        if _digest(crlf_chunks(signed.body_chunks()), hash_name, suffix) == body_hash:
-            done("trailing_blank_lines")
-            return
-    for suffix in (b"\r\n", b"\r\n\r\n"):
-        canon = _canonical(signed.body_chunks(), relaxed, length)
-        if _digest(canon, hash_name, suffix) == body_hash:
-            done("trailing_blank_lines")
-            return
-    # 3. LF line ends
-    canon = _canonical(signed.body_chunks(), relaxed, length)
-    if _digest((c.replace(b"\r\n", b"\n") for c in canon), hash_name) == body_hash:
-        done("line_endings")
-        return
-    # 4. transfer encoding applied in transit
-    cte = _top_cte(signed.fields)
-    if cte in ("quoted-printable", "base64"):
-        try:
-            decoded = _decoded(crlf_chunks(signed.body_chunks()), cte)
-            ok = _digest(_canonical(crlf_chunks(decoded), relaxed, length), hash_name) == body_hash
-        except (binascii.Error, ValueError):
-            ok = False
-        if ok:
-            done("reencoded", cte=cte)
+    # Each candidate original is one pass over the body, hashed once per message (several
+    # signatures with the same canonicalization share them).
+    for candidate, change in _candidates(signed, relaxed, hash_name, length):
+        if candidate() == body_hash:
+            if change == "reencoded":
+                done(change, cte=_top_cte(signed))
+            else:
+                done(change)
             return
     done("body_changed")
+
+
+def _candidates(
+    signed: SignedMessage, relaxed: bool, hash_name: str, length: int | None
+) -> Iterator[tuple[Callable[[], bytes | None], BodyChange]]:
+    """The candidate originals in the order tried: trailing blank lines the signer kept (the
+    body as received, with a CRLF more; the signed part with one or two more), LF line ends,
+    the body before a relay's transfer encoding."""
+
+    def raw(suffix: bytes) -> Callable[[], bytes | None]:
+        return lambda: _memo(
+            signed,
+            ("raw", hash_name, suffix),
+            lambda: _digest(crlf_chunks(signed.body_chunks()), hash_name, suffix),
+        )
+
+    def canon(suffix: bytes) -> Callable[[], bytes | None]:
+        return lambda: _memo(
+            signed,
+            ("canon", relaxed, hash_name, length, suffix),
+            lambda: _digest(_canonical(signed.body_chunks(), relaxed, length), hash_name, suffix),
+        )
+
+    def lf() -> bytes | None:
+        chunks = _canonical(signed.body_chunks(), relaxed, length)
+        return _digest((c.replace(b"\r\n", b"\n") for c in chunks), hash_name)
+
+    yield raw(b""), "trailing_blank_lines"
+    yield raw(b"\r\n"), "trailing_blank_lines"
+    yield canon(b"\r\n"), "trailing_blank_lines"
+    yield canon(b"\r\n\r\n"), "trailing_blank_lines"
+    yield (lambda: _memo(signed, ("lf", relaxed, hash_name, length), lf)), "line_endings"
+    cte = _top_cte(signed)
+    if cte in ("quoted-printable", "base64"):
+        yield (
+            lambda: _memo(
+                signed,
+                ("reencoded", relaxed, hash_name, length),
+                lambda: _reencoded(signed, cte, relaxed, hash_name, length),
+            ),
+            "reencoded",
+        )
+
+
+def _reencoded(
+    signed: SignedMessage, cte: str, relaxed: bool, hash_name: str, length: int | None
+) -> bytes | None:
+    """The hash of the canonical body after undoing ``cte``; ``None`` if it does not decode."""
+    try:
+        decoded = _decoded(crlf_chunks(signed.body_chunks()), cte)
+        return _digest(_canonical(crlf_chunks(decoded), relaxed, length), hash_name)
+    except (binascii.Error, ValueError):
+        return None
+
+
+_T = TypeVar("_T")
+
+
+def _memo(signed: SignedMessage, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+    """``compute()``, once per message and ``key``."""
+    if key not in signed.memo:
+        signed.memo[key] = compute()
+    return cast(_T, signed.memo[key])
 
 
 def _appended(
@@ -371,8 +438,9 @@ _NOT_BASE64 = bytes(
 )
 
 
-def _top_cte(fields: Sequence[Field]) -> str | None:
-    for f in fields:
-        if f.lname == b"content-transfer-encoding":
-            return f.value.strip().lower().decode("ascii", "replace")
-    return None
+def _top_cte(signed: SignedMessage) -> str | None:
+    """The first Content-Transfer-Encoding value, lower-cased."""
+    found = signed.index.get(b"content-transfer-encoding")
+    if not found:
+        return None
+    return signed.fields[found[0]].value.strip().lower().decode("ascii", "replace")

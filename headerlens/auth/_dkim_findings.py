@@ -10,7 +10,7 @@ signed one, and fields not over-signed (RFC 6376 sections 5.4.2 and 8.15).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from headerlens.auth._dkim_key import Key
 from headerlens.auth._sigbytes import Field
@@ -50,16 +50,18 @@ def failure_finding(result: DkimResult, domain: str) -> Finding:
 
 def policy_findings(
     fields: Sequence[Field],
+    index: Mapping[bytes, Sequence[int]],
     result: DkimResult,
     chosen: list[int | None],
     h_names: list[bytes],
     key: Key,
 ) -> list[Finding]:
-    """What the signature does not protect, even when it passes."""
+    """What the signature does not protect, even when it passes. ``index``: the positions
+    of ``fields`` by name (so each signature costs its own h= list, not the whole header)."""
     out = _key_and_tag_findings(result, key)
     if result.header_signature_ok:
         # Coverage: only meaningful when the signed headers are authentic.
-        out += _coverage_findings(fields, result, chosen, h_names)
+        out += _coverage_findings(fields, index, result, chosen, h_names)
     return out
 
 
@@ -119,18 +121,22 @@ def _key_and_tag_findings(result: DkimResult, key: Key) -> list[Finding]:
 
 
 def _coverage_findings(
-    fields: Sequence[Field], result: DkimResult, chosen: list[int | None], h_names: list[bytes]
+    fields: Sequence[Field],
+    index: Mapping[bytes, Sequence[int]],
+    result: DkimResult,
+    chosen: list[int | None],
+    h_names: list[bytes],
 ) -> list[Finding]:
     out: list[Finding] = []
     who = result.domain or "?"
-    present = Counter(f.lname for f in fields)
     signed = Counter(h_names)
     for name in DISPLAYED:
-        if not signed[name] or not present[name]:
+        positions = index.get(name, ())
+        if not signed[name] or not positions:
             continue
         selected = [p for p, n in zip(chosen, h_names, strict=True) if n == name and p is not None]
         top = min(selected) if selected else len(fields)
-        above = [fields[p].index for p in range(top) if fields[p].lname == name]
+        above = [fields[p].index for p in positions if p < top]
         if above:
             label = name.decode().title()
             out.append(
@@ -142,7 +148,11 @@ def _coverage_findings(
                     (*above, result.header_index),
                 )
             )
-    weak = [n.decode() for n in OVERSIGN if present[n] and signed[n] and signed[n] <= present[n]]
+    weak = [
+        n.decode()
+        for n in OVERSIGN
+        if (count := len(index.get(n, ()))) and signed[n] and signed[n] <= count
+    ]
     if weak:
         out.append(
             make_finding(

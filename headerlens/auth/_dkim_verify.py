@@ -93,7 +93,7 @@ def verify_signature(
     key = classify_key(
         ctx.keys.lookup(sig.key_name), sig.key_type, sig.hash_name, sig.identity, sig.domain
     )
-    chosen = select(ctx.signed.fields, sig.h_names)
+    chosen = select(ctx.signed.fields, sig.h_names, ctx.signed.index)
     opened = _check_header_signature(ctx.signed, sig, chosen, key, out)
     _decide(out, sig, key, time_reason)
     if sig.expires_at is not None and out.reason != "expired" and shown.get("expired_now"):
@@ -114,7 +114,9 @@ def verify_signature(
             out.explanation += " " + out.diagnosis.summary
     result = _result(ctx, shown, sig, key.info, out)
     findings = out.findings
-    findings.extend(policy_findings(ctx.signed.fields, result, chosen, sig.h_names, key))
+    findings.extend(
+        policy_findings(ctx.signed.fields, ctx.signed.index, result, chosen, sig.h_names, key)
+    )
     if result.result == "fail":
         findings.append(failure_finding(result, sig.domain))
     elif result.result in ("permerror", "temperror"):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from headerlens.auth._sigbytes import CRLF, HASHES, Field, crlf, fields_of
+from headerlens.auth._sigbytes import CRLF, HASHES, Field, crlf, fields_of, index_fields
 
 if TYPE_CHECKING:
     from headerlens.message import Message
@@ -37,6 +37,7 @@ __all__ = [
 CHUNK = 1 << 16
 # One character class, repeated: each run is matched once, so this stays linear.
 _WSP_RUN = re.compile(rb"[ \t]+")
+_CRLF_RUN = re.compile(rb"(?:\r\n)+")
 
 
 def crlf_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -220,6 +221,20 @@ class PrefixDigests:
                     yield self.lines, self.octets, h.copy().digest()
                 line = 0
             while pos < n:
+                if line == 0 and chunk.startswith(CRLF, pos):
+                    # a run of empty lines: no cut ends there, hash it in one go
+                    run = _CRLF_RUN.match(chunk, pos)
+                    end = run.end() if run is not None else pos + 2
+                    h.update(chunk[pos:end])
+                    self.octets += end - pos
+                    self.lines += (end - pos) // 2
+                    pos = end
+                    if self.lines >= self._max_lines:
+                        rest = chunk[pos:]
+                        self.lines += rest.count(CRLF)
+                        self.octets += len(rest)
+                        break
+                    continue
                 nl = chunk.find(CRLF, pos)
                 if nl < 0:
                     h.update(chunk[pos:])
@@ -275,8 +290,12 @@ class SignedMessage:
     def __init__(self, message: Message, *, with_body: bool = True) -> None:
         self.message = message
         self.fields: list[Field] = fields_of(message)
+        #: positions in ``fields`` by lower-case name (:func:`index_fields`)
+        self.index = index_fields(self.fields)
         self._digests: dict[tuple[bool, str, int | None], BodyDigest] = {}
         self.has_body = with_body
+        #: results worked out once per message by the steps that read it (diagnosis)
+        self.memo: dict[tuple[object, ...], object] = {}
 
     def body_chunks(self) -> Iterator[bytes]:
         """The body bytes (after the blank line) in :data:`CHUNK`-sized pieces."""

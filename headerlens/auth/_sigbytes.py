@@ -21,7 +21,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -42,6 +42,7 @@ __all__ = [
     "field_of",
     "fields_of",
     "header_data",
+    "index_fields",
     "lenient_tag",
     "parse_canonicalization",
     "parse_tag_list",
@@ -286,18 +287,35 @@ def strip_b_value(value: bytes) -> bytes:
 # --------------------------------------------------------------------------- headers
 
 
-def select(fields: Sequence[Field], names: Sequence[bytes]) -> list[int | None]:
-    """For each ``h=`` name, the position in ``fields`` of the instance it signs, or ``None``.
-
-    Instances are taken from the bottom up; a name listed more often than it occurs signs
-    its absence (RFC 6376 section 5.4.2).
-    """
+def index_fields(fields: Sequence[Field]) -> dict[bytes, list[int]]:
+    """Positions in ``fields`` by lower-case name, top to bottom."""
     positions: dict[bytes, list[int]] = {}
     for pos, f in enumerate(fields):
         positions.setdefault(f.lname, []).append(pos)
+    return positions
+
+
+def select(
+    fields: Sequence[Field],
+    names: Sequence[bytes],
+    index: Mapping[bytes, Sequence[int]] | None = None,
+    *,
+    drop: int | None = None,
+) -> list[int | None]:
+    """For each ``h=`` name, the position in ``fields`` of the instance it signs, or ``None``.
+
+    Instances are taken from the bottom up; a name listed more often than it occurs signs
+    its absence (RFC 6376 section 5.4.2). ``index`` (from :func:`index_fields`) saves
+    reading every field again; ``drop`` selects as if the field at that position were gone.
+    """
+    if index is None:
+        index = index_fields(fields)
+    stacks: dict[bytes, list[int]] = {}
     out: list[int | None] = []
     for name in names:
-        stack = positions.get(name)
+        stack = stacks.get(name)
+        if stack is None:
+            stack = stacks[name] = [p for p in index.get(name, ()) if p != drop]
         out.append(stack.pop() if stack else None)
     return out
 
@@ -327,12 +345,18 @@ def header_data(
     sig_field: Field,
     relaxed: bool,
     stripped: bytes | None = None,
+    override: Mapping[int, Field] | None = None,
 ) -> bytes:
     """The octets a header signature covers (RFC 6376 section 3.7).
 
-    ``chosen`` are positions in ``fields`` (from :func:`select`); the signature field comes
-    last, through :func:`signature_field_data`.
+    ``chosen`` are positions in ``fields`` (from :func:`select`); ``override`` replaces the
+    fields at some positions (a repair being tested); the signature field comes last,
+    through :func:`signature_field_data`.
     """
-    parts = [canonical_header(fields[p], relaxed) for p in chosen if p is not None]
+    if override:
+        picked = [override.get(p) or fields[p] for p in chosen if p is not None]
+    else:
+        picked = [fields[p] for p in chosen if p is not None]
+    parts = [canonical_header(f, relaxed) for f in picked]
     parts.append(signature_field_data(sig_field, relaxed, stripped))
     return b"".join(parts)
