@@ -35,7 +35,14 @@ from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import Defect
-from headerlens.errors import DefectError, HeaderlensError, InputError, ResolverError
+from headerlens.diff import ReportDiff, diff
+from headerlens.errors import (
+    DefectError,
+    HeaderlensError,
+    InputError,
+    PolicyError,
+    ResolverError,
+)
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
 from headerlens.hops.received import parse_received
@@ -52,7 +59,7 @@ from headerlens.resolvers import (
     Resolver,
     StaticResolver,
 )
-from headerlens.spam.models import Appliance, SpamField, SpamRule, SpamVerdict
+from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
 
 __all__ = [
     "Address",
@@ -85,13 +92,16 @@ __all__ = [
     "MimePart",
     "OfflineResolver",
     "Policy",
+    "PolicyError",
     "Received",
     "ReceivedSpf",
     "RecipientStatus",
     "RecordingResolver",
     "Report",
+    "ReportDiff",
     "Resolver",
     "ResolverError",
+    "RuleSource",
     "SpamField",
     "SpamRule",
     "SpamVerdict",
@@ -101,6 +111,7 @@ __all__ = [
     "TrustBoundary",
     "__version__",
     "analyze",
+    "diff",
     "iter_messages",
     "parse",
     "parse_authentication_results",

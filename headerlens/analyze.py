@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import IO
 
+from headerlens._clock import Clock
 from headerlens.auth.analysis import analyze_auth
 from headerlens.auth.arc import analyze_arc
 from headerlens.auth.dkim import analyze_dkim
 from headerlens.bounce import analyze_bounce, link_original
 from headerlens.defects import Defect
+from headerlens.errors import DefectError
 from headerlens.findings import Finding
 from headerlens.hops import analyze_hops
-from headerlens.message import Message
-from headerlens.parse import parse
-from headerlens.policy import Policy
+from headerlens.message import Message, MimePart
+from headerlens.parse import message_of
+from headerlens.policy import Policy, policy_or_default
 from headerlens.report import Report
 from headerlens.resolvers import OfflineResolver, RecordingResolver
 from headerlens.spam import analyze_spam
@@ -33,19 +36,39 @@ def analyze(
     (RFC 6376), ARC (RFC 8617), Authentication-Results and DMARC (RFC 8601, RFC 7489), vendor
     spam headers, and the bounce reading (RFC 3464/5965/3834) with the returned original
     analysed in turn. Offline unless ``policy.resolver`` is given. Never raises on malformed
-    content (except under ``Policy(strict=True)``).
+    content: under ``Policy(strict=True)`` the first defect of any step (the MIME tree
+    included) raises :class:`~headerlens.errors.DefectError` from here. ``source`` is read
+    like :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
+    :class:`~headerlens.errors.InputError` for an unreadable path or file.
     """
-    policy = policy or Policy()
-    message = source if isinstance(source, Message) else parse(source, policy=policy)
-    return analyze_message(message, policy, _depth=0)
+    pol = policy_or_default(policy, "analyze")
+    report = analyze_message(message_of(source, pol, "analyze"), pol, _depth=0)
+    if pol.strict:
+        # A Message parsed earlier under a lenient policy (the caller's, or a bounce's original
+        # quoted in its text) kept its defects: raise the first.
+        at: Report | None = report
+        while at is not None:
+            if at.defects:
+                raise DefectError(at.defects[0])
+            at = at.original
+    return report
 
 
-def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Report:
-    """Run every analysis on an already parsed message (see :func:`analyze`)."""
+def analyze_message(
+    message: Message, policy: Policy, *, _depth: int = 0, clock: Clock | None = None
+) -> Report:
+    """Run every analysis on an already parsed message (see :func:`analyze`).
+
+    ``clock`` is shared with the analysis of a returned original, so that both read the wall
+    clock (if at all) once.
+    """
     resolver = RecordingResolver(policy.resolver or OfflineResolver())
+    clock = clock or Clock()
 
     hops = analyze_hops(message, policy)
-    dkim = analyze_dkim(message, policy, resolver=resolver, receipt_time=hops.receipt_time)
+    dkim = analyze_dkim(
+        message, policy, resolver=resolver, receipt_time=hops.receipt_time, clock=clock
+    )
     arc = analyze_arc(
         message,
         policy,
@@ -53,6 +76,7 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         receipt_time=hops.receipt_time,
         dkim=dkim.results,
         trust=hops.trust,
+        clock=clock,
     )
     auth = analyze_auth(
         message, policy, hops=hops, dkim=dkim.results, arc=arc.result, resolver=resolver
@@ -70,7 +94,7 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         *bounce.findings,
     ]
     if bounce.report is not None and bounce.report.original is not None and _depth < 2:
-        original = analyze_message(bounce.report.original, policy, _depth=_depth + 1)
+        original = analyze_message(bounce.report.original, policy, _depth=_depth + 1, clock=clock)
         findings.extend(link_original(bounce.report, original))
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)))
 
@@ -97,6 +121,8 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
         # Only a lookup that went to a nameserver left the machine (StaticResolver does not).
         network_used=any(q.server is not None for q in resolver.transcript),
         defects=(),
+        wall_clock=clock.read_at,
+        spamassassin_rules=spam.rule_source,
     )
     extra = (*hops.defects, *spam.defects)
     return report.model_copy(update={"defects": collect_defects(report, extra)})
@@ -104,7 +130,15 @@ def analyze_message(message: Message, policy: Policy, *, _depth: int = 0) -> Rep
 
 def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:
     """Every defect in the report (and ``extra`` ones from steps that keep no model of their
-    own), without repeats, ordered by the header field they concern."""
+    own), without repeats: first those of the message and its header fields, ordered by the
+    header field they concern, then those of the MIME tree in document order.
+
+    A defect of a MIME part below the root (or of a message embedded in one) concerns a
+    header field of that part, whose index would be read as one of the message's: it is
+    listed with ``header_index=None`` and its message says where it is ("MIME part 1.2:
+    ...", "the message in MIME part 2: ..."). The tree stays available with every defect in
+    place under ``report.message.mime``.
+    """
     out: list[Defect] = list(report.message.defects)
     out.extend(extra)
     for h in report.message.headers:
@@ -125,6 +159,14 @@ def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Def
         out.extend(s.defects)
     if report.bounce is not None:
         out.extend(report.bounce.defects)
+    mime = report.message.mime
+    nested: list[Defect] = []
+    if mime is not None:
+        out.extend(mime.defects)  # the root part: the message's own header fields and body
+        for child in mime.children:
+            nested.extend(_part_defects(child, None))
+        if mime.message is not None:
+            nested.extend(_message_defects(mime.message, "the embedded message"))
     seen: set[tuple[str, str, int | None]] = set()
     unique: list[Defect] = []
     for d in out:
@@ -133,4 +175,41 @@ def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Def
             seen.add(key)
             unique.append(d)
     unique.sort(key=lambda d: -1 if d.header_index is None else d.header_index)
+    for d in nested:
+        key = (d.code, d.message, d.header_index)
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
     return tuple(unique)
+
+
+def _located(defects: tuple[Defect, ...], where: str) -> Iterator[Defect]:
+    for d in defects:
+        yield Defect(code=d.code, message=f"{where}: {d.message}", header_index=None)
+
+
+def _part_defects(part: MimePart, owner: str | None) -> Iterator[Defect]:
+    """The defects of a non-root MIME part and everything below it; ``owner`` says which
+    embedded message the part belongs to (``None``: the analysed message itself)."""
+    where = f"MIME part {part.path}" + (f" of {owner}" if owner else "")
+    yield from _located(part.defects, where)
+    for h in part.headers:
+        yield from _located(h.defects, where)
+    if part.message is not None:
+        yield from _message_defects(part.message, f"the message in {where}")
+    for child in part.children:
+        yield from _part_defects(child, owner)
+
+
+def _message_defects(message: Message, where: str) -> Iterator[Defect]:
+    """The defects of a message embedded in a MIME part, its header fields and its tree."""
+    yield from _located(message.defects, where)
+    for h in message.headers:
+        yield from _located(h.defects, where)
+    mime = message.mime
+    if mime is not None:
+        yield from _located(mime.defects, where)
+        for child in mime.children:
+            yield from _part_defects(child, where)
+        if mime.message is not None:
+            yield from _message_defects(mime.message, f"the message in {where}")

@@ -1,6 +1,8 @@
 """The ``headerlens`` command line: ``main(argv=None) -> int``.
 
-Exit status: 0 on success, 1 when ``--strict`` met a defect, 2 on bad usage or unreadable input.
+Exit status: 0 on success, 1 when ``--strict`` met a defect, 2 on bad usage or unreadable input
+(a missing or unreadable file, a bad key file, a nameserver that is not an IP address, a rules
+directory that does not exist): one line on standard error, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from headerlens._version import __version__
 from headerlens.analyze import analyze
@@ -22,7 +25,7 @@ from headerlens.integrations.rows import ROW_FIELDS, RowValue, summary_row
 from headerlens.parse import iter_messages
 from headerlens.policy import Policy
 from headerlens.render import render_html, render_json, render_markdown, render_text
-from headerlens.render._safe import term_safe
+from headerlens.render._safe import csv_safe, term_safe
 from headerlens.resolvers import Resolver, StaticResolver
 
 if TYPE_CHECKING:
@@ -39,17 +42,29 @@ class _UsageError(Exception):
     pass
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line (the exit status stays 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {_one_line(message)} (see {self.prog} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="headerlens",
         description=(
             "Email header forensics: hop chain, DKIM/ARC re-verification, Authentication-"
             "Results and DMARC, vendor spam verdicts, bounces. Offline unless --dns is given."
         ),
+        epilog=(
+            "other commands: 'headerlens diff A B [options]' compares two messages (every "
+            "option above applies to both); 'headerlens schema' prints the JSON Schema of the "
+            "--json report. To analyse a file called diff or schema, write ./diff or ./schema."
+        ),
     )
     p.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         help="a message file (.eml, header paste), '-' for standard input, or for batch mode "
         "a folder, an mbox file or a Maildir",
@@ -59,6 +74,8 @@ def _build_parser() -> argparse.ArgumentParser:
     out.add_argument("--markdown", action="store_true", help="print a Markdown report")
     out.add_argument("--html", action="store_true", help="print a self-contained HTML report")
     out.add_argument("--plain", action="store_true", help="plain text even on a terminal")
+    out.add_argument("--svg", action="store_true", help="print the hop timeline as SVG")
+    _add_layout_options(p)
     p.add_argument("--keys", metavar="FILE", help="DKIM/ARC keys: JSON {name: TXT} or zone text")
     p.add_argument(
         "--dns",
@@ -68,6 +85,15 @@ def _build_parser() -> argparse.ArgumentParser:
         help="opt in to live DNS lookups (default servers: /etc/resolv.conf)",
     )
     p.add_argument("--as-of", metavar="ISO", help="judge DKIM/ARC expiry at this aware time")
+    p.add_argument(
+        "--sa-rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="describe SpamAssassin rules from the *.cf files under DIR too (repeatable;"
+        " e.g. /usr/share/spamassassin). Off by default: reports then do not depend on what"
+        " is installed on this machine",
+    )
     p.add_argument(
         "--trusted-authserv-id",
         action="append",
@@ -97,6 +123,29 @@ def _build_parser() -> argparse.ArgumentParser:
     return p
 
 
+_REDACT_RANDOM = "\0random"
+
+
+def _add_layout_options(p: argparse.ArgumentParser) -> None:
+    """--redact, --wide and --width (issue 16)."""
+    p.add_argument(
+        "--redact",
+        nargs="?",
+        const=_REDACT_RANDOM,
+        metavar="KEYFILE",
+        help="replace addresses, names, IPs, host names, Message-IDs and subjects by keyed "
+        "pseudonyms and drop raw header text; the same KEYFILE gives the same pseudonyms "
+        "in every report (without one, a random key for this run)",
+    )
+    p.add_argument("--wide", action="store_true", help="never wrap: every table row on one line")
+    p.add_argument(
+        "--width",
+        type=int,
+        metavar="COLUMNS",
+        help="fit the text, Markdown and terminal reports to COLUMNS (default: the terminal)",
+    )
+
+
 def _system_nameservers() -> list[str]:
     servers: list[str] = []
     try:
@@ -115,9 +164,13 @@ def _resolver(args: argparse.Namespace) -> Resolver | None:
         raise _UsageError("--keys and --dns are exclusive: pick saved keys or live DNS")
     if args.keys:
         try:
-            text = Path(args.keys).read_text(encoding="utf-8")
+            raw = Path(args.keys).read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read key file {args.keys}: {exc.strerror}") from exc
+            raise InputError(f"cannot read key file {args.keys}: {exc.strerror}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"key file {args.keys} is not UTF-8 text") from None
         if text.lstrip().startswith("{"):
             return StaticResolver.from_json(text)
         return StaticResolver.from_zone(text)
@@ -146,7 +199,15 @@ def _policy(args: argparse.Namespace) -> Policy:
         trusted_authserv_ids=tuple(args.trusted_authserv_id),
         trusted_hosts=tuple(args.trusted_host),
         strict=args.strict,
+        spamassassin_rules=_rules_dirs(args.sa_rules),
     )
+
+
+def _rules_dirs(dirs: list[str]) -> tuple[str, ...] | None:
+    for d in dirs:
+        if not Path(d).is_dir():
+            raise InputError(f"--sa-rules: {d} is not a directory")
+    return tuple(dirs) or None
 
 
 def _is_batch(args: argparse.Namespace) -> bool:
@@ -173,29 +234,45 @@ def _have_rich() -> bool:
     return True
 
 
+def _width(args: argparse.Namespace, out: IO[str], default: int | None) -> int | None:
+    """The line length to fit: --wide (none), --width, the terminal, else ``default``."""
+    if args.wide:
+        return None
+    if args.width:
+        return max(20, int(args.width))
+    if out.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return default
+
+
 def _print_single(report: Report, args: argparse.Namespace, name: str, out: IO[str]) -> None:
     title = f"headerlens {__version__}: {name}"
+    if args.redact:
+        title += " (redacted)"
     if args.json:
         out.write(render_json(report) + "\n")
     elif args.markdown:
-        out.write(render_markdown(report, title=title))
+        out.write(render_markdown(report, title=title, width=_width(args, out, None)))
     elif args.html:
         out.write(render_html(report, title=title))
+    elif args.svg:
+        from headerlens.render.svg import render_svg
+
+        out.write(render_svg(report, title=f"Hop timeline: {name}"))
     elif not args.plain and out.isatty() and _have_rich():
         from headerlens.render.rich import print_rich
 
-        print_rich(report, title=title, file=out)
+        print_rich(report, title=title, file=out, width=args.width, wide=args.wide)
     else:
-        out.write(render_text(report, title=title))
+        out.write(render_text(report, title=title, width=_width(args, out, 100)))
 
 
-def _read_source(path: str) -> tuple[str, bytes | Path]:
+def _source(path: str) -> tuple[str, IO[bytes] | Path]:
+    """The name to show and the source to hand to ``analyze()``, which reads it through the
+    one source reader (:mod:`headerlens.parse.source`) like any library call."""
     if path == "-":
-        return "<stdin>", sys.stdin.buffer.read()
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"cannot read {path}: no such file")
-    return path, p
+        return "<stdin>", sys.stdin.buffer
+    return path, Path(path)
 
 
 def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowValue]]:
@@ -207,7 +284,7 @@ def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowVal
     for path in args.paths:
         for source_id, data in iter_messages(path):
             try:
-                report = analyze(data, policy=policy)
+                report = _redacted(analyze(data, policy=policy), args)
             except DefectError as exc:
                 row: dict[str, RowValue] = dict.fromkeys(ROW_FIELDS)
                 row["id"] = source_id
@@ -297,7 +374,7 @@ def _run_reports(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
     first = True
     for path in args.paths:
         for source_id, data in iter_messages(path):
-            report = analyze(data, policy=policy)
+            report = _redacted(analyze(data, policy=policy), args)
             if args.json:
                 out.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) + "\n")
                 continue
@@ -318,42 +395,56 @@ def _write_row(
     target: IO[str], writer: csv.DictWriter[str] | None, row: dict[str, RowValue]
 ) -> None:
     if writer is not None:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: csv_safe(v) for k, v in row.items()})
     else:
         target.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _one_line(exc: BaseException | str) -> str:
+    """An error message on one line, with anything from a file name or a message made safe
+    for the terminal."""
+    return term_safe(" ".join(str(exc).split()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     out, err = sys.stdout, sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else None
+    if command == "schema":
+        return _main_schema(argv[1:], out, err)
     parser = _build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(argv[1:] if command == "diff" else argv)
+        _check_paths(parser, args, 2 if command == "diff" else None)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 for --help/--version
         return int(exc.code or 0)
     try:
+        _load_redaction_key(args, err)
         policy = _policy(args)
+        if command == "diff":
+            return _run_diff(args, policy, out)
         if _is_batch(args):
             if not (args.batch or args.bounces) and (args.plain or args.markdown or args.json):
                 return _run_reports(args, policy, out)
-            if args.html:
+            if args.html or args.svg:
                 raise _UsageError(
-                    "--html shows one message; for several use --plain, --markdown or --json"
-                    " (one report each) or batch rows (--format)"
+                    f"--{'html' if args.html else 'svg'} shows one message; for several use"
+                    " --plain, --markdown or --json (one report each) or batch rows (--format)"
                 )
             return _run_batch(args, policy, out, err)
-        name, source = _read_source(args.paths[0])
-        report = analyze(source, policy=policy)
+        name, source = _source(args.paths[0])
+        report = _redacted(analyze(source, policy=policy), args)
         _print_single(report, args, name, out)
         return 0
     except _UsageError as exc:
-        err.write(f"headerlens: {exc}\n")
+        err.write(f"headerlens: {_one_line(exc)}\n")
         return 2
     except DefectError as exc:
-        err.write(f"headerlens: strict mode: {term_safe(str(exc))}\n")
+        err.write(f"headerlens: strict mode: {_one_line(exc)}\n")
         return 1
-    except (InputError, HeaderlensError) as exc:
-        err.write(f"headerlens: {exc}\n")
+    except HeaderlensError as exc:  # InputError, ResolverError, PolicyError
+        err.write(f"headerlens: {_one_line(exc)}\n")
         return 2
     except BrokenPipeError:  # e.g. `headerlens big.mbox | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -362,3 +453,106 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.write("headerlens: interrupted\n")
         return 130
+
+
+# -- issue 16: diff, schema, redaction ---------------------------------------------------------
+
+
+def _check_paths(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, exactly: int | None
+) -> None:
+    """PATH is required; ``--redact FILE`` right before a lone path is read as the path."""
+    if not args.paths and args.redact not in (None, _REDACT_RANDOM):
+        args.paths, args.redact = [args.redact], _REDACT_RANDOM
+    if exactly is not None and len(args.paths) != exactly:
+        parser.error("diff takes exactly two messages: headerlens diff A B [options]")
+    if not args.paths:
+        parser.error("the following arguments are required: PATH")
+
+
+def _load_redaction_key(args: argparse.Namespace, err: IO[str]) -> None:
+    """Replace ``args.redact`` (a key file name, or the random marker) by the key bytes."""
+    if args.redact is None:
+        return
+    if args.redact == _REDACT_RANDOM:
+        import secrets
+
+        args.redact = secrets.token_bytes(32)
+        err.write(
+            "headerlens: redacting with a one-off random key; pass --redact KEYFILE for "
+            "pseudonyms that stay the same across runs\n"
+        )
+        return
+    try:
+        key = Path(args.redact).read_bytes().strip()
+    except OSError as exc:
+        raise InputError(f"cannot read key file {args.redact}: {exc.strerror}") from exc
+    if not key:
+        raise _UsageError(f"--redact: the key file {args.redact} is empty")
+    args.redact = key
+
+
+def _redacted(report: Report, args: argparse.Namespace) -> Report:
+    return report.redact(args.redact) if args.redact else report
+
+
+def _run_diff(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
+    """``headerlens diff A B``: what differs between two messages, in the chosen format."""
+    from headerlens.diff import diff
+
+    if args.svg or args.batch or args.bounces:
+        raise _UsageError("diff prints text, --markdown, --html or --json")
+    reports = []
+    for path in args.paths:
+        _name, source = _source(path)
+        reports.append(_redacted(analyze(source, policy=policy), args))
+    result = diff(reports[0], reports[1])
+    a_name, b_name = args.paths
+    title = f"headerlens {__version__} diff" + (" (redacted)" if args.redact else "")
+    if args.json:
+        out.write(result.model_dump_json(indent=2) + "\n")
+    elif args.markdown:
+        from headerlens.render.markdown import render_diff_markdown
+
+        width = _width(args, out, None)
+        out.write(
+            render_diff_markdown(result, title=title, a_name=a_name, b_name=b_name, width=width)
+        )
+    elif args.html:
+        from headerlens.render.html import render_diff_html
+
+        out.write(render_diff_html(result, title=title, a_name=a_name, b_name=b_name))
+    elif not args.plain and out.isatty() and _have_rich():
+        from headerlens.render.rich import print_rich_diff
+
+        print_rich_diff(
+            result,
+            title=title,
+            a_name=a_name,
+            b_name=b_name,
+            file=out,
+            width=args.width,
+            wide=args.wide,
+        )
+    else:
+        from headerlens.render.text import render_diff_text
+
+        width = _width(args, out, 100)
+        out.write(render_diff_text(result, title=title, a_name=a_name, b_name=b_name, width=width))
+    return 0
+
+
+def _main_schema(argv: list[str], out: IO[str], err: IO[str]) -> int:
+    """``headerlens schema``: the JSON Schema (draft 2020-12) of the ``--json`` report."""
+    parser = argparse.ArgumentParser(
+        prog="headerlens schema",
+        description="Print the JSON Schema (draft 2020-12) of the report that --json prints.",
+    )
+    try:
+        parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    from headerlens.render.schema import report_json_schema
+
+    out.write(json.dumps(report_json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return 0

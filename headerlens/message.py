@@ -8,7 +8,9 @@ headers).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cached_property
+from types import MappingProxyType
 from typing import Literal
 
 from pydantic import PrivateAttr, computed_field
@@ -175,18 +177,21 @@ class Message(Model):
 
     def fields(self, name: str) -> tuple[HeaderField, ...]:
         """All fields called ``name`` (case-insensitive), top to bottom."""
-        return self.fields_by_name().get(name.lower(), ())
+        return self._index().get(name.lower(), ())
 
     def get(self, name: str) -> str | None:
         """The decoded value of the topmost field called ``name``, or ``None``."""
-        found = self.fields_by_name().get(name.lower())
+        found = self._index().get(name.lower())
         return found[0].value if found else None
 
-    def fields_by_name(self) -> dict[str, tuple[HeaderField, ...]]:
+    def fields_by_name(self) -> Mapping[str, tuple[HeaderField, ...]]:
         """Every field grouped by lower-case name (RFC 5322 section 1.2.2), top to bottom.
 
-        The mapping is shared: do not change it.
+        A read-only view: the message stays as parsed whatever the caller does with it.
         """
+        return MappingProxyType(self._index())
+
+    def _index(self) -> dict[str, tuple[HeaderField, ...]]:
         # Read from the private-attribute slot itself: ``self._by_name`` goes through
         # pydantic's __getattr__, several times slower, and this runs once per lookup.
         private = self.__pydantic_private__

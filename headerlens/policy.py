@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from headerlens.errors import PolicyError, wrong_type
 
 if TYPE_CHECKING:
     from headerlens.resolvers import Resolver
 
-__all__ = ["Limits", "Policy"]
+__all__ = ["Limits", "Policy", "RulesSetting", "policy_or_default"]
+
+RulesSetting = str | os.PathLike[str] | tuple[str | os.PathLike[str], ...] | None
+"""What ``Policy.spamassassin_rules`` accepts: ``None``, a directory, or a tuple of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,14 @@ class Limits:
     max_auth_results: int = 1_000
     max_bounce_recipients: int = 1_000
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise wrong_type(f"Limits({f.name})", "int", value)
+            if value < 0:
+                raise PolicyError(f"Limits.{f.name} must not be negative, not {value}")
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -47,6 +61,20 @@ class Policy:
     - ``limits``: resource caps (:class:`Limits`).
     - ``trust_gateways``: count known inbound filtering services directly below the trusted
       part as the recipient's own inbound path (see ``Hop.gateway``).
+    - ``spamassassin_rules``: ``None`` (the default) describes SpamAssassin rules from the
+      notes bundled with headerlens only; a directory (or a tuple of them, earlier ones win)
+      of SpamAssassin ``*.cf`` rule files adds the ``describe`` and ``score`` lines found
+      there, e.g. ``"/usr/share/spamassassin"``. Opt-in on purpose: what is installed on the
+      analyst's machine (and its version) would otherwise change the report, so two
+      analysts, or CI and a laptop, could not compare results. ``Report.spamassassin_rules``
+      names the source used. A directory that cannot be read makes ``analyze()`` raise
+      :class:`~headerlens.errors.InputError`.
+
+    Same bytes and an equal policy give the same report: nothing outside the package and the
+    input is read unless named here, the wall clock is read only when ``as_of`` is ``None``
+    (``Report.wall_clock`` then says when), and nothing leaves the machine without a
+    ``resolver``. Wrong types raise ``TypeError``, unusable values
+    :class:`~headerlens.errors.PolicyError`.
     """
 
     resolver: Resolver | None = None
@@ -56,10 +84,84 @@ class Policy:
     strict: bool = False
     limits: Limits = field(default_factory=Limits)
     trust_gateways: bool = True
+    spamassassin_rules: RulesSetting = None
 
     def __post_init__(self) -> None:
-        if self.as_of is not None and self.as_of.tzinfo is None:
-            raise ValueError("Policy.as_of must be timezone-aware")
+        if self.resolver is not None and not callable(getattr(self.resolver, "resolve", None)):
+            raise wrong_type(
+                "Policy(resolver)", "a resolver (an object with resolve()) or None", self.resolver
+            )
+        if self.as_of is not None:
+            if not isinstance(self.as_of, datetime):
+                raise wrong_type("Policy(as_of)", "datetime or None", self.as_of)
+            if self.as_of.tzinfo is None or self.as_of.utcoffset() is None:
+                raise PolicyError(
+                    "Policy.as_of must be timezone-aware, e.g. datetime(2026, 3, 3, tzinfo=UTC)"
+                )
+        for name in ("strict", "trust_gateways"):
+            if not isinstance(getattr(self, name), bool):
+                raise wrong_type(f"Policy({name})", "bool", getattr(self, name))
+        if not isinstance(self.limits, Limits):
+            raise wrong_type("Policy(limits)", "Limits", self.limits)
         # Accept lists from callers but store tuples (the policy is immutable).
-        object.__setattr__(self, "trusted_authserv_ids", tuple(self.trusted_authserv_ids))
-        object.__setattr__(self, "trusted_hosts", tuple(self.trusted_hosts))
+        object.__setattr__(self, "trusted_authserv_ids", _names(self, "trusted_authserv_ids"))
+        object.__setattr__(self, "trusted_hosts", _names(self, "trusted_hosts"))
+        object.__setattr__(self, "spamassassin_rules", _rule_dirs(self.spamassassin_rules))
+
+    @property
+    def spamassassin_rule_dirs(self) -> tuple[str, ...]:
+        """``spamassassin_rules`` as a tuple of directory names (empty: bundled notes only)."""
+        rules = self.spamassassin_rules
+        return rules if isinstance(rules, tuple) else ()  # type: ignore[return-value]
+
+
+def _names(policy: Policy, name: str) -> tuple[str, ...]:
+    value = getattr(policy, name)
+    items = (value,) if isinstance(value, str) else value
+    try:
+        out = tuple(items)
+    except TypeError:
+        raise wrong_type(f"Policy({name})", "a str or a sequence of str", value) from None
+    for item in out:
+        if not isinstance(item, str):
+            raise wrong_type(f"Policy({name}) item", "str", item)
+    return out
+
+
+def _rule_dirs(value: object) -> tuple[str, ...] | None:
+    """``spamassassin_rules`` normalised: ``None``, or a tuple of directory names."""
+    if value is None:
+        return None
+    items = (value,) if isinstance(value, (str, os.PathLike)) else value
+    if not isinstance(items, (tuple, list)):
+        raise wrong_type(
+            "Policy(spamassassin_rules)",
+            "a directory (str or os.PathLike), a tuple of them or None",
+            value,
+        )
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, (str, os.PathLike)):
+            raise wrong_type("Policy(spamassassin_rules) item", "str or os.PathLike", item)
+        path = os.fspath(item)
+        if not isinstance(path, str):
+            raise wrong_type("Policy(spamassassin_rules) item", "a str path", path)
+        if not path or "\x00" in path:
+            raise PolicyError(f"Policy.spamassassin_rules: {path!r} is not a directory name")
+        out.append(path)
+    return tuple(out)
+
+
+_DEFAULT = Policy()
+
+
+def policy_or_default(policy: object, func: str) -> Policy:
+    """``policy``, or the default ``Policy()`` for ``None``; ``TypeError`` for anything else.
+
+    ``func`` names the public function, for the error message.
+    """
+    if policy is None:
+        return _DEFAULT
+    if not isinstance(policy, Policy):
+        raise wrong_type(f"{func}(policy=)", "a Policy or None", policy)
+    return policy

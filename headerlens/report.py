@@ -19,13 +19,13 @@ from headerlens.findings import Finding
 from headerlens.hops.models import Hop, TimelineEntry, TrustBoundary
 from headerlens.message import Message
 from headerlens.resolvers import DnsLookup
-from headerlens.spam.models import Appliance, SpamVerdict
+from headerlens.spam.models import Appliance, RuleSource, SpamVerdict
 
 __all__ = ["SCHEMA_VERSION", "Finding", "Report"]
 
 #: Version of the JSON contract (``Report.model_dump(mode="json")``). Bumped on any change to
 #: field names or meanings; additions bump the minor part.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Report(Model):
@@ -34,6 +34,13 @@ class Report(Model):
 
     ``original`` is the full analysis of the message returned inside a bounce, if any.
     ``model_dump(mode="json")`` is the stable JSON contract (``schema_version``).
+
+    What the report was judged against, besides the message bytes: ``wall_clock`` is the
+    current time if the analysis read it (only when ``Policy.as_of`` is unset and a result
+    needed "now", see the DKIM and ARC ``as_of_source``/``expired_now``), else ``None``;
+    ``spamassassin_rules`` names the SpamAssassin rule knowledge used (the bundled notes, or
+    the rule directories of ``Policy.spamassassin_rules`` with a digest of their files).
+    ``defects`` holds every defect of the message, the MIME tree's included.
     """
 
     schema_version: str = SCHEMA_VERSION
@@ -59,6 +66,8 @@ class Report(Model):
     #: True when at least one DNS question was sent to a nameserver during the analysis.
     network_used: bool = False
     defects: tuple[Defect, ...] = ()
+    wall_clock: dt.datetime | None = None
+    spamassassin_rules: RuleSource = RuleSource()
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON contract as text."""
@@ -73,6 +82,14 @@ class Report(Model):
         from headerlens.render.text import render_text
 
         return render_text(self)
+
+    def redact(self, key: bytes | str) -> Report:
+        """This report with keyed pseudonyms for addresses, names, IPs, host names,
+        Message-IDs and subjects, raw header text and bodies dropped (same key, same
+        pseudonyms across reports). See :func:`headerlens.redact.redact`."""
+        from headerlens.redact import redact
+
+        return redact(self, key)
 
     def _repr_html_(self) -> str:
         """Rich display in Jupyter: the HTML report, every message-derived string escaped."""

@@ -16,15 +16,18 @@ Every lookup returns a :class:`DnsLookup` whose ``outcome`` says what happened: 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import ipaddress
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from headerlens._model import Model
 from headerlens._text import ascii_digits
+from headerlens.errors import HeaderlensError, ResolverError, wrong_type
 
 __all__ = [
     "DnsLookup",
@@ -106,6 +109,80 @@ class RecordingResolver:
         return tuple(self._transcript)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _configuration(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """For the resolvers' public constructors: a configuration that cannot be used raises
+    :class:`~headerlens.errors.ResolverError` with a one-line message, never a bare
+    ``ValueError`` (a malformed zone line, bad JSON, an unknown failure kind)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return func(*args, **kwargs)
+        except HeaderlensError:
+            raise
+        except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError included
+            raise ResolverError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
+
+    return wrapper
+
+
+def _check_mappings(**values: object) -> None:
+    for name, value in values.items():
+        if value is not None and not isinstance(value, Mapping):
+            raise wrong_type(f"StaticResolver({name})", "a mapping or None", value)
+
+
+def _read_key_file(path: object) -> str:
+    """The text of a key file named by ``path``; ResolverError when it cannot be read."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise wrong_type("StaticResolver.from_json(path_or_text)", "str or os.PathLike", path)
+    name = os.fspath(path)
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResolverError(f"cannot read key file {name!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ResolverError(f"key file {name!r} is not UTF-8 text") from None
+
+
+def _check_server_settings(
+    nameservers: object, port: object, timeout: object, lifetime: object
+) -> list[str]:
+    """The nameservers as a list of IP address strings, after checking every setting."""
+    if not isinstance(nameservers, (list, tuple)):
+        raise wrong_type(
+            "DnsResolver(nameservers)", "a sequence of IP addresses or None", nameservers
+        )
+    servers: list[str] = []
+    for ns in nameservers:
+        if not isinstance(ns, str):
+            raise wrong_type("DnsResolver(nameservers) item", "str", ns)
+        text = ns.strip()
+        try:
+            servers.append(str(ipaddress.ip_address(text)))
+        except ValueError:
+            raise ResolverError(
+                f"nameserver {ns!r} is not an IP address (name servers are given by address,"
+                " so that no lookup is needed to find them)"
+            ) from None
+    if not servers:
+        raise ResolverError("no nameserver given")
+    if not isinstance(port, int) or isinstance(port, bool):
+        raise wrong_type("DnsResolver(port)", "int", port)
+    if not 0 < port < 65536:
+        raise ResolverError(f"port {port} is not between 1 and 65535")
+    for name, value in (("timeout", timeout), ("lifetime", lifetime)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise wrong_type(f"DnsResolver({name})", "a number of seconds", value)
+        if not value > 0 or value == float("inf"):
+            raise ResolverError(f"{name} {value} is not a positive number of seconds")
+    return servers
+
+
 def _key(name: str) -> str:
     return name.strip().rstrip(".").lower()
 
@@ -124,12 +201,14 @@ class StaticResolver:
     'answer'
     """
 
+    @_configuration
     def __init__(
         self,
         records: Mapping[str, str | Sequence[str]] | None = None,
         *,
         failures: Mapping[str, str] | None = None,
     ) -> None:
+        _check_mappings(records=records, failures=failures)
         # (name, rdtype) -> records; every name present here "exists" for NODATA purposes
         self._records: dict[tuple[str, str], tuple[str, ...]] = {}
         self._names: set[str] = set()
@@ -176,18 +255,21 @@ class StaticResolver:
         )
 
     @classmethod
+    @_configuration
     def from_json(cls, path_or_text: str | os.PathLike[str]) -> StaticResolver:
         """Load records from a JSON file or JSON text.
 
         Two shapes are accepted: ``{"name": "record" | ["record", ...], ...}``, or
         ``{"records": {...}, "failures": {"name": "servfail", ...}}``. A value that is a
-        list of strings is several TXT records. Raises ``ValueError`` on anything else.
+        list of strings is several TXT records. Raises
+        :class:`~headerlens.errors.ResolverError` (a ``ValueError``) for an unreadable file
+        or anything else, ``TypeError`` for an argument that is neither text nor a path.
         """
         text: str
         if isinstance(path_or_text, str) and path_or_text.lstrip().startswith(("{", "[")):
             text = path_or_text
         else:
-            text = Path(path_or_text).read_text(encoding="utf-8")
+            text = _read_key_file(path_or_text)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -213,6 +295,7 @@ class StaticResolver:
         return cls(records, failures=failures_obj)
 
     @classmethod
+    @_configuration
     def from_zone(cls, text: str, *, origin: str | None = None) -> StaticResolver:
         """Load records from zone-file text (RFC 1035 section 5.1).
 
@@ -220,7 +303,8 @@ class StaticResolver:
         the previous line), optional TTL and class, parentheses across lines, ``;`` comments
         and quoted character-strings with ``\\"``, ``\\\\`` and ``\\DDD`` escapes. TXT
         character-strings are joined without separators; other types keep their rdata text.
-        Raises ``ValueError`` on a line it cannot read.
+        Raises :class:`~headerlens.errors.ResolverError` (a ``ValueError``) on a line it
+        cannot read, ``TypeError`` when ``text`` is not a str.
         """
         resolver = cls()
         current_origin = _key(origin) if origin else ""
@@ -273,6 +357,8 @@ def _absolute(name: str, origin: str) -> str:
 
 def _zone_entries(text: str) -> list[tuple[int, list[tuple[str, bool]], bool]]:
     """Split zone text into entries: (line number, [(token, quoted)], owner omitted)."""
+    if not isinstance(text, str):
+        raise wrong_type("StaticResolver.from_zone(text)", "str (zone-file text)", text)
     entries: list[tuple[int, list[tuple[str, bool]], bool]] = []
     tokens: list[tuple[str, bool]] = []
     depth = 0
@@ -351,9 +437,13 @@ class DnsResolver:
     Uses a dnspython ``Resolver(configure=False)`` with the given ``nameservers`` and
     ``port``, ``timeout`` seconds per try and ``lifetime`` seconds in total, no search list,
     no SERVFAIL retries. ``nameservers=None`` reads the servers (only the servers, never the
-    search list) from the system configuration. Never raises: every failure is an outcome.
+    search list) from the system configuration. Lookups never raise: every failure is an
+    outcome. The constructor checks its settings: a nameserver that is not an IP address, a
+    port outside 1-65535, a timeout or lifetime that is not a positive number, or no system
+    nameserver raise :class:`~headerlens.errors.ResolverError`; wrong types ``TypeError``.
     """
 
+    @_configuration
     def __init__(
         self,
         nameservers: Sequence[str] | None = None,
@@ -361,13 +451,18 @@ class DnsResolver:
         timeout: float = 2.0,
         lifetime: float = 5.0,
     ) -> None:
+        import dns.exception
         import dns.resolver
 
         if nameservers is None:
-            system = dns.resolver.Resolver(configure=True)
+            try:
+                system = dns.resolver.Resolver(configure=True)
+            except (dns.exception.DNSException, OSError) as exc:
+                raise ResolverError(f"no system nameserver configuration: {exc}") from None
             nameservers = [str(ns) for ns in system.nameservers]
         if isinstance(nameservers, str):
             nameservers = [nameservers]
+        nameservers = _check_server_settings(nameservers, port, timeout, lifetime)
         self.nameservers = tuple(nameservers)
         self.port = port
         self.timeout = timeout

@@ -2,16 +2,26 @@
 
 Run from the repository root: ``python samples/regen_goldens.py``. Each sample message
 ``samples/**/NAME.eml`` (or ``.txt``) gets ``NAME.golden.json`` beside it: the JSON report of
-``analyze()`` with the nearest test key file (``samples/arc/keys.json`` for the ARC samples,
-``samples/keys.json`` for the others; the two sets use the same DNS names for different keys)
-answered by a ``StaticResolver``, so nothing leaves the machine. ``tests/test_samples_golden.py``
-checks that the reports still match. Review every changed line before committing.
+``analyze()`` under :func:`golden_policy`, which pins everything a report may depend on
+besides the bytes, so the goldens cannot drift with the machine or the date:
+
+- ``as_of`` is :data:`AS_OF`: DKIM and ARC are judged at that time and the wall clock is never
+  read (``wall_clock`` is null, and so is every ``expired_now``);
+- ``spamassassin_rules`` is ``None``: SpamAssassin rules are described from the bundled notes
+  only, whatever is installed on the machine;
+- the resolver is a ``StaticResolver`` with the nearest test key file
+  (``samples/arc/keys.json`` for the ARC samples, ``samples/keys.json`` for the others; the two
+  sets use the same DNS names for different keys), so nothing leaves the machine.
+
+``tests/test_samples_golden.py`` checks that the reports still match and prints a unified diff
+when one does not. Review every changed line before committing.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,27 +53,30 @@ def sample_keys(sample: Path) -> dict[str, Any]:
     return {}
 
 
-def golden_report(sample: Path) -> dict[str, Any]:
-    """The report of ``sample`` as JSON data, with the samples' keys."""
+AS_OF = datetime(2026, 11, 20, tzinfo=UTC)
+"""The time every golden report is judged at: after every signed sample was received, and
+before the ``x=`` expiry of the Gmail-style signature (``gmail-to-microsoft365.eml``, seven
+days), so the goldens show both an expired signature (``dkim/expired.eml``) and a live one."""
+
+
+def golden_policy(sample: Path) -> Any:
+    """The :class:`headerlens.Policy` of ``sample``'s golden report (see the module docstring)."""
     import headerlens
 
-    policy = headerlens.Policy(resolver=headerlens.StaticResolver(sample_keys(sample)))
-    data: dict[str, Any] = headerlens.analyze(sample, policy=policy).model_dump(mode="json")
-    _mask_clock(data)
+    return headerlens.Policy(
+        resolver=headerlens.StaticResolver(sample_keys(sample)),
+        as_of=AS_OF,
+        spamassassin_rules=None,
+    )
+
+
+def golden_report(sample: Path) -> dict[str, Any]:
+    """The report of ``sample`` as JSON data, under :func:`golden_policy`."""
+    import headerlens
+
+    report = headerlens.analyze(sample, policy=golden_policy(sample))
+    data: dict[str, Any] = report.model_dump(mode="json")
     return data
-
-
-def _mask_clock(report: dict[str, Any]) -> None:
-    """Replace times taken from the wall clock (no receipt time to judge against) by "<now>"."""
-    if report.get("receipt_time") is None:
-        arc = report.get("arc") or {}
-        if arc.get("as_of") is not None:
-            arc["as_of"] = "<now>"
-    for sig in report.get("dkim") or ():
-        if sig.get("as_of_source") == "now":
-            sig["as_of"] = "<now>"
-    if report.get("original"):
-        _mask_clock(report["original"])
 
 
 def dump(data: dict[str, Any]) -> str:

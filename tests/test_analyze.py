@@ -77,5 +77,5 @@ def test_analyze_accepts_a_parsed_message() -> None:
 def test_schema_version_and_json_round_trip() -> None:
     report = headerlens.analyze(SIGNED_LOOKING)
     data = report.model_dump(mode="json")
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert set(data) >= {"message", "hops", "dkim", "arc", "auth_results", "findings", "dns"}

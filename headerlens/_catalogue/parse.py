@@ -20,8 +20,9 @@ DEFECTS: dict[str, str] = {
     # message level
     "message.missing_from": "The message has no From field, which RFC 5322 section 3.6 requires.",
     "input.looks_like_path": (
-        "The text given to parse() is the name of an existing file, not a message; a path must"
-        " be passed as pathlib.Path to be read."
+        "The text given as the message is one line that reads like a file name (judged from the"
+        " text alone: the file system is never asked); it was parsed as message text. A file"
+        " is read only when passed as pathlib.Path (or another os.PathLike)."
     ),
     "message.missing_date": "The message has no Date field, which RFC 5322 section 3.6 requires.",
     "message.multiple_from": "The message has more than one From field; RFC 5322 section 3.6 allows one.",

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 from typing import IO
 
+from headerlens._clock import Clock
 from headerlens.auth._arc_forensics import arc_findings
 from headerlens.auth._sigbody import SignedMessage
 from headerlens.auth.arc_chain import ChainOutcome, validate_chain
@@ -28,8 +29,8 @@ from headerlens.defects import DefectLog
 from headerlens.findings import make_finding
 from headerlens.hops.models import TrustBoundary
 from headerlens.message import HeaderField, Message
-from headerlens.parse import parse
-from headerlens.policy import Policy
+from headerlens.parse import message_of
+from headerlens.policy import Policy, policy_or_default
 from headerlens.resolvers import OfflineResolver, Resolver
 
 __all__ = ["analyze_arc", "verify_arc"]
@@ -58,11 +59,12 @@ def verify_arc(
     ``source`` is anything :func:`headerlens.parse` accepts, or a parsed
     :class:`~headerlens.message.Message`. Keys are looked up through ``policy.resolver``
     (offline when ``None``: the chain then fails with reason code ``key_unavailable``).
-    Seal and signature timestamps are judged at ``policy.as_of``, else now. Never raises
-    for malformed input; the result's ``reason`` names the instance and the failed check.
+    Seal and signature timestamps are judged at ``policy.as_of``, else now (the wall clock is
+    read only for a message that has ARC fields). Never raises for malformed input; the
+    result's ``reason`` names the instance and the failed check.
     """
-    policy = policy or Policy()
-    message = source if isinstance(source, Message) else parse(source, policy=policy)
+    policy = policy_or_default(policy, "verify_arc")
+    message = message_of(source, policy, "verify_arc")
     resolver = policy.resolver or OfflineResolver()
     log = DefectLog(strict=policy.strict)
     return _verify(message, policy, resolver, None, log)
@@ -76,15 +78,17 @@ def analyze_arc(
     receipt_time: dt.datetime | None,
     dkim: tuple[DkimResult, ...],
     trust: TrustBoundary,
+    clock: Clock | None = None,
 ) -> ArcAnalysis:
     """The ARC step of ``analyze()``: validate the chain and explain it (RFC 8617).
 
     The as-of time is ``policy.as_of``, else ``receipt_time``, else now. ``dkim`` (the
     DKIM re-verification results) and the trusted Authentication-Results fields (above
-    ``trust.header_index``) feed the forwarding findings.
+    ``trust.header_index``) feed the forwarding findings. ``clock`` is the analysis' wall
+    clock, read only when there is a chain to judge and no other time.
     """
     log = DefectLog(strict=policy.strict)
-    result = _verify(message, policy, resolver, receipt_time, log)
+    result = _verify(message, policy, resolver, receipt_time, log, clock)
     try:
         findings = arc_findings(message, policy, result, dkim, trust)
     except Exception as exc:  # forensics must never take the report down
@@ -104,12 +108,15 @@ def analyze_arc(
 _ARC_FIELD_NAMES = frozenset(("arc-seal", "arc-message-signature", "arc-authentication-results"))
 
 
-def _as_of(policy: Policy, receipt_time: dt.datetime | None) -> dt.datetime:
+def _as_of(
+    policy: Policy, receipt_time: dt.datetime | None, clock: Clock | None
+) -> dt.datetime | None:
+    """``policy.as_of``, else ``receipt_time``, else the clock (``None`` without one)."""
     if policy.as_of is not None:
         return policy.as_of
     if receipt_time is not None and receipt_time.tzinfo is not None:
         return receipt_time
-    return dt.datetime.now(dt.UTC)
+    return clock.now() if clock is not None else None
 
 
 def _verify(
@@ -118,10 +125,13 @@ def _verify(
     resolver: Resolver,
     receipt_time: dt.datetime | None,
     log: DefectLog,
+    clock: Clock | None = None,
 ) -> ArcResult:
-    as_of = _as_of(policy, receipt_time)
+    has_arc = any(name in _ARC_FIELD_NAMES for name in message.fields_by_name())
+    # Without ARC fields there is nothing to judge: the clock is never read.
+    as_of = _as_of(policy, receipt_time, (clock or Clock()) if has_arc else None)
     try:
-        if any(name in _ARC_FIELD_NAMES for name in message.fields_by_name()):
+        if has_arc and as_of is not None:
             chain = validate_chain(
                 SignedMessage(message, with_body=not message.header_only),
                 resolver=resolver,
@@ -147,7 +157,7 @@ def _verify(
 
 
 def _to_model(
-    message: Message, chain: ChainOutcome, as_of: dt.datetime, log: DefectLog
+    message: Message, chain: ChainOutcome, as_of: dt.datetime | None, log: DefectLog
 ) -> ArcResult:
     by_index = {h.index: h for h in message.headers}
     instances: list[ArcInstance] = []

@@ -23,6 +23,7 @@ import datetime as dt
 import os
 from typing import IO
 
+from headerlens._clock import Clock
 from headerlens.auth._dkim_key import KeyLookups
 from headerlens.auth._dkim_verify import FUTURE_SKEW, DkimContext, Times, verify_signature
 from headerlens.auth._sigbody import SignedMessage
@@ -31,8 +32,8 @@ from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
 from headerlens.hops.chain import analyze_hops
 from headerlens.message import Message
-from headerlens.parse import parse
-from headerlens.policy import Policy
+from headerlens.parse import message_of
+from headerlens.policy import Policy, policy_or_default
 from headerlens.resolvers import OfflineResolver, Resolver
 
 __all__ = ["FUTURE_SKEW", "analyze_dkim", "verify_dkim"]
@@ -48,7 +49,12 @@ def _from_domain(message: Message) -> str | None:
 
 
 def analyze_dkim(
-    message: Message, policy: Policy, *, resolver: Resolver, receipt_time: dt.datetime | None
+    message: Message,
+    policy: Policy,
+    *,
+    resolver: Resolver,
+    receipt_time: dt.datetime | None,
+    clock: Clock | None = None,
 ) -> DkimAnalysis:
     """Re-verify every DKIM-Signature of ``message``, top to bottom (RFC 6376 section 6.1).
 
@@ -56,12 +62,14 @@ def analyze_dkim(
     time the first trusted hop received the message. Expiry is judged as of ``policy.as_of``,
     else ``receipt_time``, else now. Returns one :class:`DkimResult` per signature and the
     findings (failures, policy problems even on a pass). Never raises on malformed input
-    (unless ``policy.strict``, which raises on the first defect).
+    (unless ``policy.strict``, which raises on the first defect). The wall clock (``clock``,
+    read once per analysis) is never read when ``policy.as_of`` is set: ``expired_now`` is
+    then ``None``.
     """
     sig_fields = message.fields("DKIM-Signature")
     if not sig_fields:
         return DkimAnalysis()
-    times = _times(policy, receipt_time)
+    times = _times(policy, receipt_time, clock)
     signed = SignedMessage(message)
     ctx = DkimContext(
         signed=signed,
@@ -105,11 +113,14 @@ def analyze_dkim(
     return DkimAnalysis(results=tuple(results), findings=tuple(findings))
 
 
-def _times(policy: Policy, receipt_time: dt.datetime | None) -> Times:
-    """The as-of time: ``policy.as_of``, else the receipt time, else now (RFC 6376 3.5)."""
-    now = dt.datetime.now(dt.UTC)
+def _times(policy: Policy, receipt_time: dt.datetime | None, clock: Clock | None) -> Times:
+    """The as-of time: ``policy.as_of``, else the receipt time, else now (RFC 6376 3.5).
+
+    The wall clock is not read at all when ``policy.as_of`` is set.
+    """
     if policy.as_of is not None:
-        return Times(policy.as_of, "policy", now)
+        return Times(policy.as_of, "policy", None)
+    now = (clock or Clock()).now()
     if receipt_time is not None:
         return Times(receipt_time, "receipt", now)
     return Times(now, "now", now)
@@ -138,8 +149,8 @@ def verify_dkim(
     ``policy.as_of``, else the receipt time found by the hop analysis, else now. Returns one
     :class:`DkimResult` per signature; an unsigned message gives ``()``.
     """
-    policy = policy if policy is not None else Policy()
-    message = source if isinstance(source, Message) else parse(source, policy=policy)
+    policy = policy_or_default(policy, "verify_dkim")
+    message = message_of(source, policy, "verify_dkim")
     if not message.fields("DKIM-Signature"):
         return ()
     resolver = policy.resolver if policy.resolver is not None else OfflineResolver()

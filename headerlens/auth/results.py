@@ -23,6 +23,7 @@ from typing import Any
 from headerlens._text import ascii_digits
 from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
 from headerlens.defects import DefectLog
+from headerlens.errors import check_text_args
 from headerlens.parse._scan import read_quoted
 
 __all__ = ["explain_result", "parse_authentication_results"]
@@ -235,8 +236,9 @@ def parse_authentication_results(
     Returns an :class:`AuthResultsHeader` with every result, its properties and comments,
     the ``repairs`` made, the defects found and whether the value is ``conformant``
     (``authres`` accepts it; skipped, and ``False``, when ``check_conformance`` is off).
-    Never raises on malformed input.
+    Never raises on malformed input; a wrong argument type raises ``TypeError``.
     """
+    check_text_args("parse_authentication_results", value, header_index)
     reading = _Reading(DefectLog(), header_index, [], [], [])
     header_name: str | None = None
     text = value

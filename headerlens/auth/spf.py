@@ -9,6 +9,7 @@ from __future__ import annotations
 from headerlens.auth.models import ReceivedSpf
 from headerlens.auth.results import _COMMENT, _EQ, _QSTR, _SEMI, _WORD, _scan, _Tok
 from headerlens.defects import DefectLog
+from headerlens.errors import check_text_args
 
 __all__ = ["SPF_RESULTS", "parse_received_spf"]
 
@@ -33,8 +34,10 @@ def parse_received_spf(value: str, *, header_index: int = 0) -> ReceivedSpf:
     ``result`` is lower-cased (``None`` when the value does not start with one; a defect
     is recorded); ``comment`` is the first comment; the ``key=value`` pairs are kept in
     order in ``pairs`` and the registered keys (client-ip, envelope-from, helo, receiver,
-    identity, mechanism, problem) also get their own fields. Never raises.
+    identity, mechanism, problem) also get their own fields. Never raises on malformed
+    input; a wrong argument type raises ``TypeError``.
     """
+    check_text_args("parse_received_spf", value, header_index)
     log = DefectLog()
     repairs: list[str] = []
     text = value

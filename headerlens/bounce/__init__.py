@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from headerlens.bounce.engine import read_report
 from headerlens.bounce.link import link_original
 from headerlens.bounce.models import BounceAnalysis, DeliveryReport, RecipientStatus
 from headerlens.defects import DefectLog
 from headerlens.message import Message
-from headerlens.policy import Policy
-
-if TYPE_CHECKING:
-    pass
+from headerlens.parse.source import read_source
+from headerlens.policy import Policy, policy_or_default
 
 __all__ = [
     "BounceAnalysis",
@@ -23,23 +21,6 @@ __all__ = [
     "link_original",
     "parse_bounce",
 ]
-
-
-def _source_bytes(source: bytes | str | os.PathLike[str] | IO[bytes] | Message) -> bytes:
-    if isinstance(source, Message):
-        return source.source
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str):
-        if "\n" in source or (":" in source.split("\n", 1)[0] and not os.path.exists(source)):
-            return source.encode("utf-8", "surrogateescape")
-        with open(source, "rb") as fh:
-            return fh.read()
-    if isinstance(source, os.PathLike):
-        with open(source, "rb") as fh:
-            return fh.read()
-    data = source.read()
-    return data if isinstance(data, bytes) else bytes(data)
 
 
 def parse_bounce(
@@ -55,10 +36,18 @@ def parse_bounce(
     reports (``kind="feedback"``) and RFC 3834 auto-replies (``kind="autoreply"``). Every
     recipient gets a status, reply code, reason (Sisimai's taxonomy) and ``permanent``.
     Malformed reports give what can be read, with defects.
+
+    ``source`` is read like :func:`headerlens.parse`'s (a ``str`` is the message text, never
+    a file name): ``TypeError`` for a wrong type, :class:`~headerlens.errors.InputError` for
+    an unreadable path or file.
     """
-    pol = policy or Policy()
+    pol = policy_or_default(policy, "parse_bounce")
+    if isinstance(source, Message):
+        data = source.source
+    else:
+        data = read_source(source, func="parse_bounce").data
     log = DefectLog(strict=pol.strict)
-    return read_report(_source_bytes(source), log)
+    return read_report(data, log)
 
 
 def analyze_bounce(message: Message, policy: Policy) -> BounceAnalysis:

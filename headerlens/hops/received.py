@@ -24,6 +24,7 @@ from typing import TypeAlias, cast
 
 from headerlens._text import ascii_digits
 from headerlens.defects import Defect, DefectLog
+from headerlens.errors import wrong_type
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
 from headerlens.parse._fast import fast_constructor
@@ -1068,7 +1069,10 @@ def parse_received(value: str) -> Received:
 
     Never raises: what cannot be read is recorded in ``defects`` and left ``None``. See the
     module docstring and docs/hops.md for the layouts read and the normalisations applied.
+    Only a ``value`` that is not a ``str`` raises (``TypeError``).
     """
+    if not isinstance(value, str):
+        raise wrong_type("parse_received(value)", "str", value)
     return parse_received_at(value, None)
 
 

@@ -11,15 +11,15 @@ import os
 import re
 from typing import IO
 
-from headerlens.defects import DefectLog
-from headerlens.errors import InputError
-from headerlens.message import Message, index_fields
+from headerlens.defects import Defect, DefectLog
+from headerlens.message import Message, MimePart, index_fields
 from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
-from headerlens.policy import Policy
+from headerlens.parse.source import Source, read_source
+from headerlens.policy import Policy, policy_or_default
 
-__all__ = ["iter_messages", "parse", "parse_bytes"]
+__all__ = ["iter_messages", "message_of", "parse", "parse_bytes", "parse_source"]
 
 _DEFAULT_POLICY = Policy()
 _new_message = message_constructor()
@@ -38,74 +38,70 @@ _CLEAN_FROM = re.compile(
 )
 
 
-def _read_source(source: object) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, (bytearray, memoryview)):
-        return bytes(source)
-    if isinstance(source, str):
-        try:
-            return source.encode("utf-8")
-        except UnicodeEncodeError:
-            # Lone surrogates: from surrogateescape decoding give the bytes back, else keep them.
-            try:
-                return source.encode("utf-8", "surrogateescape")
-            except UnicodeEncodeError:
-                return source.encode("utf-8", "surrogatepass")
-    if isinstance(source, os.PathLike):
-        try:
-            with open(source, "rb") as fh:
-                return fh.read()
-        except OSError as exc:
-            raise InputError(f"cannot read {os.fspath(source)!r}: {exc}") from exc
-    read = getattr(source, "read", None)
-    if callable(read):
-        try:
-            data = read()
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read from {source!r}: {exc}") from exc
-        if isinstance(data, (bytes, bytearray)):
-            return bytes(data)
-        raise TypeError("parse() needs a binary file object (read() returned text)")
-    raise TypeError(
-        "parse() takes bytes, str, os.PathLike or a binary file object,"
-        f" not {type(source).__name__}"
-    )
-
-
 def parse(
     source: bytes | str | os.PathLike[str] | IO[bytes], *, policy: Policy | None = None
 ) -> Message:
     """Parse a whole message or a header-only paste into a :class:`Message`.
 
-    ``source`` is bytes, text (encoded as UTF-8), a path, or a binary file object. Header fields
-    follow RFC 5322 section 2.2 (folding kept in ``raw``, unfolded in ``value``), RFC 6532 (raw
-    UTF-8) and RFC 2047 (encoded words decoded in ``value``). Malformed content is recorded as
-    defects (raised under ``Policy(strict=True)``); only a wrong argument type (``TypeError``)
-    or an unreadable path (:class:`~headerlens.errors.InputError`) raise.
+    ``source`` is bytes, the message text itself (a ``str``, encoded as UTF-8; never taken as
+    a file name), a path (``os.PathLike``, e.g. ``pathlib.Path``), or a binary file object;
+    :mod:`headerlens.parse.source` reads it. Header fields follow RFC 5322 section 2.2
+    (folding kept in ``raw``, unfolded in ``value``), RFC 6532 (raw UTF-8) and RFC 2047
+    (encoded words decoded in ``value``). Malformed content is recorded as defects; under
+    ``Policy(strict=True)`` the first one raises :class:`~headerlens.errors.DefectError`, and
+    the MIME tree is built at once so that no defect is left to surface later. Only a wrong
+    argument type (``TypeError``) or an unreadable path or file
+    (:class:`~headerlens.errors.InputError`) raise otherwise.
     """
-    data = _read_source(source)
-    first = DefectLog(strict=(policy or _DEFAULT_POLICY).strict)
-    if isinstance(source, str) and _names_a_file(source):
-        # A common slip: parse("msg.eml") parses the file *name* as a one-line paste.
-        first.add(
-            "input.looks_like_path",
-            f"the text {source!r} is the name of an existing file, not a message; "
-            "pass pathlib.Path(...) to read the file",
-        )
-    message = parse_bytes(data, policy=policy)
-    if len(first):
-        message = message.model_copy(update={"defects": first.defects + message.defects})
+    pol = policy_or_default(policy, "parse")
+    return parse_source(read_source(source, func="parse"), pol)
+
+
+def parse_source(src: Source, policy: Policy) -> Message:
+    """Parse a :class:`~headerlens.parse.source.Source` (its notes become the first defects)."""
+    first: tuple[Defect, ...] = ()
+    if src.notes:
+        log = DefectLog(strict=policy.strict)
+        for code, text in src.notes:
+            log.add(code, text)
+        first = log.defects
+    message = parse_bytes(src.data, policy=policy)
+    if first:
+        message = message.model_copy(update={"defects": first + message.defects})
+    if policy.strict:
+        build_tree(message)  # every MIME defect raises now, not at a later model_dump()
     return message
 
 
-def _names_a_file(text: str) -> bool:
-    if not text or len(text) > 4096 or "\n" in text or "\r" in text:
-        return False
-    try:
-        return os.path.isfile(text)
-    except (OSError, ValueError):  # embedded NUL, name too long
-        return False
+def build_tree(message: Message) -> None:
+    """Build the MIME tree of ``message`` and of every message embedded in it (each is built
+    lazily otherwise), so that under ``strict`` their defects raise at once."""
+    stack: list[MimePart] = []
+    root = message.mime
+    if root is not None:
+        stack.append(root)
+    while stack:
+        part = stack.pop()
+        stack.extend(part.children)
+        if part.message is not None:
+            inner = part.message.mime
+            if inner is not None:
+                stack.append(inner)
+
+
+def message_of(source: object, policy: Policy, func: str) -> Message:
+    """``source`` as a :class:`Message`: itself when it already is one, else parsed.
+
+    The entry points that take "a message" (``analyze``, ``parse_bounce``, ``verify_dkim``,
+    ``verify_arc``) read their argument through here, so they accept the same things as
+    :func:`parse` and fail the same way. Under ``strict`` a given Message's MIME tree is
+    built at once too.
+    """
+    if isinstance(source, Message):
+        if policy.strict:
+            build_tree(source)
+        return source
+    return parse_source(read_source(source, func=func), policy)
 
 
 def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) -> Message:

@@ -25,6 +25,7 @@ import functools
 import re
 
 from headerlens.defects import Defect, DefectLog
+from headerlens.errors import wrong_type
 from headerlens.message import DateValue, ZoneKind
 from headerlens.parse._fast import fast_constructor
 
@@ -468,7 +469,10 @@ def parse_date(text: str) -> DateValue:
     text cannot be read; ``zone`` says where the offset came from; ``format`` names the shape
     that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects``
     lists every deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
+    Only a ``text`` that is not a ``str`` raises (``TypeError``).
     """
+    if not isinstance(text, str):
+        raise wrong_type("parse_date(text)", "str", text)
     return parse_date_at(text, None)
 
 

@@ -7,12 +7,17 @@ escapes for its medium.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from headerlens.render._safe import format_delay, format_time
 from headerlens.report import Report
 
-__all__ = ["Document", "Section", "Table", "build_document"]
+if TYPE_CHECKING:
+    from headerlens.diff import ReportDiff
+
+__all__ = ["Document", "Section", "Table", "build_diff_document", "build_document"]
 
 
 @dataclass
@@ -32,6 +37,9 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     severity_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: A picture the graphical renderers draw after the section's lines (``"timeline"``:
+    #: the hop timeline of :mod:`headerlens.render.svg`); text renderers skip it.
+    figure: str | None = None
 
 
 @dataclass
@@ -86,7 +94,7 @@ def _summary(report: Report) -> Section:
 def _hops(report: Report) -> Section | None:
     if not report.hops:
         return None
-    sec = Section("Hop chain (oldest first)")
+    sec = Section("Hop chain (oldest first)", figure="timeline")
     if report.transit is not None:
         transit = format_delay(report.transit).lstrip("+")
         if report.transit_note:
@@ -366,4 +374,74 @@ def build_document(report: Report, *, title: str = "headerlens report") -> Docum
         sec = part(report)
         if sec is not None:
             doc.sections.append(sec)
+    return doc
+
+
+def _both(status: str) -> Callable[[str | None, str | None], str]:
+    """How a hop pair shows a value: one side alone, equal once, or ``a -> b``."""
+
+    def show(a: str | None, b: str | None) -> str:
+        if status == "only_a":
+            return a or ""
+        if status == "only_b":
+            return b or ""
+        a, b = a or "-", b or "-"
+        return a if a == b else f"{a} -> {b}"
+
+    return show
+
+
+def build_diff_document(
+    diff: ReportDiff, *, title: str = "headerlens diff", a_name: str = "A", b_name: str = "B"
+) -> Document:
+    """Lay a :class:`~headerlens.diff.ReportDiff` out as a :class:`Document`."""
+    doc = Document(title=title)
+    head = Section("Compared")
+    head.lines += [("A", a_name), ("B", b_name), ("Result", diff.summary)]
+    doc.sections.append(head)
+    if diff.hops:
+        sec = Section("Path (hops aligned on the receiving host, oldest first)")
+        t = Table(("hop A/B", "by", "from", "ip", "TLS", "delay", "trust", "differs"))
+        for p in diff.hops:
+            both = _both(p.status)
+
+            trust_a = None if p.trusted_a is None else ("trusted" if p.trusted_a else "untrusted")
+            trust_b = None if p.trusted_b is None else ("trusted" if p.trusted_b else "untrusted")
+            index = {
+                "only_a": f"{p.a_index}/-",
+                "only_b": f"-/{p.b_index}",
+            }.get(p.status, f"{p.a_index}/{p.b_index}")
+            differs = {"only_a": "only in A", "only_b": "only in B"}.get(
+                p.status, ", ".join(p.changes)
+            )
+            t.rows.append(
+                (
+                    index,
+                    both(p.by_a, p.by_b),
+                    both(p.from_a, p.from_b),
+                    both(p.ip_a, p.ip_b),
+                    both(p.tls_a, p.tls_b),
+                    both(format_delay(p.delay_a), format_delay(p.delay_b)),
+                    both(trust_a, trust_b),
+                    differs,
+                )
+            )
+        sec.tables.append(t)
+        doc.sections.append(sec)
+    sec = Section("Differences")
+    if diff.changes:
+        t = Table(("area", "item", "A", "B"))
+        for c in diff.changes:
+            t.rows.append(
+                (
+                    c.area,
+                    c.item,
+                    "(absent)" if c.a is None else c.a,
+                    "(absent)" if c.b is None else c.b,
+                )
+            )
+        sec.tables.append(t)
+    else:
+        sec.notes.append("No differing values.")
+    doc.sections.append(sec)
     return doc

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from headerlens.render._safe import term_safe
-from headerlens.render.document import Document, build_document
+from headerlens.render.document import Document, build_diff_document, build_document
+from headerlens.render.svg import render_svg
 from headerlens.report import Report
 
-__all__ = ["render_html", "render_html_fragment"]
+if TYPE_CHECKING:
+    from headerlens.diff import ReportDiff
+
+__all__ = ["render_diff_html", "render_html", "render_html_fragment"]
 
 _STYLE = """
 .hl-report{font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:14px;color:#1b1f24}
@@ -19,10 +24,13 @@ _STYLE = """
 vertical-align:top;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .hl-report th{background:#f6f8fa}
 .hl-report dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:4px 0}
-.hl-report dt{font-weight:600}.hl-report dd{margin:0;word-break:break-all}
+.hl-report dt{font-weight:600}.hl-report dd{margin:0;overflow-wrap:anywhere}
 .hl-sev{display:inline-block;min-width:64px;font-weight:600}
 .hl-critical{color:#b42318}.hl-warning{color:#b54708}.hl-notice{color:#175cd3}
 .hl-info{color:#475467}
+.hl-report td{white-space:pre-wrap;overflow-wrap:normal;word-break:normal}
+.hl-figure{margin:8px 0;overflow-x:auto;max-width:100%}
+.hl-figure svg{max-width:none}
 """
 
 
@@ -31,7 +39,7 @@ def _e(text: str) -> str:
     return escape(term_safe(text), quote=True)
 
 
-def _body(doc: Document) -> str:
+def _body(doc: Document, report: Report | None) -> str:
     out = [f'<div class="hl-report"><h1>{_e(doc.title)}</h1>']
     for sec in doc.sections:
         out.append(f"<h2>{_e(sec.title)}</h2>")
@@ -39,6 +47,8 @@ def _body(doc: Document) -> str:
             out.append("<dl>")
             out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in sec.lines]
             out.append("</dl>")
+        if sec.figure == "timeline" and report is not None:
+            out.append(f'<figure class="hl-figure">{render_svg(report)}</figure>')
         for table in sec.tables:
             out.append("<table><thead><tr>")
             out += [f"<th>{_e(h)}</th>" for h in table.headers]
@@ -62,16 +72,28 @@ def _body(doc: Document) -> str:
 
 def render_html_fragment(report: Report, *, title: str = "headerlens report") -> str:
     """The report as an HTML fragment with its own scoped style (for Jupyter)."""
-    return f"<style>{_STYLE}</style>\n" + _body(build_document(report, title=title))
+    return f"<style>{_STYLE}</style>\n" + _body(build_document(report, title=title), report)
 
 
-def render_html(report: Report, *, title: str = "headerlens report") -> str:
-    """The report as a self-contained HTML page (no scripts, no external resources)."""
+def _page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">"
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>\n"
-        + _body(build_document(report, title=title))
+        + body
         + "\n</body></html>\n"
     )
+
+
+def render_html(report: Report, *, title: str = "headerlens report") -> str:
+    """The report as a self-contained HTML page (no scripts, no external resources)."""
+    return _page(title, _body(build_document(report, title=title), report))
+
+
+def render_diff_html(
+    diff: ReportDiff, *, title: str = "headerlens diff", a_name: str = "A", b_name: str = "B"
+) -> str:
+    """A :class:`~headerlens.diff.ReportDiff` as a self-contained HTML page."""
+    doc = build_diff_document(diff, title=title, a_name=a_name, b_name=b_name)
+    return _page(title, _body(doc, None))

@@ -38,6 +38,7 @@ from headerlens.spam.base import (
 )
 from headerlens.spam.helpdesk import draw_findings
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
+from headerlens.spam.sarules import rule_book
 
 __all__ = ["HopLocator", "analyze_spam", "decode_field", "fingerprint"]
 
@@ -384,9 +385,12 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     """Decode every vendor filtering header of ``message`` and explain the verdicts.
 
     Header fields are read as RFC 5322 section 2.2 unstructured values; the hop of each
-    verdict is found from the Received chain (RFC 5321 section 4.4).
+    verdict is found from the Received chain (RFC 5321 section 4.4). SpamAssassin rules are
+    described from ``policy.spamassassin_rules`` (if set) and our notes; an unreadable rules
+    directory raises :class:`~headerlens.errors.InputError`.
     """
     log = DefectLog(strict=policy.strict)
+    book = rule_book(policy.spamassassin_rule_dirs)  # InputError for an unreadable directory
     headers = message.headers
     keys, hop_list = _hop_table(message, hops)
     n_keys = len(keys)
@@ -443,6 +447,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         if d is None or (reg.primary and lname in d.names):
             d = Draft(vendor=vendor, trusted=trusted, hop_index=hop)
             d.untrusted_twin = twin
+            d.book = book
             fresh = True
         else:
             fresh = False
@@ -477,5 +482,6 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             "appliances": _appliances(found) if found else (),
             "findings": findings,
             "defects": log.defects,
+            "rule_source": book.source,
         },
     )

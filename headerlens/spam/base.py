@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.models import Confidence, SpamField, SpamRule
+
+if TYPE_CHECKING:
+    from headerlens.spam.sarules import RuleBook
 
 __all__ = [
     "PREFIXES",
@@ -399,6 +402,8 @@ class Draft:
     """Rules added through ``spamassassin.merge_rule`` as mutable [score, description, source]
     rows by name, so that a later mention (X-Spam-Report after X-Spam-Status) fills them in
     place; :meth:`finish` turns them into :class:`SpamRule` objects, after the other rules."""
+    book: RuleBook | None = None
+    """Where rule descriptions come from (``Policy.spamassassin_rules``); ``None``: our notes."""
 
     def __init__(self, vendor: str, trusted: bool = True, hop_index: int | None = None) -> None:
         # Written out (the generated one tests a sentinel per defaulted field): one per verdict.
@@ -418,6 +423,7 @@ class Draft:
         self.untrusted_twin = False
         self.top = None
         self.rule_rows = None
+        self.book = None
 
     def add(self, f: SpamField) -> None:
         """Append a decoded field."""

@@ -8,7 +8,7 @@ from headerlens._model import Model
 from headerlens.defects import Defect
 from headerlens.findings import Finding
 
-__all__ = ["Appliance", "SpamAnalysis", "SpamField", "SpamRule", "SpamVerdict"]
+__all__ = ["Appliance", "RuleSource", "SpamAnalysis", "SpamField", "SpamRule", "SpamVerdict"]
 
 Confidence = Literal["documented", "community", "inferred"]
 
@@ -23,6 +23,22 @@ class SpamRule(Model):
     score: float | None = None
     description: str | None = None
     source: str | None = None
+
+
+class RuleSource(Model):
+    """Where SpamAssassin rule descriptions and default scores came from
+    (``Policy.spamassassin_rules``; ``Report.spamassassin_rules``).
+
+    ``directories`` empty (the default): only the notes bundled with headerlens, and no file
+    outside the package was read. Otherwise the rule directories read, in order of
+    precedence (the bundled notes still fill the gaps), ``files`` the number of ``*.cf``
+    files read and ``sha256`` a digest of their relative names and contents: two reports with
+    the same digest were described by the same rule set, on whatever machine.
+    """
+
+    directories: tuple[str, ...] = ()
+    files: int = 0
+    sha256: str | None = None
 
 
 class SpamField(Model):
@@ -80,3 +96,4 @@ class SpamAnalysis(Model):
     appliances: tuple[Appliance, ...] = ()
     findings: tuple[Finding, ...] = ()
     defects: tuple[Defect, ...] = ()
+    rule_source: RuleSource = RuleSource()

@@ -81,7 +81,7 @@ def merge_rule(
         row[2] = row[2] or source
         return
     if description is None:
-        info = sarules.describe(name)
+        info = (d.book or sarules.bundled_book()).describe(name)
         if info is not None:
             description, source = info.description, info.source
     rows[name] = [score, description, source]

@@ -40,7 +40,7 @@ def test_text_report(msg_file: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_json_report(msg_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--json", str(msg_file)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert [h["name"] for h in data["message"]["headers"]] == [
         "Received",
         "From",

@@ -31,7 +31,7 @@ def test_term_safe_can_keep_newlines() -> None:
 
 
 def test_md_safe_escapes_table_and_link_syntax() -> None:
-    assert md_safe("a|b [x](http://e.test) `c`") == "a\\|b \\[x\\]\\(http://e.test\\) \\`c\\`"
+    assert md_safe("a|b [x](http://e.test) `c`") == "a\\|b \\[x\\]\\(http\\://e.test\\) \\`c\\`"
 
 
 @pytest.mark.parametrize(

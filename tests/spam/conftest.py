@@ -1,4 +1,4 @@
-"""Shared fixtures for the spam tests: message building and a rules-dir-free environment."""
+"""Shared fixtures for the spam tests: message building and running the spam step."""
 
 from __future__ import annotations
 
@@ -10,19 +10,13 @@ from headerlens.hops.models import HopAnalysis
 from headerlens.message import Message
 from headerlens.parse import parse
 from headerlens.policy import Policy
-from headerlens.spam import analyze_spam, sarules
+from headerlens.spam import analyze_spam
 from headerlens.spam.models import SpamAnalysis
 
 RCVD = (
     "Received: from mx.example.net (mx.example.net [192.0.2.10]) by mx.example.com;"
     " Sat, 28 Nov 2026 10:00:00 +0000"
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_local_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests must not depend on a SpamAssassin install: hide the local rules directories."""
-    monkeypatch.setattr(sarules, "RULES_DIRS", ())
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 
 from headerlens._catalogue.spam import DEFECTS, FINDINGS
 from headerlens.defects import DefectLog
-from headerlens.errors import DefectError
+from headerlens.errors import DefectError, InputError
 from headerlens.hops.models import Hop, HopAnalysis, Received, TrustBoundary
 from headerlens.message import HeaderField
-from headerlens.spam import base, sarules
+from headerlens.policy import Policy
+from headerlens.spam import analyze_spam, base, sarules
 from headerlens.spam.base import REGISTRY, Draft, knowledge, top_rules
-from headerlens.spam.models import SpamRule
+from headerlens.spam.models import RuleSource, SpamRule
 from headerlens.spam.ovh import decode_spamcause
 from headerlens.spam.vendors import VENDORS
 
@@ -335,26 +336,80 @@ def test_spamcause_fields(build, run):
     ]
 
 
-def test_rules_dir_reader(tmp_path, build, run, monkeypatch):
+def test_rules_dir_reader(tmp_path, build):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "20_test.cf").write_text(
         "# comment\ndescribe BAYES_99  Local words for bayes\n"
         "lang de describe BAYES_99  Deutsch\nscore BAYES_99 0 0 3.5 3.2 # n=0\n"
-        "describe LOCAL_ONLY Something local\n",
+        "describe LOCAL_ONLY Something local\nscore LOCAL_ONLY 1.0\n",
         encoding="utf-8",
     )
+    # Read after sub/20_test.cf (sorted order): a later line overrides, as in SpamAssassin.
+    (tmp_path / "sub" / "50_scores.cf").write_text("score LOCAL_ONLY 2.5\n", encoding="utf-8")
     (tmp_path / "junk.cf").write_bytes(b"\xff\xfe describe\nscore\n")
-    rules = sarules.load_rules_dir([tmp_path, tmp_path / "missing"])
+    rules = sarules.load_rules_dir([tmp_path])
     assert rules["BAYES_99"].description == "Local words for bayes"
     assert rules["BAYES_99"].score == 3.2
-    assert rules["LOCAL_ONLY"].score is None
-    monkeypatch.setattr(sarules, "RULES_DIRS", (str(tmp_path),))
-    res = run(build("X-Spam-Status: Yes, score=9 required=5 tests=BAYES_99,LOCAL_ONLY,URIBL_BLACK"))
-    assert [r.description for r in res.verdicts[0].rules] == [
-        "Local words for bayes",
-        "Something local",
-        "A link domain is on the URIBL black list",
+    assert rules["LOCAL_ONLY"].score == 2.5
+    with pytest.raises(InputError, match="no such directory"):
+        sarules.load_rules_dir([tmp_path, tmp_path / "missing"])
+    msg = build("X-Spam-Status: Yes, score=9 required=5 tests=BAYES_99,LOCAL_ONLY,URIBL_BLACK")
+    res = analyze_spam(msg, Policy(spamassassin_rules=str(tmp_path)), hops=HopAnalysis())
+    local = f"local SpamAssassin rules ({tmp_path / 'sub' / '20_test.cf'})"
+    assert [(r.description, r.source) for r in res.verdicts[0].rules] == [
+        ("Local words for bayes", local),
+        ("Something local", local),
+        ("A link domain is on the URIBL black list", sarules.OUR_SOURCE),
     ]
+    assert res.rule_source.directories == (str(tmp_path),)
+    assert res.rule_source.files == 3
+    assert res.rule_source.sha256 is not None
+    assert len(res.rule_source.sha256) == 64
+    # The default reads no rule files: our notes only.
+    default = analyze_spam(msg, Policy(), hops=HopAnalysis())
+    assert [(r.description, r.source) for r in default.verdicts[0].rules] == [
+        (sarules.our_rules()["BAYES_99"], sarules.OUR_SOURCE),
+        (None, None),
+        ("A link domain is on the URIBL black list", sarules.OUR_SOURCE),
+    ]
+    assert default.rule_source == RuleSource()
+
+
+def test_rules_dir_changes_are_seen(tmp_path, build):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "a.cf").write_text("describe LOCAL_X first words\n", encoding="utf-8")
+    msg = build("X-Spam-Status: Yes, score=9 required=5 tests=LOCAL_X")
+    policy = Policy(spamassassin_rules=(rules,))
+    first = analyze_spam(msg, policy, hops=HopAnalysis())
+    assert first.verdicts[0].rules[0].description == "first words"
+    (rules / "b.cf").write_text("describe LOCAL_Y other\n", encoding="utf-8")
+    second = analyze_spam(msg, policy, hops=HopAnalysis())
+    assert second.rule_source.files == 2
+    assert second.rule_source.sha256 != first.rule_source.sha256
+    (rules / "a.cf").write_text("describe LOCAL_X new words, longer\n", encoding="utf-8")
+    third = analyze_spam(msg, policy, hops=HopAnalysis())
+    assert third.verdicts[0].rules[0].description == "new words, longer"
+
+
+def test_rules_dir_precedence(tmp_path, build):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x.cf").write_text("describe R1 from a\n", encoding="utf-8")
+    (b / "x.cf").write_text("describe R1 from b\ndescribe R2 only in b\nscore R1 4\n", "utf-8")
+    msg = build("X-Spam-Status: Yes, score=9 required=5 tests=R1,R2")
+    res = analyze_spam(msg, Policy(spamassassin_rules=(a, b)), hops=HopAnalysis())
+    assert [r.description for r in res.verdicts[0].rules] == ["from a", "only in b"]
+    assert sarules.load_rules_dir([a, b])["R1"].score == 4.0
+
+
+def test_rules_dir_errors(tmp_path, build):
+    msg = build("X-Spam-Status: Yes, score=9 required=5 tests=R1")
+    (tmp_path / "file.cf").write_text("describe R1 x\n", encoding="utf-8")
+    for bad, why in [(tmp_path / "nope", "no such directory"), (tmp_path / "file.cf", "not a")]:
+        with pytest.raises(InputError, match=why):
+            analyze_spam(msg, Policy(spamassassin_rules=bad), hops=HopAnalysis())
 
 
 def test_top_rules_folds_prefixes():

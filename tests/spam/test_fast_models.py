@@ -11,7 +11,14 @@ import pytest
 
 from headerlens.findings import Finding, make_finding
 from headerlens.spam.base import construct, make_field, make_rule, with_meaning
-from headerlens.spam.models import Appliance, SpamAnalysis, SpamField, SpamRule, SpamVerdict
+from headerlens.spam.models import (
+    Appliance,
+    RuleSource,
+    SpamAnalysis,
+    SpamField,
+    SpamRule,
+    SpamVerdict,
+)
 
 FIELD_ARGS = [
     pytest.param(("SFV", "SPM", "spam", "documented", "eop", True, 3), id="microsoft-known"),
@@ -70,7 +77,13 @@ def test_construct_equals_validated() -> None:
     app = {"vendor": "v", "product": "p", "header_indexes": (1,), "hop_index": None}
     assert tuple(app) == tuple(Appliance.model_fields)
     assert construct(Appliance, dict(app)) == Appliance(**app)
-    analysis = {"verdicts": (verdict,), "appliances": (), "findings": (), "defects": ()}
+    analysis = {
+        "verdicts": (verdict,),
+        "appliances": (),
+        "findings": (),
+        "defects": (),
+        "rule_source": RuleSource(),
+    }
     assert tuple(analysis) == tuple(SpamAnalysis.model_fields)
     assert construct(SpamAnalysis, dict(analysis)) == SpamAnalysis(**analysis)
 
