@@ -19,6 +19,7 @@ from headerlens.auth._sigbytes import (
     Field,
     TagListError,
     b64decode,
+    decode_dkim_qp,
     parse_canonicalization,
     parse_tag_list,
     split_colon_list,
@@ -192,9 +193,17 @@ def _basics(
 
 
 def _identity(raw: bytes, domain: str, shown: dict[str, Any]) -> str | Rejected:
-    """i= (RFC 6376 section 3.5): ``[local-part] "@" domain``, the domain equal to d= or
-    under it."""
-    identity = _text(raw)
+    """i= (RFC 6376 section 3.5): dkim-quoted-printable (section 2.11), decoding to
+    ``[local-part] "@" domain``, the domain equal to d= or under it.
+
+    ``i=jlong=40messiah.edu`` is ``jlong@messiah.edu``; ``i=jlong@messiah=2Eedu`` is under
+    ``messiah.edu``; folding white space inside the value is not part of it.
+    """
+    decoded = decode_dkim_qp(raw)
+    if decoded is None:
+        shown["identity"] = _text(raw)
+        return Rejected("syntax_error", f"i={_text(raw)} is not dkim-quoted-printable.")
+    identity = _text(decoded)
     shown["identity"] = identity
     at = identity.rfind("@")
     if at < 0:
@@ -215,6 +224,11 @@ def _optional_tags(
     if "q" in tags and b"dns/txt" not in split_colon_list(tags["q"]):
         return Rejected("unsupported_algorithm", f"q={_text(tags['q'])} lacks dns/txt.")
     copied: tuple[tuple[bytes, bytes], ...] = ()
+    if "z" in tags:
+        found = _copied_headers(tags["z"])
+        if found is None:
+            return Rejected("syntax_error", "z= is not a list of dkim-quoted-printable fields.")
+        copied = tuple(found)
     body_length: int | None = None
     if "l" in tags:
         lv = tags["l"]
@@ -237,3 +251,18 @@ def _optional_tags(
     if signed_at and expires_at and expires_at <= signed_at:
         return Rejected("syntax_error", "x= is not after t= (RFC 6376 section 3.5).")
     return body_length, signed_at, expires_at, copied
+
+
+def _copied_headers(raw: bytes) -> list[tuple[bytes, bytes]] | None:
+    """z= (RFC 6376 section 3.5): ``|``-separated ``name:value`` copies of the signed fields,
+    each value dkim-quoted-printable (a ``|`` inside is encoded as ``=7C``); ``None`` when
+    the value does not follow that grammar."""
+    out: list[tuple[bytes, bytes]] = []
+    for copy in raw.split(b"|"):
+        name, colon, value = copy.partition(b":")
+        name = name.strip(b" \t\r\n")
+        decoded = decode_dkim_qp(value)
+        if not colon or not name or decoded is None:
+            return None
+        out.append((name, decoded))
+    return out
