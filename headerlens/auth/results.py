@@ -7,8 +7,9 @@ stray ``; domain;`` segments, trailing ``;``, empty values, unquoted IPv6 and ``
 non-ASCII comments, the ``i=N;`` prefix of ARC-Authentication-Results. Whatever had to be
 fixed is listed in ``repairs`` and recorded as a defect; nothing raises.
 
-``conformant`` says whether the strict grammar accepts the value; the judge is the ``authres``
-package (RFC 8601 parser), asked about the value as written (for an AAR, after ``i=N;``).
+``conformant`` says whether the strict grammar accepts the value as written (for an AAR, after
+``i=N;``): RFC 8601's grammar as the ``authres`` package reads it, run by our linear port of
+that parser (:mod:`headerlens.auth._ar_strict`; authres itself is quadratic in the length).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from headerlens._text import ascii_digits
+from headerlens.auth._ar_strict import strictly_conformant
 from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
 from headerlens.defects import DefectLog
 from headerlens.errors import check_text_args
@@ -235,7 +237,8 @@ def parse_authentication_results(
     ``ARC-Authentication-Results:`` field name is accepted and recorded in ``header_name``.
     Returns an :class:`AuthResultsHeader` with every result, its properties and comments,
     the ``repairs`` made, the defects found and whether the value is ``conformant``
-    (``authres`` accepts it; skipped, and ``False``, when ``check_conformance`` is off).
+    (the strict RFC 8601 grammar accepts it, as authres reads it; skipped, and ``False``,
+    when ``check_conformance`` is off).
     Never raises on malformed input; a wrong argument type raises ``TypeError``.
     """
     check_text_args("parse_authentication_results", value, header_index)
@@ -261,10 +264,10 @@ def parse_authentication_results(
         authserv_id, version = _authserv_id(segments[0], reading)
         result_segments = segments[1:]
     results, no_results = _results(result_segments, text, reading)
-    # Conformant: nothing had to be repaired and authres accepts the strict form.
+    # Conformant: nothing had to be repaired and the strict grammar accepts the value.
     conformant = False
     if check_conformance and not reading.repairs:
-        conformant = _authres_accepts(text[strict_start:])
+        conformant = strictly_conformant(text[strict_start:])
     return AuthResultsHeader(
         header_index=header_index,
         authserv_id=authserv_id,
@@ -480,18 +483,6 @@ def _make_result(
         version=mversion,
         raw=text[seg[0].start : seg[-1].end].strip(),
     )
-
-
-def _authres_accepts(value: str) -> bool:
-    """Whether authres 1.2.0 parses ``value`` under the strict grammar."""
-    import authres
-    from authres.core import AuthResError
-
-    try:
-        authres.all_features().parse_value(value)
-    except (AuthResError, RecursionError, ValueError, TypeError, AttributeError, IndexError):
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------- knowledge
