@@ -19,11 +19,12 @@ from headerlens.auth._dkim_diagnose import diagnose
 from headerlens.auth._dkim_findings import error_finding, failure_finding, policy_findings
 from headerlens.auth._dkim_key import Key, KeyLookups, classify_key
 from headerlens.auth._dkim_signature import Rejected, Signature, read_signature
+from headerlens.auth._orgdomains import OrgDomains
 from headerlens.auth._sigbody import SignedMessage
 from headerlens.auth._sigbytes import HASHES, Field, header_data, select
 from headerlens.auth._sigkeys import RsaOpened, ed25519_verify, rsa_open
 from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
-from headerlens.auth.domains import aligned, psl_version
+from headerlens.auth.domains import psl_version
 from headerlens.auth.models import DkimResult, DkimVerdict
 from headerlens.defects import Defect, DefectLog
 from headerlens.findings import Finding, make_finding
@@ -57,6 +58,7 @@ class DkimContext:
     times: Times
     log: DefectLog
     from_domain: str | None = None
+    orgs: OrgDomains = field(default_factory=OrgDomains)
 
 
 @dataclass
@@ -233,8 +235,8 @@ def _result(
     aligned_relaxed = aligned_strict = None
     psl = None
     if ctx.from_domain is not None:
-        aligned_relaxed = aligned(sig.domain, ctx.from_domain, "relaxed")
-        aligned_strict = aligned(sig.domain, ctx.from_domain, "strict")
+        aligned_relaxed = ctx.orgs.aligned(sig.domain, ctx.from_domain, "relaxed")
+        aligned_strict = ctx.orgs.aligned(sig.domain, ctx.from_domain, "strict")
         psl = psl_version()
     return DkimResult(
         **shown,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Literal
 
 from headerlens.auth._dmarc_policy import MICROSOFT_ACTION_TEXT
-from headerlens.auth.domains import aligned, normalize_domain, organizational_domain
+from headerlens.auth._orgdomains import OrgDomains
+from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import DkimResult, DmarcIdentifier, DmarcPolicy, DmarcRecord
 
 __all__ = ["explain", "what_ifs"]
@@ -24,6 +25,7 @@ def what_ifs(
     adkim: Mode,
     aspf: Mode,
     passed: bool | None,
+    orgs: OrgDomains,
 ) -> tuple[str, ...]:
     """What would have changed the outcome (RFC 7489 section 3.1), without repeats."""
     if not domains:
@@ -32,8 +34,8 @@ def what_ifs(
     out: list[str] = []
     if not any(r.counts for r in rows):
         out += _relaxed_would_pass(rows, f)
-        out += _broken_signatures(dkim, f, adkim)
-        out += _outside_org_domain(rows, f)
+        out += _broken_signatures(dkim, f, adkim, orgs)
+        out += _outside_org_domain(rows, f, orgs)
     elif passed:
         counting = [r for r in rows if r.counts]
         if all(not r.strict_aligned for r in counting):
@@ -54,12 +56,14 @@ def _relaxed_would_pass(rows: list[DmarcIdentifier], f: str) -> list[str]:
     ]
 
 
-def _broken_signatures(dkim: tuple[DkimResult, ...], f: str, adkim: Mode) -> list[str]:
+def _broken_signatures(
+    dkim: tuple[DkimResult, ...], f: str, adkim: Mode, orgs: OrgDomains
+) -> list[str]:
     """Aligned signatures that fail only because the body changed (a list footer...)."""
     out: list[str] = []
     for v in dkim:
         d = normalize_domain(v.domain)
-        if v.result == "pass" or d is None or not aligned(f, d, adkim):
+        if v.result == "pass" or d is None or not orgs.aligned(f, d, adkim):
             continue
         diagnosis = v.diagnosis
         change = diagnosis.body_change if diagnosis is not None else None
@@ -80,7 +84,7 @@ def _broken_signatures(dkim: tuple[DkimResult, ...], f: str, adkim: Mode) -> lis
     return out
 
 
-def _outside_org_domain(rows: list[DmarcIdentifier], f: str) -> list[str]:
+def _outside_org_domain(rows: list[DmarcIdentifier], f: str, orgs: OrgDomains) -> list[str]:
     out: list[str] = []
     for r in rows:
         if (
@@ -92,7 +96,7 @@ def _outside_org_domain(rows: list[DmarcIdentifier], f: str) -> list[str]:
             what = "envelope sender" if r.source.startswith(("spf", "received")) else "d="
             out.append(
                 f"{r.source} passed for {r.domain}, outside {f}'s organizational domain:"
-                f" would pass if the {what} were in {organizational_domain(f) or f}."
+                f" would pass if the {what} were in {orgs.org(f) or f}."
             )
     return out
 

@@ -17,7 +17,8 @@ from typing import Literal
 
 from headerlens.auth._dmarc_explain import explain, what_ifs
 from headerlens.auth._dmarc_policy import lookup_record, parse_dmarc_record, policy_from_result
-from headerlens.auth.domains import aligned, normalize_domain, organizational_domain, psl_version
+from headerlens.auth._orgdomains import OrgDomains
+from headerlens.auth.domains import normalize_domain, psl_version
 from headerlens.auth.models import (
     AuthResult,
     AuthResultsHeader,
@@ -83,27 +84,27 @@ def evaluate_dmarc(
     report and the findings it supports.
     """
     from_idx = tuple(from_header_indexes)
+    orgs = OrgDomains()  # each organizational domain worked out once for this message
     # 6.6.1: the From domain(s)
-    domains, addr_texts, findings = _from_domains(from_addresses, from_idx)
+    domains, addr_texts, findings = _from_domains(from_addresses, from_idx, orgs)
     from_domain = domains[0] if domains else None
     # the receiver's dmarc verdict and recorded policy; today's record when allowed (6.6.3)
     reported = _reported(trusted, from_domain)
     policy = policy_from_result(reported) if reported is not None else None
     published: DmarcRecord | None = None
     if resolver is not None and from_domain:
-        published = lookup_record(from_domain, resolver, organizational_domain)
+        published = lookup_record(from_domain, resolver, orgs.org)
     adkim, aspf, alignment_source = _alignment_modes(published, policy)
     # 3.1: every authenticated identifier, aligned or not
-    table = _Identifiers(domains)
+    table = _Identifiers(domains, orgs)
     spf_domain, spf_identity, spf_result = _spf_rows(
         table, trusted, received_spf, envelope_helo, aspf
     )
     dkim_domains = _dkim_rows(table, trusted, dkim, adkim)
     rows = table.rows
     # 4.2: our verdict next to the receiver's
-    computed = _computed(
-        domains, rows, adkim, aspf, trusted is not None or bool(received_spf or dkim)
-    )
+    evidence = trusted is not None or bool(received_spf or dkim)
+    computed = _computed(domains, rows, adkim, aspf, evidence, orgs)
     reported_result = reported.result if reported is not None else None
     result, source = _final(reported_result, computed, published)
     passed = None if result is None else result == "pass"
@@ -127,7 +128,7 @@ def evaluate_dmarc(
         explanation=explanation,
         from_domains=tuple(domains),
         from_addresses=tuple(addr_texts),
-        from_org_domain=organizational_domain(from_domain),
+        from_org_domain=orgs.org(from_domain),
         from_header_indexes=from_idx,
         spf_domain=spf_domain,
         spf_identity=spf_identity,
@@ -144,14 +145,14 @@ def evaluate_dmarc(
         computed_result=computed,
         result_source=source,
         passed=passed,
-        what_ifs=what_ifs(rows, dkim, domains, adkim, aspf, passed),
+        what_ifs=what_ifs(rows, dkim, domains, adkim, aspf, passed, orgs),
         published_record=published,
     )
     return report, tuple(findings)
 
 
 def _from_domains(
-    from_addresses: tuple[Address, ...], from_idx: tuple[int, ...]
+    from_addresses: tuple[Address, ...], from_idx: tuple[int, ...], orgs: OrgDomains
 ) -> tuple[list[str], list[str], list[Finding]]:
     """The From domains (RFC 7489 6.6.1), the addresses, and the findings about From."""
     findings: list[Finding] = []
@@ -164,7 +165,7 @@ def _from_domains(
         if d and d not in domains:
             domains.append(d)
         shown = _display_name_domain(a.display_name)
-        if shown and d and not aligned(shown, d, "relaxed"):
+        if shown and d and not orgs.aligned(shown, d, "relaxed"):
             findings.append(
                 make_finding(
                     "auth.from_display_name_address",
@@ -222,8 +223,9 @@ def _alignment_modes(
 class _Identifiers:
     """The "why" table: one row per authenticated identifier (RFC 7489 section 3.1)."""
 
-    def __init__(self, domains: list[str]) -> None:
+    def __init__(self, domains: list[str], orgs: OrgDomains) -> None:
         self.domains = domains
+        self.orgs = orgs
         self.rows: list[DmarcIdentifier] = []
 
     def add(
@@ -237,6 +239,7 @@ class _Identifiers:
         eligible: bool = True,
     ) -> None:
         first = self.domains[:1]
+        aligned = self.orgs.aligned
         strict = any(aligned(f, domain, "strict") for f in first) if domain else False
         relaxed = any(aligned(f, domain, "relaxed") for f in first) if domain else False
         ok = eligible and result == "pass" and (strict if mode == "strict" else relaxed)
@@ -244,7 +247,7 @@ class _Identifiers:
             DmarcIdentifier(
                 source=source,
                 domain=domain,
-                org_domain=organizational_domain(domain),
+                org_domain=self.orgs.org(domain),
                 result=result,
                 strict_aligned=strict,
                 relaxed_aligned=relaxed,
@@ -339,13 +342,18 @@ def _dkim_rows(
 
 
 def _computed(
-    domains: list[str], rows: list[DmarcIdentifier], adkim: Mode, aspf: Mode, evidence: bool
+    domains: list[str],
+    rows: list[DmarcIdentifier],
+    adkim: Mode,
+    aspf: Mode,
+    evidence: bool,
+    orgs: OrgDomains,
 ) -> str | None:
     """Our own verdict: pass when an identifier counts for every From domain."""
     if not domains:
         return None
     if any(r.counts for r in rows):
-        return "pass" if len(domains) == 1 else _multi(domains, rows, adkim, aspf)
+        return "pass" if len(domains) == 1 else _multi(domains, rows, adkim, aspf, orgs)
     return "fail" if evidence else None
 
 
@@ -426,7 +434,9 @@ def _verdict_findings(
     return findings
 
 
-def _multi(domains: list[str], rows: list[DmarcIdentifier], adkim: Mode, aspf: Mode) -> str:
+def _multi(
+    domains: list[str], rows: list[DmarcIdentifier], adkim: Mode, aspf: Mode, orgs: OrgDomains
+) -> str:
     """Several From domains: each must have an aligned pass (RFC 7489 section 6.6.1)."""
     for f in domains:
         ok = False
@@ -436,7 +446,7 @@ def _multi(domains: list[str], rows: list[DmarcIdentifier], adkim: Mode, aspf: M
             mode = adkim if r.source.startswith("dkim") else aspf
             if r.source == "spf-helo" and r.note and r.note.startswith("HELO identity"):
                 continue
-            if aligned(f, r.domain, mode):
+            if orgs.aligned(f, r.domain, mode):
                 ok = True
                 break
         if not ok:
