@@ -14,7 +14,7 @@ import hashlib
 import itertools
 from collections.abc import Sequence
 
-from headerlens.auth._sigbody import SignedMessage
+from headerlens.auth._sigbody import BodySource, SignedMessage
 from headerlens.auth._sigbytes import (
     Field,
     TagListError,
@@ -41,6 +41,7 @@ def arc_findings(
     result: ArcResult,
     dkim: Sequence[DkimResult],
     trust: TrustBoundary,
+    body: BodySource | None = None,
 ) -> list[Finding]:
     if result.cv == "none" and not result.instances:
         findings: list[Finding] = []
@@ -79,7 +80,7 @@ def arc_findings(
                 arc_indexes,
             )
         )
-    out += _modifications(message, result, dkim)
+    out += _modifications(message, result, dkim, body)
     out += _hop_results(result)
     out += _forwarding(message, policy, result, dkim, trust)
     out += _truncation(message, policy, result, trust)
@@ -124,8 +125,8 @@ class _Bodies:
     the signer's own canonicalization, so signatures with different c= can be compared.
     """
 
-    def __init__(self, message: Message) -> None:
-        self.signed = SignedMessage(message, with_body=not message.header_only)
+    def __init__(self, message: Message, body: BodySource | None) -> None:
+        self.signed = SignedMessage(message, with_body=not message.header_only, body=body)
         self.fields = {f.index: f for f in self.signed.fields}
         self._prefixes: dict[bool, dict[bytes, int]] = {}
         self._totals: dict[bool, int] = {}
@@ -186,14 +187,14 @@ def _same_body(
 
 
 def _modifications(
-    message: Message, result: ArcResult, dkim: Sequence[DkimResult]
+    message: Message, result: ArcResult, dkim: Sequence[DkimResult], body: BodySource | None
 ) -> list[Finding]:
     """Which intermediary changed the message: compare the body each signer saw."""
     out: list[Finding] = []
     chain = result.instances
     if not chain or not result.body_checked:
         return out
-    bodies = _Bodies(message)
+    bodies = _Bodies(message, body)
     bh = _ams_body_hashes(bodies, chain)
     for older, newer in itertools.pairwise(chain):
         out += _between(bodies, bh, older, newer)

@@ -268,9 +268,11 @@ def _digest(chunks: Iterable[bytes], hash_name: str, suffix: bytes = b"") -> byt
     return h.digest()
 
 
-def _canonical(chunks: Iterable[bytes], relaxed: bool, limit: int | None) -> Iterator[bytes]:
+def _canonical(
+    chunks: Iterable[bytes], relaxed: bool, limit: int | None, *, crlf_done: bool = False
+) -> Iterator[bytes]:
     """The canonical body read from ``chunks``, cut at ``limit`` octets."""
-    canon = BodyCanonicalizer(relaxed)
+    canon = BodyCanonicalizer(relaxed, crlf_done=crlf_done)
     left = limit
 
     def pieces() -> Iterator[bytes]:
@@ -337,18 +339,22 @@ def _candidates(
         return lambda: _memo(
             signed,
             ("raw", hash_name, suffix),
-            lambda: _digest(crlf_chunks(signed.body_chunks()), hash_name, suffix),
+            lambda: _digest(signed.body_chunks(), hash_name, suffix),
         )
 
     def canon(suffix: bytes) -> Callable[[], bytes | None]:
         return lambda: _memo(
             signed,
             ("canon", relaxed, hash_name, length, suffix),
-            lambda: _digest(_canonical(signed.body_chunks(), relaxed, length), hash_name, suffix),
+            lambda: _digest(
+                _canonical(signed.body_chunks(), relaxed, length, crlf_done=True),
+                hash_name,
+                suffix,
+            ),
         )
 
     def lf() -> bytes | None:
-        chunks = _canonical(signed.body_chunks(), relaxed, length)
+        chunks = _canonical(signed.body_chunks(), relaxed, length, crlf_done=True)
         return _digest((c.replace(b"\r\n", b"\n") for c in chunks), hash_name)
 
     yield raw(b""), "trailing_blank_lines"
@@ -373,7 +379,7 @@ def _reencoded(
 ) -> bytes | None:
     """The hash of the canonical body after undoing ``cte``; ``None`` if it does not decode."""
     try:
-        decoded = _decoded(crlf_chunks(signed.body_chunks()), cte)
+        decoded = _decoded(signed.body_chunks(), cte)
         return _digest(_canonical(crlf_chunks(decoded), relaxed, length), hash_name)
     except (binascii.Error, ValueError):
         return None

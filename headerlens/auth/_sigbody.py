@@ -10,7 +10,7 @@ copied whole). The header side of the byte layer is :mod:`headerlens.auth._sigby
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,10 +23,12 @@ __all__ = [
     "CHUNK",
     "BodyCanonicalizer",
     "BodyDigest",
+    "BodySource",
     "PrefixDigests",
     "SignedMessage",
     "body_digest",
     "canonical_body",
+    "canonical_chunks",
     "chunks_of",
     "crlf_chunks",
     "line_prefix_digests",
@@ -38,6 +40,19 @@ CHUNK = 1 << 16
 # One character class, repeated: each run is matched once, so this stays linear.
 _WSP_RUN = re.compile(rb"[ \t]+")
 _CRLF_RUN = re.compile(rb"(?:\r\n)+")
+
+
+def _has_bare_lf(chunks: Iterable[bytes]) -> bool:
+    """Whether the body holds an LF that is not the end of a CRLF (one pass)."""
+    cr_end = False
+    for chunk in chunks:
+        lf = chunk.count(b"\n")
+        if lf:
+            paired = chunk.count(CRLF) + (cr_end and chunk[:1] == b"\n")
+            if lf != paired:
+                return True
+        cr_end = chunk.endswith(b"\r")
+    return False
 
 
 def crlf_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -74,10 +89,11 @@ class BodyCanonicalizer:
     ignored and the result ends in CRLF (an empty body becomes one CRLF).
     """
 
-    __slots__ = ("_blanks", "_carry", "_started", "relaxed")
+    __slots__ = ("_blanks", "_carry", "_crlf_done", "_started", "relaxed")
 
-    def __init__(self, relaxed: bool) -> None:
+    def __init__(self, relaxed: bool, *, crlf_done: bool = False) -> None:
         self.relaxed = relaxed
+        self._crlf_done = crlf_done  # the caller knows there is no bare LF
         self._carry = b""  # held back: [" "] ["\r"] (relaxed) or ["\r"] (simple)
         self._blanks = 0  # line ends after the last text, not yet written
         self._started = False  # some text has been written
@@ -88,7 +104,7 @@ class BodyCanonicalizer:
             return b""
         data = self._carry + chunk if self._carry else chunk
         # Line ends: bare LF -> CRLF. A CR at the very end may be the first half of a CRLF.
-        if b"\n" in data and data.count(b"\n") != data.count(CRLF):
+        if not self._crlf_done and b"\n" in data and data.count(b"\n") != data.count(CRLF):
             data = data.replace(CRLF, b"\n").replace(b"\n", CRLF)
         if self.relaxed and (b"\t" in data or b"  " in data):
             data = _WSP_RUN.sub(b" ", data)
@@ -112,7 +128,12 @@ class BodyCanonicalizer:
         # last bare CR (the first CR of "\r\r"): every LF follows a CR here.
         trailing = 0
         if data.endswith(b"\n"):
-            tail = data[len(data.rstrip(b"\r\n")) :]
+            # (the tail is usually one CRLF: strip a short window before the whole chunk)
+            window = data[-8:]
+            if window.strip(b"\r\n"):
+                tail = window[len(window.rstrip(b"\r\n")) :]
+            else:
+                tail = data[len(data.rstrip(b"\r\n")) :]
             bare = tail.rfind(b"\r\r")
             trailing = tail.count(b"\n", bare + 1) if bare >= 0 else tail.count(b"\n")
         end = len(data) - 2 * trailing
@@ -162,10 +183,16 @@ class BodyDigest:
 
 
 def body_digest(
-    chunks: Iterable[bytes], relaxed: bool, hash_name: str, limit: int | None = None
+    chunks: Iterable[bytes],
+    relaxed: bool,
+    hash_name: str,
+    limit: int | None = None,
+    *,
+    crlf_done: bool = False,
 ) -> BodyDigest:
-    """Hash the canonical form of the body read from ``chunks``; at most ``limit`` octets."""
-    canon = BodyCanonicalizer(relaxed)
+    """Hash the canonical form of the body read from ``chunks``; at most ``limit`` octets.
+    ``crlf_done``: the chunks are known to hold no bare LF."""
+    canon = BodyCanonicalizer(relaxed, crlf_done=crlf_done)
     h = HASHES[hash_name]()
     total = 0
 
@@ -202,71 +229,87 @@ class PrefixDigests:
 
     def __iter__(self) -> Iterator[tuple[int, int, bytes]]:
         h = HASHES[self._hash_name]()
+        update = h.update
+        max_lines = self._max_lines
+        lines = octets = 0
         line = 0  # octets of the current line hashed so far
         cr_end = False  # the previous chunk ended in CR: a CRLF may be split
         for chunk in self._canonical:
             n = len(chunk)
-            pos = 0
-            if self.lines >= self._max_lines:
-                self.lines += chunk.count(CRLF) + (cr_end and chunk[:1] == b"\n")
-                self.octets += n
+            if lines >= max_lines:
+                lines += chunk.count(CRLF) + (cr_end and chunk[:1] == b"\n")
+                octets += n
                 cr_end = chunk.endswith(b"\r")
                 continue
+            view = memoryview(chunk)
+            find = chunk.find
+            pos = 0
             if cr_end and chunk[:1] == b"\n":
-                h.update(b"\n")
+                update(b"\n")
                 pos = 1
-                self.octets += 1
-                self.lines += 1
+                octets += 1
+                lines += 1
                 if line > 1:
-                    yield self.lines, self.octets, h.copy().digest()
+                    self.lines, self.octets = lines, octets
+                    yield lines, octets, h.copy().digest()
                 line = 0
             while pos < n:
-                if line == 0 and chunk.startswith(CRLF, pos):
+                nl = find(CRLF, pos)
+                if nl < 0:
+                    update(view[pos:])
+                    line += n - pos
+                    octets += n - pos
+                    break
+                if nl == pos and line == 0:
                     # a run of empty lines: no cut ends there, hash it in one go
                     run = _CRLF_RUN.match(chunk, pos)
                     end = run.end() if run is not None else pos + 2
-                    h.update(chunk[pos:end])
-                    self.octets += end - pos
-                    self.lines += (end - pos) // 2
+                    lines += (end - pos) // 2
+                else:
+                    end = nl + 2
+                    lines += 1
+                    line = 0
+                    update(view[pos:end])
+                    octets += end - pos
                     pos = end
-                    if self.lines >= self._max_lines:
+                    self.lines, self.octets = lines, octets
+                    yield lines, octets, h.copy().digest()
+                    if lines >= max_lines:
                         rest = chunk[pos:]
-                        self.lines += rest.count(CRLF)
-                        self.octets += len(rest)
+                        lines += rest.count(CRLF)
+                        octets += len(rest)
                         break
                     continue
-                nl = chunk.find(CRLF, pos)
-                if nl < 0:
-                    h.update(chunk[pos:])
-                    line += n - pos
-                    self.octets += n - pos
-                    break
-                end = nl + 2
-                h.update(chunk[pos:end])
-                self.octets += end - pos
-                self.lines += 1
-                nonempty = line + nl - pos > 0
-                line = 0
+                update(view[pos:end])
+                octets += end - pos
                 pos = end
-                if nonempty:
-                    yield self.lines, self.octets, h.copy().digest()
-                if self.lines >= self._max_lines:
+                if lines >= max_lines:
                     rest = chunk[pos:]
-                    self.lines += rest.count(CRLF)
-                    self.octets += len(rest)
+                    lines += rest.count(CRLF)
+                    octets += len(rest)
                     break
             cr_end = chunk.endswith(b"\r")
+        self.lines, self.octets = lines, octets
 
 
 def line_prefix_digests(
-    body_chunks: Iterable[bytes], relaxed: bool, hash_name: str, max_lines: int
+    body_chunks: Iterable[bytes],
+    relaxed: bool,
+    hash_name: str,
+    max_lines: int,
+    *,
+    crlf_done: bool = False,
 ) -> PrefixDigests:
     """:class:`PrefixDigests` of the body read from ``body_chunks``, canonicalized."""
-    return PrefixDigests(_canonical_chunks(body_chunks, relaxed), hash_name, max_lines)
+    canonical = canonical_chunks(body_chunks, relaxed, crlf_done=crlf_done)
+    return PrefixDigests(canonical, hash_name, max_lines)
 
 
-def _canonical_chunks(chunks: Iterable[bytes], relaxed: bool) -> Iterator[bytes]:
-    canon = BodyCanonicalizer(relaxed)
+def canonical_chunks(
+    chunks: Iterable[bytes], relaxed: bool, *, crlf_done: bool = False
+) -> Iterator[bytes]:
+    """The canonical body read from ``chunks``, in pieces (empty pieces left out)."""
+    canon = BodyCanonicalizer(relaxed, crlf_done=crlf_done)
     for chunk in chunks:
         out = canon.feed(chunk)
         if out:
@@ -279,16 +322,27 @@ def _canonical_chunks(chunks: Iterable[bytes], relaxed: bool) -> Iterator[bytes]
 # --------------------------------------------------------------------------- a message
 
 
+#: A body that can be read more than once, in chunks: each call starts a new pass.
+BodySource = Callable[[], Iterable[bytes]]
+
+
 class SignedMessage:
     """A message as both verifiers read it: its fields as :class:`Field` and its body hashed
     in chunks, each body hash computed once per (canonicalization, hash, ``l=``).
 
-    ``body`` is ``None`` for a header-only paste (nothing to hash). The body is read from
-    the message source in :data:`CHUNK`-sized pieces, never copied whole.
+    ``with_body=False`` for a header-only paste (nothing to hash). The body is read from the
+    message source in :data:`CHUNK`-sized pieces, never copied whole; ``body`` replaces that
+    source for a message whose body is not held in memory (a reader that streams a big
+    message from a file passes a function that reads the body again from the start, in
+    chunks, each time it is called: every body hash is one pass).
     """
 
-    def __init__(self, message: Message, *, with_body: bool = True) -> None:
+    def __init__(
+        self, message: Message, *, with_body: bool = True, body: BodySource | None = None
+    ) -> None:
         self.message = message
+        self._body = body
+        self._bare_lf: bool | None = None
         self.fields: list[Field] = fields_of(message)
         #: positions in ``fields`` by lower-case name (:func:`index_fields`)
         self.index = index_fields(self.fields)
@@ -297,19 +351,33 @@ class SignedMessage:
         #: results worked out once per message by the steps that read it (diagnosis)
         self.memo: dict[tuple[object, ...], object] = {}
 
-    def body_chunks(self) -> Iterator[bytes]:
-        """The body bytes (after the blank line) in :data:`CHUNK`-sized pieces."""
+    def raw_chunks(self) -> Iterator[bytes]:
+        """The body bytes (after the blank line), as stored, in pieces."""
+        if not self.has_body:
+            return iter(())
+        if self._body is not None:
+            return iter(self._body())
         start = self.message.body_start
-        if start is None or not self.has_body:
+        if start is None:
             return iter(())
         return chunks_of(memoryview(self.message.source)[start:])
+
+    def body_chunks(self) -> Iterator[bytes]:
+        """The body with CRLF line ends (:func:`crlf_chunks`), in pieces. Whether it has a
+        bare LF at all is found once, so the usual body (none) is passed through as is."""
+        if self._bare_lf is None:
+            self._bare_lf = _has_bare_lf(self.raw_chunks())
+        chunks = self.raw_chunks()
+        return crlf_chunks(chunks) if self._bare_lf else chunks
 
     def body_digest(self, relaxed: bool, hash_name: str, limit: int | None = None) -> BodyDigest:
         """The body hash under ``relaxed``/simple canonicalization, cut at ``limit``."""
         key = (relaxed, hash_name, limit)
         found = self._digests.get(key)
         if found is None:
-            found = self._digests[key] = body_digest(self.body_chunks(), relaxed, hash_name, limit)
+            found = self._digests[key] = body_digest(
+                self.body_chunks(), relaxed, hash_name, limit, crlf_done=True
+            )
         return found
 
     def canonical_length(self, relaxed: bool) -> int:
@@ -321,4 +389,6 @@ class SignedMessage:
 
     def prefix_digests(self, relaxed: bool, hash_name: str, max_lines: int) -> PrefixDigests:
         """Digests of the canonical body cut after each line (see :class:`PrefixDigests`)."""
-        return line_prefix_digests(self.body_chunks(), relaxed, hash_name, max_lines)
+        return line_prefix_digests(
+            self.body_chunks(), relaxed, hash_name, max_lines, crlf_done=True
+        )

@@ -15,7 +15,7 @@ from typing import IO
 
 from headerlens._clock import Clock
 from headerlens.auth._arc_forensics import arc_findings
-from headerlens.auth._sigbody import SignedMessage
+from headerlens.auth._sigbody import BodySource, SignedMessage
 from headerlens.auth.arc_chain import ChainOutcome, validate_chain
 from headerlens.auth.models import (
     ArcAnalysis,
@@ -79,18 +79,20 @@ def analyze_arc(
     dkim: tuple[DkimResult, ...],
     trust: TrustBoundary,
     clock: Clock | None = None,
+    body: BodySource | None = None,
 ) -> ArcAnalysis:
     """The ARC step of ``analyze()``: validate the chain and explain it (RFC 8617).
 
     The as-of time is ``policy.as_of``, else ``receipt_time``, else now. ``dkim`` (the
     DKIM re-verification results) and the trusted Authentication-Results fields (above
     ``trust.header_index``) feed the forwarding findings. ``clock`` is the analysis' wall
-    clock, read only when there is a chain to judge and no other time.
+    clock, read only when there is a chain to judge and no other time. ``body``: as for
+    :func:`headerlens.auth.dkim.analyze_dkim`, the body in chunks for a streamed message.
     """
     log = DefectLog(strict=policy.strict)
-    result = _verify(message, policy, resolver, receipt_time, log, clock)
+    result = _verify(message, policy, resolver, receipt_time, log, clock, body)
     try:
-        findings = arc_findings(message, policy, result, dkim, trust)
+        findings = arc_findings(message, policy, result, dkim, trust, body)
     except Exception as exc:  # forensics must never take the report down
         findings = [
             make_finding(
@@ -126,6 +128,7 @@ def _verify(
     receipt_time: dt.datetime | None,
     log: DefectLog,
     clock: Clock | None = None,
+    body: BodySource | None = None,
 ) -> ArcResult:
     has_arc = any(name in _ARC_FIELD_NAMES for name in message.fields_by_name())
     # Without ARC fields there is nothing to judge: the clock is never read.
@@ -133,7 +136,7 @@ def _verify(
     try:
         if has_arc and as_of is not None:
             chain = validate_chain(
-                SignedMessage(message, with_body=not message.header_only),
+                SignedMessage(message, with_body=not message.header_only, body=body),
                 resolver=resolver,
                 as_of=as_of,
                 max_sets=min(policy.limits.max_arc_sets, 50),

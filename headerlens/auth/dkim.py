@@ -26,7 +26,7 @@ from typing import IO
 from headerlens._clock import Clock
 from headerlens.auth._dkim_key import KeyLookups
 from headerlens.auth._dkim_verify import FUTURE_SKEW, DkimContext, Times, verify_signature
-from headerlens.auth._sigbody import SignedMessage
+from headerlens.auth._sigbody import BodySource, SignedMessage
 from headerlens.auth.models import DkimAnalysis, DkimResult
 from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
@@ -55,6 +55,7 @@ def analyze_dkim(
     resolver: Resolver,
     receipt_time: dt.datetime | None,
     clock: Clock | None = None,
+    body: BodySource | None = None,
 ) -> DkimAnalysis:
     """Re-verify every DKIM-Signature of ``message``, top to bottom (RFC 6376 section 6.1).
 
@@ -64,13 +65,15 @@ def analyze_dkim(
     findings (failures, policy problems even on a pass). Never raises on malformed input
     (unless ``policy.strict``, which raises on the first defect). The wall clock (``clock``,
     read once per analysis) is never read when ``policy.as_of`` is set: ``expired_now`` is
-    then ``None``.
+    then ``None``. The body is hashed by chunks from the message source, or from ``body``
+    (a function giving the body again, in chunks, for each pass) when the caller streams a
+    big message instead of holding it.
     """
     sig_fields = message.fields("DKIM-Signature")
     if not sig_fields:
         return DkimAnalysis()
     times = _times(policy, receipt_time, clock)
-    signed = SignedMessage(message)
+    signed = SignedMessage(message, body=body)
     ctx = DkimContext(
         signed=signed,
         keys=KeyLookups(resolver),
