@@ -127,7 +127,6 @@ class _Bodies:
 
     def __init__(self, message: Message, body: BodySource | None) -> None:
         self.signed = SignedMessage(message, with_body=not message.header_only, body=body)
-        self.fields = {f.index: f for f in self.signed.fields}
         self._prefixes: dict[bool, dict[bytes, int]] = {}
         self._totals: dict[bool, int] = {}
 
@@ -165,7 +164,7 @@ def _ams_body_hashes(
     out: dict[int, tuple[bytes, bool] | None] = {}
     for inst in chain:
         index = inst.ams_header_index
-        field = bodies.fields.get(index) if index is not None else None
+        field = bodies.signed.field_at(index) if index is not None else None
         out[inst.instance] = _signer_body(field, b"relaxed/relaxed")
     return out
 
@@ -273,7 +272,7 @@ def _dkim_versus_chain(
     for r in dkim:
         if r.body_hash_ok is not False:
             continue
-        own = _signer_body(bodies.fields.get(r.header_index), b"simple/simple")
+        own = _signer_body(bodies.signed.field_at(r.header_index), b"simple/simple")
         same = _same_body(bodies, own, bh[first.instance])
         if same is None:
             continue

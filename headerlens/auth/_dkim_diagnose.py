@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import binascii
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar, cast
 
 from headerlens.auth._dkim_key import Key
@@ -75,7 +75,7 @@ _Candidate = tuple[HeaderChange, list[int | None], dict[int, Field], Field]
 
 
 def _header_check(
-    fields: list[Field],
+    fields: Sequence[Field],
     sig: Signature,
     key: Key,
     opened: RsaOpened | None,
@@ -179,7 +179,7 @@ def _header_candidates(signed: SignedMessage, sig: Signature) -> Iterator[_Candi
     # 1. one instance added in transit: drop each signed instance in turn
     for p in chosen:
         if fields[p] is not sig_field:
-            yield ("header_added", select(fields, names, signed.index, drop=p), {}, fields[p])
+            yield ("header_added", select(fields, names, signed.index, drop=(p,)), {}, fields[p])
     # 2. two instances of a signed name swapped (the swapped list selects the same
     #    positions, which then hold each other's field)
     by_name = [

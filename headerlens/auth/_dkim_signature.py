@@ -83,7 +83,7 @@ def _ts(value: int) -> dt.datetime | None:
 def _valid_domain(value: bytes) -> bool:
     if not value or len(value) > 255 or value.startswith(b".") or b".." in value:
         return False
-    return not any(c in _SPECIALS for c in value)
+    return _SPECIALS.isdisjoint(value)
 
 
 def read_signature(
@@ -98,7 +98,9 @@ def read_signature(
     tags = _tag_list(field)
     if isinstance(tags, Rejected):
         return tags
-    shown["tags"] = tuple((k, _text(b" ".join(v.split()))) for k, v in tags.items())
+    shown["tags"] = tuple(
+        [(k, b" ".join(v.split()).decode("utf-8", "replace")) for k, v in tags.items()]
+    )
     d_raw, s_raw = tags.get("d", b""), tags.get("s", b"")
     if d_raw:
         shown["domain"] = _text(d_raw)

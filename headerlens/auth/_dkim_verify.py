@@ -59,6 +59,8 @@ class DkimContext:
     log: DefectLog
     from_domain: str | None = None
     orgs: OrgDomains = field(default_factory=OrgDomains)
+    #: ``False`` when only the results are wanted (``verify_dkim``): no findings are made
+    with_findings: bool = True
 
 
 @dataclass
@@ -115,6 +117,8 @@ def verify_signature(
         if out.diagnosis is not None:
             out.explanation += " " + out.diagnosis.summary
     result = _result(ctx, shown, sig, key.info, out)
+    if not ctx.with_findings:
+        return result, []
     findings = out.findings
     findings.extend(
         policy_findings(ctx.signed.fields, ctx.signed.index, result, chosen, sig.h_names, key)
@@ -143,7 +147,7 @@ def _rejected(
         explanation=rejected.explanation,
         defects=defects,
     )
-    return res, [error_finding(res)]
+    return res, [error_finding(res)] if ctx.with_findings else []
 
 
 def _time_check(sig: Signature, times: Times) -> tuple[str, str] | None:

@@ -53,7 +53,7 @@ class OrgDomains:
         a, b = self.normalize(domain_a), self.normalize(domain_b)
         if a is None or b is None:
             return False
-        if mode == "strict":
+        if mode == "strict" or a == b:  # the same name is aligned in both modes
             return a == b
         org_a, org_b = self.org(a), self.org(b)
         if org_a is None or org_b is None:

@@ -10,20 +10,21 @@ copied whole). The header side of the byte layer is :mod:`headerlens.auth._sigby
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from headerlens.auth._sigbytes import CRLF, HASHES, Field, crlf, fields_of, index_fields
+from headerlens.auth._sigbytes import CRLF, HASHES, Field, crlf, field_of
 
 if TYPE_CHECKING:
-    from headerlens.message import Message
+    from headerlens.message import HeaderField, Message
 
 __all__ = [
     "CHUNK",
     "BodyCanonicalizer",
     "BodyDigest",
     "BodySource",
+    "LazyFields",
     "PrefixDigests",
     "SignedMessage",
     "body_digest",
@@ -326,6 +327,58 @@ def canonical_chunks(
 BodySource = Callable[[], Iterable[bytes]]
 
 
+class LazyFields(Sequence[Field]):
+    """The message's header fields as :class:`Field`, each made the first time it is read.
+
+    A signature reads its own field and the few its ``h=`` list names; making a
+    :class:`Field` for every Received line of a long header would cost more than the check.
+    The same position always gives the same object.
+    """
+
+    __slots__ = ("_headers", "_made")
+
+    def __init__(self, headers: Sequence[HeaderField]) -> None:
+        self._headers = headers
+        self._made: list[Field | None] = [None] * len(headers)
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+    @overload
+    def __getitem__(self, pos: int) -> Field: ...
+
+    @overload
+    def __getitem__(self, pos: slice) -> list[Field]: ...
+
+    def __getitem__(self, pos: int | slice) -> Field | list[Field]:
+        if isinstance(pos, slice):
+            return [self[i] for i in range(*pos.indices(len(self)))]
+        made = self._made[pos]
+        if made is None:
+            h = self._headers[pos]
+            made = field_of(h.index, h.raw_bytes) or Field(h.index, b"", b"\r\n", b"")
+            self._made[pos] = made
+        return made
+
+    def header_index(self, pos: int) -> int:
+        """The message index of the field at ``pos`` (without making it)."""
+        return self._headers[pos].index
+
+
+def _name_index(fields: LazyFields, headers: Sequence[HeaderField]) -> dict[bytes, list[int]]:
+    """Positions by lower-case name, read from the parsed names where they are plain ASCII
+    (as :func:`index_fields` reads them from the bytes)."""
+    positions: dict[bytes, list[int]] = {}
+    for pos, h in enumerate(headers):
+        name = h.name
+        if name.isascii() and name == name.lstrip(" \t"):
+            key = name.lower().encode("ascii")
+        else:
+            key = fields[pos].lname
+        positions.setdefault(key, []).append(pos)
+    return positions
+
+
 class SignedMessage:
     """A message as both verifiers read it: its fields as :class:`Field` and its body hashed
     in chunks, each body hash computed once per (canonicalization, hash, ``l=``).
@@ -343,13 +396,25 @@ class SignedMessage:
         self.message = message
         self._body = body
         self._bare_lf: bool | None = None
-        self.fields: list[Field] = fields_of(message)
-        #: positions in ``fields`` by lower-case name (:func:`index_fields`)
-        self.index = index_fields(self.fields)
+        headers = [h for h in message.headers if ":" in h.raw]
+        #: the header fields, top to bottom (made on first use)
+        self.fields = LazyFields(headers)
+        #: positions in ``fields`` by lower-case name (as :func:`index_fields` gives them)
+        self.index = _name_index(self.fields, headers)
+        self._position = {h.index: pos for pos, h in enumerate(headers)}
         self._digests: dict[tuple[bool, str, int | None], BodyDigest] = {}
         self.has_body = with_body
         #: results worked out once per message by the steps that read it (diagnosis)
         self.memo: dict[tuple[object, ...], object] = {}
+
+    def field_at(self, header_index: int) -> Field | None:
+        """The field with this message index (``HeaderField.index``), if it has a colon."""
+        pos = self._position.get(header_index)
+        return self.fields[pos] if pos is not None else None
+
+    def position(self, header_index: int) -> int | None:
+        """The position in ``fields`` of the field with this message index."""
+        return self._position.get(header_index)
 
     def raw_chunks(self) -> Iterator[bytes]:
         """The body bytes (after the blank line), as stored, in pieces."""
@@ -365,6 +430,11 @@ class SignedMessage:
     def body_chunks(self) -> Iterator[bytes]:
         """The body with CRLF line ends (:func:`crlf_chunks`), in pieces. Whether it has a
         bare LF at all is found once, so the usual body (none) is passed through as is."""
+        start = self.message.body_start
+        if self._body is None and self.has_body and start is not None:
+            source = self.message.source
+            if len(source) - start <= CHUNK:  # a small body: one piece, repaired at once
+                return iter((crlf(source[start:]),))
         if self._bare_lf is None:
             self._bare_lf = _has_bare_lf(self.raw_chunks())
         chunks = self.raw_chunks()

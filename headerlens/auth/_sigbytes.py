@@ -21,7 +21,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -71,13 +71,15 @@ _FWS_RUN = re.compile(rb"[ \t\r\n]+")
 # --------------------------------------------------------------------------- fields
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Field:
     """One header field as signatures see it (RFC 6376 section 3.4).
 
     ``name`` as written; ``value`` everything after the colon with CRLF line ends, ending in
     CRLF (RFC 5322 section 2.2: a field ends with its line break); ``lname`` the name without
     surrounding WSP, lower-cased; ``index`` the field's position in the message (0 = top).
+    Treat it as read-only (not frozen only because a frozen dataclass costs four times as
+    much to make, and a signature makes one for every field it reads).
     """
 
     index: int
@@ -300,13 +302,14 @@ def select(
     names: Sequence[bytes],
     index: Mapping[bytes, Sequence[int]] | None = None,
     *,
-    drop: int | None = None,
+    drop: Container[int] = (),
 ) -> list[int | None]:
     """For each ``h=`` name, the position in ``fields`` of the instance it signs, or ``None``.
 
     Instances are taken from the bottom up; a name listed more often than it occurs signs
     its absence (RFC 6376 section 5.4.2). ``index`` (from :func:`index_fields`) saves
-    reading every field again; ``drop`` selects as if the field at that position were gone.
+    reading every field again; ``drop`` selects as if the fields at those positions were
+    gone (a field added after signing, or the sets of newer ARC instances).
     """
     if index is None:
         index = index_fields(fields)
@@ -315,7 +318,8 @@ def select(
     for name in names:
         stack = stacks.get(name)
         if stack is None:
-            stack = stacks[name] = [p for p in index.get(name, ()) if p != drop]
+            found = index.get(name, ())
+            stack = stacks[name] = [p for p in found if p not in drop] if drop else list(found)
         out.append(stack.pop() if stack else None)
     return out
 

@@ -71,7 +71,8 @@ def validate_chain(
     looked up.
     """
     out = ChainOutcome(body_checked=signed.has_body)
-    arc_fields = [f for f in signed.fields if f.lname in ARC_NAMES]
+    positions = sorted(p for name in ARC_NAMES for p in signed.index.get(name, ()))
+    arc_fields = [signed.fields[p] for p in positions]
     if not arc_fields:
         return out
     sets = group_sets(out, arc_fields)
@@ -128,14 +129,15 @@ def _verify_ams(
         return
     # Fields of newer ARC sets did not exist when this one was made.
     newer = {
-        id(getattr(s, slot))
+        pos
         for n, s in sets.items()
         if n > inst.instance
-        for slot in ("aar", "ams", "seal")
+        for f in (s.aar, s.ams, s.seal)
+        if f is not None and (pos := signed.position(f.index)) is not None
     }
-    visible = [f for f in signed.fields if id(f) not in newer]
-    chosen = select(visible, split_colon_list(tags[b"h"]))
-    data = header_data(visible, chosen, inst.ams, relaxed_head)
+    names = split_colon_list(tags[b"h"])
+    chosen = select(signed.fields, names, signed.index, drop=newer)
+    data = header_data(signed.fields, chosen, inst.ams, relaxed_head)
     signature = b64decode(tags[b"b"]) or b""
     inst.ams_header_ok = rsa_verify(key.rsa, "sha256", hashlib.sha256(data).digest(), signature)
     if not inst.ams_header_ok:

@@ -69,6 +69,20 @@ def analyze_dkim(
     (a function giving the body again, in chunks, for each pass) when the caller streams a
     big message instead of holding it.
     """
+    return _analyze(message, policy, resolver, receipt_time, clock, body, with_findings=True)
+
+
+def _analyze(
+    message: Message,
+    policy: Policy,
+    resolver: Resolver,
+    receipt_time: dt.datetime | None,
+    clock: Clock | None,
+    body: BodySource | None,
+    *,
+    with_findings: bool,
+) -> DkimAnalysis:
+    """:func:`analyze_dkim`; ``with_findings=False`` makes the results only."""
     sig_fields = message.fields("DKIM-Signature")
     if not sig_fields:
         return DkimAnalysis()
@@ -80,16 +94,16 @@ def analyze_dkim(
         times=times,
         log=DefectLog(strict=policy.strict),
         from_domain=_from_domain(message),
+        with_findings=with_findings,
     )
-    by_index = {f.index: f for f in signed.fields}
     results: list[DkimResult] = []
     findings: list[Finding] = []
     limit = policy.limits.max_dkim_signatures
     for n, hf in enumerate(sig_fields):
-        sig_field = by_index.get(hf.index)
+        sig_field = signed.field_at(hf.index)
         if n >= limit or sig_field is None:
             results.append(_not_checked(hf.index, limit, times))
-            if n == limit:
+            if n == limit and with_findings:
                 findings.append(
                     make_finding(
                         "dkim.too_many_signatures",
@@ -103,7 +117,7 @@ def analyze_dkim(
         results.append(result)
         findings.extend(extra)
     not_looked = [r.header_index for r in results if r.reason == "key_not_looked_up"]
-    if not_looked:
+    if not_looked and with_findings:
         findings.append(
             make_finding(
                 "dkim.key_not_looked_up",
@@ -160,4 +174,7 @@ def verify_dkim(
     receipt_time = None
     if policy.as_of is None:
         receipt_time = analyze_hops(message, policy).receipt_time
-    return analyze_dkim(message, policy, resolver=resolver, receipt_time=receipt_time).results
+    # The results only: the findings analyze() adds are not made.
+    return _analyze(
+        message, policy, resolver, receipt_time, None, None, with_findings=False
+    ).results
