@@ -61,6 +61,9 @@ class DkimContext:
     orgs: OrgDomains = field(default_factory=OrgDomains)
     #: ``False`` when only the results are wanted (``verify_dkim``): no findings are made
     with_findings: bool = True
+    #: Why the body cannot prove a body hash wrong: ``body_not_original`` (a client's
+    #: rendition, e.g. an Outlook .msg) or ``body_not_available`` (a header-only paste).
+    body_reason: str | None = None
 
 
 @dataclass
@@ -70,6 +73,7 @@ class _Outcome:
     body_hash_ok: bool | None = None
     header_signature_ok: bool | None = None
     unsigned_body_octets: int | None = None
+    body_unknown: bool = False  # the body is not the signed one: its hash proves nothing
     diagnosis: DkimDiagnosis | None = None
     findings: list[Finding] = field(default_factory=list)
 
@@ -93,13 +97,13 @@ def verify_signature(
         shown["expired_now"] = times.now > sig.expires_at
     out = _Outcome()
     time_reason = _time_check(sig, times)
-    _check_body(ctx.signed, sig, out)
+    _check_body(ctx.signed, sig, out, ctx.body_reason)
     key = classify_key(
         ctx.keys.lookup(sig.key_name), sig.key_type, sig.hash_name, sig.identity, sig.domain
     )
     chosen = select(ctx.signed.fields, sig.h_names, ctx.signed.index)
     opened = _check_header_signature(ctx.signed, sig, chosen, key, out)
-    _decide(out, sig, key, time_reason)
+    _decide(out, sig, key, time_reason, ctx.body_reason)
     if sig.expires_at is not None and out.reason != "expired" and shown.get("expired_now"):
         out.explanation += (
             f" Its x= expiry had not passed at the {times.source} time, but has passed now."
@@ -165,8 +169,11 @@ def _time_check(sig: Signature, times: Times) -> tuple[str, str] | None:
     return None
 
 
-def _check_body(signed: SignedMessage, sig: Signature, out: _Outcome) -> None:
-    """6.1.3, body part: the canonical body (cut at ``l=``) against ``bh=``."""
+def _check_body(
+    signed: SignedMessage, sig: Signature, out: _Outcome, body_reason: str | None
+) -> None:
+    """6.1.3, body part: the canonical body (cut at ``l=``) against ``bh=``; unknown (``None``)
+    when the body at hand cannot prove it wrong (``body_reason``)."""
     digest = signed.body_digest(sig.body_relaxed, sig.hash_name, sig.body_length)
     length = digest.canonical_length
     if sig.body_length is not None:
@@ -181,6 +188,9 @@ def _check_body(signed: SignedMessage, sig: Signature, out: _Outcome) -> None:
             )
         out.unsigned_body_octets = max(0, length - sig.body_length)
     out.body_hash_ok = digest.digest == sig.body_hash
+    if body_reason == "body_not_original" or (body_reason is not None and not out.body_hash_ok):
+        out.body_unknown = True
+        out.body_hash_ok = None  # the body at hand is not the one that was signed
 
 
 def _check_header_signature(
@@ -204,16 +214,37 @@ def _check_header_signature(
     return None
 
 
-def _decide(out: _Outcome, sig: Signature, key: Key, time_reason: tuple[str, str] | None) -> None:
+def _decide(
+    out: _Outcome,
+    sig: Signature,
+    key: Key,
+    time_reason: tuple[str, str] | None,
+    body_reason: str | None,
+) -> None:
     """The reason, in RFC 6376 order (a body mismatch needs no key, so it outranks a key that
-    was merely not fetched), then RFC 8301's policy on a signature that verifies."""
+    was merely not fetched), then RFC 8301's policy on a signature that verifies. A body that
+    is not the signed one proves nothing: the header signature decides, if it can."""
     if time_reason is not None:
         out.reason, out.explanation = time_reason
+    elif (
+        out.body_unknown
+        and body_reason is not None
+        and key.reason in (None, "key_not_looked_up", "key_unavailable")
+        and out.header_signature_ok is not False
+    ):
+        out.reason = body_reason
+        out.explanation = _BODY_UNKNOWN[body_reason] + (
+            " The header signature verifies."
+            if out.header_signature_ok
+            else f" {key.explanation}"
+            if key.reason
+            else ""
+        )
     elif key.reason is not None and not (
         key.reason in ("key_not_looked_up", "key_unavailable") and not out.body_hash_ok
     ):
         out.reason, out.explanation = key.reason, key.explanation
-    elif not out.body_hash_ok:
+    elif out.body_hash_ok is False:
         out.reason = "body_hash_mismatch"
         out.explanation = "The body changed after signing: its hash does not match bh=."
     elif out.header_signature_ok is False:
@@ -230,6 +261,17 @@ def _decide(out: _Outcome, sig: Signature, key: Key, time_reason: tuple[str, str
     else:
         out.reason = "pass"
         out.explanation = f"Verified with the {key.info.key_type} key at {sig.key_name}."
+
+
+_BODY_UNKNOWN = {
+    "body_not_original": (
+        "The body hash cannot be checked: the body is a mail client's rendition (an Outlook"
+        " .msg file), not the bytes that were signed."
+    ),
+    "body_not_available": (
+        "The body hash cannot be checked: the input holds the header fields only."
+    ),
+}
 
 
 def _result(

@@ -130,26 +130,35 @@ def _verify(
     clock: Clock | None = None,
     body: BodySource | None = None,
 ) -> ArcResult:
+    # A client's rendition of the body (an Outlook .msg) proves no AMS body hash wrong.
+    no_body = message.header_only or (
+        message.intake is not None and not message.intake.body_original
+    )
     has_arc = any(name in _ARC_FIELD_NAMES for name in message.fields_by_name())
     # Without ARC fields there is nothing to judge: the clock is never read.
     as_of = _as_of(policy, receipt_time, (clock or Clock()) if has_arc else None)
     try:
         if has_arc and as_of is not None:
             chain = validate_chain(
-                SignedMessage(message, with_body=not message.header_only, body=body),
+                SignedMessage(message, with_body=not no_body, body=body),
                 resolver=resolver,
                 as_of=as_of,
                 max_sets=min(policy.limits.max_arc_sets, 50),
                 max_queries=policy.limits.max_dns_queries,
             )
         else:  # no ARC field: the chain is "none" whatever the rest says; read nothing more
-            chain = ChainOutcome(body_checked=not message.header_only)
+            chain = ChainOutcome(body_checked=not no_body)
     except Exception as exc:  # a bug here must not become the caller's exception
         return ArcResult(
             cv="fail",
             reason=f"ARC validation stopped: {type(exc).__name__}: {exc}",
             reason_code="internal_error",
             as_of=as_of,
+        )
+    if no_body and not message.header_only:
+        chain.reason = chain.reason.replace(
+            "(headers only: body hashes not checked)",
+            "(the body is a mail client's rendition: body hashes not checked)",
         )
     for code, text, index in chain.structural:
         log.add(_DEFECT_CODES[code], text, header_index=index)

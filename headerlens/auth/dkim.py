@@ -95,6 +95,7 @@ def _analyze(
         log=DefectLog(strict=policy.strict),
         from_domain=_from_domain(message),
         with_findings=with_findings,
+        body_reason=body_reason(message),
     )
     results: list[DkimResult] = []
     findings: list[Finding] = []
@@ -128,6 +129,17 @@ def _analyze(
             )
         )
     return DkimAnalysis(results=tuple(results), findings=tuple(findings))
+
+
+def body_reason(message: Message) -> str | None:
+    """Why ``message``'s body cannot be held against a body hash (DKIM bh=, ARC AMS bh=):
+    ``body_not_original`` when it is a client's rendition (``Message.intake``), else
+    ``body_not_available`` for a header-only input; ``None`` when the body is the original."""
+    if message.intake is not None and not message.intake.body_original:
+        return "body_not_original"
+    if message.header_only:
+        return "body_not_available"
+    return None
 
 
 def _times(policy: Policy, receipt_time: dt.datetime | None, clock: Clock | None) -> Times:
