@@ -25,7 +25,7 @@ from typing import TypeVar, cast
 
 from headerlens.auth._dkim_key import Key
 from headerlens.auth._dkim_signature import Signature
-from headerlens.auth._sigbody import BodyCanonicalizer, SignedMessage, crlf_chunks
+from headerlens.auth._sigbody import SignedMessage, canonical_chunks, crlf_chunks
 from headerlens.auth._sigbytes import (
     HASHES,
     Field,
@@ -268,19 +268,10 @@ def _digest(chunks: Iterable[bytes], hash_name: str, suffix: bytes = b"") -> byt
     return h.digest()
 
 
-def _canonical(
-    chunks: Iterable[bytes], relaxed: bool, limit: int | None, *, crlf_done: bool = False
-) -> Iterator[bytes]:
-    """The canonical body read from ``chunks``, cut at ``limit`` octets."""
-    canon = BodyCanonicalizer(relaxed, crlf_done=crlf_done)
+def _cut(canonical: Iterable[bytes], limit: int | None) -> Iterator[bytes]:
+    """Canonical body pieces, cut at ``limit`` octets."""
     left = limit
-
-    def pieces() -> Iterator[bytes]:
-        for chunk in chunks:
-            yield canon.feed(chunk)
-        yield canon.close()
-
-    for out in pieces():
+    for out in canonical:
         if left is not None:
             out = out[:left]
             left -= len(out)
@@ -346,15 +337,11 @@ def _candidates(
         return lambda: _memo(
             signed,
             ("canon", relaxed, hash_name, length, suffix),
-            lambda: _digest(
-                _canonical(signed.body_chunks(), relaxed, length, crlf_done=True),
-                hash_name,
-                suffix,
-            ),
+            lambda: _digest(_cut(signed.canonical(relaxed), length), hash_name, suffix),
         )
 
     def lf() -> bytes | None:
-        chunks = _canonical(signed.body_chunks(), relaxed, length, crlf_done=True)
+        chunks = _cut(signed.canonical(relaxed), length)
         return _digest((c.replace(b"\r\n", b"\n") for c in chunks), hash_name)
 
     yield raw(b""), "trailing_blank_lines"
@@ -380,7 +367,8 @@ def _reencoded(
     """The hash of the canonical body after undoing ``cte``; ``None`` if it does not decode."""
     try:
         decoded = _decoded(signed.body_chunks(), cte)
-        return _digest(_canonical(crlf_chunks(decoded), relaxed, length), hash_name)
+        canonical = canonical_chunks(crlf_chunks(decoded), relaxed)
+        return _digest(_cut(canonical, length), hash_name)
     except (binascii.Error, ValueError):
         return None
 

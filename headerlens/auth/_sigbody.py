@@ -32,9 +32,12 @@ __all__ = [
     "canonical_chunks",
     "chunks_of",
     "crlf_chunks",
+    "digest_canonical",
     "line_prefix_digests",
 ]
 
+#: Bodies up to this size keep their canonical form once made (a few passes read it).
+KEEP_CANONICAL = 1 << 20
 #: Size of the body chunks hashed at a time (64 KiB: large enough to run at C speed, small
 #: enough that a 50 MB body is never copied whole).
 CHUNK = 1 << 16
@@ -193,23 +196,23 @@ def body_digest(
 ) -> BodyDigest:
     """Hash the canonical form of the body read from ``chunks``; at most ``limit`` octets.
     ``crlf_done``: the chunks are known to hold no bare LF."""
-    canon = BodyCanonicalizer(relaxed, crlf_done=crlf_done)
+    return digest_canonical(
+        canonical_chunks(chunks, relaxed, crlf_done=crlf_done), hash_name, limit
+    )
+
+
+def digest_canonical(
+    canonical: Iterable[bytes], hash_name: str, limit: int | None = None
+) -> BodyDigest:
+    """Hash canonical body pieces, at most ``limit`` octets; count them all."""
     h = HASHES[hash_name]()
     total = 0
-
-    def take(out: bytes) -> None:
-        nonlocal total
-        if not out:
-            return
+    for out in canonical:
         if limit is None:
             h.update(out)
         elif total < limit:
             h.update(out[: limit - total])
         total += len(out)
-
-    for chunk in chunks:
-        take(canon.feed(chunk))
-    take(canon.close())
     return BodyDigest(h.digest(), total)
 
 
@@ -403,6 +406,7 @@ class SignedMessage:
         self.index = _name_index(self.fields, headers)
         self._position = {h.index: pos for pos, h in enumerate(headers)}
         self._digests: dict[tuple[bool, str, int | None], BodyDigest] = {}
+        self._canonical: dict[bool, list[bytes]] = {}
         self.has_body = with_body
         #: results worked out once per message by the steps that read it (diagnosis)
         self.memo: dict[tuple[object, ...], object] = {}
@@ -440,14 +444,28 @@ class SignedMessage:
         chunks = self.raw_chunks()
         return crlf_chunks(chunks) if self._bare_lf else chunks
 
+    def canonical(self, relaxed: bool) -> Iterator[bytes]:
+        """The canonical body (simple or relaxed), in pieces. A body of at most
+        :data:`KEEP_CANONICAL` octets is canonicalized once and kept (the diagnosis of a
+        failure reads it several times); a bigger one is canonicalized on each pass."""
+        kept = self._canonical.get(relaxed)
+        if kept is not None:
+            return iter(kept)
+        pieces = canonical_chunks(self.body_chunks(), relaxed, crlf_done=True)
+        start = self.message.body_start
+        if self._body is None and (
+            start is None or len(self.message.source) - start <= KEEP_CANONICAL
+        ):
+            kept = self._canonical[relaxed] = list(pieces)
+            return iter(kept)
+        return pieces
+
     def body_digest(self, relaxed: bool, hash_name: str, limit: int | None = None) -> BodyDigest:
         """The body hash under ``relaxed``/simple canonicalization, cut at ``limit``."""
         key = (relaxed, hash_name, limit)
         found = self._digests.get(key)
         if found is None:
-            found = self._digests[key] = body_digest(
-                self.body_chunks(), relaxed, hash_name, limit, crlf_done=True
-            )
+            found = self._digests[key] = digest_canonical(self.canonical(relaxed), hash_name, limit)
         return found
 
     def canonical_length(self, relaxed: bool) -> int:
@@ -459,6 +477,4 @@ class SignedMessage:
 
     def prefix_digests(self, relaxed: bool, hash_name: str, max_lines: int) -> PrefixDigests:
         """Digests of the canonical body cut after each line (see :class:`PrefixDigests`)."""
-        return line_prefix_digests(
-            self.body_chunks(), relaxed, hash_name, max_lines, crlf_done=True
-        )
+        return PrefixDigests(self.canonical(relaxed), hash_name, max_lines)
