@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
-from headerlens.auth._sigbytes import CRLF, HASHES, Field, crlf, field_of
+from headerlens.auth._sigbytes import CRLF, HASHES, Field, crlf, field_of, squeeze_wsp
 
 if TYPE_CHECKING:
     from headerlens.message import HeaderField, Message
@@ -42,7 +42,6 @@ KEEP_CANONICAL = 1 << 20
 #: enough that a 50 MB body is never copied whole).
 CHUNK = 1 << 16
 # One character class, repeated: each run is matched once, so this stays linear.
-_WSP_RUN = re.compile(rb"[ \t]+")
 _CRLF_RUN = re.compile(rb"(?:\r\n)+")
 
 
@@ -110,8 +109,8 @@ class BodyCanonicalizer:
         # Line ends: bare LF -> CRLF. A CR at the very end may be the first half of a CRLF.
         if not self._crlf_done and b"\n" in data and data.count(b"\n") != data.count(CRLF):
             data = data.replace(CRLF, b"\n").replace(b"\n", CRLF)
-        if self.relaxed and (b"\t" in data or b"  " in data):
-            data = _WSP_RUN.sub(b" ", data)
+        if self.relaxed:
+            data = squeeze_wsp(data)
         keep = len(data)
         if data.endswith(b"\r"):
             keep -= 1
