@@ -14,8 +14,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal
 
-from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import ArcResult, AuthResultsHeader, DkimResult, ReceivedSpf
+from headerlens.domains import normalize_domain
 from headerlens.findings import Finding, make_finding
 
 __all__ = ["arc_consistency", "dkim_consistency", "spf_consistency", "spf_failures"]

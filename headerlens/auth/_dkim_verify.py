@@ -24,9 +24,9 @@ from headerlens.auth._sigbody import SignedMessage
 from headerlens.auth._sigbytes import HASHES, Field, header_data, select
 from headerlens.auth._sigkeys import RsaOpened, ed25519_verify, rsa_open
 from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
-from headerlens.auth.domains import psl_version
 from headerlens.auth.models import DkimResult, DkimVerdict
 from headerlens.defects import Defect, DefectLog
+from headerlens.domains import psl_version
 from headerlens.findings import Finding, make_finding
 
 __all__ = ["FUTURE_SKEW", "DkimContext", "Times", "verify_signature"]

@@ -10,8 +10,8 @@ from typing import Literal
 
 from headerlens.auth._dmarc_policy import MICROSOFT_ACTION_TEXT
 from headerlens.auth._orgdomains import OrgDomains
-from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import DkimResult, DmarcIdentifier, DmarcPolicy, DmarcRecord
+from headerlens.domains import normalize_domain
 
 __all__ = ["explain", "what_ifs"]
 

@@ -9,7 +9,7 @@ between messages (no process-wide state).
 
 from __future__ import annotations
 
-from headerlens.auth.domains import AlignmentMode, normalize_domain, organizational_domain
+from headerlens.domains import AlignmentMode, normalize_domain, organizational_domain
 
 __all__ = ["OrgDomains"]
 
@@ -17,9 +17,9 @@ _UNSET = object()
 
 
 class OrgDomains:
-    """Memoised :func:`~headerlens.auth.domains.normalize_domain`,
-    :func:`~headerlens.auth.domains.organizational_domain` and
-    :func:`~headerlens.auth.domains.aligned`, with the same answers."""
+    """Memoised :func:`~headerlens.domains.normalize_domain`,
+    :func:`~headerlens.domains.organizational_domain` and
+    :func:`~headerlens.domains.aligned`, with the same answers."""
 
     __slots__ = ("_normal", "_org")
 
@@ -49,7 +49,7 @@ class OrgDomains:
     def aligned(
         self, domain_a: str | None, domain_b: str | None, mode: AlignmentMode = "relaxed"
     ) -> bool:
-        """:func:`~headerlens.auth.domains.aligned` (RFC 7489 section 3.1)."""
+        """:func:`~headerlens.domains.aligned` (RFC 7489 section 3.1)."""
         a, b = self.normalize(domain_a), self.normalize(domain_b)
         if a is None or b is None:
             return False

@@ -17,7 +17,6 @@ from headerlens.auth._auth_checks import (
     spf_failures,
 )
 from headerlens.auth.dmarc import evaluate_dmarc
-from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import (
     ArcResult,
     AuthAnalysis,
@@ -28,6 +27,7 @@ from headerlens.auth.models import (
 from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.defects import DefectLog
+from headerlens.domains import normalize_domain
 from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import Hop, HopAnalysis
 from headerlens.message import Message

@@ -18,7 +18,6 @@ from typing import Literal
 from headerlens.auth._dmarc_explain import explain, what_ifs
 from headerlens.auth._dmarc_policy import lookup_record, parse_dmarc_record, policy_from_result
 from headerlens.auth._orgdomains import OrgDomains
-from headerlens.auth.domains import normalize_domain, psl_version
 from headerlens.auth.models import (
     AuthResult,
     AuthResultsHeader,
@@ -29,6 +28,7 @@ from headerlens.auth.models import (
     DmarcReport,
     ReceivedSpf,
 )
+from headerlens.domains import normalize_domain, psl_version
 from headerlens.findings import Finding, make_finding
 from headerlens.message import Address
 from headerlens.resolvers import Resolver
