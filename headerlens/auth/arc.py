@@ -24,7 +24,7 @@ from headerlens.auth.models import (
     AuthResultsHeader,
     DkimResult,
 )
-from headerlens.auth.results import parse_authentication_results
+from headerlens.auth.results import read_results
 from headerlens.defects import DefectLog
 from headerlens.findings import make_finding
 from headerlens.hops.models import TrustBoundary
@@ -232,7 +232,7 @@ def _parse_aar(field: HeaderField | None, trusted: bool) -> AuthResultsHeader | 
     if field is None:
         return None
     try:
-        parsed = parse_authentication_results(field.value)
+        parsed = read_results(field.value, arc=True)
     except Exception:
         parsed = AuthResultsHeader()
     return parsed.model_copy(update={"header_index": field.index, "trusted": trusted})
