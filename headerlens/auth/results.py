@@ -327,7 +327,7 @@ def _strictly(text: str, arc: bool, reading: _Reading) -> bool:
 
 def _aar_instance(toks: list[_Tok], reading: _Reading) -> tuple[int | None, int, list[_Tok]]:
     """ARC-Authentication-Results: ``i=N;`` comes first (RFC 8617 section 4.1.1). Returns
-    the instance, where the strict grammar starts, and the tokens after it."""
+    the instance, the offset just after the prefix (0 without one) and the tokens after it."""
     if not (
         len(toks) >= 4
         and toks[0].kind == _WORD
