@@ -8,9 +8,10 @@ million messages holds about as much in memory as one of a thousand. Each worker
 handles whole chunks, so a message is never split between processes, and the results do not
 depend on the number of workers: ``jobs=1`` runs in this process, with the same function.
 
-Worker processes are started with the ``forkserver`` method where the platform has it (a
-clean, single-threaded parent that has already imported headerlens, so workers start in
-milliseconds) and ``spawn`` elsewhere; a batch that fits in one chunk never starts a worker.
+Worker processes are forked from this process on Linux when it runs a single thread (they
+start at once, with headerlens already imported); otherwise (threads running, as under a
+progress bar, or another platform) they come from a ``forkserver`` that imports headerlens
+once, or are spawned where there is none. A batch that fits in one chunk never starts one.
 The function and every item must be picklable: a module-level function (or a
 ``functools.partial`` of one) and plain data such as ``(name, bytes)`` pairs. A
 :class:`~headerlens.policy.Policy` pickles, resolvers included (each worker gets its own copy
@@ -26,6 +27,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -82,7 +85,13 @@ def _worker_init() -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        # One thread only: a forked worker starts at once with everything this process has
+        # imported (the fork server would import headerlens again first, about half a second
+        # before the first message).
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(_PRELOAD)
         return ctx

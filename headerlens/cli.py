@@ -11,6 +11,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import shutil
@@ -492,10 +493,14 @@ def _run_batch(args: argparse.Namespace, policy: Policy, out: IO[str], err: IO[s
     )
     count = 0
     try:
-        texts = ordered_map(
+        texts: Iterator[tuple[int, str]] = ordered_map(
             partial(_batch_text, job), _batch_items(args), jobs=args.jobs, weight=_item_size
         )
         if progress and _have_rich():
+            # The first result starts the workers before the progress bar starts its thread,
+            # so that they can be forked from this process (headerlens.batch).
+            first = next(texts, None)
+            texts = itertools.chain(() if first is None else (first,), texts)
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             with Progress(
