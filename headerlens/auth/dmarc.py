@@ -177,6 +177,7 @@ def _from_domains(
                     detail=a.raw,
                 )
             )
+    mailboxes = sum(1 for a in from_addresses if a.domain)
     if not domains:
         findings.append(
             make_finding(
@@ -186,12 +187,14 @@ def _from_domains(
                 from_idx,
             )
         )
-    elif len(domains) > 1 or len(from_addresses) > 1:
+    # an entry that is no mailbox (``Name , <addr>``: an unquoted comma in a display name)
+    # is the defect address.unparseable, not a second author
+    elif len(domains) > 1 or mailboxes > 1:
         findings.append(
             make_finding(
                 "auth.from_multiple",
                 "notice",
-                f"From names {len(from_addresses)} mailboxes ({', '.join(domains)}); each"
+                f"From names {mailboxes} mailboxes ({', '.join(domains)}); each"
                 " domain must pass DMARC.",
                 from_idx,
             )

@@ -507,3 +507,27 @@ def test_offline_good_signature_gives_no_dmarc_fail() -> None:
     assert report.dmarc.result is None
     assert report.verdict.authenticated is None
     assert "auth.dmarc_fail" not in [f.code for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("from_field", "want"),
+    [
+        # an unquoted comma in the display name: one mailbox and one entry that is none
+        # (address.unparseable); 197 of phishing-pot-dev's 1,319 messages look like this
+        pytest.param(
+            "Microsoft account team ,_<no-reply@access-accsecurity.com>", [], id="comma-name"
+        ),
+        pytest.param("Shop , <angebote@news.example>", [], id="comma-space"),
+        pytest.param(
+            "a@example.com, b@example.com",
+            ["From names 2 mailboxes (example.com); each domain must pass DMARC."],
+            id="two-mailboxes",
+        ),
+    ],
+)
+def test_from_multiple_counts_mailboxes_only(from_field: str, want: list[str]) -> None:
+    from headerlens import parse
+
+    message = parse(f"From: {from_field}\r\nTo: x@example.net\r\n\r\n".encode())
+    _, findings = evaluate_dmarc(from_addresses=message.addresses("From"), trusted=None)
+    assert [f.summary for f in findings if f.code == "auth.from_multiple"] == want
