@@ -101,6 +101,10 @@ class RecordingResolver:
     """Wraps another resolver and keeps a transcript of every question and its outcome."""
 
     def __init__(self, inner: Resolver) -> None:
+        if not callable(getattr(inner, "resolve", None)):
+            raise wrong_type(
+                "RecordingResolver(inner)", "a resolver (an object with resolve())", inner
+            )
         self.inner = inner
         self._transcript: list[DnsLookup] = []
 
@@ -190,6 +194,8 @@ def _check_server_settings(
 
 
 def _key(name: str) -> str:
+    if not isinstance(name, str):
+        raise wrong_type("StaticResolver name", "str", name)
     return name.strip().rstrip(".").lower()
 
 
@@ -255,6 +261,12 @@ class StaticResolver:
             else:
                 self._add(name, "TXT", tuple(value))
         for target, kind in (failures or {}).items():
+            if not isinstance(kind, str):
+                raise wrong_type("StaticResolver(failures) value", "str", kind)
+            if isinstance(target, tuple) and not (
+                len(target) == 2 and all(isinstance(t, str) for t in target)
+            ):
+                raise wrong_type("StaticResolver(failures) key", "a name or (name, rdtype)", target)
             kind = kind.lower()
             if kind not in _FAILURES:
                 raise ValueError(

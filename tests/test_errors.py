@@ -30,6 +30,7 @@ from headerlens import (
 )
 from headerlens.cli import main
 from headerlens.errors import PolicyError
+from headerlens.resolvers import RecordingResolver
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "gmail-to-microsoft365.eml"
@@ -181,6 +182,14 @@ def test_iter_messages_errors(tmp_path: Path) -> None:
         (lambda: StaticResolver.from_json("{bad"), ResolverError, "not a JSON key file"),
         (lambda: StaticResolver.from_json("[1]"), ResolverError, "must hold an object"),
         (lambda: StaticResolver.from_json('{"a": 1}'), ResolverError, "must be a string"),
+        (lambda: StaticResolver({42: "v=spf1 -all"}), TypeError, "StaticResolver name takes str"),  # type: ignore[dict-item]
+        (lambda: StaticResolver(failures={"a.example": 1}), TypeError, r"\(failures\) value"),  # type: ignore[dict-item]
+        (
+            lambda: StaticResolver(failures={("a.example",): "timeout"}),
+            TypeError,
+            r"\(failures\) key",
+        ),  # type: ignore[dict-item]
+        (lambda: RecordingResolver(42), TypeError, r"RecordingResolver\(inner\) takes a resolver"),  # type: ignore[arg-type]
         (lambda: StaticResolver.from_zone(42), TypeError, r"from_zone\(text\) takes str"),
         (lambda: StaticResolver.from_zone("a.example. IN"), ResolverError, "no record type"),
         (lambda: StaticResolver.from_zone("a ("), ResolverError, "inside parentheses"),
