@@ -568,6 +568,10 @@ def _check_paths(
         parser.error("diff takes exactly two messages: headerlens diff A B [options]")
     if not args.paths:
         parser.error("the following arguments are required: PATH")
+    if any(path == "" for path in args.paths):
+        parser.error("PATH is empty (use - for standard input)")
+    if args.width is not None and args.width < 1:
+        parser.error(f"argument --width: {args.width} is not a positive number of columns")
 
 
 def _load_redaction_key(args: argparse.Namespace, err: IO[str]) -> None:
@@ -644,7 +648,7 @@ def _run_diff(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
 
 def _main_schema(argv: list[str], out: IO[str], err: IO[str]) -> int:
     """``headerlens schema``: the JSON Schema (draft 2020-12) of the ``--json`` report."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="headerlens schema",
         description="Print the JSON Schema (draft 2020-12) of the report that --json prints.",
     )

@@ -396,6 +396,9 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
         (["--batch", "{missing}"], "no such file or folder"),
         (["--batch", "-o", "{missing}/out.csv", "{sample}"], "cannot write"),
         (["--html", "{sample}", "{sample}"], "--html shows one message"),
+        ([""], "PATH is empty"),
+        (["--width", "0", "{sample}"], "--width: 0 is not a positive number of columns"),
+        (["--width", "-5", "{sample}"], "--width: -5 is not a positive number of columns"),
     ],
 )
 def test_cli_exits_2_with_one_line(
@@ -434,3 +437,11 @@ def test_cli_reads_rules_only_when_asked(
     assert local["spamassassin_rules"]["files"] == 1
     described = {r["name"]: r["description"] for v in local["spam"] for r in v["rules"]}
     assert described["BAYES_99"] == "described by this machine"
+
+
+def test_cli_schema_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _cli(capsys, "schema", "extra")
+    assert (code, out) == (2, "")
+    assert err == (
+        "headerlens schema: unrecognized arguments: extra (see headerlens schema --help)\n"
+    )
