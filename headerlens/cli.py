@@ -312,8 +312,21 @@ def _is_batch(args: argparse.Namespace) -> bool:
         return True
     try:
         with p.open("rb") as fh:
-            return fh.read(5) == b"From "
+            if fh.read(5) != b"From ":
+                return False
     except OSError:
+        return False
+    # An mbox: a batch only when it holds more than one message. A single message saved
+    # with its mbox From line (SpamAssassin's corpus, mutt, formail) gets its report.
+    try:
+        messages = iter_sources(p)
+        try:
+            return next(messages, None) is not None and next(messages, None) is not None
+        finally:
+            close = getattr(messages, "close", None)
+            if close is not None:
+                close()
+    except HeaderlensError:
         return False
 
 
