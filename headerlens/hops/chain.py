@@ -35,6 +35,7 @@ import ipaddress
 import itertools
 from collections.abc import Iterable
 
+from headerlens._model import fast_constructor
 from headerlens.auth.domains import normalize_domain, organizational_domain
 from headerlens.defects import DefectLog
 from headerlens.findings import Finding, make_finding
@@ -42,7 +43,6 @@ from headerlens.hops.models import ClockSkew, Hop, HopAnalysis, Received, TrustB
 from headerlens.hops.received import parse_received_at
 from headerlens.hops.timeline import TIMELINE_FIELDS, timeline_entries
 from headerlens.message import HeaderField, Message
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import parse_date, strip_comments
 from headerlens.policy import Policy
 

@@ -22,12 +22,12 @@ import itertools
 import re
 from typing import TypeAlias, cast
 
+from headerlens._model import fast_constructor
 from headerlens._text import ascii_digits
 from headerlens.defects import Defect, DefectLog
 from headerlens.errors import wrong_type
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import IndexedLog, parse_date_at
 
 __all__ = ["normalize_ip", "parse_received", "parse_received_at"]

@@ -11,9 +11,9 @@ import os
 import re
 from typing import IO
 
+from headerlens._model import build
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import Message, MimePart, index_fields
-from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
 from headerlens.parse.source import Source, read_source
@@ -22,7 +22,6 @@ from headerlens.policy import Policy, policy_or_default
 __all__ = ["iter_messages", "message_of", "parse", "parse_bytes", "parse_source"]
 
 _DEFAULT_POLICY = Policy()
-_new_message = message_constructor()
 
 # A From body that the address parser is known to read without any defect: one mailbox,
 # ``addr-spec`` or ``[phrase] <addr-spec>``, with a plain atom on each side of the "@", a
@@ -147,7 +146,8 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
                     log.extend(addr.defects)
     body_start = block.body_start
     header_only = body_start is None or body_start >= end
-    return _new_message(
+    return build(
+        Message,
         {
             "headers": headers,
             "defects": log.defects,

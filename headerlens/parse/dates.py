@@ -24,10 +24,10 @@ import datetime as dt
 import functools
 import re
 
+from headerlens._model import fast_constructor
 from headerlens.defects import Defect, DefectLog
 from headerlens.errors import wrong_type
 from headerlens.message import DateValue, ZoneKind
-from headerlens.parse._fast import fast_constructor
 
 __all__ = ["IndexedLog", "parse_date", "parse_date_at", "strip_comments"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from headerlens._model import fast_constructor
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.encoded_words import decode_encoded_words
 from headerlens.policy import Limits
 

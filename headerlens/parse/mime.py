@@ -14,11 +14,11 @@ import binascii
 import hashlib
 from typing import TYPE_CHECKING
 
+from headerlens._model import fast_constructor
 from headerlens._text import ascii_digits
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField, MimePart
-from headerlens.parse._fast import fast_constructor
-from headerlens.parse._scan import read_quoted
+from headerlens.parse._scan import read_quoted, skip_cfws, skip_comment
 from headerlens.parse.encoded_words import decode_charset, decode_encoded_words
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.policy import Limits, Policy
@@ -44,30 +44,27 @@ Problem = tuple[str, str]
 # --- parameters (RFC 2045 section 5.1, RFC 2231) ------------------------------------------
 
 
+def _unclosed(text: str, at: int) -> Problem:
+    """The problem of a comment opened at ``text[at]`` and never closed."""
+    rest = text[at:]
+    shown = rest if len(rest) <= 60 else rest[:57] + "..."
+    return ("mime.unterminated_comment", f"comment {shown!r} is not closed; it hides the rest")
+
+
 def _scan_params(text: str, pos: int, problems: list[Problem]) -> list[tuple[str, str, bool]]:
     """``; name=value`` pairs from ``text[pos:]``: (lower name, value, was quoted)."""
     out: list[tuple[str, str, bool]] = []
     n = len(text)
     i = pos
     while i < n:
-        c = text[i]
-        if c in " \t\r\n;":
+        i, closed = skip_cfws(text, i)  # RFC 2045 allows CFWS between parameters
+        if not closed:
+            problems.append(_unclosed(text, i))
+            break
+        if i >= n:
+            break
+        if text[i] == ";":
             i += 1
-            continue
-        if c == "(":  # comment (RFC 2045 allows CFWS); skip, nesting respected
-            depth = 0
-            while i < n:
-                if text[i] == "\\":
-                    i += 2
-                    continue
-                if text[i] == "(":
-                    depth += 1
-                elif text[i] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        i += 1
-                        break
-                i += 1
             continue
         start = i
         while i < n and text[i] not in "=;":
@@ -97,6 +94,30 @@ def _scan_params(text: str, pos: int, problems: list[Problem]) -> list[tuple[str
         if name:
             out.append((name, value, quoted))
     return out
+
+
+def _head(text: str) -> tuple[str, int, list[Problem]]:
+    """The value before the parameters of a Content-Type or Content-Disposition field (up to
+    its first comment), the index of the ``;`` that ends it (-1: none) and problems.
+
+    A ``;`` inside a comment does not end the value. A comment left open is recorded and, as
+    mail readers do, the value still ends at the first ``;`` after it.
+    """
+    n = len(text)
+    semi = text.find(";")
+    paren = text.find("(", 0, n if semi == -1 else semi)
+    if paren == -1:
+        return (text if semi == -1 else text[:semi]).strip(), semi, []
+    head = text[:paren].strip()
+    while True:
+        end, closed = skip_comment(text, paren)
+        if not closed:
+            return head, text.find(";", paren), [_unclosed(text, paren)]
+        if semi != -1 and semi < end:
+            semi = text.find(";", end)
+        paren = text.find("(", end, n if semi == -1 else semi)
+        if paren == -1:
+            return head, semi, []
 
 
 def _pct_decode(text: str) -> bytes:
@@ -194,13 +215,12 @@ def parse_params(text: str, pos: int = 0) -> tuple[tuple[tuple[str, str], ...], 
 
 def parse_content_type(text: str) -> tuple[str | None, tuple[tuple[str, str], ...], list[Problem]]:
     """``type/subtype`` (lower-cased; ``None`` when invalid) and parameters (RFC 2045 5.1)."""
-    semi = text.find(";")
-    head = (text if semi == -1 else text[:semi]).strip()
-    # Drop a trailing comment: "text/plain (plain text)".
-    paren = head.find("(")
-    if paren != -1:
-        head = head[:paren].strip()
-    params, problems = parse_params(text, semi + 1) if semi != -1 else ((), [])
+    head, semi, problems = _head(text)
+    if semi != -1:
+        params, param_problems = parse_params(text, semi + 1)
+        problems += param_problems
+    else:
+        params = ()
     ctype: str | None = head.lower()
     main, slash, sub = head.partition("/")
     if (
@@ -343,13 +363,14 @@ class _Builder:
         dparams: dict[str, str] = {}
         if disp_field is not None:
             dtext = unfolded_body(disp_field)
-            semi = dtext.find(";")
-            disposition = (dtext if semi == -1 else dtext[:semi]).strip().lower() or None
+            head, semi, problems = _head(dtext)
+            disposition = head.lower() or None
             if semi != -1:
-                dp, problems = parse_params(dtext, semi + 1)
-                for code, text in problems:
-                    log.add(code, text, disp_field.index)
+                dp, param_problems = parse_params(dtext, semi + 1)
+                problems += param_problems
                 dparams = dict(dp)
+            for code, text in problems:
+                log.add(code, text, disp_field.index)
         filename = dparams.get("filename") or pmap.get("name")
         children: tuple[MimePart, ...] = ()
         message: Message | None = None
