@@ -6,14 +6,9 @@ import datetime as dt
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    simple,
-    with_meaning,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.knowledge import knowledge, with_meaning
+from headerlens.spam.registry import exact
 
 VENDOR = "cloudmark"
 
@@ -52,6 +47,8 @@ def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 _ANALYSIS = ("X-CNFS-Analysis", "X-CMAE-Analysis", "X-Authority-Analysis", "X-CM-Analysis")
-register(VENDOR, _ANALYSIS, _analysis, primary=True)
-register(VENDOR, ("X-CMAE-Score", "X-CM-Score"), _score)
-register(VENDOR, ("X-CMAE-Envelope", "X-Cloudmark-SP-Result"), simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, _ANALYSIS, _analysis, primary=True),
+    exact(VENDOR, ("X-CMAE-Score", "X-CM-Score"), _score),
+    exact(VENDOR, ("X-CMAE-Envelope", "X-Cloudmark-SP-Result"), simple(VENDOR)),
+)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from headerlens.findings import Finding, make_finding
-from headerlens.spam.base import Draft, fmt_num, join_names, knowledge, parse_float
+from headerlens.spam.decoding import Draft, fmt_num, join_names, parse_float
+from headerlens.spam.knowledge import knowledge
 from headerlens.spam.microsoft import INTERNAL_BYPASS, bypass_reason
 from headerlens.spam.models import SpamVerdict
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple, yes_no
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
 
 VENDOR = "hornetsecurity"
 
@@ -35,6 +29,8 @@ def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Hornetsecurity-Spam", "X-Hornet-Spam"), _spam, primary=True)
-register(VENDOR, ("X-Hornetsecurity-Score", "X-Hornet-Score"), _score)
-register_prefix(VENDOR, "X-Hornetsecurity-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-Hornetsecurity-Spam", "X-Hornet-Spam"), _spam, primary=True),
+    exact(VENDOR, ("X-Hornetsecurity-Score", "X-Hornet-Score"), _score),
+    prefix(VENDOR, "X-Hornetsecurity-", simple(VENDOR)),
+)

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
 
 VENDOR = "kaspersky"
 
@@ -53,9 +48,11 @@ _SPECIAL = (
     "x-ksmg-antivirus-status",
     "x-klms-antivirus-status",
 )
-register(VENDOR, ("X-KSMG-AntiSpam-Status", "X-KLMS-AntiSpam-Status"), _status, primary=True)
-register(VENDOR, ("X-KSMG-AntiSpam-Rate", "X-KLMS-AntiSpam-Rate"), _rate)
-register(VENDOR, ("X-KSMG-AntiVirus-Status", "X-KLMS-AntiVirus-Status"), _av)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
-register_prefix(VENDOR, "X-KSMG-", simple(VENDOR))
-register_prefix(VENDOR, "X-KLMS-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-KSMG-AntiSpam-Status", "X-KLMS-AntiSpam-Status"), _status, primary=True),
+    exact(VENDOR, ("X-KSMG-AntiSpam-Rate", "X-KLMS-AntiSpam-Rate"), _rate),
+    exact(VENDOR, ("X-KSMG-AntiVirus-Status", "X-KLMS-AntiVirus-Status"), _av),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+    prefix(VENDOR, "X-KSMG-", simple(VENDOR)),
+    prefix(VENDOR, "X-KLMS-", simple(VENDOR)),
+)

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
 
 VENDOR = "mimecast"
 
@@ -47,18 +42,20 @@ def _imp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Mimecast-Spam-Score",), _score)
-register(VENDOR, ("X-Mimecast-Impersonation-Protect",), _imp)
-register(VENDOR, ("X-MC-Unique",), simple(VENDOR), primary=True)
-register(
-    VENDOR,
-    (
-        "X-Mimecast-Spam-Signature",
-        "X-Mimecast-Bulk-Signature",
-        "X-Mimecast-MFC-AGG-ID",
-        "X-Mimecast-MFC-PROC-ID",
-        "X-Mimecast-Originator",
+DECODERS = (
+    exact(VENDOR, ("X-Mimecast-Spam-Score",), _score),
+    exact(VENDOR, ("X-Mimecast-Impersonation-Protect",), _imp),
+    exact(VENDOR, ("X-MC-Unique",), simple(VENDOR), primary=True),
+    exact(
+        VENDOR,
+        (
+            "X-Mimecast-Spam-Signature",
+            "X-Mimecast-Bulk-Signature",
+            "X-Mimecast-MFC-AGG-ID",
+            "X-Mimecast-MFC-PROC-ID",
+            "X-Mimecast-Originator",
+        ),
+        simple(VENDOR),
     ),
-    simple(VENDOR),
+    prefix(VENDOR, "X-Mimecast-", simple(VENDOR)),
 )
-register_prefix(VENDOR, "X-Mimecast-", simple(VENDOR))

@@ -6,13 +6,9 @@ import re
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    simple,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact
 
 VENDOR = "ovh"
 
@@ -111,7 +107,9 @@ def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 _SPECIAL = ("x-vr-spamstate", "x-vr-spamscore", "x-ovh-spam-score", "x-vr-spamcause")
-register(VENDOR, ("X-VR-SPAMSTATE",), _state, primary=True)
-register(VENDOR, ("X-VR-SPAMSCORE", "X-Ovh-Spam-Score"), _score)
-register(VENDOR, ("X-VR-SPAMCAUSE",), _cause)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-VR-SPAMSTATE",), _state, primary=True),
+    exact(VENDOR, ("X-VR-SPAMSCORE", "X-Ovh-Spam-Score"), _score),
+    exact(VENDOR, ("X-VR-SPAMCAUSE",), _cause),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+)

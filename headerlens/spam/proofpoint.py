@@ -6,18 +6,9 @@ from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    SMALL_NUMBERS,
-    Draft,
-    Template,
-    field_from,
-    knowledge,
-    make_rule,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import SMALL_NUMBERS, Draft, parse_float, simple
+from headerlens.spam.knowledge import Template, field_from, knowledge, make_rule
+from headerlens.spam.registry import exact, prefix
 
 VENDOR = "proofpoint"
 
@@ -115,6 +106,8 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Proofpoint-Spam-Details",), _details, primary=True)
-register(VENDOR, tuple(n for n in _names() if n != "x-proofpoint-spam-details"), simple(VENDOR))
-register_prefix(VENDOR, "X-Proofpoint-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-Proofpoint-Spam-Details",), _details, primary=True),
+    exact(VENDOR, tuple(n for n in _names() if n != "x-proofpoint-spam-details"), simple(VENDOR)),
+    prefix(VENDOR, "X-Proofpoint-", simple(VENDOR)),
+)

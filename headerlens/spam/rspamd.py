@@ -10,18 +10,9 @@ from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    make_rule,
-    name_ok,
-    parse_float,
-    register,
-    simple,
-    split_list,
-    with_meaning,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, name_ok, parse_float, simple, split_list, yes_no
+from headerlens.spam.knowledge import knowledge, make_rule, with_meaning
+from headerlens.spam.registry import exact
 
 VENDOR = "rspamd"
 
@@ -164,21 +155,23 @@ def _spam(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Spamd-Result",), _result, primary=True)
-register(VENDOR, ("X-Rspamd-Score",), _score)
-register(VENDOR, ("X-Rspamd-Action",), _action)
-register(VENDOR, ("X-Spamd-Bar",), _bar)
-register(VENDOR, ("X-Spam",), _spam)
-register(
-    VENDOR,
-    (
-        "X-Rspamd-Server",
-        "X-Rspamd-Queue-Id",
-        "X-Rspamd-Pre-Result",
-        "X-Rspamd-Bar",
-        "X-Rspamd-Report",
+DECODERS = (
+    exact(VENDOR, ("X-Spamd-Result",), _result, primary=True),
+    exact(VENDOR, ("X-Rspamd-Score",), _score),
+    exact(VENDOR, ("X-Rspamd-Action",), _action),
+    exact(VENDOR, ("X-Spamd-Bar",), _bar),
+    exact(VENDOR, ("X-Spam",), _spam),
+    exact(
+        VENDOR,
+        (
+            "X-Rspamd-Server",
+            "X-Rspamd-Queue-Id",
+            "X-Rspamd-Pre-Result",
+            "X-Rspamd-Bar",
+            "X-Rspamd-Report",
+        ),
+        simple(VENDOR),
     ),
-    simple(VENDOR),
 )
 
 __all__ = ["VENDOR", "parse_symbol"]

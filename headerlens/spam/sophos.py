@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    make_rule,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.knowledge import knowledge, make_rule
+from headerlens.spam.registry import exact, prefix
 
 VENDOR = "sophos"
 
@@ -57,8 +51,10 @@ def _lased(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 _SPECIAL = ("x-sea-spam", "x-pmx-spam", "x-perlmx-spam", "x-lased-spamprobability")
-register(VENDOR, ("X-SEA-Spam", "X-PMX-Spam", "X-PerlMx-Spam"), _gauge, primary=True)
-register(VENDOR, ("X-LASED-SpamProbability",), _lased)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
-register_prefix(VENDOR, "X-LASED-", simple(VENDOR))
-register_prefix(VENDOR, "X-Sophos-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-SEA-Spam", "X-PMX-Spam", "X-PerlMx-Spam"), _gauge, primary=True),
+    exact(VENDOR, ("X-LASED-SpamProbability",), _lased),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+    prefix(VENDOR, "X-LASED-", simple(VENDOR)),
+    prefix(VENDOR, "X-Sophos-", simple(VENDOR)),
+)

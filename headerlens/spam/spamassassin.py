@@ -13,20 +13,9 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam import sarules
-from headerlens.spam.base import (
-    Draft,
-    TemplatePair,
-    field_from,
-    first_word,
-    knowledge,
-    make_rule,
-    name_ok,
-    parse_float,
-    register,
-    simple,
-    with_meaning,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, first_word, name_ok, parse_float, simple, yes_no
+from headerlens.spam.knowledge import TemplatePair, field_from, knowledge, make_rule, with_meaning
+from headerlens.spam.registry import exact
 
 VENDOR = "spamassassin"
 
@@ -248,27 +237,29 @@ def _checker(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Spam-Status",), _status, primary=True)
-register(VENDOR, ("X-Spam-Flag",), _flag)
-register(VENDOR, ("X-Spam-Level",), _level)
-register(VENDOR, ("X-Spam-Score",), _score)
-register(VENDOR, ("X-Spam-Report",), _report)
-register(VENDOR, ("X-Spam-Checker-Version",), _checker)
-register(
-    VENDOR,
-    (
-        "X-Spam-Prev-Subject",
-        "X-Spam-Relays-External",
-        "X-Spam-Relays-Internal",
-        "X-Spam-Relays-Trusted",
-        "X-Spam-Relays-Untrusted",
-        "X-Spam-Languages",
-        "X-Spam-Virus",
-        "X-Spam-DCC",
-        "X-Spam-Pyzor",
-        "X-Spam-Tests",
+DECODERS = (
+    exact(VENDOR, ("X-Spam-Status",), _status, primary=True),
+    exact(VENDOR, ("X-Spam-Flag",), _flag),
+    exact(VENDOR, ("X-Spam-Level",), _level),
+    exact(VENDOR, ("X-Spam-Score",), _score),
+    exact(VENDOR, ("X-Spam-Report",), _report),
+    exact(VENDOR, ("X-Spam-Checker-Version",), _checker),
+    exact(
+        VENDOR,
+        (
+            "X-Spam-Prev-Subject",
+            "X-Spam-Relays-External",
+            "X-Spam-Relays-Internal",
+            "X-Spam-Relays-Trusted",
+            "X-Spam-Relays-Untrusted",
+            "X-Spam-Languages",
+            "X-Spam-Virus",
+            "X-Spam-DCC",
+            "X-Spam-Pyzor",
+            "X-Spam-Tests",
+        ),
+        simple(VENDOR),
     ),
-    simple(VENDOR),
 )
 
 __all__ = ["VENDOR", "merge_rule", "parse_status", "report_lines"]

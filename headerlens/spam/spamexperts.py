@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    simple,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact
 
 VENDOR = "spamexperts"
 
@@ -50,11 +46,13 @@ def _action(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 _CLASS = ("X-SpamExperts-Class", "X-SpamExperts-Outgoing-Class", "X-AntiSpamCloud-Class")
-register(VENDOR, _CLASS, _class, primary=True)
-register(VENDOR, ("X-SpamExperts-Evidence", "X-SpamExperts-Outgoing-Evidence"), _evidence)
-register(VENDOR, ("X-Recommended-Action",), _action)
-register(
-    VENDOR,
-    ("X-Filter-ID", "X-Report-Abuse-To", "X-SpamExperts-Domain", "X-SpamExperts-Username"),
-    simple(VENDOR),
+DECODERS = (
+    exact(VENDOR, _CLASS, _class, primary=True),
+    exact(VENDOR, ("X-SpamExperts-Evidence", "X-SpamExperts-Outgoing-Evidence"), _evidence),
+    exact(VENDOR, ("X-Recommended-Action",), _action),
+    exact(
+        VENDOR,
+        ("X-Filter-ID", "X-Report-Abuse-To", "X-SpamExperts-Domain", "X-SpamExperts-Username"),
+        simple(VENDOR),
+    ),
 )
