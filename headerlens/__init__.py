@@ -50,7 +50,10 @@ from headerlens.message import Address, DateValue, HeaderField, Message, MimePar
 from headerlens.parse import iter_messages, parse
 from headerlens.parse.dates import parse_date
 from headerlens.policy import Limits, Policy
-from headerlens.report import Report
+from headerlens.redact import redact as _redact
+from headerlens.render.html import render_html_fragment as _html_fragment
+from headerlens.render.text import render_text as _text
+from headerlens.report import Report, ReportViews, provide_views
 from headerlens.resolvers import (
     DnsLookup,
     DnsResolver,
@@ -60,6 +63,16 @@ from headerlens.resolvers import (
     StaticResolver,
 )
 from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
+
+# The package root is the one module that sees every layer: it hands Report its views (the
+# renderers and the redactor sit above report.py, which therefore cannot import them).
+provide_views(
+    ReportViews(
+        text=_text,
+        html_fragment=_html_fragment,
+        redact=_redact,
+    )
+)
 
 __all__ = [
     "Address",

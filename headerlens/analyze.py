@@ -11,7 +11,7 @@ from headerlens.auth.analysis import analyze_auth
 from headerlens.auth.arc import analyze_arc
 from headerlens.auth.dkim import analyze_dkim
 from headerlens.bounce import analyze_bounce, link_original
-from headerlens.defects import Defect
+from headerlens.defects import Defect, record
 from headerlens.errors import DefectError
 from headerlens.findings import Finding
 from headerlens.hops import analyze_hops
@@ -185,7 +185,7 @@ def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Def
 
 def _located(defects: tuple[Defect, ...], where: str) -> Iterator[Defect]:
     for d in defects:
-        yield Defect(code=d.code, message=f"{where}: {d.message}", header_index=None)
+        yield record(d.code, f"{where}: {d.message}")
 
 
 def _part_defects(part: MimePart, owner: str | None) -> Iterator[Defect]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from headerlens._model import Model
@@ -21,7 +23,7 @@ from headerlens.message import Message
 from headerlens.resolvers import DnsLookup
 from headerlens.spam.models import Appliance, RuleSource, SpamVerdict
 
-__all__ = ["SCHEMA_VERSION", "Finding", "Report"]
+__all__ = ["SCHEMA_VERSION", "Finding", "Report", "ReportViews", "provide_views"]
 
 #: Version of the JSON contract (``Report.model_dump(mode="json")``). Bumped on any change to
 #: field names or meanings; additions bump the minor part.
@@ -78,24 +80,48 @@ class Report(Model):
         return self.model_dump(mode="json")
 
     def to_text(self) -> str:
-        """The readable plain-text report."""
-        from headerlens.render.text import render_text
-
-        return render_text(self)
+        """The readable plain-text report (:func:`headerlens.render.render_text`)."""
+        return _provided().text(self)
 
     def redact(self, key: bytes | str) -> Report:
         """This report with keyed pseudonyms for addresses, names, IPs, host names,
         Message-IDs and subjects, raw header text and bodies dropped (same key, same
         pseudonyms across reports). See :func:`headerlens.redact.redact`."""
-        from headerlens.redact import redact
-
-        return redact(self, key)
+        return _provided().redact(self, key)
 
     def _repr_html_(self) -> str:
         """Rich display in Jupyter: the HTML report, every message-derived string escaped."""
-        from headerlens.render.html import render_html_fragment
-
-        return render_html_fragment(self)
+        return _provided().html_fragment(self)
 
 
 Report.model_rebuild()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportViews:
+    """What :meth:`Report.to_text`, :meth:`Report.redact` and ``Report._repr_html_`` call.
+
+    The renderers and the redactor sit above this module (docs/architecture.md: models <-
+    parsers <- analyses <- analyze/report <- render <- cli), so it cannot import them: the
+    package root, the one module that sees every layer, hands them over once with
+    :func:`provide_views` when ``headerlens`` is imported (which every import of a headerlens
+    module does first).
+    """
+
+    text: Callable[[Report], str]
+    html_fragment: Callable[[Report], str]
+    redact: Callable[[Report, bytes | str], Report]
+
+
+_views: list[ReportViews] = []
+
+
+def provide_views(views: ReportViews) -> None:
+    """Give :class:`Report` its views (called by ``headerlens/__init__.py``, once)."""
+    _views[:] = [views]
+
+
+def _provided() -> ReportViews:
+    if not _views:  # pragma: no cover - importing any headerlens module imports the root first
+        raise RuntimeError("headerlens.render is not loaded: import headerlens")
+    return _views[0]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from headerlens._model import fast_constructor
-from headerlens.defects import Defect
+from headerlens.defects import Defect, record
 from headerlens.message import Address
 from headerlens.parse._scan import read_angle, read_comment, read_literal, read_quoted
 from headerlens.parse.encoded_words import decode_encoded_words
@@ -163,15 +163,16 @@ def _embedded_addresses(name: str) -> list[str]:
 
 
 class _Builder:
-    __slots__ = ("header_index", "out", "value")
+    __slots__ = ("header_index", "out", "strict", "value")
 
-    def __init__(self, value: str, header_index: int | None) -> None:
+    def __init__(self, value: str, header_index: int | None, strict: bool) -> None:
         self.value = value
         self.header_index = header_index
+        self.strict = strict
         self.out: list[Address] = []
 
     def defect(self, code: str, message: str) -> Defect:
-        return Defect(code=code, message=message, header_index=self.header_index)
+        return record(code, message, self.header_index, strict=self.strict)
 
     def mailbox(self, toks: list[_Tok], group: str | None, problems: list[str]) -> bool:
         """Turn the tokens of one mailbox (between commas) into an Address.
@@ -286,7 +287,9 @@ def _addr_spec(toks: list[_Tok]) -> tuple[str | None, str | None, bool]:
     return local, domain, ok
 
 
-def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[Address, ...]:
+def parse_address_list(
+    value: str, *, header_index: int | None = None, strict: bool = False
+) -> tuple[Address, ...]:
     """Parse an address-list field body (RFC 5322 section 3.4) into :class:`Address` models.
 
     Handles display names (RFC 2047 decoded), groups (``group`` set on each member), quoted
@@ -294,11 +297,12 @@ def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[
     addresses without angle brackets, the ``user@host (Name)`` comment form and the null path
     ``<>`` of Return-Path (RFC 5321 section 4.4). Each address carries its own defects
     (``address.unparseable``, ``address.display_name_spoof``, ``address.invalid_domain``,
-    ``address.obsolete_route``), all with ``header_index``. Never raises.
+    ``address.obsolete_route``), all with ``header_index``. Never raises, except under
+    ``strict``: then the first defect raises :class:`~headerlens.errors.DefectError`.
     """
     problems: list[str] = []
     toks = _tokenize(value, 0, len(value), problems)
-    b = _Builder(value, header_index)
+    b = _Builder(value, header_index, strict)
     group: str | None = None
     current: list[_Tok] = []
     current_has_at = False  # tracked, not searched, so hostile runs of ':' stay linear

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from headerlens._model import fast_constructor
@@ -304,9 +305,16 @@ def _field(headers: tuple[HeaderField, ...] | list[HeaderField], lname: str) -> 
     return None
 
 
+ParseEmbedded = Callable[[bytes, Policy, int], "Message"]
+"""How the tree builder parses an embedded message: (bytes, policy, MIME depth) -> Message."""
+
+
 class _Builder:
-    def __init__(self, data: bytes, end: int, policy: Policy, depth: int) -> None:
+    def __init__(
+        self, data: bytes, end: int, policy: Policy, depth: int, parse_embedded: ParseEmbedded
+    ) -> None:
         self.data = data
+        self.parse_embedded = parse_embedded
         self.end = end
         self.policy = policy
         self.limits: Limits = policy.limits
@@ -483,11 +491,7 @@ class _Builder:
                     f" {self.limits.max_mime_depth}",
                 )
             else:
-                from headerlens.parse import parse_bytes
-
-                message = parse_bytes(
-                    content, policy=self.policy, depth=self.base_depth + level + 1
-                )
+                message = self.parse_embedded(content, self.policy, self.base_depth + level + 1)
         return _new_part(
             path=path,
             content_type=ctype,
@@ -563,20 +567,22 @@ class _Builder:
         return spans, False
 
 
-def build_mime(message: Message) -> MimePart | None:
+def build_mime(
+    message: Message, policy: Policy, depth: int, parse_embedded: ParseEmbedded
+) -> MimePart | None:
     """The MIME tree of ``message`` (RFC 2045/2046), or ``None`` for a header-only paste.
 
     Each :class:`MimePart` carries its headers, content type and parameters (RFC 2231
     decoded), charset, transfer encoding, disposition and filename (RFC 2183), byte offsets in
-    the message source, decoded size and SHA-256; embedded messages are parsed recursively up to
-    ``Policy.limits.max_mime_depth``. Defects are recorded per part (raised under ``strict``).
+    the message source, decoded size and SHA-256; embedded messages are parsed by
+    ``parse_embedded`` up to ``Policy.limits.max_mime_depth`` (``depth`` is the message's own
+    nesting level). Defects are recorded per part (raised under ``strict``).
     """
     if message.header_only or message.body_start is None:
         return None
     data = message.source
-    policy = message._policy if isinstance(message._policy, Policy) else Policy()
     end = min(len(data), policy.limits.max_input_bytes)
-    builder = _Builder(data, end, policy, message._mime_depth)
+    builder = _Builder(data, end, policy, depth, parse_embedded)
     return builder.part(
         message.headers, 0, message.body_start, end, "", 0, "text/plain", len(builder.log)
     )

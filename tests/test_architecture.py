@@ -1,0 +1,232 @@
+"""The import contract of docs/architecture.md, checked on the source of every module.
+
+Imports point one way: models, defects, policy <- parsers <- analyses <- analyze/report <-
+views (render, redact, diff) <- entry points (cli, integrations, the package root). Among the
+analyses, a step may read the steps that run before it (hops <- auth <- spam <- bounce), never
+a later one.
+
+Every import counts, wherever it is written: at module level, inside a function (where cycles
+used to hide) and under ``if TYPE_CHECKING:`` (a type is a dependency too). An import may go
+down or sideways within its layer, never up. Separately, the imports that run (all but the
+``TYPE_CHECKING`` ones) must form no cycle, between modules of any layers.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "headerlens"
+
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "models, defects, policy",
+        (
+            "headerlens._version",
+            "headerlens._text",
+            "headerlens._clock",
+            "headerlens._model",
+            "headerlens._catalogue",
+            "headerlens.errors",
+            "headerlens.defects",
+            "headerlens.policy",
+            "headerlens.resolvers",
+            "headerlens.findings",
+            "headerlens.message",
+            "headerlens.hops.models",
+            "headerlens.auth.models",
+            "headerlens.auth.dkim_models",
+            "headerlens.spam.models",
+            "headerlens.bounce.models",
+        ),
+    ),
+    ("parsers", ("headerlens.parse",)),
+    ("shared knowledge of the analyses", ("headerlens.domains",)),
+    ("analysis: hops", ("headerlens.hops",)),
+    ("analysis: auth", ("headerlens.auth",)),
+    ("analysis: spam", ("headerlens.spam",)),
+    ("analysis: bounce", ("headerlens.bounce",)),
+    ("analyze/report", ("headerlens.analyze", "headerlens.report")),
+    ("views", ("headerlens.render", "headerlens.redact", "headerlens.diff")),
+    (
+        "entry points",
+        (
+            "headerlens",
+            "headerlens.__main__",
+            "headerlens.cli",
+            "headerlens.integrations",
+            "headerlens._catalogue.__main__",
+        ),
+    ),
+)
+
+
+# Being removed by the area work of issue #13 (auth/, hops/, bounce/); emptied once it lands.
+_PENDING_UPWARD = {
+    ("headerlens.bounce.batch", "headerlens.analyze"),
+    ("headerlens.bounce.link", "headerlens.report"),
+    ("headerlens.hops.chain", "headerlens.auth.domains"),
+}
+_PENDING_CYCLES = [
+    ["headerlens.auth._dkim_diagnose", "headerlens.auth.dkim"],
+    ["headerlens.bounce.arf", "headerlens.bounce.engine"],
+]
+
+
+def _modules() -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out[".".join(parts)] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def layer_of(module: str) -> int:
+    """The layer of ``module``: that of the longest prefix named in LAYERS."""
+    best, best_len = -1, -1
+    for i, (_name, prefixes) in enumerate(LAYERS):
+        for p in prefixes:
+            if (module == p or module.startswith(p + ".")) and len(p) > best_len:
+                best, best_len = i, len(p)
+    if best < 0:
+        raise AssertionError(f"{module} is in no layer: add it to LAYERS and docs/architecture.md")
+    return best
+
+
+def _target(name: str) -> str | None:
+    """The package module an imported name belongs to (``a.b.c`` -> ``a.b`` if no ``c``)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _type_checking_nodes(tree: ast.Module) -> set[int]:
+    """ids of the import statements written under ``if TYPE_CHECKING:``."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for inner in node.body:
+                for sub in ast.walk(inner):
+                    out.add(id(sub))
+    return out
+
+
+def imports(module: str) -> Iterator[tuple[str, int, bool]]:
+    """(imported package module, line, runs at run time) for every import in ``module``."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = _type_checking_nodes(tree)
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".") if is_package else module.split(".")[:-1]
+                parts = parts[: len(parts) - (node.level - 1)]
+                base = ".".join([*parts, *([base] if base else [])])
+            names = [f"{base}.{a.name}" for a in node.names]
+        for name in names:
+            if not name.startswith("headerlens"):
+                continue
+            target = _target(name)
+            if target is not None and target != module:
+                yield target, node.lineno, id(node) not in typing_only
+
+
+def test_every_module_has_a_layer() -> None:
+    for module in MODULES:
+        layer_of(module)
+
+
+def test_imports_never_point_up() -> None:
+    upward = [
+        f"{module}:{line} imports {target}"
+        f" ({LAYERS[layer_of(module)][0]} -> {LAYERS[layer_of(target)][0]})"
+        for module in MODULES
+        for target, line, _runs in imports(module)
+        if layer_of(target) > layer_of(module) and (module, target) not in _PENDING_UPWARD
+    ]
+    assert upward == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    out.append(sorted(component))
+    return out
+
+
+def test_no_import_cycles() -> None:
+    graph = {m: {t for t, _line, runs in imports(m) if runs} for m in MODULES}
+    assert [c for c in _cycles(graph) if c not in _PENDING_CYCLES] == []
+
+
+@pytest.mark.parametrize(
+    ("graph", "expected"),
+    [
+        pytest.param({"a": {"b"}, "b": {"a"}, "c": set()}, [["a", "b"]], id="two-cycle"),
+        pytest.param({"a": {"b"}, "b": {"c"}, "c": set()}, [], id="chain"),
+        pytest.param({"a": {"b"}, "b": {"c"}, "c": {"a"}}, [["a", "b", "c"]], id="three-cycle"),
+    ],
+)
+def test_cycle_finder(graph: dict[str, set[str]], expected: list[list[str]]) -> None:
+    assert _cycles(graph) == expected
+
+
+def test_the_checker_sees_function_local_and_type_only_imports() -> None:
+    # report.py must not import the renderers in any form (it used to, inside functions).
+    targets = {t for t, _line, _runs in imports("headerlens.report")}
+    assert not any(t.startswith("headerlens.render") for t in targets)
+    assert "headerlens.render.svg" in {t for t, _line, _runs in imports("headerlens.cli")}
+    runs = {t: r for t, _line, r in imports("headerlens.errors")}
+    assert runs.get("headerlens.defects") is False  # written under TYPE_CHECKING
