@@ -34,6 +34,7 @@ from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck, check_spf, run_checks
 from headerlens.defects import Defect
 from headerlens.diff import ReportDiff, diff
 from headerlens.errors import (
@@ -63,6 +64,7 @@ from headerlens.resolvers import (
     StaticResolver,
 )
 from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
+from headerlens.verdict import Verdict
 
 # The package root is the one module that sees every layer: it hands Report its views (the
 # renderers and the redactor sit above report.py, which therefore cannot import them).
@@ -99,8 +101,10 @@ __all__ = [
     "HeaderField",
     "HeaderlensError",
     "Hop",
+    "HttpsFetcher",
     "InputError",
     "Limits",
+    "LiveChecks",
     "Message",
     "MimePart",
     "OfflineResolver",
@@ -118,12 +122,15 @@ __all__ = [
     "SpamField",
     "SpamRule",
     "SpamVerdict",
+    "SpfCheck",
     "StaticResolver",
     "TimelineEntry",
     "TlsInfo",
     "TrustBoundary",
+    "Verdict",
     "__version__",
     "analyze",
+    "check_spf",
     "diff",
     "iter_messages",
     "parse",
@@ -132,6 +139,7 @@ __all__ = [
     "parse_date",
     "parse_received",
     "parse_received_spf",
+    "run_checks",
     "verify_arc",
     "verify_dkim",
 ]

@@ -15,12 +15,14 @@ from headerlens.defects import Defect, record
 from headerlens.errors import DefectError
 from headerlens.findings import Finding
 from headerlens.hops import analyze_hops
+from headerlens.indicators import analyze_indicators
 from headerlens.message import Message, MimePart
 from headerlens.parse import message_of
 from headerlens.policy import Policy, policy_or_default
 from headerlens.report import Report
 from headerlens.resolvers import OfflineResolver, RecordingResolver
 from headerlens.spam import analyze_spam
+from headerlens.verdict import build_verdict
 
 __all__ = ["analyze", "analyze_message"]
 
@@ -35,10 +37,14 @@ def analyze(
     Steps, in order: the hop chain and trust boundary (RFC 5321 4.4), DKIM re-verification
     (RFC 6376), ARC (RFC 8617), Authentication-Results and DMARC (RFC 8601, RFC 7489), vendor
     spam headers, and the bounce reading (RFC 3464/5965/3834) with the returned original
-    analysed in turn. Offline unless ``policy.resolver`` is given. Never raises on malformed
-    content: under ``Policy(strict=True)`` the first defect of any step (the MIME tree
-    included) raises :class:`~headerlens.errors.DefectError` from here. ``source`` is read
-    like :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
+    analysed in turn; then the indicators an analyst checks by hand, drawn from all of those,
+    and last the plain verdict (``Report.verdict``). Offline unless ``policy.resolver`` is
+    given. With ``Policy(checks=True)`` and a resolver it then checks today's DNS
+    (``Report.checks``, see :func:`headerlens.run_checks`), kept apart from the verdict and
+    findings drawn from the headers. Never raises on malformed content: under
+    ``Policy(strict=True)`` the first defect of any step (the MIME tree included) raises
+    :class:`~headerlens.errors.DefectError` from here. ``source`` is read like
+    :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
     :class:`~headerlens.errors.InputError` for an unreadable path or file.
     """
     pol = policy_or_default(policy, "analyze")
@@ -96,7 +102,6 @@ def analyze_message(
     if bounce.report is not None and bounce.report.original is not None and _depth < 2:
         original = analyze_message(bounce.report.original, policy, _depth=_depth + 1, clock=clock)
         findings.extend(link_original(bounce.report, original))
-    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)))
 
     report = Report(
         message=message,
@@ -124,8 +129,25 @@ def analyze_message(
         wall_clock=clock.read_at,
         spamassassin_rules=spam.rule_source,
     )
+    # The indicators read the finished analyses; the verdict reads everything, indicators too.
+    indicators = analyze_indicators(report, policy)
+    findings.extend(indicators.findings)
+    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)))
+    report = report.model_copy(update={"findings": tuple(findings)})
+    verdict = build_verdict(
+        report,
+        platforms=tuple(p.name for p in indicators.platforms if p.verified),
+        sender_notes=indicators.sender_notes,
+    )
     extra = (*hops.defects, *spam.defects)
-    return report.model_copy(update={"defects": collect_defects(report, extra)})
+    defects = collect_defects(report, extra)
+    report = report.model_copy(update={"verdict": verdict, "defects": defects})
+    if policy.checks and policy.resolver is not None and _depth == 0:
+        from headerlens.checks.run import attach_checks, live_checks
+
+        report = attach_checks(report, live_checks(report, policy, clock))
+        report = report.model_copy(update={"wall_clock": clock.read_at})
+    return report
 
 
 def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Defect, ...]:

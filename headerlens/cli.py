@@ -26,12 +26,11 @@ from headerlens.parse import iter_messages
 from headerlens.policy import Policy
 from headerlens.render import render_html, render_json, render_markdown, render_text
 from headerlens.render._safe import csv_safe, term_safe
+from headerlens.report import Report
 from headerlens.resolvers import Resolver, StaticResolver
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-    from headerlens.report import Report
 
 __all__ = ["main"]
 
@@ -82,7 +81,31 @@ def _build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="system",
         metavar="SERVER[,SERVER]",
-        help="opt in to live DNS lookups (default servers: /etc/resolv.conf)",
+        help="opt in to live DNS lookups (default servers: /etc/resolv.conf); a server may"
+        " name its port, e.g. 127.0.0.1:5353 or [::1]:5353",
+    )
+    live = p.add_argument_group(
+        "live checks (today's DNS: what the sender or recipient must fix; see docs/checks.md)"
+    )
+    live.add_argument(
+        "--check",
+        action="store_true",
+        help="check SPF, reverse DNS, DMARC, DKIM keys, MX, MTA-STS, TLS-RPT, DANE and BIMI"
+        " now; needs --dns (or --keys to replay saved records; with both, --keys verifies"
+        " the signatures and --dns answers the checks)",
+    )
+    live.add_argument(
+        "--blocklist",
+        action="append",
+        default=[],
+        metavar="ZONE",
+        help="with --check, ask this DNS block/allow list about the origin IP (repeatable; the"
+        " list operator learns the IP)",
+    )
+    live.add_argument(
+        "--fetch-mta-sts",
+        action="store_true",
+        help="with --check, fetch the recipient domain's MTA-STS policy over HTTPS",
     )
     p.add_argument("--as-of", metavar="ISO", help="judge DKIM/ARC expiry at this aware time")
     p.add_argument(
@@ -159,29 +182,62 @@ def _system_nameservers() -> list[str]:
     return servers
 
 
-def _resolver(args: argparse.Namespace) -> Resolver | None:
-    if args.keys and args.dns:
-        raise _UsageError("--keys and --dns are exclusive: pick saved keys or live DNS")
-    if args.keys:
-        try:
-            raw = Path(args.keys).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read key file {args.keys}: {exc.strerror}") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"key file {args.keys} is not UTF-8 text") from None
-        if text.lstrip().startswith("{"):
-            return StaticResolver.from_json(text)
-        return StaticResolver.from_zone(text)
-    if args.dns:
-        from headerlens.resolvers import DnsResolver
+def _key_resolver(args: argparse.Namespace) -> Resolver | None:
+    if not args.keys:
+        return None
+    try:
+        raw = Path(args.keys).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read key file {args.keys}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"key file {args.keys} is not UTF-8 text") from None
+    if text.lstrip().startswith("{"):
+        return StaticResolver.from_json(text)
+    return StaticResolver.from_zone(text)
 
-        servers = _system_nameservers() if args.dns == "system" else args.dns.split(",")
-        if not servers:
-            raise _UsageError("--dns: no nameserver given and none in /etc/resolv.conf")
-        return DnsResolver(nameservers=[s.strip() for s in servers if s.strip()])
-    return None
+
+def _dns_resolver(args: argparse.Namespace) -> Resolver | None:
+    if not args.dns:
+        return None
+    from headerlens.resolvers import DnsResolver
+
+    servers = _system_nameservers() if args.dns == "system" else args.dns.split(",")
+    hosts: list[str] = []
+    ports: set[int] = set()
+    for spec in (s.strip() for s in servers if s.strip()):
+        host, port = _server(spec)
+        hosts.append(host)
+        if port is not None:
+            ports.add(port)
+    if not hosts:
+        raise _UsageError("--dns: no nameserver given and none in /etc/resolv.conf")
+    if len(ports) > 1:
+        raise _UsageError("--dns: give every nameserver the same port")
+    return DnsResolver(nameservers=hosts, port=ports.pop() if ports else 53)
+
+
+def _server(spec: str) -> tuple[str, int | None]:
+    """``HOST``, ``HOST:PORT`` or ``[IPV6]:PORT`` (a bare IPv6 address has no port)."""
+    host, port = spec, ""
+    if spec.startswith("["):
+        host, _, rest = spec[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else rest
+    elif spec.count(":") == 1:
+        host, _, port = spec.partition(":")
+    if not port:
+        return host, None
+    if not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        raise _UsageError(f"--dns: bad port in {spec!r}")
+    return host, int(port)
+
+
+def _resolver(args: argparse.Namespace) -> Resolver | None:
+    if args.keys and args.dns and not args.check:
+        # (with --check they combine: saved keys verify, live DNS answers the checks)
+        raise _UsageError("--keys and --dns are exclusive: pick saved keys or live DNS")
+    return _key_resolver(args) or _dns_resolver(args)
 
 
 def _policy(args: argparse.Namespace) -> Policy:
@@ -193,6 +249,10 @@ def _policy(args: argparse.Namespace) -> Policy:
             raise _UsageError(f"--as-of: not an ISO 8601 time: {args.as_of}") from exc
         if as_of.tzinfo is None:
             raise _UsageError("--as-of needs a UTC offset, e.g. 2026-03-03T10:00:00+00:00")
+    if (args.blocklist or args.fetch_mta_sts) and not args.check:
+        raise _UsageError("--blocklist and --fetch-mta-sts only apply with --check")
+    if args.check and not (args.dns or args.keys):
+        raise _UsageError("--check needs --dns (live DNS) or --keys (saved records)")
     return Policy(
         resolver=_resolver(args),
         as_of=as_of,
@@ -200,7 +260,33 @@ def _policy(args: argparse.Namespace) -> Policy:
         trusted_hosts=tuple(args.trusted_host),
         strict=args.strict,
         spamassassin_rules=_rules_dirs(args.sa_rules),
+        blocklists=tuple(args.blocklist),
     )
+
+
+def _checks_policy(args: argparse.Namespace, policy: Policy) -> Policy | None:
+    """The policy the live checks run with (``None`` without ``--check``): the analysis
+    resolver, or live DNS when ``--keys`` answers the analysis and ``--dns`` the checks."""
+    if not args.check:
+        return None
+    from dataclasses import replace
+
+    from headerlens.checks.fetch import HttpsFetcher
+
+    resolver = _dns_resolver(args) if args.keys and args.dns else policy.resolver
+    fetcher = HttpsFetcher() if args.fetch_mta_sts else None
+    return replace(policy, resolver=resolver, checks=True, mta_sts_fetcher=fetcher)
+
+
+def _analyze(source: bytes | IO[bytes] | Path, args: argparse.Namespace, policy: Policy) -> Report:
+    """``analyze()``, then the live checks when ``--check`` asks for them."""
+    report = analyze(source, policy=policy)
+    checks = getattr(args, "checks_policy", None)
+    if checks is not None:
+        from headerlens.checks.run import attach_checks, run_checks
+
+        report = attach_checks(report, run_checks(report, policy=checks))
+    return report
 
 
 def _rules_dirs(dirs: list[str]) -> tuple[str, ...] | None:
@@ -284,7 +370,7 @@ def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowVal
     for path in args.paths:
         for source_id, data in iter_messages(path):
             try:
-                report = _redacted(analyze(data, policy=policy), args)
+                report = _redacted(_analyze(data, args, policy), args)
             except DefectError as exc:
                 row: dict[str, RowValue] = dict.fromkeys(ROW_FIELDS)
                 row["id"] = source_id
@@ -374,7 +460,7 @@ def _run_reports(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
     first = True
     for path in args.paths:
         for source_id, data in iter_messages(path):
-            report = _redacted(analyze(data, policy=policy), args)
+            report = _redacted(_analyze(data, args, policy), args)
             if args.json:
                 out.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) + "\n")
                 continue
@@ -422,6 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _load_redaction_key(args, err)
         policy = _policy(args)
+        args.checks_policy = _checks_policy(args, policy)
         if command == "diff":
             return _run_diff(args, policy, out)
         if _is_batch(args):
@@ -434,7 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             return _run_batch(args, policy, out, err)
         name, source = _source(args.paths[0])
-        report = _redacted(analyze(source, policy=policy), args)
+        report = _redacted(_analyze(source, args, policy), args)
         _print_single(report, args, name, out)
         return 0
     except _UsageError as exc:

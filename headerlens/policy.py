@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from headerlens.errors import PolicyError, wrong_type
 
 if TYPE_CHECKING:
+    from headerlens.checks.fetch import PolicyFetcher
     from headerlens.resolvers import Resolver
 
 __all__ = ["Limits", "Policy", "RulesSetting", "policy_or_default"]
@@ -34,7 +35,9 @@ class Limits:
     max_received: int = 250
     max_dkim_signatures: int = 20
     max_arc_sets: int = 50
-    max_dns_queries: int = 50
+    # per report: ARC key lookups, and the live checks' questions (an SPF include chain,
+    # MX hosts with A and AAAA, TLSA, block lists: a few dozen for one message)
+    max_dns_queries: int = 100
     max_auth_results: int = 1_000
     max_bounce_recipients: int = 1_000
 
@@ -69,6 +72,12 @@ class Policy:
       analysts, or CI and a laptop, could not compare results. ``Report.spamassassin_rules``
       names the source used. A directory that cannot be read makes ``analyze()`` raise
       :class:`~headerlens.errors.InputError`.
+    - ``checks``: with a ``resolver``, also check how the sender's and recipient's DNS looks
+      now (``Report.checks``, docs/checks.md); off by default.
+    - ``blocklists``: DNS block/allow list zones to ask about the origin IP during the checks
+      (RFC 5782); empty by default, since each query tells the list operator the IP.
+    - ``mta_sts_fetcher``: fetches MTA-STS policy files over HTTPS during the checks
+      (``headerlens.checks.HttpsFetcher``); ``None`` means never.
 
     Same bytes and an equal policy give the same report: nothing outside the package and the
     input is read unless named here, the wall clock is read only when ``as_of`` is ``None``
@@ -85,6 +94,9 @@ class Policy:
     limits: Limits = field(default_factory=Limits)
     trust_gateways: bool = True
     spamassassin_rules: RulesSetting = None
+    checks: bool = False
+    blocklists: tuple[str, ...] = ()
+    mta_sts_fetcher: PolicyFetcher | None = None
 
     def __post_init__(self) -> None:
         if self.resolver is not None and not callable(getattr(self.resolver, "resolve", None)):
@@ -107,6 +119,14 @@ class Policy:
         object.__setattr__(self, "trusted_authserv_ids", _names(self, "trusted_authserv_ids"))
         object.__setattr__(self, "trusted_hosts", _names(self, "trusted_hosts"))
         object.__setattr__(self, "spamassassin_rules", _rule_dirs(self.spamassassin_rules))
+        if not isinstance(self.checks, bool):
+            raise wrong_type("Policy(checks)", "bool", self.checks)
+        object.__setattr__(self, "blocklists", _zones(self))
+        fetcher = self.mta_sts_fetcher
+        if fetcher is not None and not callable(getattr(fetcher, "fetch", None)):
+            raise wrong_type(
+                "Policy(mta_sts_fetcher)", "a fetcher (an object with fetch()) or None", fetcher
+            )
 
     @property
     def spamassassin_rule_dirs(self) -> tuple[str, ...]:
@@ -126,6 +146,20 @@ def _names(policy: Policy, name: str) -> tuple[str, ...]:
         if not isinstance(item, str):
             raise wrong_type(f"Policy({name}) item", "str", item)
     return out
+
+
+def _zones(policy: Policy) -> tuple[str, ...]:
+    """``blocklists`` normalised: lower-case zone names without outer dots (RFC 5782)."""
+    zones = tuple(z.strip().strip(".").lower() for z in _names(policy, "blocklists"))
+    for zone in zones:
+        labels = zone.split(".")
+        if len(labels) < 2 or not all(_zone_label(label) for label in labels):
+            raise PolicyError(f"Policy.blocklists: {zone!r} is not a DNS zone name")
+    return zones
+
+
+def _zone_label(label: str) -> bool:
+    return 0 < len(label) <= 63 and label.isascii() and all(c.isalnum() or c in "-_" for c in label)
 
 
 def _rule_dirs(value: object) -> tuple[str, ...] | None:

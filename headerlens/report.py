@@ -16,12 +16,14 @@ from headerlens.auth.models import (
     ReceivedSpf,
 )
 from headerlens.bounce.models import DeliveryReport
+from headerlens.checks.models import LiveChecks
 from headerlens.defects import Defect
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, TimelineEntry, TrustBoundary
 from headerlens.message import Message
 from headerlens.resolvers import DnsLookup
 from headerlens.spam.models import Appliance, RuleSource, SpamVerdict
+from headerlens.verdict import Verdict
 
 __all__ = ["SCHEMA_VERSION", "Finding", "Report", "ReportViews", "provide_views"]
 
@@ -34,6 +36,8 @@ class Report(Model):
     """Everything :func:`headerlens.analyze` found: the parsed message, the hop chain, the
     authentication results, spam verdicts, the bounce reading, findings, DNS lookups, defects.
 
+    ``verdict`` is the plain answer (who sent it and whether that is authenticated, where it
+    was delayed, why it was filtered or bounced), built from the other fields only.
     ``original`` is the full analysis of the message returned inside a bounce, if any.
     ``model_dump(mode="json")`` is the stable JSON contract (``schema_version``).
 
@@ -47,6 +51,7 @@ class Report(Model):
 
     schema_version: str = SCHEMA_VERSION
     message: Message
+    verdict: Verdict = Verdict()
     hops: tuple[Hop, ...] = ()
     transit: dt.timedelta | None = None
     transit_note: str | None = None
@@ -70,6 +75,9 @@ class Report(Model):
     defects: tuple[Defect, ...] = ()
     wall_clock: dt.datetime | None = None
     spamassassin_rules: RuleSource = RuleSource()
+    #: How the sender's and recipient's DNS looks now (``Policy(checks=True)`` and a resolver,
+    #: or :func:`headerlens.run_checks`); ``None`` when the checks did not run.
+    checks: LiveChecks | None = None
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON contract as text."""

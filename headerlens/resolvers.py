@@ -5,9 +5,10 @@ Every lookup returns a :class:`DnsLookup` whose ``outcome`` says what happened: 
 
 - :class:`OfflineResolver` (the default) answers nothing and records what it was asked: looking
   up ``<selector>._domainkey.<domain>`` tells the sender that someone is reading the message.
-- :class:`StaticResolver` answers from saved records: a mapping, a JSON file
-  (:meth:`StaticResolver.from_json`) or zone-file text (:meth:`StaticResolver.from_zone`); it
-  can also replay a recorded failure (``failures={"name": "servfail"}``).
+- :class:`StaticResolver` answers from saved records of every type: a mapping, a JSON file
+  (:meth:`StaticResolver.from_json`), zone-file text (:meth:`StaticResolver.from_zone`) or a
+  transcript of earlier lookups (:meth:`StaticResolver.from_lookups`); it follows CNAMEs and
+  can replay a recorded failure per name or per (name, type) (``failures={"name": "servfail"}``).
 - :class:`DnsResolver` asks real name servers (opt-in) through dnspython, with explicit servers,
   no search list, and TCP fallback when an answer is truncated.
 - :class:`RecordingResolver` wraps any of them and keeps a transcript.
@@ -21,7 +22,7 @@ import ipaddress
 import json
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, ParamSpec, Protocol, TypeVar, runtime_checkable
 
@@ -53,6 +54,9 @@ class DnsLookup(Model):
     joined without separators (RFC 6376 section 3.6.2.2). ``resolver`` names the resolver
     class that answered; ``server`` the nameserver, when one was asked; ``elapsed`` seconds.
     ``ttl`` is the answer's TTL and ``authoritative`` the AA flag, when a server answered.
+    ``secure`` is the AD flag (RFC 4035 section 3.2.3: the resolver validated the answer with
+    DNSSEC), ``None`` when unknown. ``canonical_name`` is the name the answer belongs to when
+    CNAMEs were followed to reach it (RFC 1034 section 3.6.2), else ``None``.
     """
 
     name: str
@@ -66,6 +70,8 @@ class DnsLookup(Model):
     error: str | None = None
     ttl: int | None = None
     authoritative: bool | None = None
+    secure: bool | None = None
+    canonical_name: str | None = None
 
 
 @runtime_checkable
@@ -187,42 +193,77 @@ def _key(name: str) -> str:
     return name.strip().rstrip(".").lower()
 
 
-class StaticResolver:
-    """Answers from saved records; never touches the network.
+#: How many CNAMEs a lookup follows before it gives up (as a recursive resolver would).
+MAX_CNAME_CHAIN = 8
 
-    ``records`` maps a DNS name to one TXT record (a string) or several. ``failures`` maps a
-    name to ``"servfail"``, ``"timeout"``, ``"nxdomain"`` or ``"nodata"`` to replay a recorded
-    failure. Names compare case-insensitively and without a trailing dot. A name that is in
-    neither mapping answers NXDOMAIN; a name that holds records of another type answers
-    no data (RFC 2308 section 2.2).
+RdataValue = str | Sequence[str]
+RecordsValue = str | Sequence[str] | Mapping[str, RdataValue | Sequence[RdataValue]]
+FailureKey = str | tuple[str, str]
+
+
+class StaticResolver:
+    """Answers from saved records of every type; never touches the network.
+
+    ``records`` maps a DNS name to either TXT data (a string, or a sequence of strings: several
+    TXT records) or a mapping of record type to a sequence of rdata in zone-file text::
+
+        {"example.com": {"A": ["192.0.2.1"], "MX": ["10 mx.example.com", "0 ."],
+                         "TXT": ["v=spf1 -all", ["part one ", "part two"]]},
+         "www.example.com": {"CNAME": ["example.com"]}}
+
+    A TXT rdata given as a sequence is one record of several character-strings (joined without
+    separators, RFC 7208 section 3.3); a name mapped to ``{}`` exists and has no records.
+    CNAMEs are followed (at most :data:`MAX_CNAME_CHAIN`; a loop answers SERVFAIL, as a
+    recursive resolver does), and the answer's ``canonical_name`` says where it was found.
+
+    ``failures`` maps a name (every type) or a ``(name, rdtype)`` pair to ``"servfail"``,
+    ``"timeout"``, ``"nxdomain"`` or ``"nodata"`` to replay a recorded failure; a pair wins
+    over the bare name. ``secure`` maps names to the DNSSEC AD flag their answers carry
+    (unknown, ``None``, for the rest). Names compare case-insensitively and without a trailing
+    dot. A name that is nowhere answers NXDOMAIN; a name that holds records of another type
+    answers no data (RFC 2308 section 2.2).
 
     >>> StaticResolver({"s1._domainkey.example.com": "v=DKIM1; p="}).resolve(
     ...     "S1._domainkey.example.com.").outcome
     'answer'
+    >>> StaticResolver({"example.com": {"MX": ["0 ."]}}).resolve("example.com", "mx").records
+    ('0 .',)
     """
 
     @_configuration
     def __init__(
         self,
-        records: Mapping[str, str | Sequence[str]] | None = None,
+        records: Mapping[str, RecordsValue] | None = None,
         *,
-        failures: Mapping[str, str] | None = None,
+        failures: Mapping[FailureKey, str] | None = None,
+        secure: Mapping[str, bool] | None = None,
     ) -> None:
-        _check_mappings(records=records, failures=failures)
+        _check_mappings(records=records, failures=failures, secure=secure)
         # (name, rdtype) -> records; every name present here "exists" for NODATA purposes
         self._records: dict[tuple[str, str], tuple[str, ...]] = {}
         self._names: set[str] = set()
-        self._failures: dict[str, str] = {}
+        # (name, rdtype or "" for every type) -> failure kind
+        self._failures: dict[tuple[str, str], str] = {}
+        self._secure: dict[str, bool] = {_key(n): bool(v) for n, v in (secure or {}).items()}
         for name, value in (records or {}).items():
-            values = (value,) if isinstance(value, str) else tuple(value)
-            self._add(name, "TXT", values)
-        for name, kind in (failures or {}).items():
+            if isinstance(value, str):
+                self._add(name, "TXT", (value,))
+            elif isinstance(value, Mapping):
+                self._names.add(_key(name))
+                for rdtype, rdatas in value.items():
+                    self._add(name, str(rdtype), _rdata_texts(str(rdtype), rdatas))
+            else:
+                self._add(name, "TXT", tuple(value))
+        for target, kind in (failures or {}).items():
             kind = kind.lower()
             if kind not in _FAILURES:
                 raise ValueError(
-                    f"failure for {name!r} must be one of {sorted(_FAILURES)}, not {kind!r}"
+                    f"failure for {target!r} must be one of {sorted(_FAILURES)}, not {kind!r}"
                 )
-            self._failures[_key(name)] = kind
+            if isinstance(target, tuple):
+                self._failures[(_key(target[0]), target[1].upper())] = kind
+            else:
+                self._failures[(_key(target), "")] = kind
 
     def _add(self, name: str, rdtype: str, values: tuple[str, ...]) -> None:
         key = (_key(name), rdtype.upper())
@@ -232,38 +273,88 @@ class StaticResolver:
     @property
     def names(self) -> tuple[str, ...]:
         """The names this resolver holds records or failures for, sorted."""
-        return tuple(sorted(self._names | set(self._failures)))
+        return tuple(sorted(self._names | {name for name, _ in self._failures}))
+
+    def _failure(self, key: str, rdtype: str) -> str | None:
+        return self._failures.get((key, rdtype)) or self._failures.get((key, ""))
 
     def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
-        key = _key(name)
         rdtype = rdtype.upper()
-        failure = self._failures.get(key)
-        if failure is not None:
+        current = _key(name)
+        seen: list[str] = []
+
+        def done(
+            outcome: LookupOutcome, records: tuple[str, ...] = (), error: str | None = None
+        ) -> DnsLookup:
             return DnsLookup(
                 name=name,
                 rdtype=rdtype,
-                outcome=failure,
+                outcome=outcome,
+                records=records,
                 resolver="StaticResolver",
-                error=f"replayed {failure}",
+                error=error,
+                canonical_name=current if seen else None,
+                secure=self._secure.get(current),
             )
-        records = self._records.get((key, rdtype))
-        if records is None:
-            outcome: LookupOutcome = "nodata" if key in self._names else "nxdomain"
-            return DnsLookup(name=name, rdtype=rdtype, outcome=outcome, resolver="StaticResolver")
-        return DnsLookup(
-            name=name, rdtype=rdtype, outcome="answer", records=records, resolver="StaticResolver"
-        )
+
+        while True:
+            failure = self._failure(current, rdtype)
+            if failure is not None:
+                return done(failure, error=f"replayed {failure}")  # type: ignore[arg-type]
+            records = self._records.get((current, rdtype))
+            if records is not None:
+                return done("answer" if records else "nodata", records=records)
+            alias = self._records.get((current, "CNAME")) if rdtype != "CNAME" else None
+            if not alias:
+                return done("nodata" if current in self._names else "nxdomain")
+            seen.append(current)
+            current = _key(alias[0])
+            if current in seen or len(seen) > MAX_CNAME_CHAIN:
+                why = "CNAME loop" if current in seen else "CNAME chain too long"
+                return done("servfail", error=f"{why} at {current}")
+
+    @classmethod
+    def from_lookups(cls, lookups: Iterable[DnsLookup]) -> StaticResolver:
+        """A resolver that replays a transcript (e.g. ``Report.dns`` or ``LiveChecks.dns``).
+
+        Answers come back with their records, secure flag and CNAME target; NXDOMAIN, no data,
+        SERVFAIL and timeouts come back as the same failure (an ``error`` outcome as SERVFAIL).
+        Questions that were not looked up are left out, so they answer NXDOMAIN.
+        """
+        records: dict[str, dict[str, list[str]]] = {}
+        failures: dict[FailureKey, str] = {}
+        secure: dict[str, bool] = {}
+        for q in lookups:
+            if q.outcome == "not_looked_up":
+                continue
+            owner = _key(q.canonical_name or q.name)
+            if q.canonical_name and _key(q.canonical_name) != _key(q.name):
+                records.setdefault(_key(q.name), {})["CNAME"] = [owner]
+            if q.secure is not None:
+                secure[owner] = q.secure
+            if q.outcome == "answer":
+                records.setdefault(owner, {})[q.rdtype] = list(q.records)
+            elif q.outcome == "nodata":
+                records.setdefault(owner, {})
+                failures[(owner, q.rdtype)] = "nodata"
+            else:
+                kind = "servfail" if q.outcome == "error" else q.outcome
+                failures[(owner, q.rdtype)] = kind
+        return cls(records, failures=failures, secure=secure)
 
     @classmethod
     @_configuration
     def from_json(cls, path_or_text: str | os.PathLike[str]) -> StaticResolver:
         """Load records from a JSON file or JSON text.
 
-        Two shapes are accepted: ``{"name": "record" | ["record", ...], ...}``, or
-        ``{"records": {...}, "failures": {"name": "servfail", ...}}``. A value that is a
-        list of strings is several TXT records. Raises
-        :class:`~headerlens.errors.ResolverError` (a ``ValueError``) for an unreadable file
-        or anything else, ``TypeError`` for an argument that is neither text nor a path.
+        Three shapes are accepted: ``{"name": "record" | ["record", ...], ...}``;
+        ``{"records": {...}, "failures": {...}, "secure": {...}}``; and a transcript,
+        ``{"lookups": [DnsLookup, ...]}`` (a saved report's ``dns`` list also works, see
+        :meth:`from_lookups`). A record value that is a list of strings is several TXT
+        records; an object maps record types to lists of rdata, as in the constructor. A
+        failure value is a kind (every type) or an object ``{"TXT": "timeout", ...}``.
+        Raises :class:`~headerlens.errors.ResolverError` (a ``ValueError``) for an unreadable
+        file or anything else, ``TypeError`` for an argument that is neither text nor a path.
         """
         text: str
         if isinstance(path_or_text, str) and path_or_text.lstrip().startswith(("{", "[")):
@@ -276,37 +367,40 @@ class StaticResolver:
             raise ValueError(f"not a JSON key file: {exc}") from exc
         if not isinstance(data, dict):
             raise ValueError("a JSON key file must hold an object")
+        lookups = data.get("lookups", data.get("dns"))
+        if isinstance(lookups, list) and "records" not in data:
+            try:
+                return cls.from_lookups(DnsLookup.model_validate(q) for q in lookups)
+            except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                raise ValueError(f"not a DNS transcript: {exc}") from exc
         if "records" in data and isinstance(data["records"], dict):
             records_obj, failures_obj = data["records"], data.get("failures") or {}
+            secure_obj = data.get("secure") or {}
         else:
-            records_obj, failures_obj = data, {}
-        records: dict[str, str | tuple[str, ...]] = {}
-        for name, value in records_obj.items():
-            if isinstance(value, str):
-                records[name] = value
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                records[name] = tuple(value)
-            else:
-                raise ValueError(f"record for {name!r} must be a string or a list of strings")
-        if not isinstance(failures_obj, dict) or not all(
-            isinstance(v, str) for v in failures_obj.values()
-        ):
-            raise ValueError("'failures' must map names to failure kinds")
-        return cls(records, failures=failures_obj)
+            records_obj, failures_obj, secure_obj = data, {}, {}
+        records = {name: _json_records(name, value) for name, value in records_obj.items()}
+        return cls(records, failures=_json_failures(failures_obj), secure=_json_secure(secure_obj))
 
     @classmethod
     @_configuration
-    def from_zone(cls, text: str, *, origin: str | None = None) -> StaticResolver:
+    def from_zone(
+        cls,
+        text: str,
+        *,
+        origin: str | None = None,
+        failures: Mapping[FailureKey, str] | None = None,
+    ) -> StaticResolver:
         """Load records from zone-file text (RFC 1035 section 5.1).
 
         Understands ``$ORIGIN``, ``$TTL``, ``@``, relative names, an omitted owner (same as
         the previous line), optional TTL and class, parentheses across lines, ``;`` comments
         and quoted character-strings with ``\\"``, ``\\\\`` and ``\\DDD`` escapes. TXT
         character-strings are joined without separators; other types keep their rdata text.
-        Raises :class:`~headerlens.errors.ResolverError` (a ``ValueError``) on a line it
-        cannot read, ``TypeError`` when ``text`` is not a str.
+        ``failures`` replays failures as in the constructor. Raises
+        :class:`~headerlens.errors.ResolverError` (a ``ValueError``) on a line it cannot read,
+        ``TypeError`` when ``text`` is not a str.
         """
-        resolver = cls()
+        resolver = cls(failures=failures)
         current_origin = _key(origin) if origin else ""
         last_owner: str | None = None
         for lineno, tokens, owner_blank in _zone_entries(text):
@@ -345,6 +439,65 @@ class StaticResolver:
                 value = " ".join(tok for tok, _quoted in data)
             resolver._add(owner, rdtype, (value,))
         return resolver
+
+
+def _rdata_texts(rdtype: str, rdatas: RdataValue | Sequence[RdataValue]) -> tuple[str, ...]:
+    """The rdata of one type as text; a TXT rdata given as a sequence is joined (RFC 7208 3.3)."""
+    if isinstance(rdatas, str):
+        return (rdatas,)
+    out: list[str] = []
+    for rdata in rdatas:
+        if isinstance(rdata, str):
+            out.append(rdata)
+        elif rdtype.upper() in ("TXT", "SPF") and all(isinstance(part, str) for part in rdata):
+            out.append("".join(rdata))
+        else:
+            raise ValueError(f"{rdtype} rdata must be text, not {rdata!r}")
+    return tuple(out)
+
+
+def _json_records(name: str, value: object) -> RecordsValue:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    if isinstance(value, dict):
+        typed: dict[str, RdataValue | Sequence[RdataValue]] = {}
+        for rdtype, rdatas in value.items():
+            if isinstance(rdatas, str):
+                typed[rdtype] = rdatas
+            elif isinstance(rdatas, list) and all(
+                isinstance(r, str) or (isinstance(r, list) and all(isinstance(x, str) for x in r))
+                for r in rdatas
+            ):
+                typed[rdtype] = [r if isinstance(r, str) else tuple(r) for r in rdatas]
+            else:
+                raise ValueError(f"{rdtype} records of {name!r} must be a list of strings")
+        return typed
+    raise ValueError(
+        f"record for {name!r} must be a string, a list of strings or an object of record types"
+    )
+
+
+def _json_failures(obj: object) -> dict[FailureKey, str]:
+    if not isinstance(obj, dict):
+        raise ValueError("'failures' must map names to failure kinds")
+    out: dict[FailureKey, str] = {}
+    for name, kind in obj.items():
+        if isinstance(kind, str):
+            out[name] = kind
+        elif isinstance(kind, dict) and all(isinstance(v, str) for v in kind.values()):
+            for rdtype, k in kind.items():
+                out[(name, rdtype)] = k
+        else:
+            raise ValueError("'failures' must map names to failure kinds")
+    return out
+
+
+def _json_secure(obj: object) -> dict[str, bool]:
+    if not isinstance(obj, dict) or not all(isinstance(v, bool) for v in obj.values()):
+        raise ValueError("'secure' must map names to true or false")
+    return dict(obj)
 
 
 def _absolute(name: str, origin: str) -> str:
@@ -441,6 +594,8 @@ class DnsResolver:
     outcome. The constructor checks its settings: a nameserver that is not an IP address, a
     port outside 1-65535, a timeout or lifetime that is not a positive number, or no system
     nameserver raise :class:`~headerlens.errors.ResolverError`; wrong types ``TypeError``.
+    Queries carry the AD bit (RFC 6840 section 5.7), so a validating resolver says in
+    ``DnsLookup.secure`` whether it checked the answer with DNSSEC (DANE needs that, RFC 7672).
     """
 
     @_configuration
@@ -452,6 +607,7 @@ class DnsResolver:
         lifetime: float = 5.0,
     ) -> None:
         import dns.exception
+        import dns.flags
         import dns.resolver
 
         if nameservers is None:
@@ -476,6 +632,7 @@ class DnsResolver:
         resolver.use_search_by_default = False
         resolver.retry_servfail = False
         resolver.cache = None
+        resolver.flags = dns.flags.RD | dns.flags.AD
         self._resolver = resolver
 
     def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
@@ -504,7 +661,12 @@ class DnsResolver:
 
         try:
             answer = self._resolver.resolve(
-                dns.name.from_text(qname), rdtype, search=False, raise_on_no_answer=False
+                # a backslash is a character of the name (an SPF macro can put one there),
+                # not the start of a zone-file escape
+                dns.name.from_text(qname.replace("\\", "\\\\")),
+                rdtype,
+                search=False,
+                raise_on_no_answer=False,
             )
         except dns.resolver.NXDOMAIN:
             return done("nxdomain", server=server_list)
@@ -516,8 +678,11 @@ class DnsResolver:
             return done("error", server=server_list, error=f"{type(exc).__name__}: {exc}"[:500])
         server = f"{answer.nameserver}" if answer.nameserver else server_list
         aa = bool(answer.response.flags & dns.flags.AA)
+        ad = bool(answer.response.flags & dns.flags.AD)
+        canonical = answer.canonical_name.to_text(omit_final_dot=True)
+        alias = canonical if canonical.lower() != qname.rstrip(".").lower() else None
         if answer.rrset is None:
-            return done("nodata", server=server, authoritative=aa)
+            return done("nodata", server=server, authoritative=aa, secure=ad, canonical_name=alias)
         records: list[str] = []
         for rdata in answer.rrset:
             if isinstance(rdata, dns.rdtypes.ANY.TXT.TXT):
@@ -530,4 +695,6 @@ class DnsResolver:
             server=server,
             ttl=answer.rrset.ttl,
             authoritative=aa,
+            secure=ad,
+            canonical_name=alias,
         )

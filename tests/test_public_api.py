@@ -38,6 +38,7 @@ API_NAMES = {
     "Report",
     "Finding",
     "TlsInfo",
+    "Verdict",
 }
 
 

@@ -9,9 +9,20 @@ they are never renamed or reused. ``docs/defects.md`` is generated from these ma
 
 from __future__ import annotations
 
-from headerlens._catalogue import arc, auth, bounce, dkim, hops, parse, report, spam
+from headerlens._catalogue import (
+    arc,
+    auth,
+    bounce,
+    checks,
+    dkim,
+    hops,
+    indicators,
+    parse,
+    report,
+    spam,
+)
 
-AREAS = (parse, hops, dkim, arc, auth, spam, bounce, report)
+AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, checks)
 
 
 def _merge(attr: str) -> dict[str, str]:

@@ -30,7 +30,7 @@ class Table:
 
 @dataclass
 class Section:
-    """A titled part of the report."""
+    """A titled part of the report. ``lead`` is a paragraph shown before everything else."""
 
     title: str
     lines: list[tuple[str, str]] = field(default_factory=list)
@@ -40,6 +40,7 @@ class Section:
     #: A picture the graphical renderers draw after the section's lines (``"timeline"``:
     #: the hop timeline of :mod:`headerlens.render.svg`); text renderers skip it.
     figure: str | None = None
+    lead: str | None = None
 
 
 @dataclass
@@ -64,6 +65,25 @@ def _indexes(indexes: tuple[int, ...]) -> str:
             out.extend(f"#{v}" for v in values[i + 1 : j + 1])
         i = j + 1
     return ", ".join(out)
+
+
+def _verdict(report: Report) -> Section:
+    """The plain answer first (issue #14): the verdict's sentences, then its fields."""
+    v = report.verdict
+    sec = Section("Verdict", lead=v.summary or "No verdict was drawn.")
+    auth = {True: "yes", False: "no", None: "unknown"}[v.authenticated]
+    if v.from_domain:
+        auth += f" (From domain {v.from_domain})"
+    sec.lines.append(("Sender", v.sender or "unknown"))
+    sec.lines.append(("Authenticated", auth))
+    if v.delayed_at is not None:
+        sec.lines.append(("Delayed at", f"hop {v.delayed_at}"))
+    if v.filtered_by:
+        spam = {True: "flagged as spam", False: "not flagged as spam", None: "no spam verdict"}
+        sec.lines.append(("Filtered by", f"{', '.join(v.filtered_by)} ({spam[v.flagged_as_spam]})"))
+    if v.delivery_problem:
+        sec.lines.append(("Delivery problem", v.delivery_problem))
+    return sec
 
 
 def _summary(report: Report) -> Section:
@@ -364,12 +384,18 @@ def _yn(value: bool) -> str:
 def build_document(report: Report, *, title: str = "headerlens report") -> Document:
     """Lay ``report`` out as a :class:`Document` (the same content for every format)."""
     doc = Document(title=title)
+    doc.sections.append(_verdict(report))
     doc.sections.append(_summary(report))
     for part in (_hops, _auth, _spam, _bounce):
         sec = part(report)
         if sec is not None:
             doc.sections.append(sec)
     doc.sections.append(_findings(report))
+    from headerlens.render.live import checks_section  # today's DNS, apart from the headers
+
+    live = checks_section(report)
+    if live is not None:
+        doc.sections.append(live)
     for part in (_defects, _dns):
         sec = part(report)
         if sec is not None:

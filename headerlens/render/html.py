@@ -31,6 +31,7 @@ vertical-align:top;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1
 .hl-report td{white-space:pre-wrap;overflow-wrap:normal;word-break:normal}
 .hl-figure{margin:8px 0;overflow-x:auto;max-width:100%}
 .hl-figure svg{max-width:none}
+.hl-report .hl-lead{font-size:15px;font-weight:600;margin:6px 0}
 """
 
 
@@ -43,6 +44,8 @@ def _body(doc: Document, report: Report | None) -> str:
     out = [f'<div class="hl-report"><h1>{_e(doc.title)}</h1>']
     for sec in doc.sections:
         out.append(f"<h2>{_e(sec.title)}</h2>")
+        if sec.lead:
+            out.append(f'<p class="hl-lead">{_e(sec.lead)}</p>')
         if sec.lines:
             out.append("<dl>")
             out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in sec.lines]

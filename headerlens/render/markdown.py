@@ -39,6 +39,8 @@ def render_document_markdown(doc: Document, *, width: int | None = None) -> str:
     out = [f"# {md_safe(doc.title)}"]
     for sec in doc.sections:
         out += ["", f"## {md_safe(sec.title)}", ""]
+        if sec.lead:
+            out += [f"**{md_safe(sec.lead)}**", ""]
         for key, value in sec.lines:
             out.append(f"- **{md_safe(key)}**: {md_safe(value)}")
         for table in sec.tables:

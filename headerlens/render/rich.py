@@ -107,6 +107,8 @@ def print_document(
     for sec in doc.sections:
         console.print()
         console.print(Text(term_safe(sec.title), style="bold underline"))
+        if sec.lead:
+            console.print(Text(term_safe(sec.lead), style="bold"))
         if sec.lines:
             label_w = max(len(term_safe(k)) for k, _ in sec.lines)
             room = None if limit is None else max(1, limit - label_w - 2)

@@ -77,6 +77,8 @@ def render_document_text(doc: Document, *, width: int | None = 100) -> str:
     lines = [title, "=" * min(width or len(title), max(10, len(title)))]
     for sec in doc.sections:
         lines += ["", term_safe(sec.title), "-" * len(sec.title)]
+        if sec.lead:
+            lines += [*_paragraph(term_safe(sec.lead), width), ""]
         label_w = max((len(k) for k, _ in sec.lines), default=0)
         for key, value in sec.lines:
             lead = f"{term_safe(key).ljust(label_w)}  "

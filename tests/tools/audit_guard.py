@@ -16,7 +16,8 @@ violation is
   ``.py``/``.pyc``/extension file, a package folder or a ``sys.path`` entry itself, or the
   ``*.dist-info`` metadata pydantic reads once to find its plugins), nor the data file of a
   dependency that headerlens declares (the Public Suffix List shipped in
-  ``publicsuffixlist``);
+  ``publicsuffixlist``, the Unicode confusables and scripts tables shipped in
+  ``confusable_homoglyphs``: fixed by the installed version, like the code itself);
 - any ``socket.*`` event (creating a socket, connect, getaddrinfo, sendto, ...);
 - any new process: ``subprocess.Popen``, ``os.system``, ``os.exec``, ``os.spawn``,
   ``os.posix_spawn``, ``os.fork``.
@@ -58,6 +59,10 @@ _ROOTS: dict[str, tuple[str, ...]] = {}
 
 def _under(path: str, roots: tuple[str, ...]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+#: Declared dependencies whose packaged data files headerlens reads (see the module docstring).
+DATA_DEPENDENCIES = ("publicsuffixlist", "confusable_homoglyphs")
 
 
 def _allowed(path: str) -> bool:
@@ -103,10 +108,11 @@ def _install() -> None:
     assert spec is not None
     assert spec.submodule_search_locations is not None
     package = tuple(os.path.realpath(p) for p in spec.submodule_search_locations)
-    psl = importlib.util.find_spec("publicsuffixlist")
     data: tuple[str, ...] = ()
-    if psl is not None and psl.submodule_search_locations is not None:
-        data = tuple(os.path.realpath(p) for p in psl.submodule_search_locations)
+    for dependency in DATA_DEPENDENCIES:
+        dep = importlib.util.find_spec(dependency)
+        if dep is not None and dep.submodule_search_locations is not None:
+            data += tuple(os.path.realpath(p) for p in dep.submodule_search_locations)
     _ROOTS["package"] = package
     _ROOTS["data"] = data
     _ROOTS["code"] = tuple(sorted(code_roots))
