@@ -23,13 +23,53 @@ from headerlens.hops.models import Hop, TimelineEntry, TrustBoundary
 from headerlens.message import Message
 from headerlens.resolvers import DnsLookup
 from headerlens.spam.models import Appliance, RuleSource, SpamVerdict
-from headerlens.verdict import Verdict
 
-__all__ = ["SCHEMA_VERSION", "Finding", "Report", "ReportViews", "provide_views"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Finding",
+    "Report",
+    "ReportViews",
+    "Verdict",
+    "provide_views",
+]
 
 #: Version of the JSON contract (``Report.model_dump(mode="json")``). Bumped on any change to
 #: field names or meanings; additions bump the minor part.
 SCHEMA_VERSION = "1.1"
+
+
+class Verdict(Model):
+    """The analyst's answer in plain words, built from the finished analyses only.
+
+    - ``summary``: at most three sentences: who sent it and whether that is authenticated;
+      where it was delayed (or how long it took); why it was filtered or bounced.
+    - ``sender``: the authenticated domain (the From domain when DMARC-style alignment holds,
+      else another domain that authenticated, e.g. a DKIM signer), or else the origin (the
+      reverse-DNS name and IP of the host that handed the message to the receiving side);
+      ``None`` when neither is known.
+    - ``authenticated``: whether the visible sender, the RFC 5322 From domain, is
+      authenticated: ``True`` on the receiver's DMARC pass or an aligned SPF/DKIM pass
+      (RFC 7489 sections 3.1 and 4.2), ``False`` when the receiving side's results show it is
+      not, ``None`` when that cannot be told (no trusted results, signatures not checkable).
+    - ``delayed_at``: the index of the hop (``Report.hops``) that held the message longest,
+      when that is at least :data:`headerlens.verdict.NOTABLE_DELAY`; ``None`` otherwise.
+    - ``filtered_by``: the receiving side's filtering services that examined the message (the
+      vendors of trusted spam verdicts that judged it, and of gateway hops), in path order.
+    - ``flagged_as_spam``: ``True`` when a trusted filter classified it as spam, ``False``
+      when trusted filters judged it and none did, ``None`` when no trusted filter judged it.
+    - ``delivery_problem``: for a bounce or delay notice, what went wrong (status, reason and
+      the remote server's words); ``None`` otherwise.
+    - ``from_domain``: the From domain the summary talks about (a claim until authenticated).
+    """
+
+    summary: str = ""
+    sender: str | None = None
+    authenticated: bool | None = None
+    delayed_at: int | None = None
+    filtered_by: tuple[str, ...] = ()
+    flagged_as_spam: bool | None = None
+    delivery_problem: str | None = None
+    from_domain: str | None = None
 
 
 class Report(Model):

@@ -1,9 +1,9 @@
 """The import contract of docs/architecture.md, checked on the source of every module.
 
-Imports point one way: models, defects, policy <- parsers <- analyses <- analyze/report <-
-views (render, redact, diff) <- entry points (cli, integrations, the package root). Among the
-analyses, a step may read the steps that run before it (hops <- auth <- spam <- bounce), never
-a later one.
+Imports point one way: models, defects, policy <- parsers <- analyses <- report <- the steps
+that read a finished report (indicators, verdict, live checks) <- analyze <- views (render,
+redact, diff) <- entry points (cli, integrations, the package root). Among the analyses, a
+step may read the steps that run before it (hops <- auth <- spam <- bounce), never a later one.
 
 Every import counts, wherever it is written: at module level, inside a function (where cycles
 used to hide) and under ``if TYPE_CHECKING:`` (a type is a dependency too). An import may go
@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "headerlens.defects",
             "headerlens.policy",
             "headerlens.resolvers",
+            "headerlens.checks.fetch",
             "headerlens.findings",
             "headerlens.message",
             "headerlens.hops.models",
@@ -41,6 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "headerlens.auth.dkim_models",
             "headerlens.spam.models",
             "headerlens.bounce.models",
+            "headerlens.checks.models",
         ),
     ),
     ("parsers", ("headerlens.parse",)),
@@ -49,7 +51,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis: auth", ("headerlens.auth",)),
     ("analysis: spam", ("headerlens.spam",)),
     ("analysis: bounce", ("headerlens.bounce",)),
-    ("analyze/report", ("headerlens.analyze", "headerlens.report")),
+    ("report", ("headerlens.report",)),
+    (
+        "steps that read the report",
+        ("headerlens.indicators", "headerlens.verdict", "headerlens.checks"),
+    ),
+    ("analyze", ("headerlens.analyze",)),
     ("views", ("headerlens.render", "headerlens.redact", "headerlens.diff")),
     (
         "entry points",
