@@ -277,6 +277,9 @@ def test_appliances_with_hops(build, run):
         pytest.param("X-VR-SPAMCAUSE: 12345", ["spam.malformed_value"], id="ovh-not-pairs"),
         pytest.param("X-TM-AS-Result: ", ["spam.malformed_value"], id="tm-empty"),
         pytest.param(f"{FF}: (null);SCL:(null);SFV:NSPM", [], id="ff-null-tokens"),
+        pytest.param(
+            f"{FF}: SFV:NSPM;SFS:(13230031)(4636009", ["spam.malformed_value"], id="ff-open-paren"
+        ),
     ],
 )
 def test_malformed_values_are_defects(build, run, line, codes):
@@ -292,6 +295,12 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_an_open_paren_in_a_rule_list_keeps_the_rules_read(build, run):
+    res = run(build(f"{FF}: SFV:NSPM;SFS:(13230031)(4636009"))
+    assert [r.name for r in res.verdicts[0].rules] == ["SFS:13230031", "SFS:4636009"]
+    assert [d.message for d in res.defects] == [f"{FF}: a '(' in SFS is not closed"]
 
 
 def test_decoder_bug_is_a_defect(build):
