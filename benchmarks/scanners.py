@@ -24,7 +24,7 @@ from pathlib import Path
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
-from headerlens import Policy, analyze  # noqa: E402
+from headerlens import Policy, analyze
 
 POLICY = Policy(as_of=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 BASE = [
