@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from headerlens._version import __version__
 from headerlens.analyze import analyze
+from headerlens.attached import Reporter
 from headerlens.auth.arc import verify_arc
 from headerlens.auth.dkim import verify_dkim
 from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
@@ -34,7 +35,9 @@ from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
-from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck, check_spf, run_checks
+from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck
+from headerlens.checks.run import run_checks
+from headerlens.checks.spf import check_spf
 from headerlens.defects import Defect
 from headerlens.diff import ReportDiff, diff
 from headerlens.errors import (
@@ -47,7 +50,17 @@ from headerlens.errors import (
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
 from headerlens.hops.received import parse_received
-from headerlens.message import Address, DateValue, HeaderField, Message, MimePart
+from headerlens.message import (
+    Address,
+    ClientClaim,
+    ClientSummary,
+    DateValue,
+    HeaderField,
+    Intake,
+    Message,
+    MimePart,
+    OutlookItem,
+)
 from headerlens.parse import iter_messages, parse
 from headerlens.parse.dates import parse_date
 from headerlens.policy import Limits, Policy
@@ -84,6 +97,8 @@ __all__ = [
     "AuthProperty",
     "AuthResult",
     "AuthResultsHeader",
+    "ClientClaim",
+    "ClientSummary",
     "DateValue",
     "Defect",
     "DefectError",
@@ -103,11 +118,13 @@ __all__ = [
     "Hop",
     "HttpsFetcher",
     "InputError",
+    "Intake",
     "Limits",
     "LiveChecks",
     "Message",
     "MimePart",
     "OfflineResolver",
+    "OutlookItem",
     "Policy",
     "PolicyError",
     "Received",
@@ -116,6 +133,7 @@ __all__ = [
     "RecordingResolver",
     "Report",
     "ReportDiff",
+    "Reporter",
     "Resolver",
     "ResolverError",
     "RuleSource",

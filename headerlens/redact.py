@@ -47,7 +47,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from headerlens.errors import HeaderlensError
-from headerlens.message import HeaderField, Message, MimePart
+from headerlens.message import HeaderField, Message, MimePart, index_fields
+from headerlens.parse.addresses import parse_address_list
+from headerlens.parse.headers import unfolded_body
 from headerlens.report import Report
 
 __all__ = ["redact"]
@@ -153,6 +155,13 @@ _KEEP_FIELDS = frozenset(
         "outcome",
         "resolver",
         "psl_version",
+        # how the input arrived (#20): form names, encodings, Outlook classes, client labels
+        "input_form",
+        "text_encoding",
+        "message_class",
+        "body_forms",
+        "client",
+        "label",
     ]
 )
 # Fields that name our own catalogue (vendors, rule names, property names), per model.
@@ -538,9 +547,6 @@ class _Redactor:
             p.remember(value, p.file_name(value), exact=True)
 
     def _collect_message(self, msg: Message) -> None:
-        from headerlens.parse.addresses import parse_address_list
-        from headerlens.parse.headers import unfolded_body
-
         p = self.p
         for h in msg.headers:
             lname = h.name.lower()
@@ -594,7 +600,7 @@ class _Redactor:
         p = self.p
         if field in _KEEP_FIELDS or not value:
             return value
-        if field == "raw":
+        if field in ("raw", "note"):  # raw text; a reporter's note is body text (#20)
             return ""
         if field in _HOST_FIELDS:
             return p.host(value)
@@ -620,8 +626,6 @@ class _Redactor:
         return h.model_copy(update={"raw": raw, "value": value, "defects": self.rewrite(h.defects)})
 
     def _message(self, msg: Message) -> Message:
-        from headerlens.message import index_fields
-
         mime = msg.mime
         headers = tuple(self._header(h) for h in msg.headers)
         new = msg.model_copy(
@@ -629,6 +633,7 @@ class _Redactor:
                 "headers": headers,
                 "defects": self.rewrite(msg.defects),
                 "mbox_from": None if msg.mbox_from is None else self.p.text(msg.mbox_from),
+                "intake": self.rewrite(msg.intake),
             }
         )
         private = dict(new.__pydantic_private__ or {})

@@ -6,9 +6,13 @@ redact, diff) <- entry points (cli, integrations, the package root). Among the a
 step may read the steps that run before it (hops <- auth <- spam <- bounce), never a later one.
 
 Every import counts, wherever it is written: at module level, inside a function (where cycles
-used to hide) and under ``if TYPE_CHECKING:`` (a type is a dependency too). An import may go
-down or sideways within its layer, never up. Separately, the imports that run (all but the
-``TYPE_CHECKING`` ones) must form no cycle, between modules of any layers.
+used to hide) and under ``if TYPE_CHECKING:`` (a type is a dependency too). Importing
+``a.b.c`` runs ``a/b/__init__.py`` first, so it counts as importing the package ``a.b`` too
+when that file imports anything (the package root, ``headerlens/__init__.py``, which imports
+every layer by design, excepted). A LAYERS entry ending in ``.`` names a package's submodules
+only (the ``checks`` package holds its models; the checks themselves sit higher).
+An import may go down or sideways within its layer, never up. Separately, the imports that run
+(all but the ``TYPE_CHECKING`` ones) must form no cycle, between modules of any layers.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "headerlens.auth.dkim_models",
             "headerlens.spam.models",
             "headerlens.bounce.models",
+            "headerlens.checks",
             "headerlens.checks.models",
         ),
     ),
@@ -51,10 +56,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis: auth", ("headerlens.auth",)),
     ("analysis: spam", ("headerlens.spam",)),
     ("analysis: bounce", ("headerlens.bounce",)),
+    ("analysis: attached messages, client claims", ("headerlens.attached", "headerlens.claims")),
     ("report", ("headerlens.report",)),
     (
         "steps that read the report",
-        ("headerlens.indicators", "headerlens.verdict", "headerlens.checks"),
+        ("headerlens.indicators", "headerlens.verdict", "headerlens.checks."),
     ),
     ("analyze", ("headerlens.analyze",)),
     ("views", ("headerlens.render", "headerlens.redact", "headerlens.diff")),
@@ -96,12 +102,29 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
+def _imports_nothing(package: str) -> bool:
+    """Whether a package's ``__init__.py`` imports nothing from headerlens."""
+    path = MODULES[package]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return not any(
+        isinstance(node, ast.Import | ast.ImportFrom)
+        and "headerlens" in (getattr(node, "module", None) or "")
+        + ",".join(a.name for a in node.names)
+        for node in ast.walk(tree)
+    )
+
+
 def layer_of(module: str) -> int:
-    """The layer of ``module``: that of the longest prefix named in LAYERS."""
+    """The layer of ``module``: that of the longest prefix named in LAYERS (the package root,
+    ``headerlens``, names itself only)."""
     best, best_len = -1, -1
     for i, (_name, prefixes) in enumerate(LAYERS):
         for p in prefixes:
-            if (module == p or module.startswith(p + ".")) and len(p) > best_len:
+            if p.endswith("."):
+                hit = module.startswith(p)
+            else:
+                hit = module == p or (module.startswith(p + ".") and p != "headerlens")
+            if hit and len(p) > best_len:
                 best, best_len = i, len(p)
     if best < 0:
         raise AssertionError(f"{module} is in no layer: add it to LAYERS and docs/architecture.md")
@@ -147,8 +170,14 @@ def imports(module: str) -> Iterator[tuple[str, int, bool]]:
             if not name.startswith("headerlens"):
                 continue
             target = _target(name)
-            if target is not None and target != module:
-                yield target, node.lineno, id(node) not in typing_only
+            runs = id(node) not in typing_only
+            first = True
+            while target and target != "headerlens":
+                inside = module.startswith(target + ".")
+                if target != module and not inside and (first or not _imports_nothing(target)):
+                    yield target, node.lineno, runs
+                target = target.rpartition(".")[0]
+                first = False
 
 
 def test_every_module_has_a_layer() -> None:

@@ -12,22 +12,21 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Protocol
 
 from headerlens._model import fast_constructor
-from headerlens._text import ascii_digits
 from headerlens.defects import Defect, DefectLog
-from headerlens.message import HeaderField, MimePart
-from headerlens.parse._scan import read_quoted, skip_cfws, skip_comment
-from headerlens.parse.encoded_words import decode_charset, decode_encoded_words
+from headerlens.message import HeaderField, Intake, MimePart
 from headerlens.parse.headers import split_headers, unfolded_body
+from headerlens.parse.outlook import convert_msg, is_msg
+from headerlens.parse.params import Problem, parse_content_type, parse_disposition
 from headerlens.policy import Limits, Policy
 
 if TYPE_CHECKING:
-    from headerlens.message import Message
+    from headerlens.message import InputForm, Message
 
-__all__ = ["build_mime", "parse_content_type", "parse_params"]
+__all__ = ["ParseEmbedded", "build_mime", "decode_content"]
 
 _new_part = fast_constructor(MimePart)
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -37,203 +36,6 @@ _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _KNOWN_CTE = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable"})
 _IDENTITY_CTE = frozenset({"7bit", "8bit", "binary"})
 _EMBEDDED = frozenset({"message/rfc822", "message/global", "text/rfc822-headers"})
-_TSPECIALS = frozenset('()<>@,;:\\"/[]?= \t')
-
-Problem = tuple[str, str]
-
-
-# --- parameters (RFC 2045 section 5.1, RFC 2231) ------------------------------------------
-
-
-def _unclosed(text: str, at: int) -> Problem:
-    """The problem of a comment opened at ``text[at]`` and never closed."""
-    rest = text[at:]
-    shown = rest if len(rest) <= 60 else rest[:57] + "..."
-    return ("mime.unterminated_comment", f"comment {shown!r} is not closed; it hides the rest")
-
-
-def _scan_params(text: str, pos: int, problems: list[Problem]) -> list[tuple[str, str, bool]]:
-    """``; name=value`` pairs from ``text[pos:]``: (lower name, value, was quoted)."""
-    out: list[tuple[str, str, bool]] = []
-    n = len(text)
-    i = pos
-    while i < n:
-        i, closed = skip_cfws(text, i)  # RFC 2045 allows CFWS between parameters
-        if not closed:
-            problems.append(_unclosed(text, i))
-            break
-        if i >= n:
-            break
-        if text[i] == ";":
-            i += 1
-            continue
-        start = i
-        while i < n and text[i] not in "=;":
-            i += 1
-        name = text[start:i].strip().lower()
-        if i >= n or text[i] == ";":
-            if name:
-                problems.append(("mime.invalid_parameter", f"parameter {name!r} has no '='"))
-            continue
-        i += 1  # "="
-        while i < n and text[i] in " \t\r\n":
-            i += 1
-        if i < n and text[i] == '"':
-            value, i, closed = read_quoted(text, i)
-            if not closed:
-                problems.append(("mime.invalid_parameter", f"unterminated quotes in {name!r}"))
-            quoted = True
-            # Skip anything between the closing quote and the next ";".
-            while i < n and text[i] != ";":
-                i += 1
-        else:
-            start = i
-            while i < n and text[i] != ";":
-                i += 1
-            value = text[start:i].strip()
-            quoted = False
-        if name:
-            out.append((name, value, quoted))
-    return out
-
-
-def _head(text: str) -> tuple[str, int, list[Problem]]:
-    """The value before the parameters of a Content-Type or Content-Disposition field (up to
-    its first comment), the index of the ``;`` that ends it (-1: none) and problems.
-
-    A ``;`` inside a comment does not end the value. A comment left open is recorded and, as
-    mail readers do, the value still ends at the first ``;`` after it.
-    """
-    n = len(text)
-    semi = text.find(";")
-    paren = text.find("(", 0, n if semi == -1 else semi)
-    if paren == -1:
-        return (text if semi == -1 else text[:semi]).strip(), semi, []
-    head = text[:paren].strip()
-    while True:
-        end, closed = skip_comment(text, paren)
-        if not closed:
-            return head, text.find(";", paren), [_unclosed(text, paren)]
-        if semi != -1 and semi < end:
-            semi = text.find(";", end)
-        paren = text.find("(", end, n if semi == -1 else semi)
-        if paren == -1:
-            return head, semi, []
-
-
-def _pct_decode(text: str) -> bytes:
-    raw = text.encode("utf-8", "surrogateescape")
-    if b"%" not in raw:
-        return raw
-    out = bytearray()
-    i = 0
-    n = len(raw)
-    while i < n:
-        j = raw.find(b"%", i)
-        if j == -1:
-            out += raw[i:]
-            break
-        out += raw[i:j]
-        pair = raw[j + 1 : j + 3]
-        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
-            out.append(int(pair, 16))
-            i = j + 3
-        else:
-            out.append(0x25)
-            i = j + 1
-    return bytes(out)
-
-
-def parse_params(text: str, pos: int = 0) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
-    """MIME parameters from ``text[pos:]`` with RFC 2231 continuations and charsets decoded.
-
-    Returns ``((name, value), ...)`` (names lower-cased, first-appearance order) and problems.
-    RFC 2047 encoded words inside quoted values (common, though not standard) are decoded.
-    """
-    problems: list[Problem] = []
-    pairs = _scan_params(text, pos, problems)
-    order: list[str] = []
-    simple: dict[str, str] = {}
-    sections: dict[str, dict[int, tuple[str, bool]]] = {}
-    for name, value, _quoted in pairs:
-        if "*" in name:
-            base, _, rest = name.partition("*")
-            extended = rest.endswith("*") or rest == ""
-            number_text = rest.rstrip("*")
-            if number_text == "":
-                number = 0
-                # "name*=" is a single extended value
-            elif ascii_digits(number_text):
-                number = int(number_text)
-            else:
-                problems.append(("mime.invalid_parameter", f"bad RFC 2231 section in {name!r}"))
-                continue
-            if base not in order and base not in simple:
-                order.append(base)
-            sections.setdefault(base, {})[number] = (value, extended)
-        else:
-            if name not in simple and name not in sections:
-                order.append(name)
-            simple.setdefault(name, value)
-    result: list[tuple[str, str]] = []
-    for name in order:
-        if name in sections:
-            parts = sections[name]
-            numbers = sorted(parts)
-            if numbers != list(range(len(numbers))):
-                problems.append(
-                    ("mime.invalid_parameter", f"RFC 2231 sections of {name!r} have gaps")
-                )
-            charset: str | None = None
-            chunks: list[bytes] = []
-            for k, number in enumerate(numbers):
-                value, extended = parts[number]
-                if extended:
-                    if k == 0:
-                        pieces = value.split("'", 2)
-                        if len(pieces) == 3:
-                            charset = pieces[0] or None
-                            value = pieces[2]
-                        else:
-                            problems.append(
-                                ("mime.invalid_parameter", f"{name!r} lacks charset'language'")
-                            )
-                    chunks.append(_pct_decode(value))
-                else:
-                    chunks.append(value.encode("utf-8", "surrogateescape"))
-            text_value, problem = decode_charset(b"".join(chunks), charset or "utf-8")
-            if problem is not None:
-                problems.append(("mime.invalid_parameter", f"{name!r}: {problem[1]}"))
-            result.append((name, text_value))
-        else:
-            value = simple[name]
-            if "=?" in value:
-                value, word_problems = decode_encoded_words(value)
-                problems.extend(word_problems)
-            result.append((name, value))
-    return tuple(result), problems
-
-
-def parse_content_type(text: str) -> tuple[str | None, tuple[tuple[str, str], ...], list[Problem]]:
-    """``type/subtype`` (lower-cased; ``None`` when invalid) and parameters (RFC 2045 5.1)."""
-    head, semi, problems = _head(text)
-    if semi != -1:
-        params, param_problems = parse_params(text, semi + 1)
-        problems += param_problems
-    else:
-        params = ()
-    ctype: str | None = head.lower()
-    main, slash, sub = head.partition("/")
-    if (
-        not slash
-        or not main.strip()
-        or not sub.strip()
-        or any(c in _TSPECIALS for c in main.strip() + sub.strip())
-    ):
-        ctype = None
-    else:
-        ctype = f"{main.strip()}/{sub.strip()}".lower()
-    return ctype, params, problems
 
 
 # --- transfer decoding (RFC 2045 section 6) -----------------------------------------------
@@ -295,6 +97,12 @@ def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:
     return data, []
 
 
+def decode_content(data: bytes, cte: str | None) -> bytes | None:
+    """``data`` with its Content-Transfer-Encoding undone (RFC 2045 section 6), or ``None``
+    when it cannot be decoded."""
+    return _decode(data, cte)[0]
+
+
 # --- the tree -----------------------------------------------------------------------------
 
 
@@ -305,8 +113,18 @@ def _field(headers: tuple[HeaderField, ...] | list[HeaderField], lname: str) -> 
     return None
 
 
-ParseEmbedded = Callable[[bytes, Policy, int], "Message"]
-"""How the tree builder parses an embedded message: (bytes, policy, MIME depth) -> Message."""
+class ParseEmbedded(Protocol):
+    """How the tree builder parses an embedded message (``headerlens.parse.parse_bytes``)."""
+
+    def __call__(
+        self,
+        data: bytes,
+        *,
+        policy: Policy | None = None,
+        depth: int = 0,
+        form: InputForm | None = None,
+        intake: Intake | None = None,
+    ) -> Message: ...
 
 
 class _Builder:
@@ -322,6 +140,9 @@ class _Builder:
         self.base_depth = depth
         self.parts = 0
         self.parts_capped = False
+        #: The intake of a message whose body is a client's rendition (an Outlook item):
+        #: messages embedded in it are renditions too.
+        self.rendition: Intake | None = None
 
     def own(self, mark: int) -> tuple[Defect, ...]:
         return self.log.defects[mark:]
@@ -370,13 +191,8 @@ class _Builder:
         disposition: str | None = None
         dparams: dict[str, str] = {}
         if disp_field is not None:
-            dtext = unfolded_body(disp_field)
-            head, semi, problems = _head(dtext)
-            disposition = head.lower() or None
-            if semi != -1:
-                dp, param_problems = parse_params(dtext, semi + 1)
-                problems += param_problems
-                dparams = dict(dp)
+            disposition, dp, problems = parse_disposition(unfolded_body(disp_field))
+            dparams = dict(dp)
             for code, text in problems:
                 log.add(code, text, disp_field.index)
         filename = dparams.get("filename") or pmap.get("name")
@@ -483,15 +299,26 @@ class _Builder:
         if content is not None:
             decoded_size = len(content)
             sha256 = hashlib.sha256(content).hexdigest()
-        if ctype in _EMBEDDED and content is not None:
+        outlook = content is not None and _is_outlook_part(ctype, filename, content)
+        eml = content is not None and _is_eml_part(ctype, filename, content)
+        if (ctype in _EMBEDDED or outlook or eml) and content is not None:
             if level + self.base_depth + 1 > self.limits.max_mime_depth:
                 log.add(
                     "limits.mime_depth",
                     f"embedded message in part {path or 'root'} is nested deeper than"
                     f" {self.limits.max_mime_depth}",
                 )
+            elif outlook:
+                message = self._outlook(content, level)
             else:
-                message = self.parse_embedded(content, self.policy, self.base_depth + level + 1)
+                # A message inside a rebuilt Outlook item is Outlook's rendition as well.
+                message = self.parse_embedded(
+                    content,
+                    policy=self.policy,
+                    depth=self.base_depth + level + 1,
+                    form="msg" if self.rendition is not None else None,
+                    intake=self.rendition,
+                )
         return _new_part(
             path=path,
             content_type=ctype,
@@ -509,6 +336,23 @@ class _Builder:
             message=message,
             defects=self.own(mark),
         )
+
+    def _outlook(self, content: bytes, level: int) -> Message:
+        """An attached Outlook ``.msg`` file, converted and parsed ([MS-OXMSG])."""
+        conv = convert_msg(content, self.limits, depth=1)
+        inner = self.parse_embedded(
+            conv.data,
+            policy=self.policy,
+            depth=self.base_depth + level + 1,
+            form="msg",
+            intake=Intake(body_original=False, outlook=conv.item),
+        )
+        if conv.notes:
+            notes = DefectLog(strict=self.policy.strict)
+            for code, text in conv.notes:
+                notes.add(code, text)
+            inner = inner.model_copy(update={"defects": notes.defects + inner.defects})
+        return inner
 
     def _split(
         self, boundary: bytes, start: int, end: int
@@ -567,6 +411,32 @@ class _Builder:
         return spans, False
 
 
+# Outlook's own attachment type for a .msg file, and the generic types a .msg file is often
+# sent with; the compound-file signature decides for the generic ones.
+_OUTLOOK_TYPES = frozenset(("application/vnd.ms-outlook", "application/x-msg"))
+
+
+def _is_outlook_part(ctype: str, filename: str | None, content: bytes) -> bool:
+    if not is_msg(content):
+        return False
+    if ctype in _OUTLOOK_TYPES:
+        return True
+    return ctype == "application/octet-stream" and (filename or "").lower().endswith(".msg")
+
+
+_FIELD_START = re.compile(rb"[ \t\r\n]*+[A-Za-z0-9][A-Za-z0-9_.-]{0,75}[ \t]*:")
+
+
+def _is_eml_part(ctype: str, filename: str | None, content: bytes) -> bool:
+    """A saved message attached under a generic type (``application/octet-stream; name=
+    "x.eml"``, as some clients and report buttons send it): parsed like message/rfc822."""
+    if ctype not in ("application/octet-stream", "application/x-eml", "application/eml"):
+        return False
+    if not (filename or "").lower().endswith(".eml"):
+        return False
+    return content.startswith(b"From ") or _FIELD_START.match(content[:200]) is not None
+
+
 def build_mime(
     message: Message, policy: Policy, depth: int, parse_embedded: ParseEmbedded
 ) -> MimePart | None:
@@ -583,6 +453,8 @@ def build_mime(
     data = message.source
     end = min(len(data), policy.limits.max_input_bytes)
     builder = _Builder(data, end, policy, depth, parse_embedded)
+    if message.intake is not None and not message.intake.body_original:
+        builder.rendition = Intake(body_original=False)
     return builder.part(
         message.headers, 0, message.body_start, end, "", 0, "text/plain", len(builder.log)
     )

@@ -10,7 +10,7 @@ import pytest
 from headerlens.errors import DefectError
 from headerlens.message import Message, MimePart
 from headerlens.parse import parse
-from headerlens.parse.mime import parse_content_type, parse_params
+from headerlens.parse.params import parse_content_type, parse_params
 from headerlens.policy import Limits, Policy
 
 HEAD = (
