@@ -18,6 +18,7 @@ An import may go down or sideways within its layer, never up. Separately, the im
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,8 +109,8 @@ def _imports_nothing(package: str) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return not any(
         isinstance(node, ast.Import | ast.ImportFrom)
-        and "headerlens" in (getattr(node, "module", None) or "")
-        + ",".join(a.name for a in node.names)
+        and "headerlens"
+        in (getattr(node, "module", None) or "") + ",".join(a.name for a in node.names)
         for node in ast.walk(tree)
     )
 
@@ -266,3 +267,42 @@ def test_the_checker_sees_function_local_and_type_only_imports() -> None:
     assert "headerlens.render.svg" in {t for t, _line, _runs in imports("headerlens.cli")}
     runs = {t: r for t, _line, r in imports("headerlens.errors")}
     assert runs.get("headerlens.defects") is False  # written under TYPE_CHECKING
+
+
+# Being given their __all__ by the area work of issue #13 (bounce/, auth/).
+_PENDING_ALL = ("headerlens.bounce.formats.", "headerlens.auth")
+
+
+def _declared_all(path: Path) -> list[str] | None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            assert node.value is not None
+            value = ast.literal_eval(node.value)
+            return list(value)
+    return None
+
+
+def test_every_module_lists_its_names() -> None:
+    # httpx's habit: every module says what it offers (private modules too, for the package
+    # that uses them); the public surface is headerlens.__all__ (tests/test_public_api.py).
+    missing = [
+        m
+        for m, path in MODULES.items()
+        if _declared_all(path) is None
+        and not (m == "headerlens.auth" or m.startswith(_PENDING_ALL))
+    ]
+    assert missing == []
+    for m, path in MODULES.items():
+        names = _declared_all(path) or []
+        if m.endswith("__main__"):  # running them is their point
+            continue
+        module = importlib.import_module(m)
+        assert [n for n in names if not hasattr(module, n)] == [], m

@@ -7,6 +7,8 @@ input form means for the analysis), ``attached.*`` (messages attached to the mes
 ``limits.*`` (a ``Policy.limits`` cap was hit).
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     "msg.unreadable": (
         "The input has the signature of an Outlook .msg compound file but could not be read as"

@@ -6,6 +6,8 @@ Prefixes: ``header.*`` (splitting the header block, RFC 5322 section 2.2, RFC 20
 section 3.4), ``mime.*`` (RFC 2045/2046/2231), ``limits.*`` (a ``Policy.limits`` cap was hit).
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     # header splitting
     "header.leading_blank_lines": "Blank lines or white space came before the first header field and were skipped.",

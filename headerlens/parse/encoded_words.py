@@ -11,7 +11,7 @@ import binascii
 import codecs
 import functools
 
-__all__ = ["decode_charset", "decode_encoded_words"]
+__all__ = ["decode_charset", "decode_encoded_words", "unhex"]
 
 # (code, message) pairs returned to the caller, who records them through its DefectLog.
 Problem = tuple[str, str]
@@ -106,31 +106,39 @@ def _decode_b(text: str) -> tuple[bytes | None, str | None]:
         return None, str(exc)
 
 
-def _decode_q(text: str) -> tuple[bytes | None, str | None]:
-    raw = text.encode("latin-1", "replace").replace(b"_", b" ")
-    if b"=" not in raw:
-        return raw, None
+_HEX = frozenset(b"0123456789ABCDEFabcdef")
+
+
+def unhex(raw: bytes, marker: bytes) -> tuple[bytes, bool]:
+    """``raw`` with every ``marker`` + two hex digits replaced by that octet (RFC 2047's
+    ``=XX``, RFC 2231's ``%XX``), and whether a marker without two hex digits after it was
+    met (it is kept as it stands). One pass from marker to marker: linear."""
+    if marker not in raw:
+        return raw, False
     out = bytearray()
+    bad = False
     i = 0
     n = len(raw)
-    note: str | None = None
     while i < n:
-        j = raw.find(b"=", i)
+        j = raw.find(marker, i)
         if j == -1:
             out += raw[i:]
             break
         out += raw[i:j]
-        hexpair = raw[j + 1 : j + 3]
-        try:
-            if len(hexpair) != 2:
-                raise ValueError
-            out.append(int(hexpair, 16))
+        pair = raw[j + 1 : j + 3]
+        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
+            out.append(int(pair, 16))
             i = j + 3
-        except ValueError:
-            note = "'=' not followed by two hex digits"
-            out.append(0x3D)
+        else:
+            out += marker
+            bad = True
             i = j + 1
-    return bytes(out), note
+    return bytes(out), bad
+
+
+def _decode_q(text: str) -> tuple[bytes | None, str | None]:
+    raw, bad = unhex(text.encode("latin-1", "replace").replace(b"_", b" "), b"=")
+    return raw, "'=' not followed by two hex digits" if bad else None
 
 
 def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:

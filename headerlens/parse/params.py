@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from headerlens._text import ascii_digits
 from headerlens.parse._scan import read_quoted, skip_cfws, skip_comment
-from headerlens.parse.encoded_words import decode_charset, decode_encoded_words
+from headerlens.parse.encoded_words import decode_charset, decode_encoded_words, unhex
 
 __all__ = ["Problem", "parse_content_type", "parse_disposition", "parse_params"]
 
 Problem = tuple[str, str]
 """(defect code, message)."""
 
-_HEX = frozenset(b"0123456789ABCDEFabcdef")
 _TSPECIALS = frozenset('()<>@,;:\\"/[]?= \t')
 
 
@@ -100,26 +99,7 @@ def _head(text: str) -> tuple[str, int, list[Problem]]:
 
 
 def _pct_decode(text: str) -> bytes:
-    raw = text.encode("utf-8", "surrogateescape")
-    if b"%" not in raw:
-        return raw
-    out = bytearray()
-    i = 0
-    n = len(raw)
-    while i < n:
-        j = raw.find(b"%", i)
-        if j == -1:
-            out += raw[i:]
-            break
-        out += raw[i:j]
-        pair = raw[j + 1 : j + 3]
-        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
-            out.append(int(pair, 16))
-            i = j + 3
-        else:
-            out.append(0x25)
-            i = j + 1
-    return bytes(out)
+    return unhex(text.encode("utf-8", "surrogateescape"), b"%")[0]
 
 
 def parse_params(text: str, pos: int = 0) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:

@@ -8,6 +8,8 @@ from headerlens.spam.decoding import Draft, simple
 from headerlens.spam.knowledge import knowledge
 from headerlens.spam.registry import exact, prefix
 
+__all__ = ["DECODERS", "VENDOR"]
+
 VENDOR = "amavis"
 
 

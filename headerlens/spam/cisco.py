@@ -8,6 +8,8 @@ from headerlens.spam.decoding import Draft, parse_float, simple
 from headerlens.spam.knowledge import knowledge, with_meaning
 from headerlens.spam.registry import exact, prefix
 
+__all__ = ["DECODERS", "VENDOR"]
+
 VENDOR = "cisco"
 
 

@@ -28,20 +28,25 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SMALL_NUMBERS",
-    "Decoder",
     "Draft",
+    "FlagDecoder",
+    "ScoreDecoder",
     "SimpleDecoder",
+    "WordDecoder",
     "first_word",
+    "flag",
     "flat_sep_free",
     "fmt_num",
     "join_names",
     "name_ok",
     "paren_items",
     "parse_float",
+    "score",
     "simple",
     "split_list",
     "split_pairs",
     "top_rules",
+    "verdict_word",
     "yes_no",
 ]
 
@@ -111,10 +116,6 @@ class Draft:
         if self.top is None:
             self.top = top_rules(self.rules)
         return self.top
-
-
-Decoder = Callable[[HeaderField, Draft, DefectLog], bool]
-"""Read one field into the draft; return False when the field is not this vendor's after all."""
 
 
 # --- readers (linear, no backtracking) -------------------------------------------------
@@ -336,6 +337,97 @@ class SimpleDecoder:
 def simple(vendor: str, *, facts: str | None = None) -> SimpleDecoder:
     """A :class:`SimpleDecoder` for ``vendor``."""
     return SimpleDecoder(vendor, facts)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreDecoder:
+    """A header whose value is the vendor's score: recorded as one field, read as a number.
+
+    ``threshold``: the vendor's fixed spam threshold, when it has one; a score at or above it
+    is a spam verdict.
+    """
+
+    vendor: str
+    threshold: float | None = None
+
+    def __call__(self, f: HeaderField, d: Draft, log: DefectLog) -> bool:
+        d.add(knowledge(self.vendor).field(None, f.name, f.value.strip(), f.index))
+        sc = parse_float(f.value)
+        if sc is not None:
+            d.score = sc
+            if self.threshold is not None:
+                d.threshold = self.threshold
+                d.is_spam = sc >= self.threshold
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class WordDecoder:
+    """A header whose value is one verdict word: recorded as one field; ``spam`` words make
+    a spam verdict, ``ham`` words a clean one (case-insensitive), ``allow`` words record the
+    ``allowlisted`` fact (with ``allow_fact`` as its text)."""
+
+    vendor: str
+    spam: frozenset[str]
+    ham: frozenset[str]
+    allow: frozenset[str] = frozenset()
+    allow_fact: str = ""
+
+    def __call__(self, f: HeaderField, d: Draft, log: DefectLog) -> bool:
+        v = f.value.strip()
+        d.add(knowledge(self.vendor).field(None, f.name, v, f.index))
+        low = v.lower()
+        if low in self.spam:
+            d.is_spam = True
+        elif low in self.ham:
+            d.is_spam = False
+        if low in self.allow:
+            d.facts["allowlisted"] = self.allow_fact
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class FlagDecoder:
+    """A header whose value is a yes/no spam flag: recorded as one field; the flag is the
+    verdict unless another header already gave one (``overrides``: even then)."""
+
+    vendor: str
+    overrides: bool = False
+
+    def __call__(self, f: HeaderField, d: Draft, log: DefectLog) -> bool:
+        d.add(knowledge(self.vendor).field(None, f.name, f.value.strip(), f.index))
+        flag = yes_no(f.value)
+        if flag is not None and (self.overrides or d.is_spam is None):
+            d.is_spam = flag
+        return True
+
+
+def flag(vendor: str, *, overrides: bool = False) -> FlagDecoder:
+    """A :class:`FlagDecoder` for ``vendor``."""
+    return FlagDecoder(vendor, overrides)
+
+
+def score(vendor: str, *, threshold: float | None = None) -> ScoreDecoder:
+    """A :class:`ScoreDecoder` for ``vendor``."""
+    return ScoreDecoder(vendor, threshold)
+
+
+def verdict_word(
+    vendor: str,
+    spam: tuple[str, ...],
+    ham: tuple[str, ...],
+    *,
+    allow: tuple[str, ...] = (),
+    allow_fact: str = "",
+) -> WordDecoder:
+    """A :class:`WordDecoder` for ``vendor`` (words in any case)."""
+    return WordDecoder(
+        vendor,
+        frozenset(w.lower() for w in spam),
+        frozenset(w.lower() for w in ham),
+        frozenset(w.lower() for w in allow),
+        allow_fact,
+    )
 
 
 _YES_NO = {

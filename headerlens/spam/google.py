@@ -8,6 +8,8 @@ from headerlens.spam.decoding import Draft, join_names, simple, yes_no
 from headerlens.spam.knowledge import knowledge
 from headerlens.spam.registry import exact
 
+__all__ = ["DECODERS", "EXPLAIN", "VENDOR", "explain"]
+
 VENDOR = "google"
 
 

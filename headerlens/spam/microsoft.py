@@ -430,6 +430,8 @@ def explain(d: Draft) -> str:
 __all__ = [
     "BYPASS_SFV",
     "CLEAN_SFV",
+    "DECODERS",
+    "EXPLAIN",
     "INTERNAL_BYPASS",
     "SPAM_SFV",
     "VENDOR",

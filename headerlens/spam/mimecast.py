@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.decoding import Draft, score, simple
 from headerlens.spam.knowledge import knowledge
 from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "mimecast"
 
 
 def _names() -> tuple[str, ...]:
     return tuple(knowledge(VENDOR).headers)
-
-
-def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    d.score = parse_float(f.value)
-    return True
 
 
 def _imp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
@@ -43,7 +39,7 @@ def _imp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 DECODERS = (
-    exact(VENDOR, ("X-Mimecast-Spam-Score",), _score),
+    exact(VENDOR, ("X-Mimecast-Spam-Score",), score(VENDOR)),
     exact(VENDOR, ("X-Mimecast-Impersonation-Protect",), _imp),
     exact(VENDOR, ("X-MC-Unique",), simple(VENDOR), primary=True),
     exact(

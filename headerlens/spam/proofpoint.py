@@ -10,6 +10,8 @@ from headerlens.spam.decoding import SMALL_NUMBERS, Draft, parse_float, simple
 from headerlens.spam.knowledge import Template, field_from, knowledge, make_rule
 from headerlens.spam.registry import exact, prefix
 
+__all__ = ["DECODERS", "VENDOR"]
+
 VENDOR = "proofpoint"
 
 

@@ -10,7 +10,7 @@ from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.decoding import Draft, name_ok, parse_float, simple, split_list, yes_no
+from headerlens.spam.decoding import Draft, flag, name_ok, parse_float, simple, split_list, yes_no
 from headerlens.spam.knowledge import knowledge, make_rule, with_meaning
 from headerlens.spam.registry import exact
 
@@ -147,20 +147,12 @@ def _bar(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-def _spam(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    flag = yes_no(f.value)
-    if flag is not None and d.is_spam is None:
-        d.is_spam = flag
-    return True
-
-
 DECODERS = (
     exact(VENDOR, ("X-Spamd-Result",), _result, primary=True),
     exact(VENDOR, ("X-Rspamd-Score",), _score),
     exact(VENDOR, ("X-Rspamd-Action",), _action),
     exact(VENDOR, ("X-Spamd-Bar",), _bar),
-    exact(VENDOR, ("X-Spam",), _spam),
+    exact(VENDOR, ("X-Spam",), flag(VENDOR)),
     exact(
         VENDOR,
         (
@@ -174,4 +166,4 @@ DECODERS = (
     ),
 )
 
-__all__ = ["VENDOR", "parse_symbol"]
+__all__ = ["DECODERS", "VENDOR", "parse_symbol"]

@@ -13,7 +13,7 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam import sarules
-from headerlens.spam.decoding import Draft, first_word, name_ok, parse_float, simple, yes_no
+from headerlens.spam.decoding import Draft, first_word, flag, name_ok, parse_float, simple, yes_no
 from headerlens.spam.knowledge import TemplatePair, field_from, knowledge, make_rule, with_meaning
 from headerlens.spam.registry import exact
 
@@ -153,14 +153,6 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-def _flag(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    flag = yes_no(f.value)
-    if flag is not None and d.is_spam is None:
-        d.is_spam = flag
-    return True
-
-
 def _level(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     v = f.value.strip()
     field = knowledge(VENDOR).field(None, f.name, v, f.index)
@@ -239,7 +231,7 @@ def _checker(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 DECODERS = (
     exact(VENDOR, ("X-Spam-Status",), _status, primary=True),
-    exact(VENDOR, ("X-Spam-Flag",), _flag),
+    exact(VENDOR, ("X-Spam-Flag",), flag(VENDOR)),
     exact(VENDOR, ("X-Spam-Level",), _level),
     exact(VENDOR, ("X-Spam-Score",), _score),
     exact(VENDOR, ("X-Spam-Report",), _report),
@@ -262,4 +254,4 @@ DECODERS = (
     ),
 )
 
-__all__ = ["VENDOR", "merge_rule", "parse_status", "report_lines"]
+__all__ = ["DECODERS", "VENDOR", "merge_rule", "parse_status", "report_lines"]

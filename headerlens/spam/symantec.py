@@ -9,6 +9,8 @@ from headerlens.spam.knowledge import knowledge
 from headerlens.spam.registry import exact, prefix
 from headerlens.spam.spamassassin import merge_rule, parse_status
 
+__all__ = ["DECODERS", "VENDOR"]
+
 VENDOR = "symantec"
 
 

@@ -11,6 +11,8 @@ from headerlens.spam.decoding import Draft, parse_float, simple, yes_no
 from headerlens.spam.knowledge import knowledge, with_meaning
 from headerlens.spam.registry import exact, prefix
 
+__all__ = ["DECODERS", "VENDOR", "dash_numbers"]
+
 VENDOR = "trendmicro"
 
 
