@@ -78,16 +78,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-# Being removed by the area work of issue #13 (auth/, hops/, bounce/); emptied once it lands.
+# Being removed by the area work of issue #13 (auth/, hops/); emptied once it lands.
 _PENDING_UPWARD = {
-    ("headerlens.bounce.batch", "headerlens.analyze"),
-    ("headerlens.bounce.link", "headerlens.report"),
     ("headerlens.hops.chain", "headerlens.auth.domains"),
 }
 _PENDING_CYCLES = [
     ["headerlens.auth._dkim_diagnose", "headerlens.auth.dkim"],
-    ["headerlens.bounce.arf", "headerlens.bounce.engine"],
 ]
+# The one upward import allowed: headerlens.bounce.batch is a deprecated alias of
+# headerlens.integrations.bounces (moved by #13) that imports it only when an old name is read.
+_ALLOWED_UPWARD = {("headerlens.bounce.batch", "headerlens.integrations.bounces")}
 
 
 def _modules() -> dict[str, Path]:
@@ -192,7 +192,8 @@ def test_imports_never_point_up() -> None:
         f" ({LAYERS[layer_of(module)][0]} -> {LAYERS[layer_of(target)][0]})"
         for module in MODULES
         for target, line, _runs in imports(module)
-        if layer_of(target) > layer_of(module) and (module, target) not in _PENDING_UPWARD
+        if layer_of(target) > layer_of(module)
+        and (module, target) not in _PENDING_UPWARD | _ALLOWED_UPWARD
     ]
     assert upward == []
 
