@@ -78,10 +78,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-# Being removed by the area work of issue #13 (auth/, hops/); emptied once it lands.
-_PENDING_UPWARD = {
-    ("headerlens.hops.chain", "headerlens.auth.domains"),
-}
+# Being removed by the area work of issue #13 (auth/); emptied once it lands.
+_PENDING_UPWARD: set[tuple[str, str]] = set()
 _PENDING_CYCLES = [
     ["headerlens.auth._dkim_diagnose", "headerlens.auth.dkim"],
 ]

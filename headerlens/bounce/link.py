@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from headerlens.auth.domains import organizational_domain
 from headerlens.auth.models import AuthResultsHeader, DkimResult, DmarcReport
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.domains import organizational_domain
 from headerlens.findings import Finding, make_finding
 from headerlens.message import Message
 
