@@ -173,3 +173,37 @@ def test_angle_ends_at_the_first_gt_outside_quotes_comments_and_literals(tail: s
         assert (stop, end, closed) == (i, i + 1, True)
     else:
         assert (stop, end, closed) == (len(text), len(text), False)
+
+
+# --- the Received tokenizer follows the same comment rule ------------------------------
+#
+# hops/_tokens.py cuts a Received value into a token tree in one regex pass (the hop chain's
+# hot path), so it does not call skip_comment; it must end every comment where skip_comment
+# does. At the top level a backslash quotes the next character and "(" always opens a
+# comment (none of its quoted-string, literal or angle-address tokens can hold a parenthesis).
+
+
+def _top_comments(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "(":
+            end, _closed = skip_comment(text, i)
+            spans.append((i, end))
+            i = end
+        else:
+            i += 1
+    return spans
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet='()\\"[]<>;, ab\t', max_size=40))
+def test_received_comments_end_where_skip_comment_ends_them(text: str) -> None:
+    from headerlens.defects import DefectLog
+    from headerlens.hops._tokens import _C, _tokenize
+
+    toks = _tokenize(text, DefectLog())
+    assert [(t[1], t[2]) for t in toks if t[0] == _C] == _top_comments(text)
