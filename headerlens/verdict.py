@@ -14,11 +14,11 @@ re-verified here (RFC 6376 section 6) that is aligned with the From domain (RFC 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from headerlens.hops._net import global_ip
 from headerlens.report import Report, Verdict
 
 if TYPE_CHECKING:
@@ -196,38 +196,11 @@ def _border(report: Report) -> Hop | None:
     return next((h for h in report.hops if h.border), None)
 
 
-# Addresses that never identify a sender on the Internet (RFC 1918, RFC 6598, RFC 1122,
-# RFC 3927/4291 link-local, RFC 4193): as the origin they only name a host inside some network.
-_NOT_AN_ORIGIN = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "::/127",
-        "fc00::/7",
-        "fe80::/10",
-    )
-)
-
-
-def _internet_ip(text: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return False
-    return not any(ip.version == n.version and ip in n for n in _NOT_AN_ORIGIN)
-
-
 def _origin(report: Report) -> str | None:
     """The origin as ``name [ip]`` (reverse DNS as the receiving side recorded it) or the IP;
     ``None`` for a private, loopback or link-local address (never an Internet origin)."""
     ip = report.origin_ip
-    if ip is None or not _internet_ip(ip):
+    if not global_ip(ip):
         return None
     for hop in reversed(report.hops):
         r = hop.received
