@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from headerlens.hops._net import global_ip
+from headerlens.hops.gateways import by_vendor
 from headerlens.report import Report, Verdict
 
 if TYPE_CHECKING:
@@ -354,8 +355,6 @@ def _date_lead(report: Report) -> dt.timedelta | None:
 
 
 def _gateway_name(vendor: str) -> str:
-    from headerlens.hops.gateways import by_vendor
-
     known = by_vendor().get(vendor)
     return known.short if known is not None else vendor
 

@@ -78,11 +78,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-# Being removed by the area work of issue #13 (auth/); emptied once it lands.
-_PENDING_UPWARD: set[tuple[str, str]] = set()
-_PENDING_CYCLES = [
-    ["headerlens.auth._dkim_diagnose", "headerlens.auth.dkim"],
-]
 # The one upward import allowed: headerlens.bounce.batch is a deprecated alias of
 # headerlens.integrations.bounces (moved by #13) that imports it only when an old name is read.
 _ALLOWED_UPWARD = {("headerlens.bounce.batch", "headerlens.integrations.bounces")}
@@ -190,8 +185,7 @@ def test_imports_never_point_up() -> None:
         f" ({LAYERS[layer_of(module)][0]} -> {LAYERS[layer_of(target)][0]})"
         for module in MODULES
         for target, line, _runs in imports(module)
-        if layer_of(target) > layer_of(module)
-        and (module, target) not in _PENDING_UPWARD | _ALLOWED_UPWARD
+        if layer_of(target) > layer_of(module) and (module, target) not in _ALLOWED_UPWARD
     ]
     assert upward == []
 
@@ -244,7 +238,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycles() -> None:
     graph = {m: {t for t, _line, runs in imports(m) if runs} for m in MODULES}
-    assert [c for c in _cycles(graph) if c not in _PENDING_CYCLES] == []
+    assert _cycles(graph) == []
 
 
 @pytest.mark.parametrize(
@@ -268,10 +262,6 @@ def test_the_checker_sees_function_local_and_type_only_imports() -> None:
     assert runs.get("headerlens.defects") is False  # written under TYPE_CHECKING
 
 
-# Being given its __all__ by the area work of issue #13 (auth/).
-_PENDING_ALL = ("headerlens.auth",)
-
-
 def _declared_all(path: Path) -> list[str] | None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
@@ -292,12 +282,7 @@ def _declared_all(path: Path) -> list[str] | None:
 def test_every_module_lists_its_names() -> None:
     # httpx's habit: every module says what it offers (private modules too, for the package
     # that uses them); the public surface is headerlens.__all__ (tests/test_public_api.py).
-    missing = [
-        m
-        for m, path in MODULES.items()
-        if _declared_all(path) is None
-        and not (m == "headerlens.auth" or m.startswith(_PENDING_ALL))
-    ]
+    missing = [m for m, path in MODULES.items() if _declared_all(path) is None]
     assert missing == []
     for m, path in MODULES.items():
         names = _declared_all(path) or []
