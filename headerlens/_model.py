@@ -4,7 +4,8 @@ The parsers and analyses create hundreds of models per message from values they 
 themselves; pydantic's validation (or even ``model_construct``, which walks every field's
 aliases and defaults) would cost more than the reading. :func:`build` sets an instance's
 state directly, exactly as ``model_construct`` does with every field given, and
-:func:`fast_constructor` wraps it for one model class with keyword arguments. The instances
+:func:`constructor` and :func:`fast_constructor` specialise it for one model class (a
+function of the state, or of keyword arguments). The instances
 compare, hash, dump and copy like validated ones (``tests/test_model_build.py`` checks every
 model built this way). Only pass correctly typed values.
 """
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Model", "build", "fast_constructor"]
+__all__ = ["Model", "build", "constructor", "fast_constructor"]
 
 
 class Model(BaseModel):
@@ -70,8 +71,30 @@ def build(cls: type[M], state: dict[str, Any], private: dict[str, Any] | None = 
     return obj
 
 
+def constructor(cls: type[M]) -> Callable[[dict[str, Any]], M]:
+    """:func:`build` for one model class without private attributes, as a function of the
+    state alone: the fields-set is bound once, for the loops that make one model per token."""
+    names = _check(cls)
+    set_dict, set_fields_set, set_extra, set_private = (
+        _set_dict,
+        _set_fields_set,
+        _set_extra,
+        _set_private,
+    )
+
+    def make(state: dict[str, Any]) -> M:
+        obj = _new(cls)
+        set_dict(obj, state)
+        set_fields_set(obj, names)
+        set_extra(obj, None)
+        set_private(obj, None)
+        return obj
+
+    return make
+
+
 def fast_constructor(cls: type[M]) -> Callable[..., M]:
-    """A keyword constructor for ``cls`` built on :func:`build`.
+    """A keyword constructor for ``cls`` built on :func:`constructor`.
 
     Pass every field, in declaration order; missing ones get their defaults (then the order
     is restored). For models without private attributes.
@@ -83,11 +106,11 @@ def fast_constructor(cls: type[M]) -> Callable[..., M]:
         if not f.is_required()
     }
     count = len(fields)
-    _check(cls)
+    make_state = constructor(cls)
 
     def make(**values: Any) -> M:
         if len(values) != count:  # keep declaration order when filling defaults
             values = {k: values[k] if k in values else defaults[k] for k in fields}
-        return build(cls, values)
+        return make_state(values)
 
     return make

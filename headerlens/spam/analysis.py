@@ -21,7 +21,7 @@ from headerlens.message import Message
 from headerlens.policy import Policy
 from headerlens.spam.decoding import Draft, fmt_num, join_names
 from headerlens.spam.helpdesk import draw_findings
-from headerlens.spam.knowledge import field_from, knowledge, raw_field
+from headerlens.spam.knowledge import knowledge, new_field, raw_field
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
 from headerlens.spam.registry import Candidates, NameInfo, Registry
 from headerlens.spam.sarules import rule_book
@@ -308,7 +308,10 @@ def analyze_spam(
         else:
             fresh = False
         if simple_tpl is not None:  # simple(): the value as one field, meaning by header name
-            d.fields.append(field_from(simple_tpl, f.value, idx))
+            state = simple_tpl.copy()  # field_from() inlined: a copy, two keys, the model
+            state["value"] = f.value
+            state["header_index"] = idx
+            d.fields.append(new_field(state))
         else:
             try:
                 ok = reg.decoder(f, d, log)

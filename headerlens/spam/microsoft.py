@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from headerlens._model import build
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.decoding import (
@@ -25,13 +24,14 @@ from headerlens.spam.decoding import (
 )
 from headerlens.spam.knowledge import (
     Template,
-    field_from,
     knowledge,
     make_field,
+    new_field,
+    new_rule,
     raw_field,
     with_meaning,
 )
-from headerlens.spam.models import Confidence, SpamRule
+from headerlens.spam.models import Confidence
 from headerlens.spam.registry import exact, prefix
 
 VENDOR = "microsoft"
@@ -125,7 +125,7 @@ def _rules(d: Draft, ukey: str, val: str) -> bool:
                 "description": hit[0],
                 "source": hit[1],
             }
-        add(build(SpamRule, state))
+        add(new_rule(state))
     return closed
 
 
@@ -163,7 +163,10 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             if tpl is None and by_value is not None:
                 tpl = by_value.get(val)
             if tpl is not None:
-                add(field_from(tpl, val, index))
+                state = tpl.copy()  # field_from() inlined
+                state["value"] = val
+                state["header_index"] = index
+                add(new_field(state))
             else:
                 add(field(table, key, val, index))
             if kind and (kind == 1 or "|" in val):  # a list of rule ids, not a fact

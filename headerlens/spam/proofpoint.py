@@ -7,7 +7,7 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.decoding import SMALL_NUMBERS, Draft, parse_float, simple
-from headerlens.spam.knowledge import Template, field_from, knowledge, make_rule
+from headerlens.spam.knowledge import Template, knowledge, make_rule, new_field
 from headerlens.spam.registry import exact, prefix
 
 __all__ = ["DECODERS", "VENDOR"]
@@ -61,7 +61,10 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
             tpl = step[0]
             if tpl is not None:
-                add(field_from(tpl, v, index))
+                state = tpl.copy()  # field_from() inlined
+                state["value"] = v
+                state["header_index"] = index
+                add(new_field(state))
             else:
                 add(field("details", k, v, index))
             fact = step[3]

@@ -11,7 +11,7 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam.decoding import Draft, flag, name_ok, parse_float, simple, split_list, yes_no
-from headerlens.spam.knowledge import knowledge, make_rule, with_meaning
+from headerlens.spam.knowledge import knowledge, new_rule, with_meaning
 from headerlens.spam.registry import exact
 
 VENDOR = "rspamd"
@@ -112,7 +112,7 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         desc = hit[0]
         if opts:
             desc = f"{desc} [{opts}]" if desc else f"[{opts}]"
-        add(make_rule(name, score, desc, hit[1]))
+        add(new_rule({"name": name, "score": score, "description": desc, "source": hit[1]}))
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: part of the value was not readable", f.index)
     return True

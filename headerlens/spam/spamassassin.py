@@ -14,7 +14,7 @@ from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam import sarules
 from headerlens.spam.decoding import Draft, first_word, flag, name_ok, parse_float, simple, yes_no
-from headerlens.spam.knowledge import TemplatePair, field_from, knowledge, make_rule, with_meaning
+from headerlens.spam.knowledge import TemplatePair, knowledge, make_rule, new_field, with_meaning
 from headerlens.spam.registry import exact
 
 VENDOR = "spamassassin"
@@ -131,7 +131,10 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         if tpl is None:
             add(field("status", key, val, index))
             continue
-        add(field_from(tpl, val, index))  # Knowledge.field's exact-key answer
+        state = tpl.copy()  # Knowledge.field's exact-key answer: field_from() inlined
+        state["value"] = val
+        state["header_index"] = index
+        add(new_field(state))
     score = parse_float(parts.get("score", parts.get("hits")))
     if score is not None:
         d.score = score
