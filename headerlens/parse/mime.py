@@ -13,6 +13,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from headerlens._model import fast_constructor
@@ -139,6 +140,20 @@ class ParseEmbedded(Protocol):
     ) -> Message: ...
 
 
+@dataclass(slots=True)
+class _Head:
+    """What a part's header fields say: its type and parameters, its transfer encoding (and
+    the index of that field), its disposition and file name."""
+
+    ctype: str
+    params: tuple[tuple[str, str], ...]
+    pmap: dict[str, str]
+    cte: str | None
+    cte_index: int | None
+    disposition: str | None
+    filename: str | None
+
+
 class _Builder:
     def __init__(
         self, data: bytes, end: int, policy: Policy, depth: int, parse_embedded: ParseEmbedded
@@ -170,9 +185,42 @@ class _Builder:
         default_type: str,
         mark: int,
     ) -> MimePart:
-        data = self.data
-        log = self.log
+        """The part ``data[start:end]`` (body from ``body_start``) and everything below it;
+        ``mark`` is where its own defects start in the log."""
         self.parts += 1
+        head = self._head(headers, default_type)
+        tree = None
+        if head.ctype.startswith("multipart/"):
+            tree = self._multipart(head, body_start, end, path, level, mark)
+        if tree is not None:
+            children, defects = tree
+            decoded_size = sha256 = None
+            message = None
+        else:
+            children = ()
+            decoded_size, sha256, message = self._leaf(head, body_start, end, path, level)
+            defects = self.own(mark)
+        return _new_part(
+            path=path,
+            content_type=head.ctype,
+            params=head.params,
+            charset=head.pmap.get("charset"),
+            transfer_encoding=head.cte,
+            disposition=head.disposition,
+            filename=head.filename,
+            start=start,
+            end=end,
+            decoded_size=decoded_size,
+            sha256=sha256,
+            headers=headers,
+            children=children,
+            message=message,
+            defects=defects,
+        )
+
+    def _head(self, headers: tuple[HeaderField, ...], default_type: str) -> _Head:
+        """What the part's header fields say (RFC 2045 sections 5 and 6, RFC 2183)."""
+        log = self.log
         ct_field = _field(headers, "content-type")
         params: tuple[tuple[str, str], ...] = ()
         ctype: str | None = None
@@ -186,8 +234,6 @@ class _Builder:
                     f"Content-Type {ct_field.value!r} is not type/subtype",
                     ct_field.index,
                 )
-        if ctype is None:
-            ctype = default_type
         pmap = dict(params)
         cte_field = _field(headers, "content-transfer-encoding")
         cte: str | None = None
@@ -207,112 +253,101 @@ class _Builder:
             dparams = dict(dp)
             for code, text in problems:
                 log.add(code, text, disp_field.index)
-        filename = dparams.get("filename") or pmap.get("name")
-        children: tuple[MimePart, ...] = ()
-        message: Message | None = None
-        decoded_size: int | None = None
-        sha256: str | None = None
-        deferred: list[tuple[str, str]] = []
+        return _Head(
+            ctype=ctype or default_type,
+            params=params,
+            pmap=pmap,
+            cte=cte,
+            cte_index=cte_field.index if cte_field is not None else None,
+            disposition=disposition,
+            filename=dparams.get("filename") or pmap.get("name"),
+        )
 
-        is_multipart = ctype.startswith("multipart/")
-        if is_multipart and level + self.base_depth >= self.limits.max_mime_depth:
+    def _multipart(
+        self, head: _Head, body_start: int, end: int, path: str, level: int, mark: int
+    ) -> tuple[tuple[MimePart, ...], tuple[Defect, ...]] | None:
+        """The children of a multipart entity (RFC 2046 section 5.1) and the part's own
+        defects, or ``None`` when it cannot be read as one (then it is a leaf)."""
+        log = self.log
+        limits = self.limits
+        if level + self.base_depth >= limits.max_mime_depth:
             log.add(
                 "limits.mime_depth",
-                f"part {path or 'root'} is nested deeper than {self.limits.max_mime_depth}",
+                f"part {path or 'root'} is nested deeper than {limits.max_mime_depth}",
             )
-            is_multipart = False
-        if is_multipart:
-            if cte is not None and cte not in _IDENTITY_CTE:
-                log.add(
-                    "mime.invalid_multipart_encoding",
-                    f"multipart entity with Content-Transfer-Encoding {cte!r}",
-                    cte_field.index if cte_field is not None else None,
+            return None
+        if head.cte is not None and head.cte not in _IDENTITY_CTE:
+            log.add(
+                "mime.invalid_multipart_encoding",
+                f"multipart entity with Content-Transfer-Encoding {head.cte!r}",
+                head.cte_index,
+            )
+        boundary = head.pmap.get("boundary")
+        if not boundary:
+            log.add("mime.missing_boundary", f"{head.ctype} without a boundary parameter")
+            return None
+        spans, closed = self._split(boundary.encode("utf-8", "replace"), body_start, end)
+        if spans is None:
+            log.add(
+                "mime.start_boundary_not_found", f"boundary {boundary!r} never occurs in the body"
+            )
+            return None
+        # Recorded after the children, so that the part's own defects come first.
+        deferred: list[tuple[str, str]] = []
+        if not closed:
+            deferred.append(
+                (
+                    "mime.close_boundary_not_found",
+                    f"no closing boundary --{boundary}--; the body may be truncated",
                 )
-            boundary = pmap.get("boundary")
-            if not boundary:
-                log.add("mime.missing_boundary", f"{ctype} without a boundary parameter")
-                is_multipart = False
-            else:
-                spans, closed = self._split(boundary.encode("utf-8", "replace"), body_start, end)
-                if spans is None:
-                    log.add(
-                        "mime.start_boundary_not_found",
-                        f"boundary {boundary!r} never occurs in the body",
+            )
+        own = self.own(mark)
+        kids: list[MimePart] = []
+        child_default = "message/rfc822" if head.ctype == "multipart/digest" else "text/plain"
+        for k, (ps, pe) in enumerate(spans):
+            if self.parts >= limits.max_mime_parts:
+                if not self.parts_capped:
+                    self.parts_capped = True
+                    deferred.insert(
+                        0,
+                        (
+                            "limits.mime_parts",
+                            f"more than {limits.max_mime_parts} MIME parts; the rest were not read",
+                        ),
                     )
-                    is_multipart = False
-                else:
-                    if not closed:
-                        # Recorded after the children so the part's own defects come first.
-                        deferred.append(
-                            (
-                                "mime.close_boundary_not_found",
-                                f"no closing boundary --{boundary}--; the body may be truncated",
-                            )
-                        )
-                    own = self.own(mark)
-                    kids: list[MimePart] = []
-                    child_default = (
-                        "message/rfc822" if ctype == "multipart/digest" else "text/plain"
-                    )
-                    for k, (ps, pe) in enumerate(spans):
-                        if self.parts >= self.limits.max_mime_parts:
-                            if not self.parts_capped:
-                                self.parts_capped = True
-                                deferred.insert(
-                                    0,
-                                    (
-                                        "limits.mime_parts",
-                                        f"more than {self.limits.max_mime_parts} MIME parts;"
-                                        " the rest were not read",
-                                    ),
-                                )
-                            break
-                        cmark = len(log)
-                        block = split_headers(data, ps, pe, log, self.limits, top=False)
-                        cbody = block.body_start if block.body_start is not None else pe
-                        kids.append(
-                            self.part(
-                                tuple(block.fields),
-                                ps,
-                                cbody,
-                                pe,
-                                f"{path}.{k + 1}" if path else str(k + 1),
-                                level + 1,
-                                child_default,
-                                cmark,
-                            )
-                        )
-                    children = tuple(kids)
-                    mark2 = len(log)
-                    for code, message_text in deferred:
-                        log.add(code, message_text)
-                    own = own + self.own(mark2)
-                    return _new_part(
-                        path=path,
-                        content_type=ctype,
-                        params=params,
-                        charset=pmap.get("charset"),
-                        transfer_encoding=cte,
-                        disposition=disposition,
-                        filename=filename,
-                        start=start,
-                        end=end,
-                        decoded_size=None,
-                        sha256=None,
-                        headers=headers,
-                        children=children,
-                        message=None,
-                        defects=own,
-                    )
-        # A leaf (or an embedded message): measure the decoded content.
-        content, problems = _decode(data[body_start:end], cte)
+                break
+            cmark = len(log)
+            block = split_headers(self.data, ps, pe, log, limits, top=False)
+            cbody = block.body_start if block.body_start is not None else pe
+            kid_path = f"{path}.{k + 1}" if path else str(k + 1)
+            kids.append(
+                self.part(
+                    tuple(block.fields), ps, cbody, pe, kid_path, level + 1, child_default, cmark
+                )
+            )
+        mark2 = len(log)
+        for code, message_text in deferred:
+            log.add(code, message_text)
+        return tuple(kids), own + self.own(mark2)
+
+    def _leaf(
+        self, head: _Head, body_start: int, end: int, path: str, level: int
+    ) -> tuple[int | None, str | None, Message | None]:
+        """A leaf's decoded size and SHA-256, and the message it holds, if any (an embedded
+        message, an attached Outlook item or saved .eml), parsed."""
+        log = self.log
+        ctype = head.ctype
+        decoded_size: int | None = None
+        sha256: str | None = None
+        message: Message | None = None
+        content, problems = _decode(self.data[body_start:end], head.cte)
         for code, message_text in problems:
             log.add(code, message_text)
         if content is not None:
             decoded_size = len(content)
             sha256 = hashlib.sha256(content).hexdigest()
-        outlook = content is not None and _is_outlook_part(ctype, filename, content)
-        eml = content is not None and _is_eml_part(ctype, filename, content)
+        outlook = content is not None and _is_outlook_part(ctype, head.filename, content)
+        eml = content is not None and _is_eml_part(ctype, head.filename, content)
         if (ctype in _EMBEDDED or outlook or eml) and content is not None:
             if level + self.base_depth + 1 > self.limits.max_mime_depth:
                 log.add(
@@ -331,23 +366,7 @@ class _Builder:
                     form="msg" if self.rendition is not None else None,
                     intake=self.rendition,
                 )
-        return _new_part(
-            path=path,
-            content_type=ctype,
-            params=params,
-            charset=pmap.get("charset"),
-            transfer_encoding=cte,
-            disposition=disposition,
-            filename=filename,
-            start=start,
-            end=end,
-            decoded_size=decoded_size,
-            sha256=sha256,
-            headers=headers,
-            children=(),
-            message=message,
-            defects=self.own(mark),
-        )
+        return decoded_size, sha256, message
 
     def _outlook(self, content: bytes, level: int) -> Message:
         """An attached Outlook ``.msg`` file, converted and parsed ([MS-OXMSG])."""
