@@ -17,13 +17,13 @@ from headerlens._text import ascii_digits
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
 from headerlens.hops.models import HopAnalysis, Received
-from headerlens.message import Message
+from headerlens.message import HeaderField, Message
 from headerlens.policy import Policy
 from headerlens.spam.decoding import Draft, fmt_num, join_names
 from headerlens.spam.helpdesk import draw_findings
 from headerlens.spam.knowledge import knowledge, new_field, raw_field
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
-from headerlens.spam.registry import Candidates, NameInfo, Registry
+from headerlens.spam.registry import Candidates, NameInfo, Registration, Registry
 from headerlens.spam.sarules import rule_book
 from headerlens.spam.vendors import REGISTRY
 
@@ -238,6 +238,43 @@ def _appending_vendors_trusted(hops: HopAnalysis) -> tuple[frozenset[str], bool]
     return (_APPENDING if cloud else frozenset()), exchange
 
 
+class _Trust:
+    """Whether a vendor header at some position was written inside the trusted zone."""
+
+    __slots__ = ("_appending", "boundary", "hops")
+
+    def __init__(self, hops: HopAnalysis) -> None:
+        self.hops = hops
+        self.boundary = hops.trust.header_index
+        self._appending: tuple[frozenset[str], bool] | None = None  # worked out when needed
+
+    def vouches(self, vendor: str, lname: str, idx: int) -> bool:
+        """At or above the boundary; below it only the headers of a vendor that appends its
+        verdict there, or those an Exchange header firewall guards, when that vendor or an
+        Exchange server runs a trusted hop."""
+        boundary = self.boundary
+        if boundary is None or idx <= boundary:
+            return True
+        if vendor not in _APPENDING and not lname.startswith(_FIREWALLED):
+            return False
+        if self._appending is None:
+            self._appending = _appending_vendors_trusted(self.hops)
+        vendors, exchange = self._appending
+        return vendor in vendors or (exchange and lname.startswith(_FIREWALLED))
+
+
+def _decode(reg: Registration, f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    """Run the registered decoder; a decoder bug is a defect, the field kept raw."""
+    try:
+        return reg.decoder(f, d, log)
+    except DefectError:
+        raise
+    except Exception as exc:  # a decoder bug must not stop the analysis
+        log.add("spam.decoder_failed", f"{f.name}: {type(exc).__name__}", f.index)
+        d.add(raw_field(f))
+        return True
+
+
 def analyze_spam(
     message: Message, policy: Policy, *, hops: HopAnalysis, registry: Registry = REGISTRY
 ) -> SpamAnalysis:
@@ -260,8 +297,7 @@ def analyze_spam(
     current_untrusted: dict[str, Draft] = {}
     found: dict[tuple[tuple[str, str], int | None], list[int]] = {}
     memo_get = registry.remembered.get
-    boundary = hops.trust.header_index
-    appending: tuple[frozenset[str], bool] | None = None  # worked out when first needed
+    trust = _Trust(hops)
     for f in headers:
         name = f.name
         info = memo_get(name, _UNSEEN)
@@ -288,16 +324,7 @@ def analyze_spam(
         if reg is None:
             continue
         vendor = reg.vendor
-        if twin:
-            trusted = False
-        elif boundary is None or idx <= boundary:
-            trusted = True
-        elif vendor in _APPENDING or lname.startswith(_FIREWALLED):
-            if appending is None:
-                appending = _appending_vendors_trusted(hops)
-            trusted = vendor in appending[0] or (appending[1] and lname.startswith(_FIREWALLED))
-        else:  # no vendor but those can be vouched for below the boundary
-            trusted = False
+        trusted = not twin and trust.vouches(vendor, lname, idx)
         current = current_trusted if trusted else current_untrusted
         d = current.get(vendor)
         if d is None or (reg.primary and lname in d.names):
@@ -312,17 +339,8 @@ def analyze_spam(
             state["value"] = f.value
             state["header_index"] = idx
             d.fields.append(new_field(state))
-        else:
-            try:
-                ok = reg.decoder(f, d, log)
-            except DefectError:
-                raise
-            except Exception as exc:  # a decoder bug must not stop the analysis
-                log.add("spam.decoder_failed", f"{name}: {type(exc).__name__}", idx)
-                d.add(raw_field(f))
-                ok = True
-            if not ok:
-                continue
+        elif not _decode(reg, f, d, log):
+            continue
         d.header_indexes.append(idx)
         if reg.primary:  # only a primary name is looked for again (a repeat starts a verdict)
             d.names.add(lname)
