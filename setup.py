@@ -21,13 +21,15 @@ from setuptools.command.build_ext import build_ext
 HERE = Path(__file__).resolve().parent
 
 # The hot path of analyze() (docs/performance.md): header splitting, date layouts, addresses,
-# encoded words, the MIME tree, the Received readers and the hop chain, and analyze() itself.
+# encoded words, the MIME tree and its transfer decoding, the Received readers and the hop chain,
+# and analyze() itself.
 # Not the modules of public functions that take str (parse_date, parse_received): mypyc checks
 # argument types itself, with its own TypeError message, before the function's documented one.
 COMPILED = (
     "headerlens/analyze.py",
     "headerlens/parse/_date_layouts.py",
     "headerlens/parse/_scan.py",
+    "headerlens/parse/_transfer.py",
     "headerlens/parse/addresses.py",
     "headerlens/parse/encoded_words.py",
     "headerlens/parse/headers.py",

@@ -47,7 +47,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from headerlens.errors import HeaderlensError
-from headerlens.message import HeaderField, Message, MimePart
+from headerlens.message import HeaderField, Message, MimePart, index_fields
+from headerlens.parse.addresses import parse_address_list
+from headerlens.parse.headers import unfolded_body
 from headerlens.report import Report
 
 __all__ = ["redact"]
@@ -119,6 +121,10 @@ _HOST_FIELDS = frozenset(
         "receiver",
         "helo",
     ]
+)
+# Model fields holding a tuple of host or domain names.
+_HOST_LIST_FIELDS = frozenset(
+    ["trusted_hosts", "trusted_authserv_ids", "from_domains", "dkim_domains"]
 )
 # Model fields whose value is an address or a user name.
 _USER_FIELDS = frozenset(
@@ -511,7 +517,9 @@ class _Redactor:
                 value = getattr(obj, name)
                 if isinstance(value, str):
                     self._collect_field(name, value)
-                elif isinstance(value, tuple) and name in _HOST_FIELDS | _USER_FIELDS:
+                elif isinstance(value, tuple) and name in (
+                    _HOST_FIELDS | _HOST_LIST_FIELDS | _USER_FIELDS
+                ):
                     for v in value:
                         if isinstance(v, str):
                             self._collect_field(name, v)
@@ -525,7 +533,7 @@ class _Redactor:
         p = self.p
         if not value.strip():
             return
-        if name in _HOST_FIELDS or name in ("trusted_hosts", "trusted_authserv_ids"):
+        if name in _HOST_FIELDS or name in _HOST_LIST_FIELDS:
             # A one-label name is looked for in prose only when it cannot be an ordinary
             # word ("EXCH01", "mx-3"), so "mail" in a sentence stays "mail".
             if "." in value.strip(".") or any(c.isdigit() or c in "-_" for c in value):
@@ -545,9 +553,6 @@ class _Redactor:
             p.remember(value, p.file_name(value), exact=True)
 
     def _collect_message(self, msg: Message) -> None:
-        from headerlens.parse.addresses import parse_address_list
-        from headerlens.parse.headers import unfolded_body
-
         p = self.p
         for h in msg.headers:
             lname = h.name.lower()
@@ -603,7 +608,7 @@ class _Redactor:
             return value
         if field in ("raw", "note"):  # raw text; a reporter's note is body text (#20)
             return ""
-        if field in _HOST_FIELDS:
+        if field in _HOST_FIELDS or field in _HOST_LIST_FIELDS:
             return p.host(value)
         if field in _SELECTOR_FIELDS:
             return p._label(value)
@@ -627,8 +632,6 @@ class _Redactor:
         return h.model_copy(update={"raw": raw, "value": value, "defects": self.rewrite(h.defects)})
 
     def _message(self, msg: Message) -> Message:
-        from headerlens.message import index_fields
-
         mime = msg.mime
         headers = tuple(self._header(h) for h in msg.headers)
         new = msg.model_copy(

@@ -33,6 +33,9 @@ from headerlens.domains import normalize_domain, organizational_domain
 from headerlens.findings import Finding, Severity, make_finding
 from headerlens.indicators.lookalike import inspect_domain, skeleton
 from headerlens.message import Address, HeaderField, Message
+from headerlens.parse.addresses import parse_address_list
+from headerlens.parse.headers import unfolded_body
+from headerlens.verdict import judge_authentication
 
 if TYPE_CHECKING:
     from headerlens.hops.models import Hop
@@ -196,7 +199,7 @@ def _named_domains(message: Message) -> list[_Named]:
         if name == "Return-Path":
             fields = fields[:1]  # the topmost: written at final delivery
         for f in fields:
-            for a in message.field_addresses(f):
+            for a in parse_address_list(unfolded_body(f), header_index=f.index):
                 d = _domain(a)
                 if d:
                     raw = (a.domain or "").strip().rstrip(".")
@@ -230,7 +233,7 @@ def _recipients(report: Report) -> tuple[list[str], str, list[int]]:
         return list(dict.fromkeys(domains)), "the envelope recipient", idx
     for name in ("To", "Cc"):
         for f in msg.fields(name):
-            for a in msg.field_addresses(f):
+            for a in parse_address_list(unfolded_body(f), header_index=f.index):
                 ad = _domain(a)
                 if ad:
                     domains.append(ad)
@@ -528,8 +531,6 @@ def _own_domain(
     is_list: bool,
     notes: list[str],
 ) -> list[Finding]:
-    from headerlens.verdict import judge_authentication
-
     froms = [n for n in named if n.role == "From"]
     if not froms or is_list or not recipients:
         return []

@@ -2,7 +2,8 @@
 
 Multipart bodies are split on delimiter lines found with ``bytes.find`` (RFC 2046 section
 5.1.1); each part's header block goes through the same splitter as the message header.
-Content is transfer-decoded only to measure it (``decoded_size``, ``sha256``); base64 and
+Content is transfer-decoded only to measure it (``decoded_size``, ``sha256``; in bounded memory
+by :mod:`headerlens.parse._transfer` unless the part may hold a message); base64 and
 quoted-printable problems are recorded as defects. Embedded messages (``message/rfc822``,
 ``message/global``, ``text/rfc822-headers``) are parsed as :class:`Message` objects with their
 own offsets. Depth and part count are capped by ``Policy.limits``.
@@ -10,442 +11,29 @@ own offsets. Depth and part count are capped by ``Policy.limits``.
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from headerlens._text import ascii_digits
+from headerlens._model import fast_constructor
 from headerlens.defects import Defect, DefectLog
-from headerlens.message import HeaderField, MimePart
-from headerlens.parse._fast import fast_constructor
-from headerlens.parse._scan import read_quoted
-from headerlens.parse.encoded_words import decode_charset, decode_encoded_words
+from headerlens.message import HeaderField, Intake, MimePart
+from headerlens.parse._transfer import decode, decode_content, decode_quoted_printable, measure
 from headerlens.parse.headers import split_headers, unfolded_body
+from headerlens.parse.outlook import convert_msg, is_msg
+from headerlens.parse.params import parse_content_type, parse_disposition
 from headerlens.policy import Limits, Policy
 
 if TYPE_CHECKING:
-    from headerlens.message import Intake, Message
+    from headerlens.message import InputForm, Message
 
-__all__ = [
-    "build_mime",
-    "decode_content",
-    "decode_quoted_printable",
-    "parse_content_type",
-    "parse_params",
-]
+__all__ = ["ParseEmbedded", "build_mime", "decode_content", "decode_quoted_printable"]
 
 _new_part = fast_constructor(MimePart)
-_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_WS = b" \t\r\n"
-_NOT_B64 = bytes(c for c in range(256) if c not in _B64 + b"=")
-_HEX = frozenset(b"0123456789ABCDEFabcdef")
 _KNOWN_CTE = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable"})
 _IDENTITY_CTE = frozenset({"7bit", "8bit", "binary"})
 _EMBEDDED = frozenset({"message/rfc822", "message/global", "text/rfc822-headers"})
-_TSPECIALS = frozenset('()<>@,;:\\"/[]?= \t')
-
-Problem = tuple[str, str]
-
-
-# --- parameters (RFC 2045 section 5.1, RFC 2231) ------------------------------------------
-
-
-def _scan_params(text: str, pos: int, problems: list[Problem]) -> list[tuple[str, str, bool]]:
-    """``; name=value`` pairs from ``text[pos:]``: (lower name, value, was quoted)."""
-    out: list[tuple[str, str, bool]] = []
-    n = len(text)
-    i = pos
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n;":
-            i += 1
-            continue
-        if c == "(":  # comment (RFC 2045 allows CFWS); skip, nesting respected
-            depth = 0
-            while i < n:
-                if text[i] == "\\":
-                    i += 2
-                    continue
-                if text[i] == "(":
-                    depth += 1
-                elif text[i] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        i += 1
-                        break
-                i += 1
-            continue
-        start = i
-        while i < n and text[i] not in "=;":
-            i += 1
-        name = text[start:i].strip().lower()
-        if i >= n or text[i] == ";":
-            if name:
-                problems.append(("mime.invalid_parameter", f"parameter {name!r} has no '='"))
-            continue
-        i += 1  # "="
-        while i < n and text[i] in " \t\r\n":
-            i += 1
-        if i < n and text[i] == '"':
-            value, i, closed = read_quoted(text, i)
-            if not closed:
-                problems.append(("mime.invalid_parameter", f"unterminated quotes in {name!r}"))
-            quoted = True
-            # Skip anything between the closing quote and the next ";".
-            while i < n and text[i] != ";":
-                i += 1
-        else:
-            start = i
-            while i < n and text[i] != ";":
-                i += 1
-            value = text[start:i].strip()
-            quoted = False
-        if name:
-            out.append((name, value, quoted))
-    return out
-
-
-def _pct_decode(text: str) -> bytes:
-    raw = text.encode("utf-8", "surrogateescape")
-    if b"%" not in raw:
-        return raw
-    out = bytearray()
-    i = 0
-    n = len(raw)
-    while i < n:
-        j = raw.find(b"%", i)
-        if j == -1:
-            out += raw[i:]
-            break
-        out += raw[i:j]
-        pair = raw[j + 1 : j + 3]
-        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
-            out.append(int(pair, 16))
-            i = j + 3
-        else:
-            out.append(0x25)
-            i = j + 1
-    return bytes(out)
-
-
-def parse_params(text: str, pos: int = 0) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
-    """MIME parameters from ``text[pos:]`` with RFC 2231 continuations and charsets decoded.
-
-    Returns ``((name, value), ...)`` (names lower-cased, first-appearance order) and problems.
-    RFC 2047 encoded words inside quoted values (common, though not standard) are decoded.
-    """
-    problems: list[Problem] = []
-    pairs = _scan_params(text, pos, problems)
-    order: list[str] = []
-    simple: dict[str, str] = {}
-    sections: dict[str, dict[int, tuple[str, bool]]] = {}
-    for name, value, _quoted in pairs:
-        if "*" in name:
-            base, _, rest = name.partition("*")
-            extended = rest.endswith("*") or rest == ""
-            number_text = rest.rstrip("*")
-            if number_text == "":
-                number = 0
-                # "name*=" is a single extended value
-            elif ascii_digits(number_text):
-                number = int(number_text)
-            else:
-                problems.append(("mime.invalid_parameter", f"bad RFC 2231 section in {name!r}"))
-                continue
-            if base not in order and base not in simple:
-                order.append(base)
-            sections.setdefault(base, {})[number] = (value, extended)
-        else:
-            if name not in simple and name not in sections:
-                order.append(name)
-            simple.setdefault(name, value)
-    result: list[tuple[str, str]] = []
-    for name in order:
-        if name in sections:
-            parts = sections[name]
-            numbers = sorted(parts)
-            if numbers != list(range(len(numbers))):
-                problems.append(
-                    ("mime.invalid_parameter", f"RFC 2231 sections of {name!r} have gaps")
-                )
-            charset: str | None = None
-            chunks: list[bytes] = []
-            for k, number in enumerate(numbers):
-                value, extended = parts[number]
-                if extended:
-                    if k == 0:
-                        pieces = value.split("'", 2)
-                        if len(pieces) == 3:
-                            charset = pieces[0] or None
-                            value = pieces[2]
-                        else:
-                            problems.append(
-                                ("mime.invalid_parameter", f"{name!r} lacks charset'language'")
-                            )
-                    chunks.append(_pct_decode(value))
-                else:
-                    chunks.append(value.encode("utf-8", "surrogateescape"))
-            text_value, problem = decode_charset(b"".join(chunks), charset or "utf-8")
-            if problem is not None:
-                problems.append(("mime.invalid_parameter", f"{name!r}: {problem[1]}"))
-            result.append((name, text_value))
-        else:
-            value = simple[name]
-            if "=?" in value:
-                value, word_problems = decode_encoded_words(value)
-                problems.extend(word_problems)
-            result.append((name, value))
-    return tuple(result), problems
-
-
-def parse_content_type(text: str) -> tuple[str | None, tuple[tuple[str, str], ...], list[Problem]]:
-    """``type/subtype`` (lower-cased; ``None`` when invalid) and parameters (RFC 2045 5.1)."""
-    semi = text.find(";")
-    head = (text if semi == -1 else text[:semi]).strip()
-    # Drop a trailing comment: "text/plain (plain text)".
-    paren = head.find("(")
-    if paren != -1:
-        head = head[:paren].strip()
-    params, problems = parse_params(text, semi + 1) if semi != -1 else ((), [])
-    ctype: str | None = head.lower()
-    main, slash, sub = head.partition("/")
-    if (
-        not slash
-        or not main.strip()
-        or not sub.strip()
-        or any(c in _TSPECIALS for c in main.strip() + sub.strip())
-    ):
-        ctype = None
-    else:
-        ctype = f"{main.strip()}/{sub.strip()}".lower()
-    return ctype, params, problems
-
-
-# --- transfer decoding (RFC 2045 section 6) -----------------------------------------------
-
-
-def _decode_base64(data: bytes) -> tuple[bytes | None, list[Problem]]:
-    problems: list[Problem] = []
-    compact = data.translate(None, _B64_WS)
-    stray = compact.translate(None, _B64 + b"=")
-    if stray:
-        problems.append(("mime.base64_characters", f"{len(stray)} bytes outside the alphabet"))
-        compact = compact.translate(None, _NOT_B64)
-    body = compact.rstrip(b"=")
-    if b"=" in body:
-        # Concatenated base64 blocks: decode each padded block in turn.
-        out = bytearray()
-        for block in compact.replace(b"=", b"= ").split():
-            stripped = block.rstrip(b"=")
-            if len(stripped) % 4 == 1:
-                problems.append(("mime.base64_length", "a block has one character left over"))
-                return None, problems
-            if stripped:
-                pad = (-len(stripped)) % 4
-                out += binascii.a2b_base64(stripped + b"=" * pad)
-        return bytes(out), problems
-    rem = len(body) % 4
-    if rem == 1:
-        problems.append(("mime.base64_length", "one character left over"))
-        return None, problems
-    pad = (-len(body)) % 4
-    if len(compact) - len(body) < pad:
-        problems.append(("mime.base64_padding", "missing '=' padding"))
-    return binascii.a2b_base64(body + b"=" * pad), problems
-
-
-# An "=" that is neither an escape ("=" and two hex digits) nor a soft line break ("=", optional
-# white space, a line end or the end). Each "=" looks ahead over its own white space run only:
-# linear on any input.
-_BAD_QP = re.compile(rb"=(?![0-9A-Fa-f]{2}|[ \t]*+(?:[\r\n]|\Z))")
-
-
-def _check_qp(data: bytes, start: int = 0, end: int | None = None) -> list[Problem]:
-    """The first ``=`` in ``data[start:end]`` that is neither an escape nor a soft line break
-    (RFC 2045 section 6.7); offsets are counted from ``start``. Reads in place."""
-    found = _BAD_QP.search(data, start, len(data) if end is None else end)
-    if found is None:
-        return []
-    return [
-        (
-            "mime.quoted_printable_invalid",
-            f"'=' at offset {found.start() - start} is not an escape",
-        )
-    ]
-
-
-# A soft line break ("=" at the end of an encoded line, RFC 2045 section 6.7 rule 5) ended
-# by a bare CR: binascii.a2b_qp looks for the LF of a CRLF and would drop everything after.
-_SOFT_BREAK_CR = re.compile(rb"=\r(?!\n)")
-
-
-def decode_quoted_printable(data: bytes) -> bytes:
-    """Quoted-printable decoding (RFC 2045 section 6.7) for any line ending: CRLF, LF or CR."""
-    if b"=\r" in data:
-        data = _SOFT_BREAK_CR.sub(b"", data)
-    return binascii.a2b_qp(data)
-
-
-def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:
-    if cte == "base64":
-        return _decode_base64(data)
-    if cte == "quoted-printable":
-        return decode_quoted_printable(data), _check_qp(data)
-    return data, []
-
-
-def decode_content(data: bytes, cte: str | None) -> bytes | None:
-    """``data`` with its Content-Transfer-Encoding undone (RFC 2045 section 6), or ``None``
-    when it cannot be decoded."""
-    return _decode(data, cte)[0]
-
-
-# --- measuring a leaf in bounded memory ---------------------------------------------------
-#
-# A leaf part is transfer-decoded only to give ``decoded_size`` and ``sha256``: it is read in
-# slices of _CHUNK bytes and hashed as it is decoded, so a 50 MB attachment costs a few MB
-# of memory, not three copies of itself. The results are those of ``_decode`` on the whole
-# part (tests/parse/test_mime_stream.py compares them on generated and hostile input).
-
-_CHUNK = 1 << 18
-
-
-def _measure(
-    data: bytes, start: int, end: int, cte: str | None
-) -> tuple[int | None, str | None, list[Problem]]:
-    """``(decoded size, SHA-256 hex, problems)`` of ``data[start:end]`` decoded per ``cte``."""
-    if cte == "base64":
-        return _measure_base64(data, start, end)
-    digest = hashlib.sha256()
-    if cte == "quoted-printable":
-        size = 0
-        for piece in _qp_pieces(data, start, end):
-            digest.update(piece)
-            size += len(piece)
-        return size, digest.hexdigest(), _check_qp(data, start, end)
-    with memoryview(data) as view:
-        digest.update(view[start:end])
-    return end - start, digest.hexdigest(), []
-
-
-def _qp_pieces(data: bytes, start: int, end: int) -> list[bytes] | _QpPieces:
-    if end - start <= _CHUNK:
-        return [decode_quoted_printable(data[start:end])]
-    return _QpPieces(data, start, end)
-
-
-class _QpPieces:
-    """:func:`decode_quoted_printable` over slices that end after a line feed: every escape and soft
-    line break lies within one line, so decoding line-aligned slices in turn gives the bytes
-    of decoding the whole (a line longer than a slice is decoded whole)."""
-
-    def __init__(self, data: bytes, start: int, end: int) -> None:
-        self.data, self.start, self.end = data, start, end
-
-    def __iter__(self) -> Iterator[bytes]:
-        data, pos, end = self.data, self.start, self.end
-        with memoryview(data) as view:
-            while pos < end:
-                stop = pos + _CHUNK
-                if stop >= end:
-                    stop = end
-                else:
-                    nl = data.rfind(b"\n", pos, stop)
-                    if nl == -1:
-                        nl = data.find(b"\n", stop, end)
-                    stop = end if nl == -1 else nl + 1
-                # A piece ends after a LF, so a bare-CR soft break never straddles two.
-                yield decode_quoted_printable(bytes(view[pos:stop]))
-                pos = stop
-
-
-def _measure_base64(
-    data: bytes, start: int, end: int
-) -> tuple[int | None, str | None, list[Problem]]:
-    """:func:`_decode_base64` of ``data[start:end]``, streamed: the same size, digest and
-    problems, holding one slice at a time.
-
-    The alphabet characters form blocks separated by ``=`` runs. With no ``=`` before the
-    last alphabet character there is one block (padding checked); otherwise every block is
-    decoded on its own, as concatenated base64 messages are."""
-    digest = hashlib.sha256()
-    size = 0
-    stray = 0
-    pend = b""  # the open block's characters not yet decoded (fewer than 4 between slices)
-    in_block = False
-    seen_eq = False  # an "=" has been read (so an alphabet character after it: concatenated)
-    concatenated = False
-    failed = False  # a block had one character left over: no decoded content
-    last_rem = 0  # the last block's length mod 4
-    trailing_eq = 0  # "=" characters after the last alphabet character
-
-    def close_block() -> None:
-        nonlocal pend, size, failed, last_rem
-        rem = len(pend) % 4
-        last_rem = rem
-        if rem == 1:
-            failed = True
-        elif not failed and pend:
-            out = binascii.a2b_base64(pend + b"=" * ((-rem) % 4))
-            digest.update(out)
-            size += len(out)
-        pend = b""
-
-    for pos in range(start, end, _CHUNK):
-        compact = data[pos : min(pos + _CHUNK, end)].translate(None, _B64_WS)
-        odd = compact.translate(None, _B64 + b"=")
-        if odd:
-            stray += len(odd)
-            compact = compact.translate(None, _NOT_B64)
-        i, n = 0, len(compact)
-        while i < n:
-            j = compact.find(b"=", i)
-            if j == -1:
-                j = n
-            if j > i:  # an alphabet run
-                if seen_eq:
-                    concatenated = True
-                in_block = True
-                trailing_eq = 0
-                if failed:
-                    pend = b""
-                else:
-                    run = pend + compact[i:j]
-                    cut = len(run) - len(run) % 4
-                    if cut:
-                        out = binascii.a2b_base64(run[:cut])
-                        digest.update(out)
-                        size += len(out)
-                    pend = run[cut:]
-                i = j
-            if i < n:  # an "=" run
-                k = i
-                while k < n and compact[k] == 0x3D:
-                    k += 1
-                if in_block:
-                    close_block()
-                    in_block = False
-                seen_eq = True
-                trailing_eq += k - i
-                i = k
-    if in_block:
-        close_block()
-    problems: list[Problem] = []
-    if stray:
-        problems.append(("mime.base64_characters", f"{stray} bytes outside the alphabet"))
-    if concatenated:
-        if failed:
-            problems.append(("mime.base64_length", "a block has one character left over"))
-            return None, None, problems
-        return size, digest.hexdigest(), problems
-    if failed:
-        problems.append(("mime.base64_length", "one character left over"))
-        return None, None, problems
-    if trailing_eq < (-last_rem) % 4:
-        problems.append(("mime.base64_padding", "missing '=' padding"))
-    return size, digest.hexdigest(), problems
 
 
 # --- the tree -----------------------------------------------------------------------------
@@ -458,9 +46,40 @@ def _field(headers: tuple[HeaderField, ...] | list[HeaderField], lname: str) -> 
     return None
 
 
+class ParseEmbedded(Protocol):
+    """How the tree builder parses an embedded message (``headerlens.parse.parse_bytes``)."""
+
+    def __call__(
+        self,
+        data: bytes,
+        *,
+        policy: Policy | None = None,
+        depth: int = 0,
+        form: InputForm | None = None,
+        intake: Intake | None = None,
+    ) -> Message: ...
+
+
+@dataclass
+class _Head:
+    """What a part's header fields say: its type and parameters, its transfer encoding (and
+    the index of that field), its disposition and file name."""
+
+    ctype: str
+    params: tuple[tuple[str, str], ...]
+    pmap: dict[str, str]
+    cte: str | None
+    cte_index: int | None
+    disposition: str | None
+    filename: str | None
+
+
 class _Builder:
-    def __init__(self, data: bytes, end: int, policy: Policy, depth: int) -> None:
+    def __init__(
+        self, data: bytes, end: int, policy: Policy, depth: int, parse_embedded: ParseEmbedded
+    ) -> None:
         self.data = data
+        self.parse_embedded = parse_embedded
         self.end = end
         self.policy = policy
         self.limits: Limits = policy.limits
@@ -486,9 +105,42 @@ class _Builder:
         default_type: str,
         mark: int,
     ) -> MimePart:
-        data = self.data
-        log = self.log
+        """The part ``data[start:end]`` (body from ``body_start``) and everything below it;
+        ``mark`` is where its own defects start in the log."""
         self.parts += 1
+        head = self._head(headers, default_type)
+        tree = None
+        if head.ctype.startswith("multipart/"):
+            tree = self._multipart(head, body_start, end, path, level, mark)
+        if tree is not None:
+            children, defects = tree
+            decoded_size = sha256 = None
+            message = None
+        else:
+            children = ()
+            decoded_size, sha256, message = self._leaf(head, body_start, end, path, level)
+            defects = self.own(mark)
+        return _new_part(
+            path=path,
+            content_type=head.ctype,
+            params=head.params,
+            charset=head.pmap.get("charset"),
+            transfer_encoding=head.cte,
+            disposition=head.disposition,
+            filename=head.filename,
+            start=start,
+            end=end,
+            decoded_size=decoded_size,
+            sha256=sha256,
+            headers=headers,
+            children=children,
+            message=message,
+            defects=defects,
+        )
+
+    def _head(self, headers: tuple[HeaderField, ...], default_type: str) -> _Head:
+        """What the part's header fields say (RFC 2045 sections 5 and 6, RFC 2183)."""
+        log = self.log
         ct_field = _field(headers, "content-type")
         params: tuple[tuple[str, str], ...] = ()
         ctype: str | None = None
@@ -502,8 +154,6 @@ class _Builder:
                     f"Content-Type {ct_field.value!r} is not type/subtype",
                     ct_field.index,
                 )
-        if ctype is None:
-            ctype = default_type
         pmap = dict(params)
         cte_field = _field(headers, "content-transfer-encoding")
         cte: str | None = None
@@ -519,126 +169,113 @@ class _Builder:
         disposition: str | None = None
         dparams: dict[str, str] = {}
         if disp_field is not None:
-            dtext = unfolded_body(disp_field)
-            semi = dtext.find(";")
-            disposition = (dtext if semi == -1 else dtext[:semi]).strip().lower() or None
-            if semi != -1:
-                dp, problems = parse_params(dtext, semi + 1)
-                for code, text in problems:
-                    log.add(code, text, disp_field.index)
-                dparams = dict(dp)
-        filename = dparams.get("filename") or pmap.get("name")
-        children: tuple[MimePart, ...] = ()
-        message: Message | None = None
-        decoded_size: int | None = None
-        sha256: str | None = None
-        deferred: list[tuple[str, str]] = []
+            disposition, dp, problems = parse_disposition(unfolded_body(disp_field))
+            dparams = dict(dp)
+            for code, text in problems:
+                log.add(code, text, disp_field.index)
+        return _Head(
+            ctype=ctype or default_type,
+            params=params,
+            pmap=pmap,
+            cte=cte,
+            cte_index=cte_field.index if cte_field is not None else None,
+            disposition=disposition,
+            filename=dparams.get("filename") or pmap.get("name"),
+        )
 
-        is_multipart = ctype.startswith("multipart/")
-        if is_multipart and level + self.base_depth >= self.limits.max_mime_depth:
+    def _multipart(
+        self, head: _Head, body_start: int, end: int, path: str, level: int, mark: int
+    ) -> tuple[tuple[MimePart, ...], tuple[Defect, ...]] | None:
+        """The children of a multipart entity (RFC 2046 section 5.1) and the part's own
+        defects, or ``None`` when it cannot be read as one (then it is a leaf)."""
+        log = self.log
+        limits = self.limits
+        if level + self.base_depth >= limits.max_mime_depth:
             log.add(
                 "limits.mime_depth",
-                f"part {path or 'root'} is nested deeper than {self.limits.max_mime_depth}",
+                f"part {path or 'root'} is nested deeper than {limits.max_mime_depth}",
             )
-            is_multipart = False
-        if is_multipart:
-            if cte is not None and cte not in _IDENTITY_CTE:
-                log.add(
-                    "mime.invalid_multipart_encoding",
-                    f"multipart entity with Content-Transfer-Encoding {cte!r}",
-                    cte_field.index if cte_field is not None else None,
+            return None
+        if head.cte is not None and head.cte not in _IDENTITY_CTE:
+            log.add(
+                "mime.invalid_multipart_encoding",
+                f"multipart entity with Content-Transfer-Encoding {head.cte!r}",
+                head.cte_index,
+            )
+        boundary = head.pmap.get("boundary")
+        if not boundary:
+            log.add("mime.missing_boundary", f"{head.ctype} without a boundary parameter")
+            return None
+        spans, closed = self._split(boundary.encode("utf-8", "replace"), body_start, end)
+        if spans is None:
+            log.add(
+                "mime.start_boundary_not_found", f"boundary {boundary!r} never occurs in the body"
+            )
+            return None
+        # Recorded after the children, so that the part's own defects come first.
+        deferred: list[tuple[str, str]] = []
+        if not closed:
+            deferred.append(
+                (
+                    "mime.close_boundary_not_found",
+                    f"no closing boundary --{boundary}--; the body may be truncated",
                 )
-            boundary = pmap.get("boundary")
-            if not boundary:
-                log.add("mime.missing_boundary", f"{ctype} without a boundary parameter")
-                is_multipart = False
-            else:
-                spans, closed = self._split(boundary.encode("utf-8", "replace"), body_start, end)
-                if spans is None:
-                    log.add(
-                        "mime.start_boundary_not_found",
-                        f"boundary {boundary!r} never occurs in the body",
+            )
+        own = self.own(mark)
+        kids: list[MimePart] = []
+        child_default = "message/rfc822" if head.ctype == "multipart/digest" else "text/plain"
+        for k, (ps, pe) in enumerate(spans):
+            if self.parts >= limits.max_mime_parts:
+                if not self.parts_capped:
+                    self.parts_capped = True
+                    deferred.insert(
+                        0,
+                        (
+                            "limits.mime_parts",
+                            f"more than {limits.max_mime_parts} MIME parts; the rest were not read",
+                        ),
                     )
-                    is_multipart = False
-                else:
-                    if not closed:
-                        # Recorded after the children so the part's own defects come first.
-                        deferred.append(
-                            (
-                                "mime.close_boundary_not_found",
-                                f"no closing boundary --{boundary}--; the body may be truncated",
-                            )
-                        )
-                    own = self.own(mark)
-                    kids: list[MimePart] = []
-                    child_default = (
-                        "message/rfc822" if ctype == "multipart/digest" else "text/plain"
-                    )
-                    for k, (ps, pe) in enumerate(spans):
-                        if self.parts >= self.limits.max_mime_parts:
-                            if not self.parts_capped:
-                                self.parts_capped = True
-                                deferred.insert(
-                                    0,
-                                    (
-                                        "limits.mime_parts",
-                                        f"more than {self.limits.max_mime_parts} MIME parts;"
-                                        " the rest were not read",
-                                    ),
-                                )
-                            break
-                        cmark = len(log)
-                        block = split_headers(data, ps, pe, log, self.limits, top=False)
-                        cbody = block.body_start if block.body_start is not None else pe
-                        kids.append(
-                            self.part(
-                                tuple(block.fields),
-                                ps,
-                                cbody,
-                                pe,
-                                f"{path}.{k + 1}" if path else str(k + 1),
-                                level + 1,
-                                child_default,
-                                cmark,
-                            )
-                        )
-                    children = tuple(kids)
-                    mark2 = len(log)
-                    for code, message_text in deferred:
-                        log.add(code, message_text)
-                    own = own + self.own(mark2)
-                    return _new_part(
-                        path=path,
-                        content_type=ctype,
-                        params=params,
-                        charset=pmap.get("charset"),
-                        transfer_encoding=cte,
-                        disposition=disposition,
-                        filename=filename,
-                        start=start,
-                        end=end,
-                        decoded_size=None,
-                        sha256=None,
-                        headers=headers,
-                        children=children,
-                        message=None,
-                        defects=own,
-                    )
-        # A leaf (or an embedded message): measure the decoded content. A part that may be a
-        # message to parse (an embedded message, an attached Outlook item or saved .eml) is
-        # decoded whole; any other is measured slice by slice, in bounded memory.
+                break
+            cmark = len(log)
+            block = split_headers(self.data, ps, pe, log, limits, top=False)
+            cbody = block.body_start if block.body_start is not None else pe
+            kid_path = f"{path}.{k + 1}" if path else str(k + 1)
+            kids.append(
+                self.part(
+                    tuple(block.fields), ps, cbody, pe, kid_path, level + 1, child_default, cmark
+                )
+            )
+        mark2 = len(log)
+        for code, message_text in deferred:
+            log.add(code, message_text)
+        return tuple(kids), own + self.own(mark2)
+
+    def _leaf(
+        self, head: _Head, body_start: int, end: int, path: str, level: int
+    ) -> tuple[int | None, str | None, Message | None]:
+        """A leaf's decoded size and SHA-256, and the message it holds, if any (an embedded
+        message, an attached Outlook item or saved .eml), parsed."""
+        log = self.log
+        ctype = head.ctype
+        decoded_size: int | None = None
+        sha256: str | None = None
+        message: Message | None = None
+        # A part that may be a message to parse (an embedded message, an attached Outlook item
+        # or saved .eml) is decoded whole; any other is measured slice by slice, in bounded
+        # memory (a 50 MB attachment costs a few MB, not copies of itself).
         content: bytes | None = None
+        filename = head.filename
         if ctype in _EMBEDDED or _may_be_outlook(ctype, filename) or _may_be_eml(ctype, filename):
-            content, problems = _decode(data[body_start:end], cte)
+            content, problems = decode(self.data[body_start:end], head.cte)
             if content is not None:
                 decoded_size = len(content)
                 sha256 = hashlib.sha256(content).hexdigest()
         else:
-            decoded_size, sha256, problems = _measure(data, body_start, end, cte)
+            decoded_size, sha256, problems = measure(self.data, body_start, end, head.cte)
         for code, message_text in problems:
             log.add(code, message_text)
-        outlook = content is not None and _is_outlook_part(ctype, filename, content)
-        eml = content is not None and _is_eml_part(ctype, filename, content)
+        outlook = content is not None and _is_outlook_part(ctype, head.filename, content)
+        eml = content is not None and _is_eml_part(ctype, head.filename, content)
         if (ctype in _EMBEDDED or outlook or eml) and content is not None:
             if level + self.base_depth + 1 > self.limits.max_mime_depth:
                 log.add(
@@ -649,42 +286,20 @@ class _Builder:
             elif outlook:
                 message = self._outlook(content, level)
             else:
-                from headerlens.parse import parse_bytes
-
                 # A message inside a rebuilt Outlook item is Outlook's rendition as well.
-                message = parse_bytes(
+                message = self.parse_embedded(
                     content,
                     policy=self.policy,
                     depth=self.base_depth + level + 1,
                     form="msg" if self.rendition is not None else None,
                     intake=self.rendition,
                 )
-        return _new_part(
-            path=path,
-            content_type=ctype,
-            params=params,
-            charset=pmap.get("charset"),
-            transfer_encoding=cte,
-            disposition=disposition,
-            filename=filename,
-            start=start,
-            end=end,
-            decoded_size=decoded_size,
-            sha256=sha256,
-            headers=headers,
-            children=(),
-            message=message,
-            defects=self.own(mark),
-        )
+        return decoded_size, sha256, message
 
     def _outlook(self, content: bytes, level: int) -> Message:
         """An attached Outlook ``.msg`` file, converted and parsed ([MS-OXMSG])."""
-        from headerlens.message import Intake
-        from headerlens.parse import parse_bytes
-        from headerlens.parse.outlook import convert_msg
-
         conv = convert_msg(content, self.limits, depth=1)
-        inner = parse_bytes(
+        inner = self.parse_embedded(
             conv.data,
             policy=self.policy,
             depth=self.base_depth + level + 1,
@@ -768,8 +383,6 @@ def _may_be_outlook(ctype: str, filename: str | None) -> bool:
 
 
 def _is_outlook_part(ctype: str, filename: str | None, content: bytes) -> bool:
-    from headerlens.parse.outlook import is_msg
-
     return _may_be_outlook(ctype, filename) and is_msg(content)
 
 
@@ -791,23 +404,23 @@ def _is_eml_part(ctype: str, filename: str | None, content: bytes) -> bool:
     return content.startswith(b"From ") or _FIELD_START.match(content[:200]) is not None
 
 
-def build_mime(message: Message) -> MimePart | None:
+def build_mime(
+    message: Message, policy: Policy, depth: int, parse_embedded: ParseEmbedded
+) -> MimePart | None:
     """The MIME tree of ``message`` (RFC 2045/2046), or ``None`` for a header-only paste.
 
     Each :class:`MimePart` carries its headers, content type and parameters (RFC 2231
     decoded), charset, transfer encoding, disposition and filename (RFC 2183), byte offsets in
-    the message source, decoded size and SHA-256; embedded messages are parsed recursively up to
-    ``Policy.limits.max_mime_depth``. Defects are recorded per part (raised under ``strict``).
+    the message source, decoded size and SHA-256; embedded messages are parsed by
+    ``parse_embedded`` up to ``Policy.limits.max_mime_depth`` (``depth`` is the message's own
+    nesting level). Defects are recorded per part (raised under ``strict``).
     """
     if message.header_only or message.body_start is None:
         return None
     data = message.source
-    policy = message._policy if isinstance(message._policy, Policy) else Policy()
     end = min(len(data), policy.limits.max_input_bytes)
-    builder = _Builder(data, end, policy, message._mime_depth)
+    builder = _Builder(data, end, policy, depth, parse_embedded)
     if message.intake is not None and not message.intake.body_original:
-        from headerlens.message import Intake
-
         builder.rendition = Intake(body_original=False)
     return builder.part(
         message.headers, 0, message.body_start, end, "", 0, "text/plain", len(builder.log)

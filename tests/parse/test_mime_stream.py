@@ -18,8 +18,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from headerlens.parse import mime
-from headerlens.parse.mime import _decode, _measure
+from headerlens.parse import _transfer
+from headerlens.parse._transfer import decode as _decode
+from headerlens.parse._transfer import measure as _measure
 
 
 def _reference(data: bytes, cte: str | None) -> tuple[int | None, str | None, list[object]]:
@@ -64,7 +65,7 @@ qpish = st.lists(
 @example(data=b"")
 def test_base64_streamed_equals_whole(data: bytes, chunk: int) -> None:
     framed = b"junk" + data + b"junk"  # offsets inside a larger buffer, as in a message
-    with patch.object(mime, "_CHUNK", chunk):
+    with patch.object(_transfer, "_CHUNK", chunk):
         got = _measure(framed, 4, 4 + len(data), "base64")
     assert got == _reference(data, "base64")
 
@@ -78,7 +79,7 @@ def test_base64_streamed_equals_whole(data: bytes, chunk: int) -> None:
 @example(data=b"x" * 20 + b"=4\n1")
 def test_quoted_printable_streamed_equals_whole(data: bytes, chunk: int) -> None:
     framed = b"=\r\n" + data + b"=ZZ"
-    with patch.object(mime, "_CHUNK", chunk):
+    with patch.object(_transfer, "_CHUNK", chunk):
         got = _measure(framed, 3, 3 + len(data), "quoted-printable")
     assert got == _reference(data, "quoted-printable")
 
@@ -122,4 +123,4 @@ def _qp_problem_reference(data: bytes) -> list[tuple[str, str]]:
 @example(data=b"=\r=0D=0a", pad=1)
 def test_quoted_printable_check_matches_the_rule(data: bytes, pad: int) -> None:
     framed = b"=" * pad + data + b"=Z"
-    assert mime._check_qp(framed, pad, pad + len(data)) == _qp_problem_reference(data)
+    assert _transfer._check_qp(framed, pad, pad + len(data)) == _qp_problem_reference(data)
