@@ -45,7 +45,7 @@ CHUNK_ITEMS = 32
 CHUNK_BYTES = 1 << 20
 
 # Modules a fresh worker needs: imported once in the fork server, inherited by every worker.
-_PRELOAD = ["headerlens.analyze", "headerlens.integrations.rows", "headerlens.cli"]
+_PRELOAD = ["headerlens.analyze", "headerlens.integrations.rows", "headerlens.cli._batch"]
 
 
 def default_jobs() -> int:
