@@ -24,6 +24,14 @@ _MAX_GROUP = 16
 def lookalikes(
     report: Report, named: list[Named], recipients: list[str], notes: list[str]
 ) -> list[Finding]:
+    """Each named domain as it shows on screen (IDNA, UTS #39 mixed scripts and whole-script
+    confusables), then the pairs of names that look alike; remarks about the From domain go
+    to ``notes``."""
+    return _shown_domains(named, notes) + _lookalike_pairs(report, named, recipients, notes)
+
+
+def _shown_domains(named: list[Named], notes: list[str]) -> list[Finding]:
+    """One finding per internationalized or confusable domain the message names."""
     out: list[Finding] = []
     seen: dict[str, list[Named]] = {}
     for n in named:
@@ -103,8 +111,15 @@ def lookalikes(
                     idx,
                 )
             )
-    # Pairs that differ but look the same (UTS #39 skeletons), by organizational domain:
-    # grouped by skeleton, so the work stays linear in the number of names.
+    return out
+
+
+def _lookalike_pairs(
+    report: Report, named: list[Named], recipients: list[str], notes: list[str]
+) -> list[Finding]:
+    """Pairs that differ but look the same (UTS #39 skeletons), by organizational domain:
+    grouped by skeleton, so the work stays linear in the number of names."""
+    out: list[Finding] = []
     candidates: dict[str, tuple[str, list[int]]] = {}
     for n in named:
         org = org_of(n.domain)
