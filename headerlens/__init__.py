@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from headerlens._version import __version__
 from headerlens.analyze import analyze
+from headerlens.attached import Reporter
 from headerlens.auth.arc import verify_arc
 from headerlens.auth.dkim import verify_dkim
 from headerlens.auth.dkim_models import DkimDiagnosis, DkimKey
@@ -47,7 +48,17 @@ from headerlens.errors import (
 from headerlens.findings import Finding
 from headerlens.hops.models import Hop, Received, TimelineEntry, TlsInfo, TrustBoundary
 from headerlens.hops.received import parse_received
-from headerlens.message import Address, DateValue, HeaderField, Message, MimePart
+from headerlens.message import (
+    Address,
+    ClientClaim,
+    ClientSummary,
+    DateValue,
+    HeaderField,
+    Intake,
+    Message,
+    MimePart,
+    OutlookItem,
+)
 from headerlens.parse import iter_messages, parse
 from headerlens.parse.dates import parse_date
 from headerlens.policy import Limits, Policy
@@ -71,6 +82,8 @@ __all__ = [
     "AuthProperty",
     "AuthResult",
     "AuthResultsHeader",
+    "ClientClaim",
+    "ClientSummary",
     "DateValue",
     "Defect",
     "DefectError",
@@ -90,11 +103,13 @@ __all__ = [
     "Hop",
     "HttpsFetcher",
     "InputError",
+    "Intake",
     "Limits",
     "LiveChecks",
     "Message",
     "MimePart",
     "OfflineResolver",
+    "OutlookItem",
     "Policy",
     "PolicyError",
     "Received",
@@ -103,6 +118,7 @@ __all__ = [
     "RecordingResolver",
     "Report",
     "ReportDiff",
+    "Reporter",
     "Resolver",
     "ResolverError",
     "RuleSource",

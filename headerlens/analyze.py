@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from typing import IO
 
 from headerlens._clock import Clock
+from headerlens.attached import Reporter, attached_messages, reporter_of, same_message
 from headerlens.auth.analysis import analyze_auth
 from headerlens.auth.arc import analyze_arc
 from headerlens.auth.dkim import analyze_dkim
+from headerlens.auth.models import AuthResultsHeader, DkimResult
 from headerlens.bounce import analyze_bounce, link_original
-from headerlens.defects import Defect
+from headerlens.defects import Defect, DefectLog
 from headerlens.errors import DefectError
-from headerlens.findings import Finding
+from headerlens.findings import Finding, make_finding
 from headerlens.hops import analyze_hops
 from headerlens.indicators import analyze_indicators
 from headerlens.message import Message, MimePart
@@ -37,11 +40,13 @@ def analyze(
     Steps, in order: the hop chain and trust boundary (RFC 5321 4.4), DKIM re-verification
     (RFC 6376), ARC (RFC 8617), Authentication-Results and DMARC (RFC 8601, RFC 7489), vendor
     spam headers, and the bounce reading (RFC 3464/5965/3834) with the returned original
-    analysed in turn; then the indicators an analyst checks by hand, drawn from all of those,
-    and last the plain verdict (``Report.verdict``). Offline unless ``policy.resolver`` is
-    given. With ``Policy(checks=True)`` and a resolver it then checks today's DNS
-    (``Report.checks``, see :func:`headerlens.run_checks`), kept apart from the verdict and
-    findings drawn from the headers. Never raises on malformed content: under
+    analysed in turn, then every attached message (``message/rfc822``, Outlook ``.msg``) in
+    full (``Report.attached``, capped by ``Limits.max_attached`` and
+    ``Limits.max_attached_depth``); then the indicators an analyst checks by hand, drawn from
+    all of those, and last the plain verdict (``Report.verdict``). Offline unless
+    ``policy.resolver`` is given. With ``Policy(checks=True)`` and a resolver it then checks
+    today's DNS (``Report.checks``, see :func:`headerlens.run_checks`), kept apart from the
+    verdict and findings drawn from the headers. Never raises on malformed content: under
     ``Policy(strict=True)`` the first defect of any step (the MIME tree included) raises
     :class:`~headerlens.errors.DefectError` from here. ``source`` is read like
     :func:`headerlens.parse`'s; ``TypeError`` for a wrong argument type,
@@ -52,21 +57,27 @@ def analyze(
     if pol.strict:
         # A Message parsed earlier under a lenient policy (the caller's, or a bounce's original
         # quoted in its text) kept its defects: raise the first.
-        at: Report | None = report
-        while at is not None:
+        pending: list[Report] = [report]
+        while pending:
+            at = pending.pop(0)
             if at.defects:
                 raise DefectError(at.defects[0])
-            at = at.original
+            pending.extend(r for r in (at.original, *at.attached) if r is not None)
     return report
 
 
 def analyze_message(
-    message: Message, policy: Policy, *, _depth: int = 0, clock: Clock | None = None
+    message: Message,
+    policy: Policy,
+    *,
+    _depth: int = 0,
+    clock: Clock | None = None,
+    _attached_depth: int = 0,
 ) -> Report:
     """Run every analysis on an already parsed message (see :func:`analyze`).
 
-    ``clock`` is shared with the analysis of a returned original, so that both read the wall
-    clock (if at all) once.
+    ``clock`` is shared with the analysis of a returned original and of attached messages, so
+    that all read the wall clock (if at all) once.
     """
     resolver = RecordingResolver(policy.resolver or OfflineResolver())
     clock = clock or Clock()
@@ -102,6 +113,16 @@ def analyze_message(
     if bounce.report is not None and bounce.report.original is not None and _depth < 2:
         original = analyze_message(bounce.report.original, policy, _depth=_depth + 1, clock=clock)
         findings.extend(link_original(bounce.report, original))
+    attached, reporter, attached_defects, attached_findings = _attached(
+        message,
+        policy,
+        bounce.report is not None,
+        bounce.report.original if bounce.report is not None else None,
+        _attached_depth,
+        clock,
+    )
+    findings.extend(attached_findings)
+    findings.extend(_intake_findings(message, auth.auth_results, dkim.results, hops.transit))
 
     report = Report(
         message=message,
@@ -121,6 +142,8 @@ def analyze_message(
         appliances=spam.appliances,
         bounce=bounce.report,
         original=original,
+        attached=attached,
+        reported_by=reporter,
         findings=tuple(findings),
         dns=resolver.transcript,
         # Only a lookup that went to a nameserver left the machine (StaticResolver does not).
@@ -139,7 +162,7 @@ def analyze_message(
         platforms=tuple(p.name for p in indicators.platforms if p.verified),
         sender_notes=indicators.sender_notes,
     )
-    extra = (*hops.defects, *spam.defects)
+    extra = (*hops.defects, *spam.defects, *attached_defects)
     defects = collect_defects(report, extra)
     report = report.model_copy(update={"verdict": verdict, "defects": defects})
     if policy.checks and policy.resolver is not None and _depth == 0:
@@ -235,3 +258,109 @@ def _message_defects(message: Message, where: str) -> Iterator[Defect]:
             yield from _part_defects(child, where)
         if mime.message is not None:
             yield from _message_defects(mime.message, f"the message in {where}")
+
+
+def _attached(
+    message: Message,
+    policy: Policy,
+    is_bounce: bool,
+    returned: Message | None,
+    depth: int,
+    clock: Clock,
+) -> tuple[tuple[Report, ...], Reporter | None, tuple[Defect, ...], list[Finding]]:
+    """Analyse every attached message (the returned original of a bounce excepted: it is
+    ``Report.original``), within ``Limits.max_attached`` and ``Limits.max_attached_depth``."""
+    parts = attached_messages(message)
+    if returned is not None:
+        parts = [p for p in parts if p.message is None or not same_message(p.message, returned)]
+    if not parts:
+        return (), None, (), []
+    limits = policy.limits
+    log = DefectLog(strict=policy.strict)
+    if depth >= limits.max_attached_depth:
+        log.add(
+            "limits.attached_depth",
+            f"{len(parts)} attached message(s) nested {depth + 1} levels deep were not analysed"
+            f" (Limits.max_attached_depth={limits.max_attached_depth})",
+        )
+        return (), None, log.defects, []
+    if len(parts) > limits.max_attached:
+        log.add(
+            "limits.attached_count",
+            f"{len(parts)} attached messages; only the first {limits.max_attached} were"
+            " analysed (Limits.max_attached)",
+        )
+        parts = parts[: limits.max_attached]
+    reports = tuple(
+        analyze_message(p.message, policy, clock=clock, _attached_depth=depth + 1)
+        for p in parts
+        if p.message is not None
+    )
+    reporter = None if is_bounce else reporter_of(message, parts)
+    findings: list[Finding] = []
+    if reporter is not None:
+        inner = reports[0].message
+        who = reporter.address or reporter.sender or "an unknown sender"
+        findings.append(
+            make_finding(
+                "attached.reported_message",
+                "info",
+                f"Reported by {who}: the attached message"
+                f" {inner.get('Subject') or '(no subject)'!r} from"
+                f" {inner.get('From') or 'an unknown sender'} is analysed in full"
+                " (Report.attached[0]).",
+            )
+        )
+    else:
+        titles = "; ".join(
+            f"{r.message.get('Subject') or '(no subject)'!r} from {r.message.get('From') or '?'}"
+            for r in reports[:5]
+        )
+        more = f" and {len(reports) - 5} more" if len(reports) > 5 else ""
+        findings.append(
+            make_finding(
+                "attached.messages",
+                "info",
+                f"{len(reports)} attached message(s) analysed in full (Report.attached):"
+                f" {titles}{more}.",
+            )
+        )
+    return reports, reporter, log.defects, findings
+
+
+def _intake_findings(
+    message: Message,
+    auth_results: tuple[AuthResultsHeader, ...],
+    dkim: tuple[DkimResult, ...],
+    transit: dt.timedelta | None,
+) -> list[Finding]:
+    """What the input form means: a rebuilt Outlook body; a client summary compared."""
+    intake = message.intake
+    if intake is None:
+        return []
+    out: list[Finding] = []
+    if not intake.body_original and message.input_form == "msg":
+        item = intake.outlook
+        what = (item.message_class if item is not None else None) or "item"
+        out.append(
+            make_finding(
+                "intake.body_not_original",
+                "info",
+                f"Read from an Outlook .msg file ({what}): the header block is the one it"
+                " arrived with, the body is Outlook's rendition, so DKIM body hashes and ARC"
+                " message signatures cannot be checked.",
+            )
+        )
+    if intake.client_summary is not None:
+        from headerlens.claims import compare_client_summary
+
+        out.extend(
+            compare_client_summary(
+                message,
+                intake.client_summary,
+                auth_results=auth_results,
+                dkim=dkim,
+                transit=transit,
+            )
+        )
+    return out

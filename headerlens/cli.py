@@ -22,7 +22,8 @@ from headerlens._version import __version__
 from headerlens.analyze import analyze
 from headerlens.errors import DefectError, HeaderlensError, InputError
 from headerlens.integrations.rows import ROW_FIELDS, RowValue, summary_row
-from headerlens.parse import iter_messages
+from headerlens.parse import parse
+from headerlens.parse.mailbox import Container, iter_sources
 from headerlens.policy import Policy
 from headerlens.render import render_html, render_json, render_markdown, render_text
 from headerlens.render._safe import csv_safe, term_safe
@@ -31,6 +32,8 @@ from headerlens.resolvers import Resolver, StaticResolver
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from headerlens.message import Message
 
 __all__ = ["main"]
 
@@ -65,8 +68,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="a message file (.eml, header paste), '-' for standard input, or for batch mode "
-        "a folder, an mbox file or a Maildir",
+        help="a message file (.eml, Outlook .msg, header paste), '-' for standard input, or for"
+        " batch mode a folder, an mbox file or a Maildir",
     )
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the JSON report")
@@ -278,7 +281,9 @@ def _checks_policy(args: argparse.Namespace, policy: Policy) -> Policy | None:
     return replace(policy, resolver=resolver, checks=True, mta_sts_fetcher=fetcher)
 
 
-def _analyze(source: bytes | IO[bytes] | Path, args: argparse.Namespace, policy: Policy) -> Report:
+def _analyze(
+    source: bytes | IO[bytes] | Path | Message, args: argparse.Namespace, policy: Policy
+) -> Report:
     """``analyze()``, then the live checks when ``--check`` asks for them."""
     report = analyze(source, policy=policy)
     checks = getattr(args, "checks_policy", None)
@@ -368,9 +373,9 @@ def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowVal
         if not Path(path).exists():
             raise InputError(f"cannot read {path}: no such file or folder")
     for path in args.paths:
-        for source_id, data in iter_messages(path):
+        for source_id, data, container in iter_sources(path):
             try:
-                report = _redacted(_analyze(data, args, policy), args)
+                report = _redacted(_analyze(_message(data, container, policy), args, policy), args)
             except DefectError as exc:
                 row: dict[str, RowValue] = dict.fromkeys(ROW_FIELDS)
                 row["id"] = source_id
@@ -381,6 +386,14 @@ def _rows(args: argparse.Namespace, policy: Policy) -> Iterator[dict[str, RowVal
                 yield from _bounce_rows(source_id, report)
             else:
                 yield summary_row(source_id, report)
+
+
+def _message(data: bytes, container: Container, policy: Policy) -> Message:
+    """Parse one message of a batch; a Maildir file says so in ``Message.input_form``."""
+    message = parse(data, policy=policy)
+    if container == "maildir" and message.input_form == "eml":
+        message = message.model_copy(update={"input_form": "maildir"})
+    return message
 
 
 def _bounce_rows(source_id: str, report: Report) -> Iterator[dict[str, RowValue]]:
@@ -459,8 +472,8 @@ def _run_reports(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
             raise InputError(f"cannot read {path}: no such file or folder")
     first = True
     for path in args.paths:
-        for source_id, data in iter_messages(path):
-            report = _redacted(_analyze(data, args, policy), args)
+        for source_id, data, container in iter_sources(path):
+            report = _redacted(_analyze(_message(data, container, policy), args, policy), args)
             if args.json:
                 out.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) + "\n")
                 continue

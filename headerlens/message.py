@@ -18,9 +18,31 @@ from pydantic import PrivateAttr, computed_field
 from headerlens._model import Model
 from headerlens.defects import Defect
 
-__all__ = ["Address", "DateValue", "HeaderField", "Message", "MimePart", "ZoneKind"]
+__all__ = [
+    "Address",
+    "ClientClaim",
+    "ClientSummary",
+    "DateValue",
+    "HeaderField",
+    "InputForm",
+    "Intake",
+    "Message",
+    "MimePart",
+    "OutlookItem",
+    "ZoneKind",
+]
 
 ZoneKind = Literal["offset", "utc_unknown_local", "name", "assumed"]
+
+InputForm = Literal["eml", "mbox", "maildir", "msg", "paste", "paste-gmail", "paste-outlook"]
+"""What the input was before it became RFC 5322 bytes (``Message.input_form``):
+
+``eml`` (RFC 5322 bytes as they are: a ``.eml`` file, a header block), ``mbox`` (an mbox
+``From `` line first, RFC 4155), ``maildir`` (a file from a Maildir, set by the batch reader),
+``msg`` (an Outlook ``.msg`` compound file, [MS-OXMSG]), ``paste`` (text that needed
+reshaping: a byte order mark, UTF-16, a common indentation), ``paste-gmail`` (Gmail's "Show
+original" page copied whole), ``paste-outlook`` (Outlook's "Internet headers" box).
+"""
 
 
 class DateValue(Model):
@@ -69,6 +91,85 @@ class HeaderField(Model):
     def lname(self) -> str:
         """The field name in lower case (names compare case-insensitively, RFC 5322 1.2.2)."""
         return self.name.lower()
+
+
+class ClientClaim(Model):
+    """One line of a mail client's own summary of a message, as the client showed it.
+
+    ``label`` is the client's label (``SPF``, ``DKIM``, ``Created at``, ...), ``value`` the
+    text beside it (link captions such as "Learn more" removed).
+    """
+
+    label: str
+    value: str
+
+
+class ClientSummary(Model):
+    """What a mail client claimed about a message in its summary (Gmail's "Show original").
+
+    These are the client's statements, not headerlens' conclusions: the findings
+    ``intake.client_claim_*`` compare them with the message. ``created_at`` is the client's
+    local-time rendering, kept as text (the viewer's time zone is not shown).
+    ``delivered_after`` is the delay the client states. ``spf``/``dkim``/``dmarc`` are the
+    results lower-cased (``pass``, ``fail``, ``softfail``, ``neutral``, ``none``, ...).
+    """
+
+    client: Literal["gmail"]
+    lines: tuple[ClientClaim, ...] = ()
+    message_id: str | None = None
+    created_at: str | None = None
+    delivered_after: dt.timedelta | None = None
+    sender: str | None = None
+    to: str | None = None
+    subject: str | None = None
+    spf: str | None = None
+    spf_ip: str | None = None
+    dkim: str | None = None
+    dkim_domain: str | None = None
+    dmarc: str | None = None
+
+
+class OutlookItem(Model):
+    """What an Outlook ``.msg`` file says about itself ([MS-OXMSG], [MS-OXPROPS]).
+
+    ``transport_headers``: whether the item holds the header block it arrived with
+    (``PidTagTransportMessageHeaders``); drafts, sent items and some internal Exchange mail do
+    not, and their header fields were rebuilt from properties (no transport evidence).
+    ``body_forms``: which renditions of the body the item holds (``text``, ``html``, ``rtf``).
+    Times are the item's own properties (client submit time, delivery time), UTC.
+    """
+
+    message_class: str | None = None
+    transport_headers: bool = False
+    subject: str | None = None
+    sender: str | None = None
+    submitted: dt.datetime | None = None
+    delivered: dt.datetime | None = None
+    attachments: int = 0
+    embedded_messages: int = 0
+    body_forms: tuple[str, ...] = ()
+    codepage: int | None = None
+
+
+class Intake(Model):
+    """How the input became the RFC 5322 bytes that were parsed (``Message.intake``).
+
+    Present only when the input was not taken byte for byte. ``text_encoding``: the text
+    encoding the input was converted from (``utf-8-bom``, ``utf-16-le``, ``utf-16-be``).
+    ``indent_removed``: columns of common indentation taken off every line. ``lines_dropped``:
+    lines before the message that were not part of it (a client's summary, an Outlook
+    version line). ``body_original``: ``False`` when the body is a client's rendition (an
+    Outlook ``.msg`` rebuilt from its properties), so DKIM body hashes and ARC message
+    signatures cannot be checked against it. Byte offsets in the message refer to the
+    converted bytes (``Message.source``).
+    """
+
+    text_encoding: Literal["utf-8-bom", "utf-16-le", "utf-16-be"] | None = None
+    indent_removed: int = 0
+    lines_dropped: int = 0
+    body_original: bool = True
+    client_summary: ClientSummary | None = None
+    outlook: OutlookItem | None = None
 
 
 class Address(Model):
@@ -137,8 +238,9 @@ class Message(Model):
     """A parsed message: its header fields in order, the parse defects, and the MIME tree.
 
     ``size`` is the length of the source in bytes. ``mime`` is built on first access, so a
-    header-only analysis never decodes the body. Use :meth:`get` / :meth:`get_all` to read
-    header values by name (case-insensitive).
+    header-only analysis never decodes the body. ``input_form`` says what the input was
+    (``eml``, ``mbox``, ``msg``, a paste form); ``intake`` how it was converted, if it was.
+    Use :meth:`get` / :meth:`get_all` to read header values by name (case-insensitive).
     """
 
     headers: tuple[HeaderField, ...]
@@ -147,6 +249,8 @@ class Message(Model):
     body_start: int | None = None
     header_only: bool = False
     mbox_from: str | None = None
+    input_form: InputForm = "eml"
+    intake: Intake | None = None
 
     _source: bytes = PrivateAttr(default=b"")
     _mime_depth: int = PrivateAttr(default=0)

@@ -40,6 +40,10 @@ class Limits:
     max_dns_queries: int = 100
     max_auth_results: int = 1_000
     max_bounce_recipients: int = 1_000
+    #: Attached messages (``message/rfc822`` parts, Outlook ``.msg`` attachments) analysed
+    #: per message, and how deep attached-within-attached messages are followed.
+    max_attached: int = 20
+    max_attached_depth: int = 3
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -153,6 +153,13 @@ _KEEP_FIELDS = frozenset(
         "outcome",
         "resolver",
         "psl_version",
+        # how the input arrived (#20): form names, encodings, Outlook classes, client labels
+        "input_form",
+        "text_encoding",
+        "message_class",
+        "body_forms",
+        "client",
+        "label",
     ]
 )
 # Fields that name our own catalogue (vendors, rule names, property names), per model.
@@ -594,7 +601,7 @@ class _Redactor:
         p = self.p
         if field in _KEEP_FIELDS or not value:
             return value
-        if field == "raw":
+        if field in ("raw", "note"):  # raw text; a reporter's note is body text (#20)
             return ""
         if field in _HOST_FIELDS:
             return p.host(value)
@@ -629,6 +636,7 @@ class _Redactor:
                 "headers": headers,
                 "defects": self.rewrite(msg.defects),
                 "mbox_from": None if msg.mbox_from is None else self.p.text(msg.mbox_from),
+                "intake": self.rewrite(msg.intake),
             }
         )
         private = dict(new.__pydantic_private__ or {})

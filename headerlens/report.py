@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from headerlens._model import Model
+from headerlens.attached import Reporter
 from headerlens.auth.models import (
     ArcResult,
     AuthResultsHeader,
@@ -37,6 +38,9 @@ class Report(Model):
     ``verdict`` is the plain answer (who sent it and whether that is authenticated, where it
     was delayed, why it was filtered or bounced), built from the other fields only.
     ``original`` is the full analysis of the message returned inside a bounce, if any.
+    ``attached`` holds the full analysis of every other attached message (``message/rfc822``
+    parts, Outlook ``.msg`` attachments), in document order; ``reported_by`` says who sent
+    them when the message is a plain report (a short note and one attached message).
     ``model_dump(mode="json")`` is the stable JSON contract (``schema_version``).
 
     What the report was judged against, besides the message bytes: ``wall_clock`` is the
@@ -66,6 +70,8 @@ class Report(Model):
     appliances: tuple[Appliance, ...] = ()
     bounce: DeliveryReport | None = None
     original: Report | None = None
+    attached: tuple[Report, ...] = ()
+    reported_by: Reporter | None = None
     findings: tuple[Finding, ...] = ()
     dns: tuple[DnsLookup, ...] = ()
     #: True when at least one DNS question was sent to a nameserver during the analysis.

@@ -17,12 +17,13 @@ from headerlens._catalogue import (
     dkim,
     hops,
     indicators,
+    intake,
     parse,
     report,
     spam,
 )
 
-AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, checks)
+AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, checks, intake)
 
 
 def _merge(attr: str) -> dict[str, str]:

@@ -115,4 +115,14 @@ REASONS: dict[str, tuple[str, str]] = {
         "neutral",
         "Not checked: the message has more signatures than Limits.max_dkim_signatures.",
     ),
+    "body_not_original": (
+        "neutral",
+        "The body is a mail client's rendition (an Outlook .msg file), so the body hash cannot"
+        " be checked; the header signature is checked when the key is known.",
+    ),
+    "body_not_available": (
+        "neutral",
+        "The input holds no body (a header-only paste) and the empty body does not match bh=,"
+        " so the body hash cannot be checked.",
+    ),
 }

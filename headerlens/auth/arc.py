@@ -146,13 +146,17 @@ def _verify(
     log: DefectLog,
     clock: Clock | None = None,
 ) -> ArcResult:
+    # A client's rendition of the body (an Outlook .msg) proves no AMS body hash wrong.
+    no_body = message.header_only or (
+        message.intake is not None and not message.intake.body_original
+    )
     if any(h.name.lower() in _ARC_FIELD_NAMES for h in message.headers):
         fields = _raw_fields(message)
-        body = None if message.header_only else normalize_newlines(message.body)
+        body = None if no_body else normalize_newlines(message.body)
         as_of = _as_of(policy, receipt_time, clock or Clock())
     else:  # no ARC field: the chain is "none" whatever the rest says; skip copying the message
         fields = []
-        body = None if message.header_only else b""
+        body = None if no_body else b""
         as_of = _as_of(policy, receipt_time, None)  # nothing to judge: never read the clock
     try:
         chain = validate_chain(
@@ -169,6 +173,11 @@ def _verify(
             reason=f"ARC validation stopped: {type(exc).__name__}: {exc}",
             reason_code="internal_error",
             as_of=as_of,
+        )
+    if no_body and not message.header_only:
+        chain.reason = chain.reason.replace(
+            "(headers only: body hashes not checked)",
+            "(the body is a mail client's rendition: body hashes not checked)",
         )
     for code, text, index in chain.structural:
         log.add(_DEFECT_CODES[code], text, header_index=index)

@@ -81,6 +81,9 @@ class _Ctx:
     resolver: Resolver
     keys: dict[str, DnsLookup] = field(default_factory=dict)
     canon_bodies: dict[bytes, bytes] = field(default_factory=dict)
+    #: Why the body cannot prove a body hash wrong: ``body_not_original`` (a client's
+    #: rendition, e.g. an Outlook .msg) or ``body_not_available`` (a header-only paste).
+    body_reason: str | None = None
 
     def canonical_body(self, algorithm: bytes) -> bytes:
         cached = self.canon_bodies.get(algorithm)
@@ -160,6 +163,7 @@ def analyze_dkim(
         fields=core.fields_of([(h.index, h.raw_bytes) for h in message.headers]),
         body=core.body_of(message.body),
         resolver=resolver,
+        body_reason=body_reason(message),
     )
     by_index = {f.index: f for f in ctx.fields}
     from_domain = _from_domain(message)
@@ -389,6 +393,11 @@ def _verify_one(
     else:
         hashed = canon
     out.body_hash_ok = core.HASHES[hash_name](hashed).digest() == body_hash
+    body_unknown = ctx.body_reason == "body_not_original" or (
+        ctx.body_reason is not None and not out.body_hash_ok
+    )
+    if body_unknown:
+        out.body_hash_ok = None  # the body at hand is not the one that was signed
 
     # 6.1.2: the key
     name = f"{_text(s_raw)}._domainkey.{_text(d_raw).rstrip('.')}"
@@ -414,11 +423,25 @@ def _verify_one(
     # that was merely not fetched)
     if time_reason is not None:
         out.reason, out.explanation = time_reason, time_text
+    elif (
+        body_unknown
+        and ctx.body_reason is not None
+        and key.reason in (None, "key_not_looked_up", "key_unavailable")
+        and out.header_signature_ok is not False
+    ):
+        out.reason = ctx.body_reason
+        out.explanation = _BODY_UNKNOWN[ctx.body_reason] + (
+            " The header signature verifies."
+            if out.header_signature_ok
+            else f" {key.explanation}"
+            if key.reason
+            else ""
+        )
     elif key.reason is not None and not (
         key.reason in ("key_not_looked_up", "key_unavailable") and not out.body_hash_ok
     ):
         out.reason, out.explanation = key.reason, key.explanation
-    elif not out.body_hash_ok:
+    elif out.body_hash_ok is False:
         out.reason = "body_hash_mismatch"
         out.explanation = "The body changed after signing: its hash does not match bh=."
     elif out.header_signature_ok is False:
@@ -503,6 +526,28 @@ def _verify_one(
     elif verdict in ("permerror", "temperror"):
         findings.append(_error_finding(result))
     return result, findings
+
+
+_BODY_UNKNOWN = {
+    "body_not_original": (
+        "The body hash cannot be checked: the body is a mail client's rendition (an Outlook"
+        " .msg file), not the bytes that were signed."
+    ),
+    "body_not_available": (
+        "The body hash cannot be checked: the input holds the header fields only."
+    ),
+}
+
+
+def body_reason(message: Message) -> str | None:
+    """Why ``message``'s body cannot be held against a body hash (DKIM bh=, ARC AMS bh=):
+    ``body_not_original`` when it is a client's rendition (``Message.intake``), else
+    ``body_not_available`` for a header-only input; ``None`` when the body is the original."""
+    if message.intake is not None and not message.intake.body_original:
+        return "body_not_original"
+    if message.header_only:
+        return "body_not_available"
+    return None
 
 
 def _error_finding(result: DkimResult) -> Finding:

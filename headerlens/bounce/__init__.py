@@ -45,7 +45,7 @@ def parse_bounce(
     if isinstance(source, Message):
         data = source.source
     else:
-        data = read_source(source, func="parse_bounce").data
+        data = read_source(source, func="parse_bounce", limits=pol.limits).data
     log = DefectLog(strict=pol.strict)
     return read_report(data, log)
 

@@ -34,6 +34,7 @@ RowValue = str | int | float | bool | None
 #: The columns of :func:`summary_row`, in order (stable: CSV headers rely on it).
 ROW_FIELDS: tuple[str, ...] = (
     "id",
+    "input_form",
     "subject",
     "from",
     "date",
@@ -48,6 +49,7 @@ ROW_FIELDS: tuple[str, ...] = (
     "spam",
     "bounce_kind",
     "bounce_recipients",
+    "attached",
     "top_severity",
     "finding_codes",
     "defect_count",
@@ -66,12 +68,18 @@ def _spam_word(verdict: SpamVerdict) -> str:
 
 
 def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
-    """One flat row summarising ``report`` (values are plain scalars; lists are joined)."""
+    """One flat row summarising ``report`` (values are plain scalars; lists are joined).
+
+    ``input_form`` is ``Message.input_form`` (``eml``, ``mbox``, ``maildir``, ``msg``,
+    ``paste``, ``paste-gmail``, ``paste-outlook``); ``attached`` counts the attached messages
+    analysed (``Report.attached``).
+    """
     msg = report.message
     date = msg.date()
     top = max((f.severity for f in report.findings), key=_SEVERITY_RANK.__getitem__, default=None)
     return {
         "id": source_id,
+        "input_form": msg.input_form,
         "subject": msg.get("Subject"),
         "from": msg.get("From"),
         "date": date.datetime.isoformat() if date and date.datetime else None,
@@ -88,6 +96,7 @@ def summary_row(source_id: str, report: Report) -> dict[str, RowValue]:
         "spam": " ".join(f"{v.vendor}:{_spam_word(v)}" for v in report.spam) or None,
         "bounce_kind": report.bounce.kind if report.bounce else None,
         "bounce_recipients": len(report.bounce.recipients) if report.bounce else None,
+        "attached": len(report.attached),
         "top_severity": top,
         "finding_codes": " ".join(dict.fromkeys(f.code for f in report.findings)) or None,
         "defect_count": len(report.defects),
@@ -108,6 +117,7 @@ Row = dict[str, RowValue | dt.datetime]
 TABLE_DTYPES: dict[str, dict[str, str]] = {
     "messages": {
         "id": "string",
+        "input_form": "string",
         "subject": "string",
         "from": "string",
         "date": "datetime64[ns, UTC]",
@@ -122,6 +132,7 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
         "spam": "string",
         "bounce_kind": "string",
         "bounce_recipients": "Int64",
+        "attached": "Int64",
         "top_severity": "string",
         "finding_codes": "string",
         "defect_count": "Int64",

@@ -12,7 +12,7 @@ import re
 from typing import IO
 
 from headerlens.defects import Defect, DefectLog
-from headerlens.message import Message, MimePart, index_fields
+from headerlens.message import InputForm, Intake, Message, MimePart, index_fields
 from headerlens.parse._fast import message_constructor
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
@@ -54,7 +54,7 @@ def parse(
     (:class:`~headerlens.errors.InputError`) raise otherwise.
     """
     pol = policy_or_default(policy, "parse")
-    return parse_source(read_source(source, func="parse"), pol)
+    return parse_source(read_source(source, func="parse", limits=pol.limits), pol)
 
 
 def parse_source(src: Source, policy: Policy) -> Message:
@@ -65,7 +65,14 @@ def parse_source(src: Source, policy: Policy) -> Message:
         for code, text in src.notes:
             log.add(code, text)
         first = log.defects
-    message = parse_bytes(src.data, policy=policy)
+    message = parse_bytes(src.data, policy=policy, form=src.form, intake=src.intake)
+    if src.form is None:
+        # An Outlook box split into field groups is told from a message by the fields found.
+        from headerlens.parse.intake import regroup
+
+        box = regroup(message)
+        if box is not None:
+            message = parse_bytes(box.data, policy=policy, form=box.form, intake=box.intake)
     if first:
         message = message.model_copy(update={"defects": first + message.defects})
     if policy.strict:
@@ -101,11 +108,23 @@ def message_of(source: object, policy: Policy, func: str) -> Message:
         if policy.strict:
             build_tree(source)
         return source
-    return parse_source(read_source(source, func=func), policy)
+    return parse_source(read_source(source, func=func, limits=policy.limits), policy)
 
 
-def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) -> Message:
-    """Parse ``data`` (bytes) into a :class:`Message`; ``depth`` is its MIME nesting level."""
+def parse_bytes(
+    data: bytes,
+    *,
+    policy: Policy | None = None,
+    depth: int = 0,
+    form: InputForm | None = None,
+    intake: Intake | None = None,
+) -> Message:
+    """Parse RFC 5322 ``data`` into a :class:`Message`; ``depth`` is its MIME nesting level.
+
+    ``form`` and ``intake`` record what the bytes were converted from (see
+    :mod:`headerlens.parse.intake`); by default the form is ``mbox`` when the bytes start with
+    an mbox ``From `` line, else ``eml``.
+    """
     pol = policy if policy is not None else _DEFAULT_POLICY
     limits = pol.limits
     log = DefectLog(strict=pol.strict)
@@ -155,6 +174,8 @@ def parse_bytes(data: bytes, *, policy: Policy | None = None, depth: int = 0) ->
             "body_start": body_start,
             "header_only": header_only,
             "mbox_from": block.mbox_from,
+            "input_form": form or ("mbox" if block.mbox_from is not None else "eml"),
+            "intake": intake,
         },
         {
             "_source": data,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import re
 from typing import TYPE_CHECKING
 
 from headerlens._text import ascii_digits
@@ -24,9 +25,9 @@ from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.policy import Limits, Policy
 
 if TYPE_CHECKING:
-    from headerlens.message import Message
+    from headerlens.message import Intake, Message
 
-__all__ = ["build_mime", "parse_content_type", "parse_params"]
+__all__ = ["build_mime", "decode_content", "parse_content_type", "parse_params"]
 
 _new_part = fast_constructor(MimePart)
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -274,6 +275,12 @@ def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:
     return data, []
 
 
+def decode_content(data: bytes, cte: str | None) -> bytes | None:
+    """``data`` with its Content-Transfer-Encoding undone (RFC 2045 section 6), or ``None``
+    when it cannot be decoded."""
+    return _decode(data, cte)[0]
+
+
 # --- the tree -----------------------------------------------------------------------------
 
 
@@ -294,6 +301,9 @@ class _Builder:
         self.base_depth = depth
         self.parts = 0
         self.parts_capped = False
+        #: The intake of a message whose body is a client's rendition (an Outlook item):
+        #: messages embedded in it are renditions too.
+        self.rendition: Intake | None = None
 
     def own(self, mark: int) -> tuple[Defect, ...]:
         return self.log.defects[mark:]
@@ -454,18 +464,27 @@ class _Builder:
         if content is not None:
             decoded_size = len(content)
             sha256 = hashlib.sha256(content).hexdigest()
-        if ctype in _EMBEDDED and content is not None:
+        outlook = content is not None and _is_outlook_part(ctype, filename, content)
+        eml = content is not None and _is_eml_part(ctype, filename, content)
+        if (ctype in _EMBEDDED or outlook or eml) and content is not None:
             if level + self.base_depth + 1 > self.limits.max_mime_depth:
                 log.add(
                     "limits.mime_depth",
                     f"embedded message in part {path or 'root'} is nested deeper than"
                     f" {self.limits.max_mime_depth}",
                 )
+            elif outlook:
+                message = self._outlook(content, level)
             else:
                 from headerlens.parse import parse_bytes
 
+                # A message inside a rebuilt Outlook item is Outlook's rendition as well.
                 message = parse_bytes(
-                    content, policy=self.policy, depth=self.base_depth + level + 1
+                    content,
+                    policy=self.policy,
+                    depth=self.base_depth + level + 1,
+                    form="msg" if self.rendition is not None else None,
+                    intake=self.rendition,
                 )
         return _new_part(
             path=path,
@@ -484,6 +503,27 @@ class _Builder:
             message=message,
             defects=self.own(mark),
         )
+
+    def _outlook(self, content: bytes, level: int) -> Message:
+        """An attached Outlook ``.msg`` file, converted and parsed ([MS-OXMSG])."""
+        from headerlens.message import Intake
+        from headerlens.parse import parse_bytes
+        from headerlens.parse.outlook import convert_msg
+
+        conv = convert_msg(content, self.limits, depth=1)
+        inner = parse_bytes(
+            conv.data,
+            policy=self.policy,
+            depth=self.base_depth + level + 1,
+            form="msg",
+            intake=Intake(body_original=False, outlook=conv.item),
+        )
+        if conv.notes:
+            notes = DefectLog(strict=self.policy.strict)
+            for code, text in conv.notes:
+                notes.add(code, text)
+            inner = inner.model_copy(update={"defects": notes.defects + inner.defects})
+        return inner
 
     def _split(
         self, boundary: bytes, start: int, end: int
@@ -542,6 +582,34 @@ class _Builder:
         return spans, False
 
 
+# Outlook's own attachment type for a .msg file, and the generic types a .msg file is often
+# sent with; the compound-file signature decides for the generic ones.
+_OUTLOOK_TYPES = frozenset(("application/vnd.ms-outlook", "application/x-msg"))
+
+
+def _is_outlook_part(ctype: str, filename: str | None, content: bytes) -> bool:
+    from headerlens.parse.outlook import is_msg
+
+    if not is_msg(content):
+        return False
+    if ctype in _OUTLOOK_TYPES:
+        return True
+    return ctype == "application/octet-stream" and (filename or "").lower().endswith(".msg")
+
+
+_FIELD_START = re.compile(rb"[ \t\r\n]*+[A-Za-z0-9][A-Za-z0-9_.-]{0,75}[ \t]*:")
+
+
+def _is_eml_part(ctype: str, filename: str | None, content: bytes) -> bool:
+    """A saved message attached under a generic type (``application/octet-stream; name=
+    "x.eml"``, as some clients and report buttons send it): parsed like message/rfc822."""
+    if ctype not in ("application/octet-stream", "application/x-eml", "application/eml"):
+        return False
+    if not (filename or "").lower().endswith(".eml"):
+        return False
+    return content.startswith(b"From ") or _FIELD_START.match(content[:200]) is not None
+
+
 def build_mime(message: Message) -> MimePart | None:
     """The MIME tree of ``message`` (RFC 2045/2046), or ``None`` for a header-only paste.
 
@@ -556,6 +624,10 @@ def build_mime(message: Message) -> MimePart | None:
     policy = message._policy if isinstance(message._policy, Policy) else Policy()
     end = min(len(data), policy.limits.max_input_bytes)
     builder = _Builder(data, end, policy, message._mime_depth)
+    if message.intake is not None and not message.intake.body_original:
+        from headerlens.message import Intake
+
+        builder.rendition = Intake(body_original=False)
     return builder.part(
         message.headers, 0, message.body_start, end, "", 0, "text/plain", len(builder.log)
     )

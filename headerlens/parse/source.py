@@ -16,9 +16,10 @@ Anything else raises ``TypeError``; a path or file that cannot be read raises
 :class:`~headerlens.errors.InputError` with a one-line message.
 
 The bytes then go through :func:`identify`, which says what kind of container they are and
-gives the RFC 5322 message bytes inside. Today every input is taken as RFC 5322 / mbox text;
-the place to recognise other containers (an Outlook ``.msg`` compound file, UTF-16 text with a
-byte order mark) is :func:`identify`, so that every entry point gains them at once.
+gives the RFC 5322 message bytes inside: an Outlook ``.msg`` compound file, text with a byte
+order mark or in UTF-16, a common indentation, a copied Gmail "Show original" page or
+Outlook's "Internet headers" box (:mod:`headerlens.parse.intake`), so that every entry point
+gains them at once.
 """
 
 from __future__ import annotations
@@ -26,17 +27,22 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from headerlens.errors import InputError, wrong_type
 
-__all__ = ["Source", "SourceKind", "identify", "looks_like_path", "read_source"]
+if TYPE_CHECKING:
+    from headerlens.message import InputForm, Intake
+    from headerlens.policy import Limits
+
+__all__ = ["Identified", "Source", "SourceKind", "identify", "looks_like_path", "read_source"]
 
 SourceKind = Literal["bytes", "text", "path", "file"]
 """How the caller handed the message over."""
 
-Container = Literal["rfc5322"]
-"""What the bytes turned out to be (:func:`identify`); ``rfc5322`` covers mbox text too."""
+Container = Literal["rfc5322", "msg", "text"]
+"""What the bytes turned out to be (:func:`identify`): ``rfc5322`` (mbox text too), ``msg``
+(an Outlook compound file), ``text`` (a paste form that was reshaped or re-encoded)."""
 
 ACCEPTED = "bytes, str (the message text), os.PathLike or a binary file object"
 
@@ -48,7 +54,9 @@ class Source:
     ``data``: the RFC 5322 bytes to parse. ``kind``: how it was handed over. ``name``: the
     path for a file (as given), else ``None``. ``container``: what the input was before
     :func:`identify` took the message out of it. ``notes``: ``(defect code, message)`` pairs
-    about the input itself, recorded as defects of the parsed message.
+    about the input itself, recorded as defects of the parsed message. ``form`` and
+    ``intake``: ``Message.input_form`` and ``Message.intake`` for a converted input (``None``:
+    the bytes as given).
     """
 
     data: bytes
@@ -56,12 +64,15 @@ class Source:
     name: str | None = None
     container: Container = "rfc5322"
     notes: tuple[tuple[str, str], ...] = ()
+    form: InputForm | None = None
+    intake: Intake | None = None
 
 
-def read_source(source: object, *, func: str = "parse") -> Source:
+def read_source(source: object, *, func: str = "parse", limits: Limits | None = None) -> Source:
     """Read ``source`` (see the module docstring) into a :class:`Source`.
 
-    ``func`` names the public function the caller is in, for the ``TypeError`` message.
+    ``func`` names the public function the caller is in, for the ``TypeError`` message;
+    ``limits`` caps the conversion of a container (default ``Limits()``).
     Raises ``TypeError`` for an unsupported type and :class:`InputError` for an unreadable
     path or file; never reads anything but the path or file it was given.
     """
@@ -90,19 +101,48 @@ def read_source(source: object, *, func: str = "parse") -> Source:
         if not callable(read):
             raise wrong_type(f"{func}(source)", ACCEPTED, source)
         data, kind = _read_file(source, read, func), "file"
-    container, data, more = identify(data)
-    return Source(data=data, kind=kind, name=name, container=container, notes=notes + more)
+    found = identify(data, limits=limits)
+    return Source(
+        data=found.data,
+        kind=kind,
+        name=name,
+        container=found.container,
+        notes=notes + found.notes,
+        form=found.form,
+        intake=found.intake,
+    )
 
 
-def identify(data: bytes) -> tuple[Container, bytes, tuple[tuple[str, str], ...]]:
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """What :func:`identify` found: the container, the RFC 5322 bytes inside it, notes
+    ``(defect code, message)`` about the conversion, and the input form and intake to record
+    on the message (``None``: the bytes as given)."""
+
+    container: Container
+    data: bytes
+    notes: tuple[tuple[str, str], ...] = ()
+    form: InputForm | None = None
+    intake: Intake | None = None
+
+
+def identify(data: bytes, *, limits: Limits | None = None) -> Identified:
     """What ``data`` is, the RFC 5322 bytes inside it, and notes about the conversion.
 
-    Every input is RFC 5322 / mbox text today. Other containers (an Outlook ``.msg`` compound
-    file, recognised by its signature ``D0 CF 11 E0 A1 B1 1A E1``; UTF-16 text with a byte
-    order mark) are recognised here when support for them is added, so ``parse``,
-    ``analyze``, ``parse_bounce``, ``verify_*`` and the command line gain them together.
+    An Outlook ``.msg`` compound file (signature ``D0 CF 11 E0 A1 B1 1A E1``, [MS-CFB] 2.2)
+    is converted by :mod:`headerlens.parse.outlook`; text with a byte order mark or in
+    UTF-16, a common indentation, a copied Gmail "Show original" page and Outlook's "Internet
+    headers" box are reshaped by :mod:`headerlens.parse.paste`. Plain RFC 5322 or mbox bytes
+    pass through untouched. Never raises; linear in the size of the input.
     """
-    return "rfc5322", data, ()
+    from headerlens.parse.intake import convert
+    from headerlens.policy import Limits
+
+    conv = convert(data, limits if limits is not None else Limits())
+    if conv.form is None:
+        return Identified("rfc5322", data)
+    container: Container = "msg" if conv.form == "msg" else "text"
+    return Identified(container, conv.data, tuple(conv.notes), conv.form, conv.intake)
 
 
 def _encode_text(text: str) -> bytes:

@@ -107,6 +107,9 @@ def _summary(report: Report) -> Section:
         sec.lines.append((label, value if value is not None else "(none)"))
     kind = "header-only paste" if msg.header_only else "message"
     sec.lines.append(("Headers", f"{len(msg.headers)} fields; {msg.size:,} bytes ({kind})"))
+    line = _input(report)
+    if line is not None:
+        sec.lines.append(line)
     sec.lines.append(("Defects", str(len(report.defects))))
     return sec
 
@@ -381,12 +384,103 @@ def _yn(value: bool) -> str:
     return "yes" if value else "no"
 
 
+_FORMS = {
+    "msg": "Outlook .msg file (header block as received; body rebuilt by Outlook)",
+    "paste": "pasted or saved text",
+    "paste-gmail": 'Gmail\'s "Show original" page',
+    "paste-outlook": 'Outlook\'s "Internet headers" box',
+    "maildir": "Maildir file",
+    "mbox": "mbox message",
+}
+
+
+def _input(report: Report) -> tuple[str, str] | None:
+    """The summary line saying what the input was, when it was not plain RFC 5322 bytes."""
+    msg = report.message
+    form = _FORMS.get(msg.input_form)
+    if form is None:
+        return None
+    intake = msg.intake
+    extra: list[str] = []
+    if intake is not None:
+        if intake.text_encoding:
+            extra.append(f"converted from {intake.text_encoding}")
+        if intake.indent_removed:
+            extra.append(f"{intake.indent_removed} columns of indentation removed")
+        if intake.outlook is not None and intake.outlook.message_class:
+            extra.append(intake.outlook.message_class)
+        s = intake.client_summary
+        if s is not None:
+            claims = ", ".join(
+                f"{k} {v}" for k, v in (("SPF", s.spf), ("DKIM", s.dkim), ("DMARC", s.dmarc)) if v
+            )
+            if claims:
+                extra.append(f"client claims {claims}")
+    return ("Input", form + (f" ({'; '.join(extra)})" if extra else ""))
+
+
+def _reported(report: Report) -> Section:
+    """Who reported the attached message, and what the report mail itself shows."""
+    r = report.reported_by
+    sec = Section("Reported message")
+    if r is not None:
+        sec.lines.append(("Reported by", r.sender or r.address or "(unknown)"))
+        if r.reported_at is not None:
+            sec.lines.append(("Reported at", f"{format_time(r.reported_at)} UTC"))
+        if r.subject:
+            sec.lines.append(("Report subject", r.subject))
+        if r.note:
+            sec.notes.append("Note from the reporter: " + " ".join(r.note.split()))
+    sec.lines.append(
+        (
+            "Report mail",
+            f"{len(report.hops)} hops; {len(report.findings)} findings;"
+            f" {len(report.defects)} defects (the sections below describe the attached message)",
+        )
+    )
+    return sec
+
+
+def _attached(report: Report) -> Section | None:
+    if not report.attached or report.reported_by is not None:
+        return None
+    sec = Section(f"Attached messages ({len(report.attached)})")
+    t = Table(("#", "subject", "from", "hops", "origin IP", "findings"))
+    for n, a in enumerate(report.attached):
+        t.rows.append(
+            (
+                str(n),
+                a.message.get("Subject") or "(no subject)",
+                a.message.get("From") or "",
+                str(len(a.hops)),
+                a.origin_ip or "",
+                str(len(a.findings)),
+            )
+        )
+    sec.tables.append(t)
+    return sec
+
+
 def build_document(report: Report, *, title: str = "headerlens report") -> Document:
-    """Lay ``report`` out as a :class:`Document` (the same content for every format)."""
+    """Lay ``report`` out as a :class:`Document` (the same content for every format).
+
+    A plain report (``Report.reported_by``: a short note with one attached message) leads
+    with who reported it, then lays out the attached message; the report mail's own findings
+    follow, marked ``[report mail]``.
+    """
+    if report.reported_by is not None and report.attached:
+        doc = build_document(report.attached[0], title=title)
+        doc.sections.insert(0, _reported(report))
+        findings = next(s for s in doc.sections if s.title == "Findings")
+        findings.severity_rows.extend(
+            (f.severity, f.code, f"[report mail] {f.summary}", _indexes(f.header_indexes))
+            for f in report.findings
+        )
+        return doc
     doc = Document(title=title)
     doc.sections.append(_verdict(report))
     doc.sections.append(_summary(report))
-    for part in (_hops, _auth, _spam, _bounce):
+    for part in (_hops, _auth, _spam, _bounce, _attached):
         sec = part(report)
         if sec is not None:
             doc.sections.append(sec)
