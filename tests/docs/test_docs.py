@@ -330,3 +330,12 @@ def test_the_readme_keeps_the_quick_start() -> None:
 def test_shlex_reads_every_console_command() -> None:
     for block in _console_blocks():
         assert shlex.split(block.lines[0][2:])
+
+
+def test_the_dkim_guide_explains_every_reason() -> None:
+    """The guide says, per DKIM reason code, what happened and who fixes it."""
+    from headerlens._catalogue.dkim import REASONS
+
+    guide = (REPO / "docs" / "guide" / "dkim.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `(\w+)` \|", guide, re.M))
+    assert rows == set(REASONS)
