@@ -339,3 +339,22 @@ def test_the_dkim_guide_explains_every_reason() -> None:
     guide = (REPO / "docs" / "guide" / "dkim.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| `(\w+)` \|", guide, re.M))
     assert rows == set(REASONS)
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    """A name exported by ``headerlens`` has an entry (``::: module.Name``) in the API pages."""
+    import importlib
+
+    import headerlens
+
+    documented: set[str] = set()
+    for page in (REPO / "docs" / "reference" / "api").glob("*.md"):
+        for target in re.findall(r"^::: ([\w.]+)", page.read_text(encoding="utf-8"), re.M):
+            documented.add(target.rsplit(".", 1)[-1])
+            try:
+                module = importlib.import_module(target)
+            except ImportError:
+                continue
+            documented |= set(getattr(module, "__all__", ()))
+    missing = sorted(n for n in headerlens.__all__ if n != "__version__" and n not in documented)
+    assert missing == [], f"add to docs/reference/api/: {missing}"
