@@ -399,7 +399,7 @@ def _message(data: bytes, container: Container, policy: Policy) -> Message:
 def _bounce_rows(source_id: str, report: Report) -> Iterator[dict[str, RowValue]]:
     if report.bounce is None:
         return
-    from headerlens.bounce.batch import rows_for_report
+    from headerlens.integrations.bounces import rows_for_report
 
     origin = report.original.origin_ip if report.original is not None else None
     for row in rows_for_report(source_id, report.bounce, origin_ip=origin):
@@ -408,7 +408,7 @@ def _bounce_rows(source_id: str, report: Report) -> Iterator[dict[str, RowValue]
 
 def _run_batch(args: argparse.Namespace, policy: Policy, out: IO[str], err: IO[str]) -> int:
     if args.bounces:
-        from headerlens.bounce.batch import ROW_FIELDS as BOUNCE_FIELDS
+        from headerlens.integrations.bounces import ROW_FIELDS as BOUNCE_FIELDS
 
         fields = BOUNCE_FIELDS
     else:

@@ -13,6 +13,9 @@ DEFECTS: dict[str, str] = {
     "bounce.arf_missing_type": (
         "A feedback report has no Feedback-Type field (RFC 5965 section 3.1)."
     ),
+    "limits.bounce_recipients": (
+        "A report names more recipients than Limits.max_bounce_recipients; the rest were not read."
+    ),
     "bounce.arf_unknown_type": (
         "A Feedback-Type value is not in the IANA registry (RFC 5965 section 7.3)."
     ),

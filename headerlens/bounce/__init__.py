@@ -10,7 +10,7 @@ from headerlens.bounce.link import link_original
 from headerlens.bounce.models import BounceAnalysis, DeliveryReport, RecipientStatus
 from headerlens.defects import DefectLog
 from headerlens.message import Message
-from headerlens.parse.source import read_source
+from headerlens.parse import message_of
 from headerlens.policy import Policy, policy_or_default
 
 __all__ = [
@@ -42,18 +42,15 @@ def parse_bounce(
     an unreadable path or file.
     """
     pol = policy_or_default(policy, "parse_bounce")
-    if isinstance(source, Message):
-        data = source.source
-    else:
-        data = read_source(source, func="parse_bounce", limits=pol.limits).data
     log = DefectLog(strict=pol.strict)
-    return read_report(data, log)
+    message = message_of(source, pol, "parse_bounce")
+    return read_report(message, log, max_recipients=pol.limits.max_bounce_recipients)
 
 
 def analyze_bounce(message: Message, policy: Policy) -> BounceAnalysis:
     """The bounce step of ``analyze()``: the delivery report (if any) and its findings."""
     log = DefectLog(strict=policy.strict)
-    report = read_report(message.source, log)
+    report = read_report(message, log, max_recipients=policy.limits.max_bounce_recipients)
     if report is None:
         return BounceAnalysis()
     from headerlens.bounce.link import report_findings

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from headerlens.bounce._mime import split_headers
-from headerlens.bounce._text import clean_address, find_addresses
+from headerlens.bounce._parts import embedded_message, field_value
+from headerlens.bounce._text import clean_address, find_addresses, lines_of
 from headerlens.bounce.formats._base import Context
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.defects import DefectLog
@@ -17,8 +17,23 @@ FEEDBACK_TYPES = frozenset(
 
 
 def _fields(text: str) -> list[tuple[str, str]]:
-    headers, _ = split_headers(text.encode("utf-8", "surrogateescape") + b"\n\n")
-    return headers
+    """The fields of a report part (RFC 5965 section 3.1: header-field syntax), up to the
+    first empty line; folded lines are joined with one space, other lines skipped."""
+    fields: list[tuple[str, str]] = []
+    for line in lines_of(text):
+        if not line.strip(" \t"):
+            break
+        if line[:1] in (" ", "\t") and fields:
+            name, value = fields[-1]
+            fields[-1] = (name, f"{value} {line.strip()}".strip())
+            continue
+        colon = line.find(":")
+        if colon <= 0 or " " in line[:colon].strip():
+            if not fields:
+                return []
+            continue
+        fields.append((line[:colon].strip(), line[colon + 1 :].strip()))
+    return fields
 
 
 def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
@@ -58,16 +73,11 @@ def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
         ),
         None,
     )
-    if not addrs and original_part is not None:
-        oh, _ = split_headers(
-            original_part.payload()
-            if original_part.get("Content-Transfer-Encoding")
-            else original_part.body
-        )
-        for k, v in oh:
-            if k.lower() == "to":
-                addrs.extend(a for _s, _e, a in find_addresses(v))
-                break
+    original = embedded_message(original_part) if original_part is not None else None
+    if not addrs and original is not None:
+        to = original.fields("to")
+        if to:
+            addrs.extend(a for _s, _e, a in find_addresses(field_value(to[0])))
     if not addrs:
         addrs = [None]  # type: ignore[list-item]
     recipients = tuple(
@@ -83,16 +93,6 @@ def read_feedback(ctx: Context, log: DefectLog) -> DeliveryReport | None:
         )
         for a in addrs
     )
-    original = None
-    if original_part is not None:
-        from headerlens.bounce.engine import _parse_original
-
-        data = (
-            original_part.payload()
-            if original_part.get("Content-Transfer-Encoding")
-            else original_part.body
-        )
-        original = _parse_original(data)
     src = values.get("source-ip", [None])[0]
     return DeliveryReport(
         kind="feedback",

@@ -1,118 +1,28 @@
-"""Batch reading of bounces: one flat row per recipient, for JSON Lines, CSV or pandas."""
+"""Deprecated alias of :mod:`headerlens.integrations.bounces` (moved there by #13).
+
+Batch and DataFrame code does not belong under an analysis package; import
+``ROW_FIELDS``, ``iter_bounce_rows`` and ``rows_for_report`` from
+``headerlens.integrations.bounces``. This alias warns and will be removed.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+import warnings
+from typing import Any
 
-from headerlens.bounce.models import DeliveryReport
-from headerlens.policy import Policy
-
-__all__ = ["ROW_FIELDS", "iter_bounce_rows", "rows_for_report"]
-
-ROW_FIELDS: tuple[str, ...] = (
-    "file",
-    "kind",
-    "format",
-    "recipient",
-    "action",
-    "status",
-    "status_source",
-    "reply_code",
-    "reason",
-    "permanent",
-    "hard_bounce",
-    "feedback_type",
-    "diagnostic",
-    "remote_mta",
-    "reporting_mta",
-    "original_from",
-    "original_subject",
-    "original_message_id",
-    "original_origin_ip",
-)
-
-Row = dict[str, str | bool | None]
+__all__: list[str] = []
+_MOVED = ("ROW_FIELDS", "iter_bounce_rows", "rows_for_report")
 
 
-def rows_for_report(
-    file_id: str, report: DeliveryReport, *, origin_ip: str | None = None
-) -> list[Row]:
-    """Flatten one delivery report into rows (one per recipient; one row if none)."""
-    orig = report.original
-    base: Row = {
-        "file": file_id,
-        "kind": report.kind,
-        "format": report.source_format,
-        "reporting_mta": report.reporting_mta,
-        "original_from": orig.get("From") if orig is not None else None,
-        "original_subject": orig.get("Subject") if orig is not None else None,
-        "original_message_id": orig.get("Message-ID") if orig is not None else None,
-        "original_origin_ip": origin_ip,
-    }
-    rows: list[Row] = []
-    for r in report.recipients or ():
-        row: Row = dict.fromkeys(ROW_FIELDS)
-        row.update(base)
-        row.update(
-            {
-                "recipient": r.final_recipient,
-                "action": r.action,
-                "status": r.status,
-                "status_source": r.status_source,
-                "reply_code": r.reply_code,
-                "reason": r.reason,
-                "permanent": r.permanent,
-                "hard_bounce": r.hard_bounce,
-                "feedback_type": r.feedback_type,
-                "diagnostic": r.diagnostic_code,
-                "remote_mta": r.remote_mta,
-            }
-        )
-        rows.append(row)
-    if not rows:
-        row = dict.fromkeys(ROW_FIELDS)
-        row.update(base)
-        rows.append(row)
-    return rows
+def __getattr__(name: str) -> Any:
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"headerlens.bounce.batch.{name} moved to headerlens.integrations.bounces.{name}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    # The only import from an analysis package up to the integrations, kept for the alias.
+    from headerlens.integrations import bounces
 
-
-def iter_bounce_rows(
-    path: str | os.PathLike[str] | Iterable[tuple[str, bytes]],
-    *,
-    policy: Policy | None = None,
-    analyze_original: bool = True,
-) -> Iterator[Row]:
-    """Rows for every bounce, feedback report or auto-reply in a file, folder, mbox or Maildir.
-
-    Messages that are not delivery reports are skipped. With ``analyze_original`` the
-    returned original goes through :func:`headerlens.analyze.analyze` for its origin IP.
-    """
-    from headerlens.bounce import parse_bounce
-
-    pol = policy or Policy()
-    if isinstance(path, (str, os.PathLike)):
-        from headerlens.parse import iter_messages
-
-        items: Iterable[tuple[str, bytes]] = iter_messages(path)
-    else:
-        items = path
-    for file_id, data in items:
-        report = parse_bounce(data, policy=pol)
-        if report is None:
-            continue
-        origin_ip = None
-        if analyze_original and report.original is not None:
-            origin_ip = _origin_ip(report.original.source, pol)
-        yield from rows_for_report(file_id, report, origin_ip=origin_ip)
-
-
-def _origin_ip(source: bytes, policy: Policy) -> str | None:
-    try:
-        from headerlens.analyze import analyze
-
-        result = analyze(source, policy=policy)
-    except (NotImplementedError, ValueError, TypeError):
-        return None
-    ip = getattr(result, "origin_ip", None)
-    return ip if isinstance(ip, str) else None
+    return getattr(bounces, name)

@@ -15,19 +15,52 @@ from typing import Any
 from headerlens._text import ascii_digits
 
 __all__ = [
-    "Facts",
+    "Hit",
     "ReasonInfo",
-    "classify",
+    "Rules",
+    "Source",
+    "Wording",
     "explain_reply",
     "explain_status",
+    "fold",
     "is_hard",
     "is_weak",
     "pseudo_status",
     "reason_info",
+    "rules",
     "status_name",
     "status_parts",
     "worded",
+    "wording_hit",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a group of wording comes from (``data/reasons.json`` under ``sources``)."""
+
+    key: str
+    label: str
+    generic: bool
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """One group of a reason's wording, all from one source."""
+
+    source: Source
+    phrases: tuple[str, ...]
+    sequences: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """The phrase (or, for ordered fragments, the text they span) that matched, and its
+    source."""
+
+    phrase: str
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +71,14 @@ class ReasonInfo:
     description: str
     hard: bool
     pseudo: str
-    phrases: tuple[str, ...]
-    sequences: tuple[tuple[str, ...], ...]
+    wording: tuple[Wording, ...]
     exclude: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class _Rules:
+class Rules:
+    """The decision tables: reasons, status-code names and the orders of the two passes."""
+
     infos: dict[str, ReasonInfo]
     status_names: dict[str, str]
     probe_order: tuple[str, ...]
@@ -70,22 +104,39 @@ def _reply_table() -> dict[str, str]:
     return codes
 
 
+def rules() -> Rules:
+    """The decision tables of ``data/reasons.json`` (orders, code names, retry set)."""
+    return _rules()
+
+
 @cache
-def _rules() -> _Rules:
+def _rules() -> Rules:
     raw = _load("reasons.json")
+    sources = {
+        key: Source(
+            key=key, label=v["label"], generic=v["level"] == "generic", reference=v["reference"]
+        )
+        for key, v in raw["sources"].items()
+    }
     infos = {
         name: ReasonInfo(
             name=name,
             description=r["description"],
             hard=bool(r["hard"]),
             pseudo=r["pseudo"],
-            phrases=tuple(r["phrases"]),
-            sequences=tuple(tuple(s) for s in r.get("sequences", ())),
+            wording=tuple(
+                Wording(
+                    source=sources[w["source"]],
+                    phrases=tuple(w.get("phrases", ())),
+                    sequences=tuple(tuple(q) for q in w.get("sequences", ())),
+                )
+                for w in r["wording"]
+            ),
             exclude=tuple(r.get("exclude", ())),
         )
         for name, r in raw["reasons"].items()
     }
-    return _Rules(
+    return Rules(
         infos=infos,
         status_names=dict(raw["status_names"]),
         probe_order=tuple(raw["probe_order"]),
@@ -132,33 +183,59 @@ def explain_reply(code: str | None) -> str | None:
     return _reply_table().get(code)
 
 
-def _in_order(text: str, fragments: tuple[str, ...]) -> bool:
+def _in_order(text: str, fragments: tuple[str, ...]) -> tuple[int, int] | None:
+    """Where ``fragments`` occur in ``text`` in that order: the span from the first to the end
+    of the last, or ``None``."""
     pos = 0
+    start = -1
     for frag in fragments:
         i = text.find(frag, pos)
         if i < 0:
-            return False
+            return None
+        if start < 0:
+            start = i
         pos = i + len(frag)
-    return True
+    return (start, pos) if start >= 0 else None
+
+
+def wording_hit(reason: str, text: str, *, generic: bool = False) -> Hit | None:
+    """The first phrase of ``reason`` that ``text`` (lower-case, spaces folded) carries.
+
+    Only the specific groups by default; with ``generic`` only the reason's plain words.
+    A phrase listed under ``exclude`` anywhere in the text vetoes the reason.
+    """
+    info = _rules().infos.get(reason)
+    if info is None or not text:
+        return None
+    if any(x in text for x in info.exclude):
+        return None
+    for w in info.wording:
+        if w.source.generic != generic:
+            continue
+        for p in w.phrases:
+            if p in text:
+                return Hit(p, w.source)
+        for q in w.sequences:
+            span = _in_order(text, q)
+            if span is not None:
+                # The words as the text has them, from the first fragment to the last.
+                return Hit(text[span[0] : span[1]], w.source)
+    return None
 
 
 def worded(reason: str, text: str) -> bool:
-    """Whether ``text`` (lower-case, spaces folded) carries the wording of ``reason``."""
-    info = _rules().infos.get(reason)
-    if info is None or not text:
-        return False
-    if any(x in text for x in info.exclude):
-        return False
-    return any(p in text for p in info.phrases) or any(_in_order(text, s) for s in info.sequences)
+    """Whether ``text`` (lower-case, spaces folded) carries the specific wording of ``reason``."""
+    return wording_hit(reason, text) is not None
 
 
-def _fold(text: str | None) -> str:
+def fold(text: str | None) -> str:
+    """``text`` in lower case with every run of white space made one space."""
     return " ".join(text.lower().split()) if text else ""
 
 
 def match_reason(text: str | None) -> str | None:
     """The first reason whose wording occurs in ``text`` (probe order, then text order)."""
-    low = _fold(text)
+    low = fold(text)
     if not low:
         return None
     rules = _rules()
@@ -180,177 +257,6 @@ def reason_by_status(status: str | None) -> tuple[str | None, bool]:
     """The reason an enhanced status code implies, and whether that code is decisive."""
     name = status_name(status)
     return name, name is not None and name not in _rules().retry
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What the classifier looks at for one recipient."""
-
-    text: str
-    status: str | None
-    reply: str | None
-    action: str | None
-    command: str | None
-    dtype: str | None
-    preset: str | None
-
-
-def _probe(name: str, f: Facts) -> bool:
-    """Pass 1: does the code, the reply or the wording (with its SMTP stage) say ``name``?"""
-    rules = _rules()
-    if f.preset == name:
-        return True
-    sname = status_name(f.status)
-    text = f.text
-    if name == "userunknown":
-        if sname == "suspend":
-            return False
-        if sname == "userunknown":
-            stronger = ("norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept")
-            return not any(worded(o, text) for o in stronger)
-        return f.command == "RCPT" and worded(name, text)
-    if name == "filtered":
-        if sname == "suspend":
-            return False
-        if sname == "filtered":
-            return worded("userunknown", text) or worded("filtered", text)
-        if f.command in rules.except_data:
-            return False
-        return worded("filtered", text) or worded("userunknown", text)
-    if name == "rejected":
-        if sname == "rejected":
-            return True
-        if f.command == "MAIL":
-            return worded(name, text)
-        if f.command == "DATA":
-            return sname != "userunknown" and worded(name, text)
-        if sname in (None, "undefined", "onhold", "securityerror", "systemerror"):
-            return worded(name, text)
-        return False
-    if name == "hostunknown":
-        if sname == "hostunknown":
-            return not worded("networkerror", text)
-        return worded(name, text)
-    if name == "spamdetected":
-        if not f.status:
-            return False
-        if sname == name:
-            return True
-        if f.command in rules.except_data:
-            return False
-        return worded(name, text)
-    if name == "mesgtoobig":
-        if sname == name:
-            return True
-        if sname == "exceedlimit":
-            return False
-        return worded(name, text)
-    if name == "contenterror":
-        if _probe("spamdetected", f):
-            return False
-        return sname == name or worded(name, text)
-    if name == "norelaying":
-        if f.command in ("CONN", "EHLO", "HELO"):
-            return False
-        return worded(name, text)
-    if name == "suspend":
-        return f.reply == "525" or worded(name, text)
-    if name == "speeding":
-        return worded(name, text)
-    if name == "notaccept":
-        return f.reply in ("521", "556") or worded(name, text)
-    return sname == name or worded(name, text)
-
-
-def _syntax_reply(reply: str | None) -> bool:
-    if not reply or not ascii_digits(reply):
-        return False
-    n = int(reply)
-    return 400 < n < 408 or 500 < n < 508
-
-
-def _another(f: Facts) -> str | None:
-    """Pass 2: the wording alone, then the code's subject, the mailer type, the stage."""
-    rules = _rules()
-    if f.preset and f.preset not in ("undefined", "onhold"):
-        return f.preset
-    sname = status_name(f.status)
-    if sname is None or sname in rules.retry or (f.dtype or "SMTP").upper() != "SMTP":
-        for name in rules.text_order:
-            if _probe_text(name, f):
-                return name
-        if sname:
-            return sname
-        parts = status_parts(f.status)
-        if parts is not None and parts[1] == "6":
-            return "contenterror"
-        if parts is not None and parts[1] == "7":
-            return "securityerror"
-        if (f.dtype or "").upper().startswith("X-UNIX"):
-            return "mailererror"
-        if _syntax_reply(f.reply):
-            return "syntaxerror"
-        if f.action in ("delayed", "expired"):
-            return "expired"
-        if f.command in ("EHLO", "HELO"):
-            return "blocked"
-    return sname
-
-
-def _probe_text(name: str, f: Facts) -> bool:
-    if name == "suspend":
-        return f.reply == "525" or worded(name, f.text)
-    if name == "notaccept":
-        return f.reply in ("521", "556") or worded(name, f.text)
-    return worded(name, f.text)
-
-
-def classify(
-    diagnostic: str | None,
-    status: str | None,
-    reply_code: str | None = None,
-    action: str | None = None,
-    *,
-    command: str | None = None,
-    diagnostic_type: str | None = None,
-    preset: str | None = None,
-) -> str:
-    """Decide the reason name (Sisimai's taxonomy) for one recipient.
-
-    ``preset`` is a reason a format reader decided itself; it stands unless it is a weak
-    guess listed under ``retry`` in ``data/reasons.json``. Then the two passes described
-    under ``conventions`` there: codes and wording with the SMTP stage (RFC 5321 section
-    4.2, RFC 3463 section 3), then the wording alone and the code's subject.
-    """
-    rules = _rules()
-    act = action.lower() if action else None
-    if preset and preset not in rules.retry:
-        return preset
-    if status and status.startswith("2."):
-        return "delivered"
-    f = Facts(
-        text=_fold(diagnostic),
-        status=status,
-        reply=reply_code,
-        action=act,
-        command=command,
-        dtype=diagnostic_type,
-        preset=preset,
-    )
-    if (diagnostic_type or "SMTP").upper() == "SMTP":
-        for name in rules.probe_order:
-            if _probe(name, f):
-                return name
-    found = _another(f)
-    if found and found != "undefined":
-        return found
-    if act == "delayed":
-        return "expired"
-    if act in ("delivered", "relayed", "expanded"):
-        return "delivered"
-    if f.text and any(w in f.text for w in ("vacation", "out of office", "auto-reply")):
-        return "vacation"
-    return "onhold" if f.text else "undefined"
 
 
 def is_weak(reason: str | None) -> bool:

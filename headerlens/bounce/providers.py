@@ -46,10 +46,17 @@ class Provider:
     key: str
     name: str
     hosts: tuple[str, ...]
+    reporting: tuple[re.Pattern[str], ...]
     codes: tuple[_CodeRule, ...]
     status: dict[str, str]
     phrases: tuple[_PhraseRule, ...]
     stages: tuple[tuple[str, str, str], ...]
+
+
+def _host_pattern(pattern: str) -> re.Pattern[str]:
+    """A host pattern where ``*`` stands for one or more whole labels."""
+    parts = [re.escape(p) for p in pattern.lower().split("*")]
+    return re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*".join(parts))
 
 
 def _provider(key: str, raw: dict[str, Any]) -> Provider:
@@ -57,6 +64,7 @@ def _provider(key: str, raw: dict[str, Any]) -> Provider:
         key=key,
         name=raw["name"],
         hosts=tuple(h.lower() for h in raw["hosts"]),
+        reporting=tuple(_host_pattern(h) for h in raw.get("reporting", ())),
         codes=tuple(
             _CodeRule(
                 pattern=re.compile(c["pattern"]),
@@ -130,12 +138,19 @@ def hosts_in(diagnostic: str | None) -> tuple[str, ...]:
 
 
 def find_provider(
-    *, destination: str | None, remote_hosts: tuple[str | None, ...], local_host: str | None
+    *,
+    destination: str | None,
+    remote_hosts: tuple[str | None, ...],
+    local_host: str | None,
+    reporter: str | None = None,
 ) -> Provider | None:
-    """The provider named by the recipient's domain, a remote host, or the reporting host.
+    """The provider named by the recipient's domain, a remote host, the reporting host, or
+    the domain of the report's sender.
 
     Tried in that order, as Sisimai does (its ``rhost`` rules); host suffixes match on a
-    label boundary.
+    label boundary. A provider's ``reporting`` patterns match the reporting host only; the
+    sender's domain counts only when no remote host is known (the failure was the
+    reporting system's own).
     """
     dom = _clean_host(destination)
     table = providers()
@@ -150,10 +165,22 @@ def find_provider(
         for p in table:
             if any(_host_matches(host, s) for s in p.hosts):
                 return p
+    local = _clean_host(local_host)
+    if local:
+        for p in table:
+            if any(r.fullmatch(local) for r in p.reporting):
+                return p
+    sender = _clean_host(reporter)
+    if sender and not any(_clean_host(h) for h in remote_hosts):
+        # No remote host took part (a DNS failure, a local refusal): the reporting system's
+        # own wording is what the report carries.
+        for p in table:
+            if any(_domain_matches(sender, s) for s in p.hosts):
+                return p
     return None
 
 
-def _by_code(p: Provider, text: str) -> str | None:
+def _by_code(p: Provider, text: str) -> tuple[str, str] | None:
     for rule in p.codes:
         for m in rule.pattern.finditer(text):
             code = m.group(1)
@@ -171,7 +198,7 @@ def _by_code(p: Provider, text: str) -> str | None:
                 n = int(code)
                 found = next((r for lo, hi, r in rule.ranges if lo <= n <= hi), None)
             if found:
-                return found
+                return found, m.group(0).strip()
     return None
 
 
@@ -187,15 +214,19 @@ def provider_reason(
     status: str | None,
     reply: str | None,
     command: str | None,
-) -> str | None:
-    """The reason the provider's own codes or wording give, or ``None``."""
+) -> tuple[str, str] | None:
+    """The reason the provider's own codes or wording give, and what matched, or ``None``.
+
+    What matched is said in words for the explanation: the provider's code as written, its
+    meaning of a status code, a phrase of its documented wording, or the SMTP stage.
+    """
     if not diagnostic:
         return None
     found = _by_code(p, diagnostic)
     if found:
-        return found
+        return found[0], f'its documented code "{found[1]}"'
     if status and status in p.status:
-        return p.status[status]
+        return p.status[status], f"its meaning of status {status}"
     low = " ".join(diagnostic.lower().split())
     permanent = None
     first = (status or reply or "")[:1]
@@ -208,9 +239,10 @@ def provider_reason(
             continue
         if rule.permanent is not None and rule.permanent != permanent:
             continue
-        if any(ph in low for ph in rule.phrases):
-            return rule.reason
+        for ph in rule.phrases:
+            if ph in low:
+                return rule.reason, f'its wording "{ph}"'
     for st, cmd, reason in p.stages:
         if st == status and cmd == command:
-            return reason
+            return reason, f"status {st} in reply to {cmd}"
     return None

@@ -165,16 +165,16 @@ def findings_frame(report: Report) -> pd.DataFrame:
 def bounces_dataframe(
     path_or_reports: str | os.PathLike[str] | Iterable[DeliveryReport],
 ) -> pd.DataFrame:
-    """One row per bounced recipient in the columns of ``headerlens.bounce.batch.ROW_FIELDS``
-    (the batch ``--bounces`` rows). For new code, ``tables(path)["bounces"]`` has the same
-    facts keyed by ``id`` with fixed dtypes.
+    """One row per bounced recipient in the columns of
+    ``headerlens.integrations.bounces.ROW_FIELDS`` (the batch ``--bounces`` rows). For new
+    code, ``tables(path)["bounces"]`` has the same facts keyed by ``id`` with fixed dtypes.
 
     ``path_or_reports`` is a file, folder, mbox or Maildir, or an iterable of
     :class:`~headerlens.bounce.models.DeliveryReport`.
     """
     pandas = _pandas()
-    from headerlens.bounce.batch import ROW_FIELDS as BOUNCE_FIELDS
-    from headerlens.bounce.batch import iter_bounce_rows, rows_for_report
+    from headerlens.integrations.bounces import ROW_FIELDS as BOUNCE_FIELDS
+    from headerlens.integrations.bounces import iter_bounce_rows, rows_for_report
 
     if isinstance(path_or_reports, str | os.PathLike):
         rows = list(iter_bounce_rows(path_or_reports))

@@ -27,7 +27,13 @@ from headerlens.policy import Limits, Policy
 if TYPE_CHECKING:
     from headerlens.message import Intake, Message
 
-__all__ = ["build_mime", "decode_content", "parse_content_type", "parse_params"]
+__all__ = [
+    "build_mime",
+    "decode_content",
+    "decode_quoted_printable",
+    "parse_content_type",
+    "parse_params",
+]
 
 _new_part = fast_constructor(MimePart)
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -267,11 +273,23 @@ def _check_qp(data: bytes) -> list[Problem]:
     return []
 
 
+# A soft line break ("=" at the end of an encoded line, RFC 2045 section 6.7 rule 5) ended
+# by a bare CR: binascii.a2b_qp looks for the LF of a CRLF and would drop everything after.
+_SOFT_BREAK_CR = re.compile(rb"=\r(?!\n)")
+
+
+def decode_quoted_printable(data: bytes) -> bytes:
+    """Quoted-printable decoding (RFC 2045 section 6.7) for any line ending: CRLF, LF or CR."""
+    if b"=\r" in data:
+        data = _SOFT_BREAK_CR.sub(b"", data)
+    return binascii.a2b_qp(data)
+
+
 def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:
     if cte == "base64":
         return _decode_base64(data)
     if cte == "quoted-printable":
-        return binascii.a2b_qp(data), _check_qp(data)
+        return decode_quoted_printable(data), _check_qp(data)
     return data, []
 
 

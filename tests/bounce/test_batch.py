@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from headerlens.bounce.batch import ROW_FIELDS, iter_bounce_rows
+from headerlens.integrations.bounces import ROW_FIELDS, iter_bounce_rows
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "bounce"
 
@@ -47,3 +47,18 @@ def test_dataframe() -> None:
         None,
     ]
     assert df["permanent"].isna().tolist() == [True, False, False, False, True]
+
+
+def test_old_module_name_still_works_with_a_warning() -> None:
+    import importlib
+
+    import pytest
+
+    from headerlens.integrations import bounces
+
+    old = importlib.import_module("headerlens.bounce.batch")
+    for name in ("ROW_FIELDS", "iter_bounce_rows", "rows_for_report"):
+        with pytest.warns(DeprecationWarning, match="headerlens.integrations.bounces"):
+            assert getattr(old, name) is getattr(bounces, name)
+    with pytest.raises(AttributeError):
+        _ = old.nothing_here

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from headerlens.bounce import knowledge, parse_bounce
+from headerlens.bounce import parse_bounce
+from headerlens.bounce.classify import classify
 
 
 def _msg(headers: str, body: str) -> bytes:
@@ -130,10 +131,10 @@ def test_format(data: bytes, expected: tuple[str, str, str, str | None, str]) ->
 )
 def test_stage_conventions(diag: str, status: str | None, command: str | None, reason: str) -> None:
     reply = diag[:3]
-    assert knowledge.classify(diag, status, reply, "failed", command=command) == reason
+    assert classify(diag, status, reply, "failed", command=command) == reason
 
 
 def test_preset_weak_reason_is_refined() -> None:
     diag = "550 5.2.2 mailbox full"
-    assert knowledge.classify(diag, "5.2.2", "550", preset="userunknown") == "mailboxfull"
-    assert knowledge.classify(diag, "5.2.2", "550", preset="suspend") == "suspend"
+    assert classify(diag, "5.2.2", "550", preset="userunknown") == "mailboxfull"
+    assert classify(diag, "5.2.2", "550", preset="suspend") == "suspend"

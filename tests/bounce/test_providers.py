@@ -41,7 +41,8 @@ def _reason(
     command: str | None = None,
 ) -> str | None:
     p = next(p for p in providers.providers() if p.key == key)
-    return provider_reason(p, diag, status, reply, command)
+    found = provider_reason(p, diag, status, reply, command)
+    return found[0] if found is not None else None
 
 
 @pytest.mark.parametrize(

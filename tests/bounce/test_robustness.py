@@ -132,6 +132,6 @@ def test_degenerate_inputs(data: bytes) -> None:
 def test_part_text_with_an_odd_charset_label(data: bytes, charset: str) -> None:
     # A bounce part's charset label is sender text: whatever it names, the text is read
     # (labels that name no text charset as UTF-8), never an exception.
-    from headerlens.bounce._mime import decode_bytes
+    from headerlens.bounce._parts import decode_bytes
 
     assert decode_bytes(data, charset) == "café"

@@ -1,7 +1,8 @@
 """Per-format heuristics for prose bounces; each module recognises its own markers.
 
 ``HEURISTICS`` is the order in which formats are tried (specific before general);
-``GENERIC`` reads any prose bounce in the common "address, then explanation" layout.
+``GENERIC`` reads any prose bounce no format recognised (:mod:`.prose`: the address lists
+after lead sentences).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from headerlens.bounce.formats import (
     activehunter,
     amazonses,
     amazonworkmail,
+    aol,
     apachejames,
     courier,
     domino,
@@ -19,7 +21,6 @@ from headerlens.bounce.formats import (
     exim,
     ezweb,
     fml,
-    generic,
     gmail,
     googlegroups,
     imailserver,
@@ -30,6 +31,7 @@ from headerlens.bounce.formats import (
     notes,
     opensmtpd,
     postfix,
+    prose,
     qmail,
     sendgrid,
     sendmail,
@@ -42,7 +44,7 @@ from headerlens.bounce.formats._base import Heuristic
 
 __all__ = ["GENERIC", "HEURISTICS"]
 
-GENERIC: Heuristic = generic.HEURISTIC
+GENERIC: Heuristic = prose.HEURISTIC
 
 HEURISTICS: tuple[Heuristic, ...] = (
     activehunter.HEURISTIC,
@@ -64,6 +66,7 @@ HEURISTICS: tuple[Heuristic, ...] = (
     exim.HEURISTIC,
     dragonfly.HEURISTIC,
     yahoo.HEURISTIC,
+    aol.HEURISTIC,
     qmail.HEURISTIC,
     opensmtpd.HEURISTIC,
     courier.HEURISTIC,

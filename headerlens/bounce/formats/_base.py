@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from headerlens.bounce._mime import Part
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
+from headerlens.bounce.context import Context
+from headerlens.bounce.formats._leads import is_warning
 
 __all__ = ["Context", "Found", "Heuristic", "cut_original", "generic_blocks", "remote_host"]
 
@@ -32,52 +33,9 @@ class Found:
     reason: str | None = None
     temporary: bool | None = None
     command: str | None = None
-
-
-@dataclass(slots=True)
-class Context:
-    """What the heuristics look at: the top header fields, the report prose, the parts."""
-
-    root: Part
-    headers: list[tuple[str, str]]
-    subject: str
-    sender: str
-    text: str
-    has_dsn: bool
-    parts: list[Part] = field(default_factory=list)
-    # Worked out once: some thirty format detectors ask about every message, most of which
-    # are not bounces at all (analyze() runs this step on every message). ``low_*`` are the
-    # lower-case text, subject and sender.
-    _first: dict[str, str] = field(init=False, repr=False, compare=False)
-    low_text: str = field(init=False, repr=False, compare=False)
-    low_subject: str = field(init=False, repr=False, compare=False)
-    low_sender: str = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        first: dict[str, str] = {}
-        for k, v in self.headers:
-            first.setdefault(k.lower(), v)
-        self._first = first
-        self.low_text = self.text.lower()
-        self.low_subject = self.subject.lower()
-        self.low_sender = self.sender.lower()
-
-    def header(self, name: str) -> str | None:
-        """The first top-level header value called ``name`` (case-insensitive)."""
-        return self._first.get(name.lower())
-
-    def has(self, *markers: str) -> bool:
-        """Whether any marker (lower-case) occurs in the report prose."""
-        low = self.low_text
-        return any(m in low for m in markers)
-
-    def subject_has(self, *markers: str) -> bool:
-        low = self.low_subject
-        return any(m in low for m in markers)
-
-    def sender_has(self, *markers: str) -> bool:
-        low = self.low_sender
-        return any(m in low for m in markers)
+    # The format's own words that gave ``reason`` (a fixed sentence, a stage), for the
+    # explanation; empty when the reader states the reason without quoting words.
+    basis: str = ""
 
 
 Parser = Callable[[Context, "Heuristic"], list[Found]]
@@ -117,7 +75,12 @@ class Heuristic:
         if self.sentences:
             for f in found:
                 if f.reason is None:
-                    f.reason = fixed_reason(f.diagnostic, self.sentences)
+                    apply_sentence(f, f.diagnostic, self.sentences)
+        if found and (is_warning(ctx) or (self.temporary and ctx.has(*self.temporary))):
+            # A warning report: the delivery is delayed and still being retried.
+            for f in found:
+                if f.temporary is None:
+                    f.temporary = True
         if self.remote or self.remote_before:
             # The host the format names in its prose (``remote``: phrases before the host,
             # ``remote_before``: after it); with ``remote_in_report``, else the one host the
@@ -217,11 +180,26 @@ def remote_host(text: str, after: Sequence[str], before: Sequence[str] = ()) -> 
 
 def fixed_reason(text: str, sentences: Sequence[tuple[str, str]]) -> str | None:
     """The reason of the first fixed sentence that occurs in ``text`` (case-insensitive)."""
+    hit = sentence_hit(text, sentences)
+    return hit[1] if hit else None
+
+
+def sentence_hit(text: str, sentences: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first fixed sentence that occurs in ``text`` and its reason, or ``None``."""
     low = " ".join(text.lower().split())
     for sentence, reason in sentences:
         if sentence in low:
-            return reason
+            return sentence, reason
     return None
+
+
+def apply_sentence(f: Found, text: str, sentences: Sequence[tuple[str, str]]) -> bool:
+    """Set ``f.reason`` (and ``f.basis``) from the first fixed sentence in ``text``."""
+    hit = sentence_hit(text, sentences)
+    if hit is None:
+        return False
+    f.basis, f.reason = hit[0].strip(), hit[1]
+    return True
 
 
 def cut_original(text: str, end: Sequence[str]) -> tuple[str, str | None]:

@@ -8,7 +8,13 @@ carry the SMTP error. The original follows "------ This is a copy of the message
 from __future__ import annotations
 
 from headerlens.bounce._text import find_addresses, lines_of
-from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
+from headerlens.bounce.formats._base import (
+    Context,
+    Found,
+    Heuristic,
+    apply_sentence,
+    cut_original,
+)
 
 START = (
     "following address(es) failed",
@@ -20,14 +26,67 @@ START = (
 )
 END = (
     "------ This is a copy of the message",
+    # McAfee SaaS Email Protection (formerly MXLogic) runs Exim and words its copy so.
+    "Included is a copy of the message header:",
     "------ The body of the message is",
     "------ This is a copy of the body of the message",
     "This is a copy of the message, including all the headers",
 )
 
 
+# Exim's own messages for a failed address, and the reason each one means (the source file
+# that writes it, Exim 4.x).
+SENTENCES = (
+    # routers/dnslookup.c, transports/smtp.c, route.c
+    ("all relevant mx records point to non-existent hosts", "hostunknown"),
+    ("all host address lookups failed permanently", "hostunknown"),
+    ("unrouteable address", "hostunknown"),
+    # routers/dnslookup.c: a null MX (RFC 7505) or SRV record; transports/smtp.c
+    ("an mx or srv record indicated no smtp service", "notaccept"),
+    ("no host found for existing smtp connection", "notaccept"),
+    # transports/appendfile.c
+    ("mailbox is full", "mailboxfull"),
+    ("error: quota exceed", "mailboxfull"),
+    # parser.c: the address itself could not be read
+    ("angle-brackets nested too deep", "syntaxerror"),
+    ('expected word or "<"', "syntaxerror"),
+    ("domain missing in source-routed address", "syntaxerror"),
+    ("malformed address:", "syntaxerror"),
+    # deliver.c, transports/pipe.c
+    ("delivery to file forbidden", "systemerror"),
+    ("delivery to pipe forbidden", "systemerror"),
+    ("local delivery failed", "systemerror"),
+    ("lmtp error after ", "systemerror"),
+    # deliver.c: a loop
+    ('too many "received" headers', "contenterror"),
+    # retry.c, transports/smtp.c, deliver.c: given up after temporary failures, or frozen
+    ("retry timeout exceeded", "expired"),
+    ("retry time not reached for any host after a long failure period", "expired"),
+    ("all hosts have been failing for a long time and were last tried", "expired"),
+    ("no action is required on your part", "expired"),
+    ("delay reason: ", "expired"),
+    ("has been frozen", "expired"),
+    ("was frozen on arrival by ", "expired"),
+    # a pipe delivery (".forward" or alias to a program) failed
+    ("pipe to |", "mailererror"),
+)
+
+# The stage of the SMTP dialogue decides what Exim's report can say by itself: a refusal of
+# HELO/EHLO is a block of the sending host; after MAIL FROM the reason is not known yet
+# ('onhold': the wording decides later), as Sisimai reads Exim's reports.
+STAGE_REASON = {"EHLO": "blocked", "HELO": "blocked", "MAIL": "onhold"}
+
+
+def _mxlogic(ctx: Context) -> bool:
+    """McAfee SaaS (formerly MXLogic), an Exim installation that marks its reports."""
+    return (
+        any(ctx.header(n) is not None for n in ("X-MX-Bounce", "X-MXL-Hash", "X-MXL-NoteHash"))
+        or "<mxl~" in (ctx.header("Message-ID") or "").lower()
+    )
+
+
 def detect(ctx: Context) -> bool:
-    if ctx.header("X-Failed-Recipients") is not None:
+    if ctx.header("X-Failed-Recipients") is not None or _mxlogic(ctx):
         return True
     return ctx.has(
         "this message was created automatically by mail delivery software",
@@ -61,8 +120,13 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
                     cur.diagnostic = " ".join(diag)
                     out.append(cur)
                 cur = Found(address=found[0][2], temporary=temporary)
+                if line.strip().startswith("pipe to"):
+                    # "pipe to |program" for an address that an alias or .forward made:
+                    # the program is what failed, and the address is the one named after it.
+                    diag = [line.strip()]
+                    continue
                 rest = line.strip()[len(found[0][2]) :].strip(" <>:")
-                diag = [rest] if rest and not line.strip().startswith("pipe to") else []
+                diag = [rest] if rest else []
                 continue
             if indent == 0 and cur is not None:
                 cur.diagnostic = " ".join(diag)
@@ -83,6 +147,14 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
             if f"after {cmd}" in low or (cmd == "data" and "end of data" in low):
                 f.command = cmd.split()[0].upper()
                 break
+        if "after initial connection" in low:
+            f.command = "CONN"
+        if "after helo" in low or "after ehlo" in low:
+            f.command = "EHLO"
+        if f.command in STAGE_REASON:
+            f.reason, f.basis = STAGE_REASON[f.command], f"refused in reply to {f.command}"
+        else:
+            apply_sentence(f, low, SENTENCES)
     return out
 
 

@@ -1,0 +1,101 @@
+"""The gate before any body work: what the header fields show decides "not a report".
+
+``worth_reading`` must never turn away a message that the full reading would accept: over
+the samples and the corpora, every message it rejects reads as no report when read in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from headerlens.bounce import parse_bounce
+from headerlens.bounce.context import Context, strip_html
+from headerlens.bounce.detect import worth_reading
+from headerlens.bounce.engine import read_context
+from headerlens.defects import DefectLog
+from headerlens.parse import parse
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+# Bounces and auto-replies, modern mail, and odd old messages (the 6,000-message public
+# corpus is left to the oracle: it adds minutes and no new shape).
+CORPUS_SETS = ("sisimai-dev/maildir", "phishing-pot-dev/email", "spamassassin/messages")
+
+
+def _messages(corpora: Path) -> Iterator[Path]:
+    yield from sorted(SAMPLES.rglob("*.eml"))
+    for folder in CORPUS_SETS:
+        base = corpora / folder
+        if base.is_dir():
+            yield from sorted(p for p in base.rglob("*") if p.is_file() and p.suffix != ".md")
+
+
+def test_gate_turns_away_only_messages_that_are_no_report(corpora: Path) -> None:
+    turned_away = accepted = 0
+    wrong: list[str] = []
+    for path in _messages(corpora):
+        message = parse(path.read_bytes())
+        if not message.headers:
+            continue
+        ctx = Context(message)
+        if worth_reading(ctx):
+            accepted += 1
+            continue
+        turned_away += 1
+        if read_context(ctx, DefectLog()) is not None:
+            wrong.append(path.name)
+    print(f"\ngate: {accepted} read, {turned_away} turned away")
+    assert wrong == []
+    assert turned_away > 1000  # the phishing corpus holds no report
+
+
+def test_a_message_that_is_no_report_never_builds_the_mime_tree() -> None:
+    message = parse(
+        b"From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: lunch?\r\n"
+        b"Content-Type: multipart/alternative; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/html\r\n\r\n<p>See you at noon</p>\r\n--b--\r\n"
+    )
+    assert parse_bounce(message) is None
+    assert "mime" not in message.__dict__
+
+
+@pytest.mark.parametrize(
+    ("header", "body"),
+    [
+        ("Content-Type: multipart/report; report-type=delivery-status; boundary=b", ""),
+        ("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>", ""),
+        ("Subject: Undelivered Mail Returned to Sender", ""),
+        ("Return-Path: <>", ""),
+        ("Auto-Submitted: auto-generated", ""),
+        ("X-Failed-Recipients: bob@example.org", ""),
+        ("Subject: Out of office", ""),
+        ("Subject: Fwd: see below", "Content-Type: message/delivery-status\n"),
+    ],
+)
+def test_each_cue_opens_the_gate(header: str, body: str) -> None:
+    data = f"To: bob@example.org\n{header}\n\n{body}".encode()
+    assert worth_reading(Context(parse(data)))
+
+
+def test_no_cue_keeps_the_gate_shut() -> None:
+    data = b"From: alice@example.org\nReturn-Path: <alice@example.org>\nSubject: hi\n\nhello\n"
+    assert not worth_reading(Context(parse(data)))
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>one</p><p>two", "\none\n\ntwo"),
+        ("a<br/>b<BR>c", "a\nb\nc"),
+        ("<tr><td>x</td><td>y</td></tr>", "\n x  y \n"),
+        ("<a href='x'>link</a> &amp; &lt;tag&gt; &nbsp;", "link & <tag>  "),
+        ("text <unclosed tag and more", "text "),
+        ("<b title='<p>'>bold</b>", "'>bold"),  # a tag ends at its first '>'
+        ("<pre>kept</pre>", "\nkept\n"),  # the '<p' and '</p' prefixes, as before
+        ("no markup at all", "no markup at all"),
+    ],
+)
+def test_strip_html(html: str, text: str) -> None:
+    assert strip_html(html) == text
