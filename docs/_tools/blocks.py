@@ -7,7 +7,9 @@ changes a report on purpose, rewrite the console blocks with::
 
     python docs/_tools/blocks.py --update
 
-and review the diff like a golden file. A console block is a fenced block of language
+and review the diff like a golden file. The same command rewrites the sections of the vendor
+pages (``docs/vendors/<key>.md``) that list what is decoded, from the vendors' knowledge files
+(``gen.vendor_sections``); a test checks those too. A console block is a fenced block of language
 ``console`` whose first line is ``$ headerlens ARGS`` (or ``$ python -m headerlens ARGS``); the
 rest of the block is the output. An HTML comment on the line before the fence can show an
 excerpt instead of the whole report::
@@ -219,6 +221,32 @@ def update(path: Path) -> bool:
     return changed
 
 
+# -- vendor pages -------------------------------------------------------------------------------
+
+
+def vendor_pages() -> dict[str, Path]:
+    """Vendor key -> its page, for every vendor headerlens decodes."""
+    from headerlens.spam.vendors import VENDORS
+
+    return {key: REPO / "docs" / "vendors" / f"{key}.md" for key in VENDORS}
+
+
+def with_vendor_sections(text: str, key: str) -> str:
+    """``text`` (a vendor page) with its generated sections rewritten from the knowledge file
+    (``gen.vendor_sections``); the prose sections stay as written."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import gen
+
+    for title, body in gen.vendor_sections(key).items():
+        pattern = re.compile(r"^## " + re.escape(title) + r"\n.*?(?=^## |\Z)", re.S | re.M)
+        section = f"## {title}\n\n{body}\n\n"
+        if pattern.search(text):
+            text = pattern.sub(lambda _m, new=section: new, text, count=1)
+        else:
+            text = text.rstrip("\n") + "\n\n" + section
+    return text.rstrip("\n") + "\n"
+
+
 def main(argv: list[str]) -> int:
     if argv != ["--update"]:
         sys.stderr.write("usage: python docs/_tools/blocks.py --update\n")
@@ -226,6 +254,12 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(REPO))
     for path in markdown_files():
         if update(path):
+            print(f"updated {path.relative_to(REPO)}")
+    for key, path in vendor_pages().items():
+        text = path.read_text(encoding="utf-8")
+        new = with_vendor_sections(text, key)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
             print(f"updated {path.relative_to(REPO)}")
     return 0
 

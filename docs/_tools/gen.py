@@ -366,6 +366,72 @@ def schema_page() -> str:
     return "\n".join(lines)
 
 
+# -- vendor pages -------------------------------------------------------------------------------
+
+VENDOR_SECTIONS = ("What we decode", "Appliance fingerprints", "Sources", "Confidence")
+"""The sections of ``docs/vendors/<key>.md`` written from the vendor's knowledge file; the
+other sections of a vendor page are prose and are left alone."""
+
+
+def _vendor_data(key: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("headerlens.spam").joinpath("data", f"{key}.json").read_text("utf-8")
+    )
+    return data
+
+
+def vendor_sections(key: str) -> dict[str, str]:
+    """The generated sections of one vendor page: title -> Markdown body."""
+    from headerlens.spam import base
+    from headerlens.spam.vendors import VENDORS
+
+    assert key in VENDORS, key
+    data = _vendor_data(key)
+    default = data.get("confidence", "inferred")
+    counts: dict[str, int] = {}
+    decode: list[str] = []
+    for name in sorted(data["headers"], key=str.lower):
+        entry = data["headers"][name]
+        meaning = entry if isinstance(entry, str) else entry.get("meaning", "")
+        conf = default if isinstance(entry, str) else entry.get("confidence", default)
+        counts[conf] = counts.get(conf, 0) + 1
+        decode.append(f"- `{name}`: {meaning} *({conf})*")
+    prefixes = sorted({p for p, reg in base.PREFIXES if reg.vendor == key})
+    if prefixes:
+        decode += [
+            "",
+            "Other headers starting with "
+            + ", ".join(f"`{p}`" for p in prefixes)
+            + " are kept as fields (meaning when known, else shown as unknown).",
+        ]
+    tables = []
+    for name, table in data.get("tables", {}).items():
+        entries = table.get("entries", {})
+        table_conf = table.get("confidence", default)
+        for entry in entries.values():
+            conf = entry.get("confidence", table_conf) if isinstance(entry, dict) else table_conf
+            counts[conf] = counts.get(conf, 0) + 1
+        tables.append(f"`{name}` ({len(entries)} entries)")
+    if tables:
+        decode += ["", "Token tables: " + ", ".join(tables) + "."]
+    fingerprints = [
+        f"- `{pattern}` -> {product}" for pattern, product in data.get("fingerprints", [])
+    ]
+    sources = [f"- {k}: {v}" for k, v in data.get("sources", {}).items()]
+    confidence = [
+        ", ".join(f"{k}: {counts[k]}" for k in sorted(counts)) + " entries.",
+        "`documented` = the vendor's own documentation; `community` = public community knowledge"
+        " (e.g. decode-spam-headers, MHA threads); `inferred` = our reading of observed values."
+        " All meanings are written in our own words.",
+    ]
+    return {
+        "What we decode": "\n".join(decode),
+        "Appliance fingerprints": "\n".join(fingerprints) or "None.",
+        "Sources": "\n".join(sources) or "None.",
+        "Confidence": "\n".join(confidence),
+    }
+
+
 PAGES: dict[str, Callable[[], str]] = {
     "reference/cli.md": cli_page,
     "reference/reasons.md": reasons_page,

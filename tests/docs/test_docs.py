@@ -358,3 +358,15 @@ def test_every_public_name_is_in_the_api_reference() -> None:
             documented |= set(getattr(module, "__all__", ()))
     missing = sorted(n for n in headerlens.__all__ if n != "__version__" and n not in documented)
     assert missing == [], f"add to docs/reference/api/: {missing}"
+
+
+@pytest.mark.parametrize("key", sorted(docblocks.vendor_pages()))
+def test_every_vendor_page_lists_what_is_decoded(key: str) -> None:
+    """The header list, fingerprints, sources and confidence counts of a vendor page are those
+    of its knowledge file (``headerlens/spam/data/<key>.json``)."""
+    page = docblocks.vendor_pages()[key]
+    text = page.read_text(encoding="utf-8")
+    assert text == docblocks.with_vendor_sections(text, key), (
+        f"{_rel(page)} no longer lists what headerlens decodes; run:"
+        " python docs/_tools/blocks.py --update (and review the diff)"
+    )
