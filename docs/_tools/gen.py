@@ -87,8 +87,8 @@ def _option_notes(action: argparse.Action, parser: argparse.ArgumentParser) -> s
         notes.append(f"default `{action.default}`")
     for group in parser._mutually_exclusive_groups:
         if action in group._group_actions:
-            others = [a.option_strings[0] for a in group._group_actions if a is not action]
-            notes.append("not with " + ", ".join(f"`{o}`" for o in others))
+            members = [a.option_strings[0] for a in group._group_actions]
+            notes.append("one of " + " ".join(f"`{o}`" for o in members))
     return "; ".join(notes)
 
 
