@@ -415,12 +415,22 @@ def _date_lead(report: Report) -> dt.timedelta | None:
     return first.timestamp - date.datetime
 
 
+def _gateway_name(vendor: str) -> str:
+    from headerlens.hops.gateways import by_vendor
+
+    known = by_vendor().get(vendor)
+    return known.short if known is not None else vendor
+
+
 def _filtering(report: Report) -> tuple[tuple[str, ...], bool | None, str]:
     """The trusted filters that judged the message, whether one called it spam, a sentence."""
     names: list[str] = []
+    # Hop.gateway is the vendor id of headerlens.spam: name it as that vendor's verdict does,
+    # so a service that wrote a hop and a verdict is listed once.
+    products = {v.vendor: v.product or v.vendor for v in report.spam}
     for hop in report.hops:
         if hop.gateway and hop.trusted:
-            names.append(hop.gateway)
+            names.append(products.get(hop.gateway) or _gateway_name(hop.gateway))
     judged = [
         v
         for v in report.spam

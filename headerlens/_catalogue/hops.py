@@ -25,6 +25,9 @@ DEFECTS: dict[str, str] = {
     "date.nonstandard_name": "A day name is spelled out instead of abbreviated.",
     "date.trailing_text": "Text follows the date-time and was ignored.",
     "date.unterminated_comment": "A comment in the date text is not closed.",
+    "date.twelve_hour_clock": "The time has an AM/PM marker (12-hour clock); RFC 5322 has none.",
+    "date.nonstandard_format": "A numeric date no standard defines, read by a fallback reader.",
+    "date.ambiguous": "A numeric date that reads as two different days; no date is given.",
     # Received fields (headerlens.hops.received.parse_received).
     "received.empty": "The Received field has no content.",
     "received.no_date": "The Received field has no date-time.",
@@ -60,4 +63,7 @@ FINDINGS: dict[str, str] = {
     "hops.trust_inferred": "The trust boundary was inferred from the headers, not configured.",
     "hops.no_received": "The message has no Received field: it never crossed an MTA.",
     "hops.out_of_order": "Received timestamps are not monotonic in header order.",
+    "hops.gateway_trusted": "The recipient's inbound filtering services were trusted as its path.",
+    "hops.gateway_gap": "A filtering service's hand-on is broken; the fields below stay untrusted.",
+    "hops.gateway_unconnected": "A filtering service's field below the boundary is not linked.",
 }

@@ -39,7 +39,6 @@ import ipaddress
 from typing import Literal
 
 from headerlens.auth.dmarc import evaluate_dmarc
-from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import (
     ArcResult,
     AuthAnalysis,
@@ -51,6 +50,7 @@ from headerlens.auth.models import (
 from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.defects import DefectLog
+from headerlens.domains import normalize_domain
 from headerlens.findings import Finding, make_finding
 from headerlens.hops.models import HopAnalysis
 from headerlens.message import Message

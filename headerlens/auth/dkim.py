@@ -491,8 +491,8 @@ def _verify_one(
     aligned = aligned_strict = None
     psl = None
     if from_domain is not None:
-        from headerlens.auth.domains import aligned as is_aligned
-        from headerlens.auth.domains import psl_version
+        from headerlens.domains import aligned as is_aligned
+        from headerlens.domains import psl_version
 
         aligned = is_aligned(domain, from_domain, "relaxed")
         aligned_strict = is_aligned(domain, from_domain, "strict")

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import Literal
 
 from headerlens._text import ascii_digits
-from headerlens.auth.domains import aligned, normalize_domain, organizational_domain, psl_version
 from headerlens.auth.models import (
     AuthResult,
     AuthResultsHeader,
@@ -25,6 +24,7 @@ from headerlens.auth.models import (
     DmarcReport,
     ReceivedSpf,
 )
+from headerlens.domains import aligned, normalize_domain, organizational_domain, psl_version
 from headerlens.findings import Finding, make_finding
 from headerlens.message import Address
 from headerlens.resolvers import Resolver

@@ -58,7 +58,7 @@ def _org(domain: str | None) -> str | None:
     if not domain:
         return None
     try:
-        from headerlens.auth.domains import organizational_domain
+        from headerlens.domains import organizational_domain
 
         return organizational_domain(domain)
     except (ImportError, ValueError):

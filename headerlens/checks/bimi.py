@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from headerlens.auth.domains import organizational_domain
 from headerlens.checks._dns import FAILED, CheckResolver
 from headerlens.checks.models import BimiCheck, DmarcCheck
+from headerlens.domains import organizational_domain
 
 __all__ = ["check_bimi", "selector_from_header"]
 

@@ -4,10 +4,10 @@ receiver recorded at delivery."""
 from __future__ import annotations
 
 from headerlens.auth.dmarc import parse_dmarc_record
-from headerlens.auth.domains import organizational_domain
 from headerlens.auth.models import DmarcPolicy
 from headerlens.checks._dns import FAILED, NO_DATA, CheckResolver
 from headerlens.checks.models import Comparison, DmarcCheck
+from headerlens.domains import organizational_domain
 
 __all__ = ["check_dmarc"]
 

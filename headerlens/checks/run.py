@@ -14,7 +14,6 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from headerlens._clock import Clock
-from headerlens.auth.domains import normalize_domain
 from headerlens.auth.models import AuthResultsHeader
 from headerlens.checks._dns import FAILED, CheckResolver, IPAddress, ip_address, valid_hostname
 from headerlens.checks.bimi import check_bimi, selector_from_header
@@ -35,6 +34,7 @@ from headerlens.checks.mx import check_mx
 from headerlens.checks.rdns import check_reverse_dns
 from headerlens.checks.spf import evaluate_spf
 from headerlens.checks.transport import check_dane, check_mta_sts, check_tls_rpt
+from headerlens.domains import normalize_domain
 from headerlens.errors import wrong_type
 from headerlens.hops.models import Hop
 from headerlens.message import Address

@@ -29,7 +29,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from headerlens._model import Model
-from headerlens.auth.domains import normalize_domain, organizational_domain
+from headerlens.domains import normalize_domain, organizational_domain
 from headerlens.findings import Finding, Severity, make_finding
 from headerlens.indicators.lookalike import inspect_domain, skeleton
 from headerlens.message import Address, HeaderField, Message

@@ -9,10 +9,19 @@ comments nest) and matched against a few explicit shapes:
 * ``month_first``: ``Jul, 25 2002 9:57:04 AM -0800`` (bulk-mail tools of the early 2000s);
 * ``iso8601``: ``YYYY-MM-DD[T ]hh:mm:ss[.frac][Z|+hh:mm|+hhmm]``;
 * ``go``: Go's ``time.Time.String()`` as SendGrid writes it,
-  ``2023-06-15 22:26:16.509597009 +0000 UTC m=+3106083.316181628``.
+  ``2023-06-15 22:26:16.509597009 +0000 UTC m=+3106083.316181628``;
+* ``numeric``: the non-standard fallback for numeric dates no standard defines
+  (``4/20/2018 23:01:06 -0400``, ``2018-4-20 11:01:08 PM``, ``20.04.2018 23:01``), read by
+  python-dateutil (never fuzzy) once the day/month order is certain: a year of four digits
+  first is year-month-day; otherwise a first or second number over 12 is the day. A date that
+  reads as two different days (``4/5/2018``) gives no datetime and ``date.ambiguous``. Every
+  such date has ``date.nonstandard_format``. RFC 5322 forms never reach dateutil.
+
+The tokens, the zone rules and the layout readers live in ``headerlens.parse._date_layouts``.
 
 Tolerated extensions (each recorded as a defect): fractional seconds, ``+hh:mm`` offsets, a
-leap second, trailing text. The result is always timezone-aware when a datetime is returned:
+leap second, an AM/PM marker after the time (``11:01:08 PM`` is 23:01:08), trailing text.
+The result is always timezone-aware when a datetime is returned:
 ``-0000`` and military zone letters give UTC with ``zone="utc_unknown_local"``; an unknown zone
 name or no zone at all gives UTC with ``zone="assumed"`` and a defect.
 """
@@ -27,89 +36,28 @@ import re
 from headerlens.defects import Defect, DefectLog
 from headerlens.errors import wrong_type
 from headerlens.message import DateValue, ZoneKind
+from headerlens.parse._date_layouts import (
+    _ALPHA,
+    _DAYS,
+    _DIGIT,
+    _MONTHS,
+    _PUNCT,
+    _asctime,
+    _iso,
+    _month_first,
+    _numeric,
+    _Parts,
+    _Reader,
+    _rfc,
+    _tokens,
+    _weekday,
+    _zone,
+)
 from headerlens.parse._fast import fast_constructor
 
 __all__ = ["IndexedLog", "parse_date", "parse_date_at", "strip_comments"]
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-_FULL_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "sept": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-}
-_DAYS = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
-_FULL_DAYS = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
-
-# RFC 5322 section 4.3 obs-zone names (hours east of UTC).
-_RFC_ZONES = {
-    "ut": 0,
-    "gmt": 0,
-    "est": -5,
-    "edt": -4,
-    "cst": -6,
-    "cdt": -5,
-    "mst": -7,
-    "mdt": -6,
-    "pst": -8,
-    "pdt": -7,
-}
-# Names outside RFC 5322 that are in wide use and (as far as mail goes) unambiguous, in
-# minutes east of UTC. Ambiguous names (IST, BST, ...) are deliberately left out: they are
-# reported as unknown and UTC is assumed. Source: the IANA tz database abbreviations.
-_OTHER_ZONES = {
-    "utc": 0,
-    "z": 0,
-    "wet": 0,
-    "west": 60,
-    "cet": 60,
-    "cest": 120,
-    "met": 60,
-    "mest": 120,
-    "mez": 60,
-    "mesz": 120,
-    "eet": 120,
-    "eest": 180,
-    "msk": 180,
-    "jst": 540,
-    "kst": 540,
-    "hkt": 480,
-    "sgt": 480,
-    "aest": 600,
-    "aedt": 660,
-    "acst": 570,
-    "awst": 480,
-    "nzst": 720,
-    "nzdt": 780,
-    "hst": -600,
-    "akst": -540,
-    "akdt": -480,
-}
-
-_ALPHA, _DIGIT, _PUNCT = 0, 1, 2
 _new_date = fast_constructor(DateValue)
-_Token = tuple[int, str]
 
 
 def strip_comments(text: str) -> tuple[str, bool]:
@@ -142,272 +90,6 @@ def strip_comments(text: str) -> tuple[str, bool]:
             depth -= 1
         i += 1
     return "".join(out), depth == 0
-
-
-# One token per match: a run of ASCII digits, a run of letters, or any other single
-# non-space character. Plain alternation of disjoint classes: linear, no backtracking.
-_TOKEN = re.compile(r"[0-9]+|[^\W\d_]+|\S")
-
-
-def _tokens(text: str) -> list[_Token]:
-    toks: list[_Token] = []
-    for m in _TOKEN.finditer(text):
-        t = m.group()
-        c = t[0]
-        if "0" <= c <= "9":
-            toks.append((_DIGIT, t))
-        elif c.isalpha():
-            toks.append((_ALPHA, t))
-        else:
-            toks.append((_PUNCT, t))
-    return toks
-
-
-class _Reader:
-    __slots__ = ("pos", "toks")
-
-    def __init__(self, toks: list[_Token]) -> None:
-        self.toks = toks
-        self.pos = 0
-
-    def peek(self, k: int = 0) -> _Token | None:
-        p = self.pos + k
-        return self.toks[p] if p < len(self.toks) else None
-
-    def take(self, kind: int, text: str | None = None) -> str | None:
-        t = self.peek()
-        if t is None or t[0] != kind or (text is not None and t[1] != text):
-            return None
-        self.pos += 1
-        return t[1]
-
-    def digits(self, lo: int, hi: int) -> int | None:
-        t = self.peek()
-        if t is None or t[0] != _DIGIT or not lo <= len(t[1]) <= hi:
-            return None
-        self.pos += 1
-        return int(t[1])
-
-
-def _month(word: str) -> int | None:
-    w = word.lower()
-    return _MONTHS.get(w) or _FULL_MONTHS.get(w)
-
-
-def _weekday(word: str) -> int | None:
-    w = word.lower()
-    v = _DAYS.get(w)
-    return v if v is not None else _FULL_DAYS.get(w)
-
-
-class _Parts:
-    __slots__ = (
-        "day",
-        "format",
-        "frac",
-        "hour",
-        "minute",
-        "month",
-        "offset",
-        "second",
-        "weekday",
-        "year",
-        "year_digits",
-        "zone",
-        "zone_name",
-    )
-
-    def __init__(self) -> None:
-        self.weekday: int | None = None
-        self.day = 0
-        self.month = 0
-        self.year = 0
-        self.year_digits = 4
-        self.hour = 0
-        self.minute = 0
-        self.second = 0
-        self.frac: str | None = None
-        self.offset: int | None = None  # minutes east of UTC
-        self.zone: ZoneKind = "assumed"
-        self.zone_name: str | None = None
-        self.format = "rfc5322"
-
-
-def _time(r: _Reader, p: _Parts, log: DefectLog) -> bool:
-    hour = r.digits(1, 2)
-    if hour is None or r.take(_PUNCT, ":") is None:
-        return False
-    minute = r.digits(2, 2)
-    if minute is None:
-        return False
-    p.hour, p.minute = hour, minute
-    if r.peek() == (_PUNCT, ":"):
-        r.pos += 1
-        second = r.digits(2, 2)
-        if second is None:
-            return False
-        p.second = second
-        if r.peek() == (_PUNCT, ".") and (nxt := r.peek(1)) is not None and nxt[0] == _DIGIT:
-            r.pos += 2
-            p.frac = nxt[1]
-    return True
-
-
-def _zone(r: _Reader, p: _Parts, log: DefectLog, *, iso: bool) -> None:
-    """Read an optional zone; set p.offset/p.zone/p.zone_name and record defects."""
-    t = r.peek()
-    if t is None:
-        log.add("date.no_zone", "the date has no time zone; UTC is assumed")
-        return
-    if t[0] == _PUNCT and t[1] in "+-":
-        nxt = r.peek(1)
-        if nxt is not None and nxt[0] == _DIGIT and len(nxt[1]) in (4, 2):
-            sign = -1 if t[1] == "-" else 1
-            if len(nxt[1]) == 4:
-                hh, mm = int(nxt[1][:2]), int(nxt[1][2:])
-                r.pos += 2
-            else:
-                after = r.peek(2)
-                mm_tok = r.peek(3)
-                if after != (_PUNCT, ":") or mm_tok is None or mm_tok[0] != _DIGIT:
-                    log.add("date.invalid_zone", f"unreadable zone offset near {t[1]}{nxt[1]!r}")
-                    return
-                hh, mm = int(nxt[1]), int(mm_tok[1])
-                r.pos += 4
-                if not iso:
-                    log.add("date.iso_offset", "the zone offset is written +hh:mm, not +hhmm")
-            if mm >= 60 or hh >= 24:
-                log.add("date.invalid_zone", f"zone offset {t[1]}{hh:02d}{mm:02d} is out of range")
-                return
-            if sign < 0 and hh == 0 and mm == 0:
-                p.zone = "utc_unknown_local"
-                p.offset = 0
-                return
-            p.offset = sign * (hh * 60 + mm)
-            p.zone = "offset"
-            return
-        log.add("date.invalid_zone", "a sign with no four-digit zone offset")
-        return
-    if t[0] == _ALPHA:
-        name = t[1]
-        low = name.lower()
-        r.pos += 1
-        p.zone_name = name
-        if low in _RFC_ZONES:
-            p.offset = _RFC_ZONES[low] * 60
-            p.zone = "name"
-            log.add("date.zone_name", f"obsolete zone name {name!r} instead of a numeric offset")
-            return
-        if low in _OTHER_ZONES:
-            p.offset = _OTHER_ZONES[low]
-            p.zone = "name"
-            if iso and low == "z":
-                p.zone = "offset"  # ISO 8601 "Z" is a numeric UTC designator, not a name
-            else:
-                log.add(
-                    "date.zone_name",
-                    f"zone name {name!r} (not defined by RFC 5322) read as a fixed offset",
-                )
-            return
-        if len(name) == 1:
-            # RFC 5322 section 4.3: military zones SHOULD be read as -0000.
-            p.offset = 0
-            p.zone = "utc_unknown_local"
-            log.add("date.military_zone", f"military zone letter {name!r} read as -0000")
-            return
-        log.add("date.unknown_zone", f"unknown zone name {name!r}; UTC is assumed")
-        return
-    log.add("date.no_zone", "the date has no time zone; UTC is assumed")
-
-
-def _rfc(r: _Reader, p: _Parts, log: DefectLog) -> bool:
-    day = r.digits(1, 2)
-    if day is None:
-        return False
-    p.day = day
-    t = r.peek()
-    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
-        return False
-    r.pos += 1
-    p.month = month
-    yt = r.peek()
-    if yt is None or yt[0] != _DIGIT or not 2 <= len(yt[1]) <= 4:
-        return False
-    r.pos += 1
-    p.year_digits = len(yt[1])
-    p.year = int(yt[1])
-    return _time(r, p, log)
-
-
-def _asctime(r: _Reader, p: _Parts, log: DefectLog) -> bool:
-    t = r.peek()
-    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
-        return False
-    r.pos += 1
-    day = r.digits(1, 2)
-    if day is None:
-        return False
-    p.month, p.day = month, day
-    if not _time(r, p, log):
-        return False
-    year = r.digits(4, 4)
-    if year is None:
-        return False
-    p.year = year
-    p.format = "asctime"
-    return True
-
-
-def _month_first(r: _Reader, p: _Parts, log: DefectLog) -> bool:
-    """``Jul, 25 2002 9:57:04 AM -0800``: a layout some bulk-mail tools of 2002 wrote."""
-    t = r.peek()
-    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
-        return False
-    r.pos += 1
-    r.take(_PUNCT, ",")
-    day = r.digits(1, 2)
-    if day is None:
-        return False
-    r.take(_PUNCT, ",")
-    year = r.digits(4, 4)
-    if year is None:
-        return False
-    p.month, p.day, p.year = month, day, year
-    if not _time(r, p, log):
-        return False
-    ampm = r.peek()
-    if ampm is not None and ampm[0] == _ALPHA and ampm[1].lower() in ("am", "pm", "a", "p"):
-        marker = ampm[1].lower()[0]
-        r.pos += 1
-        if marker in ("a", "p") and len(ampm[1]) == 1:  # "p.m."
-            if r.peek() == (_PUNCT, ".") and (r.peek(1) or (0, ""))[1].lower() == "m":
-                r.pos += 2
-                r.take(_PUNCT, ".")
-            else:
-                return False
-        if not 1 <= p.hour <= 12:
-            return False
-        p.hour = p.hour % 12 + (12 if marker == "p" else 0)
-    p.format = "month_first"
-    return True
-
-
-def _iso(r: _Reader, p: _Parts, log: DefectLog) -> bool:
-    year = r.digits(4, 4)
-    if year is None or r.take(_PUNCT, "-") is None:
-        return False
-    month = r.digits(1, 2)
-    if month is None or r.take(_PUNCT, "-") is None:
-        return False
-    day = r.digits(1, 2)
-    if day is None:
-        return False
-    p.year, p.month, p.day = year, month, day
-    p.format = "iso8601"
-    t = r.peek()
-    if t is not None and t[0] == _ALPHA and t[1] in ("T", "t"):
-        r.pos += 1
-    return _time(r, p, log)
 
 
 # The canonical RFC 5322 layout, read without the general machinery (most dates are this).
@@ -467,8 +149,9 @@ def parse_date(text: str) -> DateValue:
 
     Returns a :class:`~headerlens.message.DateValue`: ``datetime`` is aware or ``None`` when the
     text cannot be read; ``zone`` says where the offset came from; ``format`` names the shape
-    that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``); ``defects``
-    lists every deviation from RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
+    that matched (``rfc5322``, ``asctime``, ``month_first``, ``iso8601``, ``go``, or
+    ``numeric`` for the non-standard numeric fallback); ``defects`` lists every deviation from
+    RFC 5322 section 3.3 (obsolete forms of section 4.3 included).
     Only a ``text`` that is not a ``str`` raises (``TypeError``).
     """
     if not isinstance(text, str):
@@ -509,10 +192,14 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
         return DateValue(raw=text, defects=log.defects)
     r = _Reader(toks)
     p = _Parts()
-    ok = False
+    ok: bool | None = False
     first = toks[0]
     if first[0] == _DIGIT and len(first[1]) == 4:
         ok = _iso(r, p, log)
+        if not ok:
+            r.pos = 0
+            p = _Parts()
+            ok = _numeric(r, p, log)
     else:
         if first[0] == _ALPHA:
             wd = _weekday(first[1])
@@ -523,6 +210,7 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
                     log.add("date.nonstandard_name", f"day name {first[1]!r} is not abbreviated")
                 r.take(_PUNCT, ",")
         start = r.pos
+        weekday = p.weekday
         ok = _rfc(r, p, log)
         if not ok:
             r.pos = start
@@ -531,6 +219,13 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
             r.pos = start
             p = _Parts()
             ok = _month_first(r, p, log)
+        if not ok:
+            r.pos = start
+            p = _Parts()
+            p.weekday = weekday
+            ok = _numeric(r, p, log)
+    if ok is None:  # a numeric date that cannot be read: the defect says why
+        return DateValue(raw=text, defects=log.defects, format="numeric")
     if not ok:
         log.add("date.invalid", f"not a date this parser reads strictly: {text.strip()[:80]!r}")
         return DateValue(raw=text, defects=log.defects)
@@ -551,6 +246,11 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
             log.add("date.asctime", "asctime() layout instead of RFC 5322")
         elif p.format == "month_first":
             log.add("date.month_first", "month-first layout with a 12-hour clock, not RFC 5322")
+        elif p.format == "numeric":
+            log.add(
+                "date.nonstandard_format",
+                "a numeric date no standard defines, read by the non-standard fallback",
+            )
         _zone(r, p, log, iso=False)
     if r.pos < len(r.toks):
         rest_text = " ".join(t[1] for t in r.toks[r.pos : r.pos + 8])

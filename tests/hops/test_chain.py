@@ -256,6 +256,38 @@ FINDING_CASES: list[tuple[str, tuple[str, ...], list[str]]] = [
         (BORDER, "Received: from a.example.net ([198.51.100.1]) by relay.example.net"),
         ["hops.trust_inferred", "hops.missing_date"],
     ),
+    (
+        "gateway-trusted",
+        (
+            "Received: from mx0a-00273201.pphosted.com (mx0a-00273201.pphosted.com"
+            " [198.51.100.61]) by mx.example.org (Postfix) with ESMTPS id A;"
+            " Tue, 3 Mar 2026 10:00:10 +0000",
+            "Received: from mail.example.net (mail.example.net [203.0.113.9]) by"
+            " mx0a-00273201.pphosted.com with ESMTPS id P; Tue, 3 Mar 2026 10:00:05 +0000",
+        ),
+        ["hops.trust_inferred", "hops.gateway_trusted"],
+    ),
+    (
+        "gateway-gap",
+        (
+            "Received: from mx0a-00273201.pphosted.com (mx0a-00273201.pphosted.com"
+            " [198.51.100.61]) by mx.example.org (Postfix) with ESMTPS id A;"
+            " Tue, 3 Mar 2026 10:00:10 +0000",
+            "Received: from mail.example.net (mail.example.net [203.0.113.9]) by"
+            " relay.example.net with ESMTPS id P; Tue, 3 Mar 2026 10:00:05 +0000",
+        ),
+        ["hops.trust_inferred", "hops.gap", "hops.gateway_gap"],
+    ),
+    (
+        "gateway-unconnected",
+        (
+            "Received: from mail.example.net (unknown [203.0.113.66]) by mx.example.org"
+            " (Postfix) with ESMTP id A; Tue, 3 Mar 2026 10:00:10 +0000",
+            "Received: from mail.example.net (mail.example.net [203.0.113.9]) by"
+            " mx0b-00273201.pphosted.com with ESMTPS id P; Tue, 3 Mar 2026 10:00:05 +0000",
+        ),
+        ["hops.trust_inferred", "hops.gap", "hops.gateway_unconnected"],
+    ),
 ]
 
 

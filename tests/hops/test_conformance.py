@@ -8,14 +8,22 @@
 2. The SpamAssassin public corpus: every Received field yields a ``Received`` without an
    exception, at least 99% of their dates parse, and no hop delay is given when a date is
    missing (never a silent 0).
+3. phishing-pot-dev (real phishing received by Microsoft consumer mailboxes): ``origin_ip``
+   equals the IP Microsoft's edge recorded (its "sender IP is X", X-Sender-IP) for at least
+   99% of the messages Microsoft received directly; the misses are printed by kind.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 from pathlib import Path
 
+from headerlens.domains import organizational_domain
 from headerlens.hops import analyze_hops, parse_received
+from headerlens.hops.models import HopAnalysis
+from headerlens.message import Message
 from headerlens.parse import parse
 from headerlens.policy import Policy
 
@@ -101,3 +109,87 @@ def test_public_corpus_hops(corpora: Path) -> None:
     assert messages == 6046
     assert share >= 0.99
     assert silent_zero == []
+
+
+# Microsoft's own records of the IP that connected to its edge: "(sender IP is X)" in its
+# Authentication-Results (which carry no authserv-id) and X-Sender-IP.
+_SENDER_IP = re.compile(r"\(sender IP is ([^)\s]*)\)", re.I)
+_MICROSOFT = ("outlook.com", "office365.com", "exchangelabs.com", "microsoft.com")
+
+
+def _microsoft_record(message: Message) -> str | None:
+    for f in message.fields("Authentication-Results"):
+        m = _SENDER_IP.search(f.value)
+        if m:
+            return m.group(1)
+    xs = message.fields("X-Sender-IP")
+    return xs[0].value.strip() if xs else None
+
+
+def _received_by_microsoft(message: Message, analysis: HopAnalysis) -> bool:
+    """The recipient's own (topmost named) Received host is Microsoft's."""
+    for hop in reversed(analysis.hops):
+        by = (hop.received.by_host or "").lower().rstrip(".")
+        if "." in by:
+            try:
+                ipaddress.ip_address(by)
+            except ValueError:
+                return organizational_domain(by) in _MICROSOFT
+    return False
+
+
+def _miss_kind(analysis: HopAnalysis, recorded: str) -> str:
+    origin = analysis.origin_ip
+    if origin is None:
+        return "no origin"
+    try:
+        ip = ipaddress.ip_address(origin.split("%")[0])
+    except ValueError:
+        return "origin not an IP"
+    if ip.is_private or ip.is_loopback or ip.is_link_local:
+        return "private, loopback or link-local origin"
+    where = {h.received.from_ip: h.index for h in analysis.hops}
+    if origin in where and recorded in where:
+        return "deeper than the edge" if where[origin] < where[recorded] else "above the edge"
+    return "another address"
+
+
+def test_phishing_pot_origin_is_what_microsofts_edge_recorded(corpora: Path) -> None:
+    """On real phishing received by Microsoft consumer mailboxes (phishing-pot-dev), the origin
+    must be the IP Microsoft's edge recorded, for at least 99% of the messages Microsoft
+    received directly (its own Received field on top, its own record of the sender IP)."""
+    root = corpora / "phishing-pot-dev" / "email"
+    policy = Policy()
+    total = matched = damaged = not_direct = no_record = 0
+    misses: dict[str, list[str]] = {}
+    for path in sorted(root.glob("*.eml")):
+        message = parse(path.read_bytes())
+        analysis = analyze_hops(message, policy)
+        recorded = _microsoft_record(message)
+        if recorded is None:
+            no_record += 1
+            continue
+        if not _received_by_microsoft(message, analysis):
+            not_direct += 1
+            continue
+        try:
+            ipaddress.ip_address(recorded)
+        except ValueError:
+            damaged += 1  # the corpus's anonymisation ("185.118.189.phishing@pot")
+            continue
+        total += 1
+        if analysis.origin_ip == recorded:
+            matched += 1
+        else:
+            misses.setdefault(_miss_kind(analysis, recorded), []).append(path.name)
+    share = matched / total
+    print(
+        f"\nphishing-pot-dev: origin_ip equals Microsoft's recorded sender IP for {matched} of"
+        f" {total} messages Microsoft received directly ({share:.2%}); left out: {no_record}"
+        f" without a record, {not_direct} received by another provider first,"
+        f" {damaged} whose recorded IP the anonymisation damaged"
+    )
+    for kind, names in sorted(misses.items()):
+        print(f"  miss ({kind}): {len(names)}: {', '.join(names[:10])}")
+    assert total >= 1200
+    assert share >= 0.99

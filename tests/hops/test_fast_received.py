@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from headerlens.hops import _fast, _general
 from headerlens.hops import received as rcv
 from headerlens.parse import parse
 
@@ -16,10 +17,10 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 def _same(value: str) -> bool:
     """True when the fast path was taken; asserts it equals the general reader."""
-    fast = rcv._fast_received(value, 4, "Received")
+    fast = _fast._fast_received(value, 4, "Received")
     if fast is None:
         return False
-    general = rcv._parse_general(value, 4, "Received")
+    general = _general._parse_general(value, 4, "Received")
     assert fast.model_dump() == general.model_dump(), value
     assert repr(fast) == repr(general), value
     assert fast.model_dump_json() == general.model_dump_json(), value
@@ -131,13 +132,13 @@ def test_fast_path_taken_and_equal(value: str) -> None:
 
 @pytest.mark.parametrize("value", FALLBACK.values(), ids=FALLBACK.keys())
 def test_fast_path_stands_aside(value: str) -> None:
-    assert rcv._fast_received(value, 4, "Received") is None
-    assert rcv.parse_received_at(value, 4) == rcv._parse_general(value, 4, "Received")
+    assert _fast._fast_received(value, 4, "Received") is None
+    assert rcv.parse_received_at(value, 4) == _general._parse_general(value, 4, "Received")
 
 
 def test_parse_received_uses_fast_path() -> None:
     value = TAKEN["postfix-rdns-ip"]
-    assert rcv.parse_received(value) == rcv._parse_general(value, None, "Received")
+    assert rcv.parse_received(value) == _general._parse_general(value, None, "Received")
 
 
 def _corpus_values() -> list[str]:

@@ -724,8 +724,8 @@ CASES: list[tuple[str, str, dict[str, Any], str | None, list[str]]] = [
             "kind": "local",
             "software": "uvscan: v4.1.60. Clean.",
         },
-        None,
-        ["received.unparsed_clause", "received.invalid_date"],
+        "2002-08-21T10:40:42+00:00",  # day first: 21 cannot be a month (numeric fallback)
+        ["received.unparsed_clause"],
     ),
     (
         "unterminated-comment",

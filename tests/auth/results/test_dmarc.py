@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from headerlens.auth.dmarc import evaluate_dmarc, parse_dmarc_record, policy_from_result
-from headerlens.auth.domains import psl_version
 from headerlens.auth.models import AuthResultsHeader, DkimResult, DmarcPolicy, ReceivedSpf
 from headerlens.auth.results import parse_authentication_results
+from headerlens.domains import psl_version
 from headerlens.message import Address
 from headerlens.resolvers import RecordingResolver, StaticResolver
 

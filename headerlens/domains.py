@@ -1,4 +1,7 @@
-"""Domain names for DMARC: normalisation and organizational domains (RFC 7489 section 3.2).
+"""Domain names: normalisation and organizational domains (RFC 7489 section 3.2).
+
+A low-layer helper shared by the hop chain (trust boundary, continuity), DMARC alignment and
+bounce linking; it imports nothing from headerlens, so any layer may use it.
 
 The organizational domain is found with the Public Suffix List shipped by the
 ``publicsuffixlist`` package (offline, versioned: :func:`psl_version` names the snapshot so a
