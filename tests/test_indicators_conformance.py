@@ -29,20 +29,7 @@ LEVEL = {"info": "info", "notice": "notice", "warning": "warning", "critical": "
 
 # (code, severity) -> why it breaks a rule today and who owns it. Each entry must still break a
 # rule: delete it once it is fixed.
-KNOWN = {
-    ("hops.long_delay", "notice"): (
-        "over 20% of ham: in 2002 most ham was fetched by fetchmail hours after delivery, and "
-        "the fetch hop counts as a long delay (hops/, issue #14 hop-chain work)"
-    ),
-    ("hops.negative_delay", "notice"): (
-        "over 20% of ham: small negative delays between the 2002 hosts' unsynchronised clocks "
-        "(hops/)"
-    ),
-    ("spam.filtered_as_spam", "warning"): (
-        "fires on 10 hard-ham messages that carry a 2002 filter's 'X-Spam: spam' while the "
-        "corpus's spam had its filter headers removed, so it cannot fire there (spam/)"
-    ),
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _sentences(text: str) -> list[str]:

@@ -50,6 +50,10 @@ FINDINGS: dict[str, str] = {
     "hops.negative_delay": "A hop is stamped earlier than the hop before it (skew or forgery).",
     "hops.largest_delay": "The hop that accounts for the largest share of the transit time.",
     "hops.long_delay": "A single hop held the message for more than an hour.",
+    "hops.mailbox_wait": (
+        "A POP/IMAP retrieval hop fetched the message more than an hour after it arrived: time"
+        " spent in the mailbox, not a delivery delay."
+    ),
     "hops.missing_date": "A hop has no readable date, so its delay is unknown.",
     "hops.gap": "A hop's receiving host does not match the next hop's sending host.",
     "hops.submission_delay": "The Date header is well before the first hop (slow submission).",

@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 
 from headerlens.defects import DefectLog
-from headerlens.findings import Finding, make_finding
+from headerlens.findings import Finding, Severity, make_finding
 from headerlens.hops._checks import border_helo, continuity, gateway_findings, untrusted_part
 from headerlens.hops.models import (
     ClockSkew,
@@ -352,15 +352,30 @@ def _delay_findings(
                 )
             )
     for hp in hops:
-        if hp.delay is not None and hp.delay > LONG_DELAY:
+        if hp.delay is None or hp.delay <= LONG_DELAY:
+            continue
+        indexes = [hp.header_index, hops[hp.index - 1].header_index]
+        if hp.received.kind == "fetch":
+            # A POP/IMAP retrieval stamps the time the mailbox was read: the wait before it is
+            # the recipient's, not a relay's (RFC 5321 section 4.4 covers SMTP relays only).
             findings.append(
                 _finding(
-                    "hops.long_delay",
-                    "notice",
-                    f"Hop {hp.index} took {_fmt(hp.delay)} (by {hp.received.by_host}).",
-                    [hp.header_index, hops[hp.index - 1].header_index],
+                    "hops.mailbox_wait",
+                    "info",
+                    f"The message waited {_fmt(hp.delay)} in the mailbox before hop {hp.index}"
+                    f" fetched it (by {hp.received.by_host}): not a delivery delay.",
+                    indexes,
                 )
             )
+            continue
+        findings.append(
+            _finding(
+                "hops.long_delay",
+                "notice",
+                f"Hop {hp.index} took {_fmt(hp.delay)} (by {hp.received.by_host}).",
+                indexes,
+            )
+        )
     if missing:
         findings.append(
             _finding(
@@ -371,6 +386,15 @@ def _delay_findings(
                 missing,
             )
         )
+
+
+def _skew_severity(behind: dt.timedelta) -> Severity:
+    """How much a negative delay says: a few minutes is ordinary drift between unsynchronised
+    clocks (info), up to an hour a clock worth a look (notice), more a clock far off or a
+    forged field (warning)."""
+    if behind < NOTABLE_DELAY:
+        return "info"
+    return "notice" if behind < LONG_DELAY else "warning"
 
 
 def _clock_skews(
@@ -388,7 +412,7 @@ def _clock_skews(
         findings.append(
             _finding(
                 "hops.negative_delay",
-                "notice" if -delay < LONG_DELAY else "warning",
+                _skew_severity(-delay),
                 f"Hop {i} is stamped {_fmt(-delay)} before hop {j}: clock skew or a forged field.",
                 [newer.header_index, older.header_index],
             )

@@ -81,7 +81,7 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
         where = " and delivered to Junk Email" if dest == "J" else ""
         out.append(
             make_finding(
-                "spam.filtered_as_spam", "warning", f"Filtered as spam by EOP ({tag}){where}", idx
+                "spam.filtered_as_spam", "notice", f"Filtered as spam by EOP ({tag}){where}", idx
             )
         )
     if dest == "J" and not spam_by_eop:
@@ -232,7 +232,7 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
             out.append(
                 make_finding(
                     "spam.score_over_threshold",
-                    "warning",
+                    "notice",
                     f"{v.product} score {fmt_num(d.score)} over {fmt_num(d.threshold)}{why}",
                     d.header_indexes,
                 )
@@ -242,7 +242,7 @@ def draw_findings(drafts: Sequence[Draft], verdicts: Sequence[SpamVerdict]) -> t
             out.append(
                 make_finding(
                     "spam.filtered_as_spam",
-                    "warning",
+                    "notice",
                     f"Classified as spam by {v.product}{what}",
                     d.header_indexes,
                 )

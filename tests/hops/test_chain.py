@@ -200,6 +200,16 @@ FINDING_CASES: list[tuple[str, tuple[str, ...], list[str]]] = [
         ],
     ),
     (
+        "fetchmail-mailbox-wait-is-not-a-long-delay",
+        (
+            "Received: from mx.example.org [203.0.113.9] by localhost with POP3"
+            " (fetchmail-6.2.5) for <alice@localhost> (single-drop);"
+            " Tue, 3 Mar 2026 14:00:10 +0000 (UTC)",
+            BORDER,
+        ),
+        ["hops.trust_inferred", "hops.largest_delay", "hops.mailbox_wait"],
+    ),
+    (
         "gap-between-by-and-from",
         (
             BORDER,
@@ -308,7 +318,7 @@ def test_every_hops_finding_is_exercised() -> None:
 
 
 def test_gap_cites_both_fields(make_message: Build) -> None:
-    lines = FINDING_CASES[3][1]
+    lines = next(c[1] for c in FINDING_CASES if c[0] == "gap-between-by-and-from")
     a = analyze_hops(make_message(*lines), Policy())
     gap = next(f for f in a.findings if f.code == "hops.gap")
     assert gap.header_indexes == (0, 1)
@@ -465,3 +475,24 @@ def test_no_clock_skew_of_a_host_with_itself(make_message: Build) -> None:
     a = analyze_hops(make_message(*lines), Policy())
     assert a.clock_skew == ()
     assert "hops.negative_delay" in [f.code for f in a.findings]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "severity"),
+    [(3, "info"), (30, "notice"), (90, "warning")],
+    ids=["drift-under-5-min", "skew-under-an-hour", "over-an-hour"],
+)
+def test_negative_delay_severity_grows_with_the_skew(
+    make_message: Build, minutes: int, severity: str
+) -> None:
+    stamp = (dt.datetime(2026, 3, 3, 10, 0, 10) + dt.timedelta(minutes=minutes)).strftime(
+        "%H:%M:%S"
+    )
+    older = (
+        "Received: from a.example.net ([198.51.100.1]) by relay.example.net with ESMTP id R;"
+        f" Tue, 3 Mar 2026 {stamp} +0000"
+    )
+    a = analyze_hops(make_message(BORDER, older), Policy())
+    assert [(f.code, f.severity) for f in a.findings if f.code == "hops.negative_delay"] == [
+        ("hops.negative_delay", severity)
+    ]
