@@ -6,14 +6,18 @@ for each identifier its organizational domain (Public Suffix List, snapshot reco
 strict and relaxed alignment and whether it counts. The receiver's own ``dmarc=`` verdict is
 preferred; ours is computed next to it, and what would have changed the outcome is listed.
 The published record is looked up only when a resolver is given, and labelled as today's.
+
+:func:`evaluate_dmarc` runs the steps in order; the policy readers are in
+:mod:`._dmarc_policy`, the explanation in :mod:`._dmarc_explain`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Literal
 
-from headerlens._text import ascii_digits
+from headerlens.auth._dmarc_explain import explain, what_ifs
+from headerlens.auth._dmarc_policy import lookup_record, parse_dmarc_record, policy_from_result
+from headerlens.auth._orgdomains import OrgDomains
 from headerlens.auth.models import (
     AuthResult,
     AuthResultsHeader,
@@ -24,7 +28,7 @@ from headerlens.auth.models import (
     DmarcReport,
     ReceivedSpf,
 )
-from headerlens.domains import aligned, normalize_domain, organizational_domain, psl_version
+from headerlens.domains import normalize_domain, psl_version
 from headerlens.findings import Finding, make_finding
 from headerlens.message import Address
 from headerlens.resolvers import Resolver
@@ -32,7 +36,7 @@ from headerlens.resolvers import Resolver
 __all__ = ["evaluate_dmarc", "parse_dmarc_record", "policy_from_result"]
 
 Mode = Literal["relaxed", "strict"]
-_POLICY_KEYS = ("p", "sp", "np", "dis", "pct", "adkim", "aspf")
+SpfIdentity = Literal["mailfrom", "helo"]
 
 
 def _domain_of(identity: str | None) -> str | None:
@@ -48,139 +52,6 @@ def _domain_of(identity: str | None) -> str | None:
     if at >= 0:
         s = s[at + 1 :]
     return normalize_domain(s)
-
-
-def _pairs(text: str) -> list[tuple[str, str]]:
-    """``k=v`` pairs separated by white space, ',' or ';' (linear, no regex)."""
-    out: list[tuple[str, str]] = []
-    for chunk in text.replace(",", " ").replace(";", " ").split():
-        k, eq, v = chunk.partition("=")
-        if eq:
-            out.append((k.strip().lower(), v.strip()))
-    return out
-
-
-def _policy_from_pairs(pairs: Iterable[tuple[str, str]], source: str, raw: str) -> DmarcPolicy:
-    values: dict[str, str] = {}
-    for k, v in pairs:
-        if k in _POLICY_KEYS and k not in values:
-            values[k] = v
-    pct: int | None = None
-    if ascii_digits(values.get("pct", "")):
-        pct = int(values["pct"])
-    return DmarcPolicy(
-        source=source,
-        p=values["p"].lower() if "p" in values else None,
-        sp=values["sp"].lower() if "sp" in values else None,
-        np=values["np"].lower() if "np" in values else None,
-        dis=values["dis"].lower() if "dis" in values else None,
-        pct=pct,
-        adkim=values["adkim"].lower() if "adkim" in values else None,
-        aspf=values["aspf"].lower() if "aspf" in values else None,
-        raw=raw,
-    )
-
-
-# Microsoft 365 writes what it did as ``action=`` (its anti-spam message header
-# documentation): ``oreject``/``o.reject`` = the domain asks for reject, Microsoft overrode
-# it and delivered the message as spam; ``pct.quarantine``/``pct.reject`` = the policy's
-# pct= left this message out, so nothing was applied.
-_MICROSOFT_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "none": (("dis", "none"),),
-    "quarantine": (("p", "quarantine"), ("dis", "quarantine")),
-    "reject": (("p", "reject"), ("dis", "reject")),
-    "oreject": (("p", "reject"), ("dis", "quarantine")),
-    "o.reject": (("p", "reject"), ("dis", "quarantine")),
-    "pct.quarantine": (("p", "quarantine"), ("dis", "none")),
-    "pct.reject": (("p", "reject"), ("dis", "none")),
-}
-_MICROSOFT_ACTION_TEXT = {
-    "oreject": "Microsoft's action=oreject: the domain asks for reject, but Microsoft"
-    " overrode it and delivered the message as spam (Junk Email).",
-    "pct.quarantine": "Microsoft's action=pct.quarantine: the policy's pct= left this"
-    " message out, so it was delivered without the quarantine.",
-    "pct.reject": "Microsoft's action=pct.reject: the policy's pct= left this message out,"
-    " so it was not rejected.",
-}
-_MICROSOFT_ACTION_TEXT["o.reject"] = _MICROSOFT_ACTION_TEXT["oreject"]
-
-
-def policy_from_result(result: AuthResult) -> DmarcPolicy | None:
-    """The DMARC policy a receiver recorded in a ``dmarc`` result, or ``None``.
-
-    Reads the comment (Google/Yahoo ``(p=REJECT sp=REJECT dis=NONE)``, Fastmail
-    ``(p=none,d=none)``), then ``policy.*`` properties (``policy.published-domain-policy``,
-    ``policy.applied-disposition``), then Microsoft's ``action=`` as the disposition.
-    """
-    for c in result.comments:
-        pairs = _pairs(c)
-        if any(k in ("p", "sp", "dis") for k, _ in pairs):
-            return _policy_from_pairs(pairs, "header-comment", c)
-    mapped: list[tuple[str, str]] = []
-    for prop in result.properties:
-        key = f"{prop.ptype}.{prop.name}" if prop.ptype else prop.name
-        if key == "action":
-            mapped.extend(_MICROSOFT_ACTIONS.get(prop.value.lower(), (("dis", prop.value),)))
-            continue
-        name = {
-            "policy.published-domain-policy": "p",
-            "policy.published-subdomain-policy": "sp",
-            "policy.applied-disposition": "dis",
-            "policy.dmarc": "p",
-        }.get(key)
-        if name:
-            mapped.append((name, prop.value))
-    if mapped:
-        raw = " ".join(f"{k}={v}" for k, v in mapped)
-        return _policy_from_pairs(mapped, "header-property", raw)
-    return None
-
-
-def parse_dmarc_record(record: str) -> tuple[tuple[str, str], ...] | None:
-    """The tags of a DMARC TXT record (RFC 7489 section 6.3), or ``None`` if not ``v=DMARC1``."""
-    tags: list[tuple[str, str]] = []
-    for part in record.split(";"):
-        k, eq, v = part.partition("=")
-        if eq:
-            tags.append((k.strip().lower(), v.strip()))
-    if not tags or tags[0] != ("v", "DMARC1"):
-        return None
-    return tuple(tags)
-
-
-def _lookup_record(domain: str, resolver: Resolver) -> DmarcRecord:
-    """Look ``_dmarc.<domain>`` up, falling back to the organizational domain (RFC 7489 6.6.3)."""
-    names = [domain]
-    org = organizational_domain(domain)
-    if org and org != domain:
-        names.append(org)
-    rec: DmarcRecord | None = None
-    for n, name in enumerate(names):
-        qname = f"_dmarc.{name}"
-        lookup = resolver.resolve(qname, "TXT")
-        at = lookup.at  # None when the resolver does not say when it answered (saved data)
-        found = [t for r in lookup.records if (t := parse_dmarc_record(r)) is not None]
-        if lookup.outcome == "answer" and len(found) == 1:
-            tags = found[0]
-            record = next(r for r in lookup.records if parse_dmarc_record(r) is not None)
-            pol = _policy_from_pairs(tags, "published-record", record)
-            return DmarcRecord(
-                name=qname,
-                outcome="answer",
-                record=record,
-                tags=tags,
-                policy=pol,
-                looked_up_at=at,
-                org_domain_fallback=n > 0,
-            )
-        outcome: str = lookup.outcome
-        if lookup.outcome == "answer":
-            outcome = "nodata" if not found else "several-records"
-        rec = DmarcRecord(name=qname, outcome=outcome, looked_up_at=at, org_domain_fallback=n > 0)
-        if lookup.outcome in ("servfail", "timeout", "error", "not_looked_up"):
-            break
-    assert rec is not None
-    return rec
 
 
 def _display_name_domain(display: str | None) -> str | None:
@@ -212,8 +83,79 @@ def evaluate_dmarc(
     re-verification; ``resolver``: given only when the caller allows DNS. Returns the
     report and the findings it supports.
     """
-    findings: list[Finding] = []
     from_idx = tuple(from_header_indexes)
+    orgs = OrgDomains()  # each organizational domain worked out once for this message
+    # 6.6.1: the From domain(s)
+    domains, addr_texts, findings = _from_domains(from_addresses, from_idx, orgs)
+    from_domain = domains[0] if domains else None
+    # the receiver's dmarc verdict and recorded policy; today's record when allowed (6.6.3)
+    reported = _reported(trusted, from_domain)
+    policy = policy_from_result(reported) if reported is not None else None
+    published: DmarcRecord | None = None
+    if resolver is not None and from_domain:
+        published = lookup_record(from_domain, resolver, orgs.org)
+    adkim, aspf, alignment_source = _alignment_modes(published, policy)
+    # 3.1: every authenticated identifier, aligned or not
+    table = _Identifiers(domains, orgs)
+    spf_domain, spf_identity, spf_result = _spf_rows(
+        table, trusted, received_spf, envelope_helo, aspf
+    )
+    dkim_domains = _dkim_rows(table, trusted, dkim, adkim)
+    rows = table.rows
+    # 4.2: our verdict next to the receiver's
+    evidence = trusted is not None or bool(received_spf or dkim)
+    computed = _computed(domains, rows, adkim, aspf, evidence, orgs)
+    reported_result = reported.result if reported is not None else None
+    result, source = _final(reported_result, computed, published)
+    passed = None if result is None else result == "pass"
+    explanation = explain(
+        from_domain,
+        result,
+        source,
+        rows,
+        policy,
+        published,
+        passed,
+        alignment=computed,
+        action=_action(reported),
+    )
+    findings += _verdict_findings(
+        reported, reported_result, computed, result, policy, from_domain, explanation
+    )
+    report = DmarcReport(
+        from_domain=from_domain,
+        result=result,
+        explanation=explanation,
+        from_domains=tuple(domains),
+        from_addresses=tuple(addr_texts),
+        from_org_domain=orgs.org(from_domain),
+        from_header_indexes=from_idx,
+        spf_domain=spf_domain,
+        spf_identity=spf_identity,
+        spf_result=spf_result,
+        dkim_domains=tuple(dkim_domains),
+        identifiers=tuple(rows),
+        adkim=adkim,
+        aspf=aspf,
+        alignment_source=alignment_source,
+        psl_version=psl_version(),
+        policy=policy,
+        reported_result=reported_result,
+        reported_header_index=reported.header_index if reported is not None else None,
+        computed_result=computed,
+        result_source=source,
+        passed=passed,
+        what_ifs=what_ifs(rows, dkim, domains, adkim, aspf, passed, orgs),
+        published_record=published,
+    )
+    return report, tuple(findings)
+
+
+def _from_domains(
+    from_addresses: tuple[Address, ...], from_idx: tuple[int, ...], orgs: OrgDomains
+) -> tuple[list[str], list[str], list[Finding]]:
+    """The From domains (RFC 7489 6.6.1), the addresses, and the findings about From."""
+    findings: list[Finding] = []
     domains: list[str] = []
     addr_texts: list[str] = []
     for a in from_addresses:
@@ -223,7 +165,7 @@ def evaluate_dmarc(
         if d and d not in domains:
             domains.append(d)
         shown = _display_name_domain(a.display_name)
-        if shown and d and not aligned(shown, d, "relaxed"):
+        if shown and d and not orgs.aligned(shown, d, "relaxed"):
             findings.append(
                 make_finding(
                     "auth.from_display_name_address",
@@ -252,40 +194,42 @@ def evaluate_dmarc(
                 from_idx,
             )
         )
-    from_domain = domains[0] if domains else None
+    return domains, addr_texts, findings
 
-    # The receiver's dmarc verdict and recorded policy.
-    reported: AuthResult | None = None
-    if trusted is not None:
-        dmarcs = trusted.results_for("dmarc")
-        for r in dmarcs:
-            if from_domain and _domain_of(r.get("header", "from")) == from_domain:
-                reported = r
-                break
-        if reported is None and dmarcs:
-            reported = dmarcs[0]
-    policy = policy_from_result(reported) if reported is not None else None
 
-    published: DmarcRecord | None = None
-    if resolver is not None and from_domain:
-        published = _lookup_record(from_domain, resolver)
+def _reported(trusted: AuthResultsHeader | None, from_domain: str | None) -> AuthResult | None:
+    """The receiver's dmarc result: the one for the From domain, else the first."""
+    if trusted is None:
+        return None
+    dmarcs = trusted.results_for("dmarc")
+    for r in dmarcs:
+        if from_domain and _domain_of(r.get("header", "from")) == from_domain:
+            return r
+    return dmarcs[0] if dmarcs else None
 
-    adkim: Mode = "relaxed"
-    aspf: Mode = "relaxed"
-    alignment_source = "default"
+
+def _alignment_modes(
+    published: DmarcRecord | None, policy: DmarcPolicy | None
+) -> tuple[Mode, Mode, str]:
+    """adkim and aspf (RFC 7489 6.3), from today's record, else the recorded policy."""
     for pol in (published.policy if published else None, policy):
         if pol is not None and (pol.adkim or pol.aspf):
-            adkim = "strict" if pol.adkim == "s" else "relaxed"
-            aspf = "strict" if pol.aspf == "s" else "relaxed"
-            alignment_source = pol.source
-            break
+            adkim: Mode = "strict" if pol.adkim == "s" else "relaxed"
+            aspf: Mode = "strict" if pol.aspf == "s" else "relaxed"
+            return adkim, aspf, pol.source
+    return "relaxed", "relaxed", "default"
 
-    rows: list[DmarcIdentifier] = []
-    spf_domain: str | None = None
-    spf_identity: Literal["mailfrom", "helo"] | None = None
-    spf_result: str | None = None
 
-    def row(
+class _Identifiers:
+    """The "why" table: one row per authenticated identifier (RFC 7489 section 3.1)."""
+
+    def __init__(self, domains: list[str], orgs: OrgDomains) -> None:
+        self.domains = domains
+        self.orgs = orgs
+        self.rows: list[DmarcIdentifier] = []
+
+    def add(
+        self,
         source: str,
         domain: str | None,
         result: str | None,
@@ -294,14 +238,16 @@ def evaluate_dmarc(
         note: str | None = None,
         eligible: bool = True,
     ) -> None:
-        strict = any(aligned(f, domain, "strict") for f in domains[:1]) if domain else False
-        relaxed = any(aligned(f, domain, "relaxed") for f in domains[:1]) if domain else False
+        first = self.domains[:1]
+        aligned = self.orgs.aligned
+        strict = any(aligned(f, domain, "strict") for f in first) if domain else False
+        relaxed = any(aligned(f, domain, "relaxed") for f in first) if domain else False
         ok = eligible and result == "pass" and (strict if mode == "strict" else relaxed)
-        rows.append(
+        self.rows.append(
             DmarcIdentifier(
                 source=source,
                 domain=domain,
-                org_domain=organizational_domain(domain),
+                org_domain=self.orgs.org(domain),
                 result=result,
                 strict_aligned=strict,
                 relaxed_aligned=relaxed,
@@ -312,6 +258,19 @@ def evaluate_dmarc(
             )
         )
 
+
+def _spf_rows(
+    table: _Identifiers,
+    trusted: AuthResultsHeader | None,
+    received_spf: tuple[ReceivedSpf, ...],
+    envelope_helo: str | None,
+    aspf: Mode,
+) -> tuple[str | None, SpfIdentity | None, str | None]:
+    """SPF rows (RFC 7489 4.2; RFC 7208 2.4 for a null sender); returns the SPF domain,
+    identity and result DMARC uses."""
+    spf_domain: str | None = None
+    spf_identity: SpfIdentity | None = None
+    spf_result: str | None = None
     spf_results = trusted.results_for("spf") if trusted is not None else ()
     helo_seen = next((h for r in spf_results if (h := r.get("smtp", "helo"))), None)
     for r in spf_results:
@@ -321,7 +280,7 @@ def evaluate_dmarc(
             d = _domain_of(mf)
             if d is None:
                 hd = normalize_domain(helo or helo_seen or envelope_helo)
-                row(
+                table.add(
                     "spf-helo",
                     hd,
                     r.result,
@@ -332,11 +291,11 @@ def evaluate_dmarc(
                 if spf_domain is None:
                     spf_domain, spf_identity, spf_result = hd, "helo", r.result
             else:
-                row("spf-mailfrom", d, r.result, aspf, r.header_index)
+                table.add("spf-mailfrom", d, r.result, aspf, r.header_index)
                 if spf_identity != "mailfrom":
                     spf_domain, spf_identity, spf_result = d, "mailfrom", r.result
         elif helo is not None:
-            row(
+            table.add(
                 "spf-helo",
                 normalize_domain(helo),
                 r.result,
@@ -352,50 +311,72 @@ def evaluate_dmarc(
             if d is None:
                 d = normalize_domain(rs.helo)
                 note = "null envelope sender: the HELO name was checked"
-            row("received-spf", d, rs.result, aspf, rs.header_index, note)
+            table.add("received-spf", d, rs.result, aspf, rs.header_index, note)
             if spf_domain is None:
                 spf_domain = d
                 spf_identity = "mailfrom" if note is None else "helo"
                 spf_result = rs.result
+    return spf_domain, spf_identity, spf_result
 
+
+def _dkim_rows(
+    table: _Identifiers,
+    trusted: AuthResultsHeader | None,
+    dkim: tuple[DkimResult, ...],
+    adkim: Mode,
+) -> list[str]:
+    """DKIM rows: the receiver's dkim results, then our re-verification; the d= domains."""
     dkim_domains: list[str] = []
     if trusted is not None:
         for r in trusted.results_for("dkim"):
             d = normalize_domain(r.get("header", "d")) or _domain_of(r.get("header", "i"))
-            row("dkim-header", d, r.result, adkim, r.header_index)
+            table.add("dkim-header", d, r.result, adkim, r.header_index)
             if d and d not in dkim_domains:
                 dkim_domains.append(d)
     for v in dkim:
         d = normalize_domain(v.domain)
-        row("dkim-verified", d, v.result, adkim, v.header_index, v.reason)
+        table.add("dkim-verified", d, v.result, adkim, v.header_index, v.reason)
         if d and d not in dkim_domains:
             dkim_domains.append(d)
+    return dkim_domains
 
-    # Our own verdict: pass when any identifier counts for every From domain.
-    computed: str | None = None
-    if domains:
-        if any(r.counts for r in rows):
-            computed = "pass" if len(domains) == 1 else _multi(domains, rows, adkim, aspf)
-        elif trusted is not None or received_spf or dkim:
-            computed = "fail"
-    reported_result = reported.result if reported is not None else None
+
+def _computed(
+    domains: list[str],
+    rows: list[DmarcIdentifier],
+    adkim: Mode,
+    aspf: Mode,
+    evidence: bool,
+    orgs: OrgDomains,
+) -> str | None:
+    """Our own verdict: pass when an identifier counts for every From domain."""
+    if not domains:
+        return None
+    if any(r.counts for r in rows):
+        return "pass" if len(domains) == 1 else _multi(domains, rows, adkim, aspf, orgs)
+    return "fail" if evidence else None
+
+
+def _final(
+    reported_result: str | None, computed: str | None, published: DmarcRecord | None
+) -> tuple[str | None, Literal["trusted-header", "computed"] | None]:
+    """The result shown: the receiver's; else ours, or none without a record (6.6.3)."""
     no_record = (
         published is not None
         and published.record is None
         and published.outcome in ("nxdomain", "nodata")
     )
     if reported_result:
-        result: str | None = reported_result
-        source: Literal["trusted-header", "computed"] | None = "trusted-header"
-    elif computed and no_record:
+        return reported_result, "trusted-header"
+    if computed and no_record:
         # RFC 7489 6.6.3: without a DMARC record the mechanism does not apply.
-        result, source = "none", "computed"
-    else:
-        result, source = computed, ("computed" if computed else None)
-    passed = None if result is None else result == "pass"
+        return "none", "computed"
+    return computed, ("computed" if computed else None)
 
-    what_ifs = _what_ifs(rows, dkim, domains, adkim, aspf, passed)
-    action = next(
+
+def _action(reported: AuthResult | None) -> str:
+    """Microsoft's ``action=`` property of the reported result, lower-cased, or ``""``."""
+    return next(
         (
             p.value.lower()
             for p in (reported.properties if reported is not None else ())
@@ -403,18 +384,19 @@ def evaluate_dmarc(
         ),
         "",
     )
-    explanation = _explain(
-        from_domain,
-        result,
-        source,
-        rows,
-        policy,
-        published,
-        passed,
-        alignment=computed,
-        action=action,
-    )
 
+
+def _verdict_findings(
+    reported: AuthResult | None,
+    reported_result: str | None,
+    computed: str | None,
+    result: str | None,
+    policy: DmarcPolicy | None,
+    from_domain: str | None,
+    explanation: str,
+) -> list[Finding]:
+    """auth.dmarc_fail, auth.dmarc_bestguesspass and auth.dmarc_result_mismatch."""
+    findings: list[Finding] = []
     idx = (
         (reported.header_index,)
         if reported is not None and reported.header_index is not None
@@ -449,37 +431,12 @@ def evaluate_dmarc(
                 idx,
             )
         )
-
-    report = DmarcReport(
-        from_domain=from_domain,
-        result=result,
-        explanation=explanation,
-        from_domains=tuple(domains),
-        from_addresses=tuple(addr_texts),
-        from_org_domain=organizational_domain(from_domain),
-        from_header_indexes=from_idx,
-        spf_domain=spf_domain,
-        spf_identity=spf_identity,
-        spf_result=spf_result,
-        dkim_domains=tuple(dkim_domains),
-        identifiers=tuple(rows),
-        adkim=adkim,
-        aspf=aspf,
-        alignment_source=alignment_source,
-        psl_version=psl_version(),
-        policy=policy,
-        reported_result=reported_result,
-        reported_header_index=reported.header_index if reported is not None else None,
-        computed_result=computed,
-        result_source=source,
-        passed=passed,
-        what_ifs=what_ifs,
-        published_record=published,
-    )
-    return report, tuple(findings)
+    return findings
 
 
-def _multi(domains: list[str], rows: list[DmarcIdentifier], adkim: Mode, aspf: Mode) -> str:
+def _multi(
+    domains: list[str], rows: list[DmarcIdentifier], adkim: Mode, aspf: Mode, orgs: OrgDomains
+) -> str:
     """Several From domains: each must have an aligned pass (RFC 7489 section 6.6.1)."""
     for f in domains:
         ok = False
@@ -489,139 +446,9 @@ def _multi(domains: list[str], rows: list[DmarcIdentifier], adkim: Mode, aspf: M
             mode = adkim if r.source.startswith("dkim") else aspf
             if r.source == "spf-helo" and r.note and r.note.startswith("HELO identity"):
                 continue
-            if aligned(f, r.domain, mode):
+            if orgs.aligned(f, r.domain, mode):
                 ok = True
                 break
         if not ok:
             return "fail"
     return "pass"
-
-
-def _what_ifs(
-    rows: list[DmarcIdentifier],
-    dkim: tuple[DkimResult, ...],
-    domains: list[str],
-    adkim: Mode,
-    aspf: Mode,
-    passed: bool | None,
-) -> tuple[str, ...]:
-    out: list[str] = []
-    if not domains:
-        return ()
-    f = domains[0]
-    if not any(r.counts for r in rows):
-        for r in rows:
-            if r.result == "pass" and r.relaxed_aligned and not r.strict_aligned:
-                out.append(
-                    f"Would pass under relaxed alignment: {r.source} {r.domain} shares the"
-                    f" organizational domain {r.org_domain} with {f}"
-                    f" ({'adkim' if r.source.startswith('dkim') else 'aspf'}=s is in force)."
-                )
-        for v in dkim:
-            d = normalize_domain(v.domain)
-            if v.result == "pass" or d is None:
-                continue
-            mode = adkim
-            if not aligned(f, d, mode):
-                continue
-            diagnosis = v.diagnosis
-            change = diagnosis.body_change if diagnosis is not None else None
-            diag = " ".join(
-                x for x in (diagnosis.summary if diagnosis else None, v.explanation) if x
-            ).lower()
-            footer = change == "appended" or "footer" in diag
-            if v.reason == "body_hash_mismatch" and footer:
-                out.append(
-                    f"Passes if the list footer is removed: the signature by {d} fails only"
-                    " because text was added to the end of the body."
-                )
-            elif v.reason == "body_hash_mismatch" and v.header_signature_ok:
-                out.append(
-                    f"Would pass if the body were as signed: the signature by {d} covers"
-                    " unchanged headers, only the body changed."
-                )
-        for r in rows:
-            if (
-                r.result == "pass"
-                and r.domain
-                and not r.relaxed_aligned
-                and (r.note is None or not r.note.startswith("HELO identity"))
-            ):
-                what = "envelope sender" if r.source.startswith(("spf", "received")) else "d="
-                out.append(
-                    f"{r.source} passed for {r.domain}, outside {f}'s organizational domain:"
-                    f" would pass if the {what} were in {organizational_domain(f) or f}."
-                )
-    elif passed:
-        counting = [r for r in rows if r.counts]
-        if all(not r.strict_aligned for r in counting):
-            out.append(
-                "Would fail under strict alignment: every aligned pass is from another name"
-                " in the same organizational domain."
-            )
-    return tuple(dict.fromkeys(out))
-
-
-def _explain(
-    from_domain: str | None,
-    result: str | None,
-    source: str | None,
-    rows: list[DmarcIdentifier],
-    policy: DmarcPolicy | None,
-    published: DmarcRecord | None,
-    passed: bool | None,
-    *,
-    alignment: str | None = None,
-    action: str = "",
-) -> str:
-    if from_domain is None:
-        return "No From domain, so DMARC does not apply (RFC 7489 section 6.6.1)."
-    parts: list[str] = []
-    who = "the receiver reported" if source == "trusted-header" else "computed here"
-    no_record = (
-        source == "computed" and result == "none" and published is not None and not published.record
-    )
-    if no_record and published is not None:
-        parts.append(
-            f"DMARC for {from_domain}: none (computed here). Today's lookup of"
-            f" {published.name} found no DMARC record ({published.outcome}), so DMARC does"
-            f" not apply (RFC 7489 section 6.6.3); alignment alone would give {alignment}."
-        )
-    elif result is None:
-        parts.append(f"DMARC for {from_domain} could not be judged: no trusted SPF or DKIM result.")
-    elif result == "bestguesspass":
-        parts.append(
-            f"DMARC for {from_domain}: bestguesspass ({who}); there is no DMARC record, so"
-            " this is not a pass."
-        )
-    else:
-        parts.append(f"DMARC for {from_domain}: {result} ({who}).")
-    counting = [r for r in rows if r.counts]
-    if counting:
-        parts.append(
-            "Aligned passes: "
-            + ", ".join(dict.fromkeys(f"{r.source} {r.domain}" for r in counting))
-            + "."
-        )
-    elif rows and passed is not True:
-        parts.append("No SPF or DKIM pass is aligned with the From domain.")
-    if policy is not None:
-        bits = [
-            f"{k}={getattr(policy, k)}"
-            for k in ("p", "sp", "dis", "pct")
-            if getattr(policy, k) is not None
-        ]
-        if bits:
-            parts.append(f"Policy as recorded by the receiver: {' '.join(bits)}.")
-        if action in _MICROSOFT_ACTION_TEXT:
-            parts.append(_MICROSOFT_ACTION_TEXT[action])
-        if policy.p == "none" and result == "fail":
-            parts.append("p=none only asks for reports: the failure was not enforced.")
-        if policy.pct is not None and policy.pct < 100:
-            parts.append(f"pct={policy.pct}: the policy applied to that share of failing mail.")
-    if published is not None and not no_record:
-        if published.record:
-            parts.append(f"Today's record at {published.name}: {published.record}")
-        else:
-            parts.append(f"Today's lookup of {published.name}: {published.outcome}.")
-    return " ".join(parts)

@@ -7,8 +7,9 @@ stray ``; domain;`` segments, trailing ``;``, empty values, unquoted IPv6 and ``
 non-ASCII comments, the ``i=N;`` prefix of ARC-Authentication-Results. Whatever had to be
 fixed is listed in ``repairs`` and recorded as a defect; nothing raises.
 
-``conformant`` says whether the strict grammar accepts the value; the judge is the ``authres``
-package (RFC 8601 parser), asked about the value as written (for an AAR, after ``i=N;``).
+``conformant`` says whether the strict grammar accepts the value as written (for an AAR, after
+``i=N;``): RFC 8601's grammar as the ``authres`` package reads it, run by our linear port of
+that parser (:mod:`headerlens.auth._ar_strict`; authres itself is quadratic in the length).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from headerlens._text import ascii_digits
+from headerlens.auth._ar_strict import strictly_conformant
 from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
 from headerlens.defects import DefectLog
 from headerlens.errors import check_text_args
@@ -210,6 +212,22 @@ def _needs_quotes(value: str) -> bool:
     return _NEEDS_QUOTES.search(value) is not None
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What reading one value collects besides the results: defects, repairs, the text
+    that was not understood and the comments that belong to no result."""
+
+    log: DefectLog
+    idx: int | None
+    repairs: list[str]
+    unparsed: list[str]
+    comments: list[str]
+
+    def repair(self, repair: str, code: str, message: str) -> None:
+        self.repairs.append(repair)
+        self.log.add(code, message, self.idx)
+
+
 def parse_authentication_results(
     value: str, *, header_index: int | None = None, check_conformance: bool = True
 ) -> AuthResultsHeader:
@@ -219,123 +237,37 @@ def parse_authentication_results(
     ``ARC-Authentication-Results:`` field name is accepted and recorded in ``header_name``.
     Returns an :class:`AuthResultsHeader` with every result, its properties and comments,
     the ``repairs`` made, the defects found and whether the value is ``conformant``
-    (``authres`` accepts it; skipped, and ``False``, when ``check_conformance`` is off).
+    (the strict RFC 8601 grammar accepts it, as authres reads it; skipped, and ``False``,
+    when ``check_conformance`` is off).
     Never raises on malformed input; a wrong argument type raises ``TypeError``.
     """
     check_text_args("parse_authentication_results", value, header_index)
-    log = DefectLog()
-    repairs: list[str] = []
-    idx = header_index
-    raw = value
+    reading = _Reading(DefectLog(), header_index, [], [], [])
     header_name: str | None = None
     text = value
     colon = text.find(":")
     if colon > 0 and text[:colon].strip().lower() in _FIELD_NAMES:
         header_name = text[:colon].strip()
         text = text[colon + 1 :]
-
-    toks = _scan(text, log, repairs, idx)
-
-    # ARC-Authentication-Results: "i=N;" comes first (RFC 8617 section 4.1.1).
-    instance: int | None = None
-    strict_start = 0
-    if (
-        len(toks) >= 4
-        and toks[0].kind == _WORD
-        and toks[0].text.lower() == "i"
-        and toks[1].kind == _EQ
-        and toks[2].kind == _WORD
-        and toks[3].kind == _SEMI
-    ):
-        if ascii_digits(toks[2].text) and len(toks[2].text) <= 6:
-            instance = int(toks[2].text)
-        else:
-            log.add("auth.results_bad_instance", f"ARC instance {toks[2].text!r} is no number", idx)
-        strict_start = toks[3].end
-        toks = toks[4:]
-
-    # Split into segments on ';'.
-    segments: list[list[_Tok]] = [[]]
-    for t in toks:
-        if t.kind == _SEMI:
-            segments.append([])
-        else:
-            segments[-1].append(t)
-
-    authserv_id: str | None = None
-    version: int | None = None
-    header_comments: list[str] = []
-    unparsed: list[str] = []
-    first = segments[0]
-    result_segments = segments[1:]
-    if any(t.kind == _EQ for t in first):
+    toks = _scan(text, reading.log, reading.repairs, header_index)
+    instance, strict_start, toks = _aar_instance(toks, reading)
+    segments = _segments(toks)
+    if any(t.kind == _EQ for t in segments[0]):
         # Microsoft 365 omits the authserv-id: the first segment is already a result.
-        result_segments = segments
-        repairs.append("missing authserv-id: read the first segment as a result")
-        log.add("auth.results_missing_authserv_id", "the value starts with a result", idx)
+        reading.repair(
+            "missing authserv-id: read the first segment as a result",
+            "auth.results_missing_authserv_id",
+            "the value starts with a result",
+        )
+        authserv_id, version, result_segments = None, None, segments
     else:
-        words = [t for t in first if t.kind in (_WORD, _QSTR)]
-        header_comments = [t.text for t in first if t.kind == _COMMENT]
-        if not words:
-            repairs.append("no authserv-id")
-            log.add("auth.results_missing_authserv_id", "no authserv-id before ';'", idx)
-        else:
-            authserv_id = words[0].text.lower() or None
-            if len(words) >= 2:
-                v = words[1].text
-                if ascii_digits(v) and len(v) <= 6:
-                    version = int(v)
-                    if version != 1:
-                        log.add("auth.results_bad_version", f"version {v} is not 1", idx)
-                else:
-                    log.add("auth.results_bad_version", f"{v!r} is not a version", idx)
-                    unparsed.append(v)
-            for w in words[2:]:
-                unparsed.append(w.text)
-                repairs.append(f"ignored stray token {w.text!r} after the authserv-id")
-                log.add("auth.results_stray_token", f"{w.text!r} after the authserv-id", idx)
-
-    results: list[AuthResult] = []
-    no_results = False
-    last = len(result_segments) - 1
-    for si, seg in enumerate(result_segments):
-        if not any(t.kind != _COMMENT for t in seg):
-            if seg:
-                header_comments.extend(t.text for t in seg)
-            if si == last:
-                repairs.append("ignored a trailing ';'")
-                log.add("auth.results_empty_segment", "the value ends with ';'", idx)
-            else:
-                repairs.append("ignored an empty segment")
-                log.add("auth.results_empty_segment", "nothing between two ';'", idx)
-            continue
-        items, lead = _items(seg)
-        head = items[0]
-        if head.key is None:
-            word = head.stray or ""
-            if word.lower() == "none" and len(items) == 1:
-                no_results = True
-                header_comments.extend(lead)
-                header_comments.extend(head.comments)
-                continue
-            unparsed.append(text[seg[0].start : seg[-1].end].strip())
-            repairs.append(f"ignored stray segment {word!r}")
-            log.add("auth.results_stray_token", f"segment {word!r} holds no result", idx)
-            continue
-        if len(results) >= _MAX_RESULTS:
-            log.add("auth.results_too_many", f"more than {_MAX_RESULTS} results", idx)
-            break
-        results.append(_make_result(head, items[1:], lead, text, seg, log, repairs, unparsed, idx))
-    if no_results and results:
-        log.add("auth.results_none_mixed", "'none' given together with results", idx)
-    if not results and not no_results:
-        log.add("auth.results_no_results", "no result and no 'none'", idx)
-
-    # Conformant: nothing had to be repaired and authres accepts the strict form.
+        authserv_id, version = _authserv_id(segments[0], reading)
+        result_segments = segments[1:]
+    results, no_results = _results(result_segments, text, reading)
+    # Conformant: nothing had to be repaired and the strict grammar accepts the value.
     conformant = False
-    if check_conformance and not repairs:
-        conformant = _authres_accepts(text[strict_start:])
-
+    if check_conformance and not reading.repairs:
+        conformant = strictly_conformant(text[strict_start:])
     return AuthResultsHeader(
         header_index=header_index,
         authserv_id=authserv_id,
@@ -343,14 +275,143 @@ def parse_authentication_results(
         instance=instance,
         results=tuple(results),
         conformant=conformant,
-        repairs=tuple(repairs),
-        defects=log.defects,
+        repairs=tuple(reading.repairs),
+        defects=reading.log.defects,
         header_name=header_name,
-        raw=raw,
-        comments=tuple(header_comments),
+        raw=value,
+        comments=tuple(reading.comments),
         no_results=no_results,
-        unparsed=tuple(unparsed),
+        unparsed=tuple(reading.unparsed),
     )
+
+
+def _aar_instance(toks: list[_Tok], reading: _Reading) -> tuple[int | None, int, list[_Tok]]:
+    """ARC-Authentication-Results: ``i=N;`` comes first (RFC 8617 section 4.1.1). Returns
+    the instance, where the strict grammar starts, and the tokens after it."""
+    if not (
+        len(toks) >= 4
+        and toks[0].kind == _WORD
+        and toks[0].text.lower() == "i"
+        and toks[1].kind == _EQ
+        and toks[2].kind == _WORD
+        and toks[3].kind == _SEMI
+    ):
+        return None, 0, toks
+    instance: int | None = None
+    if ascii_digits(toks[2].text) and len(toks[2].text) <= 6:
+        instance = int(toks[2].text)
+    else:
+        reading.log.add(
+            "auth.results_bad_instance", f"ARC instance {toks[2].text!r} is no number", reading.idx
+        )
+    return instance, toks[3].end, toks[4:]
+
+
+def _segments(toks: list[_Tok]) -> list[list[_Tok]]:
+    """The tokens split on ``;``."""
+    segments: list[list[_Tok]] = [[]]
+    for t in toks:
+        if t.kind == _SEMI:
+            segments.append([])
+        else:
+            segments[-1].append(t)
+    return segments
+
+
+def _authserv_id(first: list[_Tok], reading: _Reading) -> tuple[str | None, int | None]:
+    """``authserv-id [ CFWS authres-version ]`` (RFC 8601 section 2.2)."""
+    words = [t for t in first if t.kind in (_WORD, _QSTR)]
+    reading.comments.extend(t.text for t in first if t.kind == _COMMENT)
+    if not words:
+        reading.repair(
+            "no authserv-id", "auth.results_missing_authserv_id", "no authserv-id before ';'"
+        )
+        return None, None
+    authserv_id = words[0].text.lower() or None
+    version: int | None = None
+    idx = reading.idx
+    if len(words) >= 2:
+        v = words[1].text
+        if ascii_digits(v) and len(v) <= 6:
+            version = int(v)
+            if version != 1:
+                reading.log.add("auth.results_bad_version", f"version {v} is not 1", idx)
+        else:
+            reading.log.add("auth.results_bad_version", f"{v!r} is not a version", idx)
+            reading.unparsed.append(v)
+    for w in words[2:]:
+        reading.unparsed.append(w.text)
+        reading.repair(
+            f"ignored stray token {w.text!r} after the authserv-id",
+            "auth.results_stray_token",
+            f"{w.text!r} after the authserv-id",
+        )
+    return authserv_id, version
+
+
+def _results(
+    result_segments: list[list[_Tok]], text: str, reading: _Reading
+) -> tuple[list[AuthResult], bool]:
+    """Each ``resinfo`` (RFC 8601 section 2.2), or ``none``; returns the results and
+    whether ``none`` was given."""
+    results: list[AuthResult] = []
+    no_results = False
+    last = len(result_segments) - 1
+    idx = reading.idx
+    for si, seg in enumerate(result_segments):
+        if not any(t.kind != _COMMENT for t in seg):
+            if seg:
+                reading.comments.extend(t.text for t in seg)
+            if si == last:
+                reading.repair(
+                    "ignored a trailing ';'",
+                    "auth.results_empty_segment",
+                    "the value ends with ';'",
+                )
+            else:
+                reading.repair(
+                    "ignored an empty segment",
+                    "auth.results_empty_segment",
+                    "nothing between two ';'",
+                )
+            continue
+        items, lead = _items(seg)
+        head = items[0]
+        if head.key is None:
+            word = head.stray or ""
+            if word.lower() == "none" and len(items) == 1:
+                no_results = True
+                reading.comments.extend(lead)
+                reading.comments.extend(head.comments)
+                continue
+            reading.unparsed.append(text[seg[0].start : seg[-1].end].strip())
+            reading.repair(
+                f"ignored stray segment {word!r}",
+                "auth.results_stray_token",
+                f"segment {word!r} holds no result",
+            )
+            continue
+        if len(results) >= _MAX_RESULTS:
+            reading.log.add("auth.results_too_many", f"more than {_MAX_RESULTS} results", idx)
+            break
+        results.append(
+            _make_result(
+                head,
+                items[1:],
+                lead,
+                text,
+                seg,
+                reading.log,
+                reading.repairs,
+                reading.unparsed,
+                idx,
+            )
+        )
+    if no_results and results:
+        reading.log.add("auth.results_none_mixed", "'none' given together with results", idx)
+    if not results and not no_results:
+        reading.log.add("auth.results_no_results", "no result and no 'none'", idx)
+    return results, no_results
 
 
 _MAX_RESULTS = 1_000
@@ -422,18 +483,6 @@ def _make_result(
         version=mversion,
         raw=text[seg[0].start : seg[-1].end].strip(),
     )
-
-
-def _authres_accepts(value: str) -> bool:
-    """Whether authres 1.2.0 parses ``value`` under the strict grammar."""
-    import authres
-    from authres.core import AuthResError
-
-    try:
-        authres.all_features().parse_value(value)
-    except (AuthResError, RecursionError, ValueError, TypeError, AttributeError, IndexError):
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------- knowledge

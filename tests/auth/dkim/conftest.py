@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import importlib.util
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 import dkim
 import nacl.encoding
@@ -18,9 +20,22 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from headerlens.auth._dkim_sign import sign
 from headerlens.policy import Policy
 from headerlens.resolvers import StaticResolver
+
+
+def _load_signer() -> object:
+    """tests/auth/signer.py, loaded by path (the tests are not a package)."""
+    path = Path(__file__).resolve().parents[1] / "signer.py"
+    spec = importlib.util.spec_from_file_location("headerlens_test_signer", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sign = _load_signer().sign  # type: ignore[attr-defined]
 
 T0 = 1772532000  # 2026-03-03 10:00:00 UTC
 AT_T0 = dt.datetime.fromtimestamp(T0 + 60, dt.UTC)
