@@ -54,7 +54,7 @@ def _loopback(address: Any) -> bool:
 
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any connection or datagram to an address outside loopback fails the example."""
+    """Any name lookup, connection or datagram outside loopback fails the example."""
     real_connect, real_sendto = socket.socket.connect, socket.socket.sendto
 
     def connect(self: socket.socket, address: Any) -> Any:
@@ -67,6 +67,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
             raise AssertionError(f"a docs example tried to send to {args[-1]!r}")
         return real_sendto(self, data, *args)
 
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not _loopback(host):
+            raise AssertionError(f"a docs example tried to resolve {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "sendto", sendto)
 
@@ -370,3 +378,14 @@ def test_every_vendor_page_lists_what_is_decoded(key: str) -> None:
         f"{_rel(page)} no longer lists what headerlens decodes; run:"
         " python docs/_tools/blocks.py --update (and review the diff)"
     )
+
+
+@pytest.mark.usefixtures("no_network")
+def test_the_examples_cannot_reach_the_network() -> None:
+    """The guard the examples run under refuses lookups and connections outside loopback."""
+    with pytest.raises(AssertionError, match="resolve"):
+        socket.getaddrinfo("scheduler.example.net", 8786)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s, pytest.raises(AssertionError):
+        s.sendto(b"x", ("192.0.2.53", 53))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s, pytest.raises(AssertionError):
+        s.connect(("192.0.2.53", 53))
