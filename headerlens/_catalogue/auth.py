@@ -32,6 +32,11 @@ DEFECTS: dict[str, str] = {
     "auth.results_bad_instance": (
         "The i= instance of an ARC-Authentication-Results is not a number."
     ),
+    "auth.results_nonconformant": (
+        "An Authentication-Results or ARC-Authentication-Results value reads without repair but"
+        " does not follow the strict grammar (RFC 8601 section 2.2, RFC 8617 section 4.1.1):"
+        " e.g. an unquoted '/' in a value, a one-label domain after '@', an empty value."
+    ),
     "auth.results_no_results": "An Authentication-Results value has neither results nor 'none'.",
     "auth.results_none_mixed": "An Authentication-Results value says 'none' and lists results too.",
     "auth.results_too_many": "An Authentication-Results value has more results than the limit.",

@@ -24,10 +24,11 @@ from headerlens.auth.models import (
     AuthResultsHeader,
     DkimResult,
 )
-from headerlens.auth.results import parse_authentication_results
+from headerlens.auth.results import read_results
 from headerlens.defects import DefectLog
 from headerlens.findings import make_finding
 from headerlens.hops.models import TrustBoundary
+from headerlens.hops.receipt import receipt_time as find_receipt_time
 from headerlens.message import HeaderField, Message
 from headerlens.parse import message_of
 from headerlens.policy import Policy, policy_or_default
@@ -59,15 +60,20 @@ def verify_arc(
     ``source`` is anything :func:`headerlens.parse` accepts, or a parsed
     :class:`~headerlens.message.Message`. Keys are looked up through ``policy.resolver``
     (offline when ``None``: the chain then fails with reason code ``key_unavailable``).
-    Seal and signature timestamps are judged at ``policy.as_of``, else now (the wall clock is
-    read only for a message that has ARC fields). Never raises for malformed input; the
-    result's ``reason`` names the instance and the failed check.
+    Seal and signature timestamps are judged at ``policy.as_of``, else at the time the
+    receiving organisation took the message in (the trust boundary's receipt time, as
+    ``analyze()`` does; :func:`headerlens.hops.receipt.receipt_time`), else now (the wall
+    clock is read only for a message that has ARC fields). Never raises for malformed input;
+    the result's ``reason`` names the instance and the failed check.
     """
     policy = policy_or_default(policy, "verify_arc")
     message = message_of(source, policy, "verify_arc")
     resolver = policy.resolver or OfflineResolver()
     log = DefectLog(strict=policy.strict)
-    return _verify(message, policy, resolver, None, log)
+    receipt_time = None
+    if policy.as_of is None and any(n in _ARC_FIELD_NAMES for n in message.fields_by_name()):
+        receipt_time = find_receipt_time(message, policy)
+    return _verify(message, policy, resolver, receipt_time, log)
 
 
 def analyze_arc(
@@ -232,7 +238,7 @@ def _parse_aar(field: HeaderField | None, trusted: bool) -> AuthResultsHeader | 
     if field is None:
         return None
     try:
-        parsed = parse_authentication_results(field.value)
+        parsed = read_results(field.value, arc=True)
     except Exception:
         parsed = AuthResultsHeader()
     return parsed.model_copy(update={"header_index": field.index, "trusted": trusted})

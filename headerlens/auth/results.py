@@ -7,9 +7,11 @@ stray ``; domain;`` segments, trailing ``;``, empty values, unquoted IPv6 and ``
 non-ASCII comments, the ``i=N;`` prefix of ARC-Authentication-Results. Whatever had to be
 fixed is listed in ``repairs`` and recorded as a defect; nothing raises.
 
-``conformant`` says whether the strict grammar accepts the value as written (for an AAR, after
-``i=N;``): RFC 8601's grammar as the ``authres`` package reads it, run by our linear port of
-that parser (:mod:`headerlens.auth._ar_strict`; authres itself is quadratic in the length).
+``conformant`` says whether the strict grammar accepts the value as written: RFC 8601 section
+2.2 (for an AAR, RFC 8617 section 4.1.1's ``arc-info``, the ``i=N;`` prefix included), read
+by our own linear validator (:mod:`headerlens.auth._ar_strict`). When the tolerant reading
+found nothing to repair or report but the strict grammar still refuses the value, the
+defect ``auth.results_nonconformant`` says where and what the grammar expected there.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from importlib import resources
 from typing import Any
 
 from headerlens._text import ascii_digits
-from headerlens.auth._ar_strict import strictly_conformant
+from headerlens.auth._ar_strict import check_strict
 from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
 from headerlens.defects import DefectLog
 from headerlens.errors import check_text_args
 from headerlens.parse._scan import read_quoted
 
-__all__ = ["explain_result", "parse_authentication_results"]
+__all__ = ["explain_result", "parse_authentication_results", "read_results"]
 
 _WORD, _QSTR, _COMMENT, _SEMI, _EQ = range(5)
 _WS = frozenset(" \t\r\n")
@@ -39,7 +41,8 @@ _WORD_RE = re.compile(r'[^;=()" \t\r\n]+')
 _WS_RE = re.compile(r"[ \t\r\n]+")
 _COMMENT_STOP = re.compile(r"[\\()]")
 _NEEDS_QUOTES = re.compile(r'[^\x21-\x7e]|[()<>,;:\\"\[\]?=]')
-_FIELD_NAMES = ("authentication-results", "arc-authentication-results")
+_AAR_NAME = "arc-authentication-results"
+_FIELD_NAMES = ("authentication-results", _AAR_NAME)
 
 
 @dataclass(slots=True)
@@ -236,12 +239,32 @@ def parse_authentication_results(
     ``value`` is the field body; a leading ``Authentication-Results:`` or
     ``ARC-Authentication-Results:`` field name is accepted and recorded in ``header_name``.
     Returns an :class:`AuthResultsHeader` with every result, its properties and comments,
-    the ``repairs`` made, the defects found and whether the value is ``conformant``
-    (the strict RFC 8601 grammar accepts it, as authres reads it; skipped, and ``False``,
-    when ``check_conformance`` is off).
+    the ``repairs`` made, the defects found and whether the value is ``conformant`` (nothing
+    had to be repaired and the strict grammar of RFC 8601 section 2.2 accepts it; for an
+    ARC-Authentication-Results, the ``arc-info`` of RFC 8617 section 4.1.1). A value read
+    without repair that the strict grammar refuses gets the defect
+    ``auth.results_nonconformant`` naming the place and the rule. ``check_conformance=False``
+    skips the strict check (``conformant`` is then ``False``).
     Never raises on malformed input; a wrong argument type raises ``TypeError``.
     """
     check_text_args("parse_authentication_results", value, header_index)
+    return read_results(value, header_index=header_index, check_conformance=check_conformance)
+
+
+def read_results(
+    value: str,
+    *,
+    header_index: int | None = None,
+    check_conformance: bool = True,
+    arc: bool | None = None,
+) -> AuthResultsHeader:
+    """:func:`parse_authentication_results`, told whether the value is an AAR.
+
+    ``arc=None`` infers it: an ``ARC-Authentication-Results:`` field name, or no field name
+    and an ``i=N;`` prefix. The ARC step passes ``arc=True`` for a field body without its
+    name, so an AAR whose instance is missing or misplaced is not mistaken for a conformant
+    Authentication-Results.
+    """
     reading = _Reading(DefectLog(), header_index, [], [], [])
     header_name: str | None = None
     text = value
@@ -264,10 +287,11 @@ def parse_authentication_results(
         authserv_id, version = _authserv_id(segments[0], reading)
         result_segments = segments[1:]
     results, no_results = _results(result_segments, text, reading)
-    # Conformant: nothing had to be repaired and the strict grammar accepts the value.
     conformant = False
     if check_conformance and not reading.repairs:
-        conformant = strictly_conformant(text[strict_start:])
+        if arc is None:
+            arc = header_name.lower() == _AAR_NAME if header_name is not None else strict_start > 0
+        conformant = _strictly(text, arc, reading)
     return AuthResultsHeader(
         header_index=header_index,
         authserv_id=authserv_id,
@@ -285,9 +309,25 @@ def parse_authentication_results(
     )
 
 
+def _strictly(text: str, arc: bool, reading: _Reading) -> bool:
+    """Whether ``text`` follows the strict grammar; when it does not and the tolerant
+    reading found nothing to report, the defect says where and why."""
+    problem = check_strict(text, arc=arc)
+    if problem is None:
+        return True
+    if not len(reading.log):
+        rule = "RFC 8617 section 4.1.1" if arc else "RFC 8601 section 2.2"
+        reading.log.add(
+            "auth.results_nonconformant",
+            f"does not follow the grammar of {rule} {problem.describe(text)}",
+            reading.idx,
+        )
+    return False
+
+
 def _aar_instance(toks: list[_Tok], reading: _Reading) -> tuple[int | None, int, list[_Tok]]:
     """ARC-Authentication-Results: ``i=N;`` comes first (RFC 8617 section 4.1.1). Returns
-    the instance, where the strict grammar starts, and the tokens after it."""
+    the instance, the offset just after the prefix (0 without one) and the tokens after it."""
     if not (
         len(toks) >= 4
         and toks[0].kind == _WORD

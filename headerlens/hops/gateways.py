@@ -258,7 +258,7 @@ def _rcpt_domain(r: Received) -> str | None:
 
 
 def follow_run(
-    received: list[tuple[HeaderField, Received]],
+    received: Sequence[tuple[HeaderField, Received]],
     border_pos: int,
     trusted_name: Callable[[str], bool],
     auth_fields: Sequence[HeaderField] = (),
@@ -349,7 +349,7 @@ def follow_run(
     return run
 
 
-def _fall_back(received: list[tuple[HeaderField, Received]], run: GatewayRun) -> None:
+def _fall_back(received: Sequence[tuple[HeaderField, Received]], run: GatewayRun) -> None:
     """No entry: the message started inside a service. Keep the fields down to the deepest
     one whose peer is a different service (that service handed the message in)."""
     for k in range(len(run.positions) - 1, -1, -1):

@@ -269,7 +269,7 @@ class Boundary:
 
 
 def _trusted_names(
-    received: list[tuple[HeaderField, Received]],
+    received: Sequence[tuple[HeaderField, Received]],
     first_ar: HeaderField | None,
     policy: Policy,
     trust: _Trust,
@@ -298,7 +298,7 @@ def _trusted_names(
 
 
 def _walk(
-    received: list[tuple[HeaderField, Received]],
+    received: Sequence[tuple[HeaderField, Received]],
     trust: _Trust,
     inside_at: dict[int, tuple[int, bool]],
 ) -> tuple[set[int], int | None]:
@@ -340,7 +340,7 @@ def _walk(
 
 
 def _origin(
-    received: list[tuple[HeaderField, Received]], border_pos: int | None, outside: bool | None
+    received: Sequence[tuple[HeaderField, Received]], border_pos: int | None, outside: bool | None
 ) -> tuple[str | None, dt.datetime | None]:
     """Step 4: the origin IP and the receipt time (the border hop's timestamp, or the
     nearest above it).
@@ -367,7 +367,7 @@ def _origin(
 
 
 def _gateways(
-    received: list[tuple[HeaderField, Received]],
+    received: Sequence[tuple[HeaderField, Received]],
     trust: _Trust,
     trusted_set: set[int],
     border_pos: int,
@@ -390,7 +390,7 @@ def _gateways(
 
 
 def find_boundary(
-    received: list[tuple[HeaderField, Received]],
+    received: Sequence[tuple[HeaderField, Received]],
     first_ar: HeaderField | None,
     policy: Policy,
     findings: list[Finding],

@@ -7,11 +7,13 @@ import re
 
 import pytest
 
+from headerlens import analyze as full_analysis
 from headerlens.auth.arc import analyze_arc, verify_arc
 from headerlens.auth.models import ArcAnalysis, ArcResult, DkimResult
 from headerlens.errors import DefectError
 from headerlens.hops.models import TrustBoundary
 from headerlens.parse import parse
+from headerlens.parse.dates import parse_date
 from headerlens.policy import Limits, Policy
 from headerlens.resolvers import StaticResolver
 
@@ -521,3 +523,23 @@ def test_dns_query_limit(kit):
         "(DNS query limit reached)",
         "ARC-Seal i=3: key arc2._domainkey.fwd.example.net not looked up (DNS query limit reached)",
     )
+
+
+@pytest.mark.parametrize(
+    ("stamp", "cv"),
+    [("Tue, 03 Mar 2026 10:05:00 +0000", "pass"), ("Mon, 02 Mar 2026 00:00:00 +0000", "fail")],
+)
+def test_verify_arc_judges_as_of_the_receipt_time(kit, stamp: str, cv: str):
+    """Without Policy.as_of, verify_arc judges the seals' t= as of the time the receiving
+    organisation took the message in, as analyze() does: a seal stamped more than the skew
+    allowance after that time is from the future (RFC 8617 section 4.1.3, t=)."""
+    received = (
+        "Authentication-Results: mail.receiver.test; arc=pass\r\n"
+        "Received: from mx.fwd.example.net (mx.fwd.example.net [198.51.100.9]) by"
+        f" mail.receiver.test with ESMTPS id R1; {stamp}\r\n"
+    ).encode()
+    message = received + kit.list_chain()
+    policy = Policy(resolver=kit.resolver())
+    result = verify_arc(message, policy=policy)
+    assert (result.cv, result.as_of) == (cv, parse_date(stamp).datetime)
+    assert full_analysis(message, policy=policy).arc == result
