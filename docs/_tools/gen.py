@@ -101,15 +101,50 @@ def _subcommand_help(argv: list[str]) -> str:
     return buf.getvalue().rstrip()
 
 
+_PARSER_FACTORIES = ("build_parser", "_build_parser")
+"""Names of the function that builds ``headerlens``'s argument parser, public name first."""
+
+
+def _parser_factory() -> Callable[[], argparse.ArgumentParser]:
+    """The function of ``headerlens.cli`` that builds the argument parser.
+
+    ``headerlens.cli`` may be a module or a package (the parser then in one of its modules):
+    the package itself is searched first, then its modules, for the names of
+    ``_PARSER_FACTORIES``; the factory must return an ``argparse.ArgumentParser``.
+    """
+    import importlib
+    import pkgutil
+
+    cli = importlib.import_module("headerlens.cli")
+    modules = [cli]
+    if hasattr(cli, "__path__"):
+        modules += [
+            importlib.import_module(info.name)
+            for info in pkgutil.iter_modules(cli.__path__, "headerlens.cli.")
+        ]
+    for module in modules:
+        for name in _PARSER_FACTORIES:
+            factory = getattr(module, name, None)
+            if callable(factory) and isinstance(factory(), argparse.ArgumentParser):
+                built: Callable[[], argparse.ArgumentParser] = factory
+                return built
+    raise RuntimeError(f"no {' or '.join(_PARSER_FACTORIES)}() in headerlens.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``headerlens`` command, as the program builds it."""
+    return _parser_factory()()
+
+
 def cli_page() -> str:
     """``reference/cli.md``: every option of ``headerlens``, from its argument parser."""
-    from headerlens.cli import _build_parser
-
-    parser = _build_parser()
+    factory = _parser_factory()
+    parser = factory()
+    where = factory.__module__.replace(".", "/") + ".py"
     lines = [
         "# Command line",
         "",
-        "Generated from the argument parser in `headerlens/cli.py` when the site is built.",
+        f"Generated from the argument parser in `{where}` when the site is built.",
         "`python -m headerlens` is the same program.",
         "",
         "```text",
@@ -380,22 +415,55 @@ def _vendor_data(key: str) -> dict[str, Any]:
     return data
 
 
+def _entry(entry: Any, conf: str, source: str) -> tuple[str, str, str, dict[str, Any]]:
+    """(meaning, confidence, source, values) of one knowledge entry, the defaults inherited."""
+    if isinstance(entry, str):
+        return entry, conf, source, {}
+    return (
+        entry.get("meaning", ""),
+        entry.get("confidence", conf),
+        entry.get("source", source),
+        entry.get("values", {}),
+    )
+
+
+def _provenance(conf: str, source: str) -> str:
+    return f"{conf}, source `{source}`" if source else conf
+
+
+def _values(values: dict[str, Any], conf: str, source: str) -> list[str]:
+    """``token``: meaning, for each value of an entry; a value's own provenance when it differs
+    from the entry's."""
+    out = []
+    for value, item in values.items():
+        meaning, vconf, vsource, _ = _entry(item, conf, source)
+        note = "" if (vconf, vsource) == (conf, source) else f" *({_provenance(vconf, vsource)})*"
+        out.append(f"`{value}`: {_cell(meaning)}{note}")
+    return out
+
+
 def vendor_sections(key: str) -> dict[str, str]:
-    """The generated sections of one vendor page: title -> Markdown body."""
+    """The generated sections of one vendor page: title -> Markdown body.
+
+    Every header the vendor's knowledge file describes, with its meaning, its values and where
+    the meaning comes from; every token table (the tokens inside a header, such as Microsoft's
+    ``SFV:`` or Proofpoint's ``rule=``) with each token's meaning and values; the fingerprints,
+    the sources and the confidence counts.
+    """
     from headerlens.spam import base
     from headerlens.spam.vendors import VENDORS
 
     assert key in VENDORS, key
     data = _vendor_data(key)
     default = data.get("confidence", "inferred")
+    file_source = data.get("source", "")
     counts: dict[str, int] = {}
     decode: list[str] = []
     for name in sorted(data["headers"], key=str.lower):
-        entry = data["headers"][name]
-        meaning = entry if isinstance(entry, str) else entry.get("meaning", "")
-        conf = default if isinstance(entry, str) else entry.get("confidence", default)
+        meaning, conf, source, values = _entry(data["headers"][name], default, file_source)
         counts[conf] = counts.get(conf, 0) + 1
-        decode.append(f"- `{name}`: {meaning} *({conf})*")
+        decode.append(f"- `{name}`: {_cell(meaning)} *({_provenance(conf, source)})*")
+        decode += [f"    - {v}" for v in _values(values, conf, source)]
     prefixes = sorted({p for p, reg in base.PREFIXES if reg.vendor == key})
     if prefixes:
         decode += [
@@ -404,20 +472,30 @@ def vendor_sections(key: str) -> dict[str, str]:
             + ", ".join(f"`{p}`" for p in prefixes)
             + " are kept as fields (meaning when known, else shown as unknown).",
         ]
-    tables = []
     for name, table in data.get("tables", {}).items():
         entries = table.get("entries", {})
         table_conf = table.get("confidence", default)
-        for entry in entries.values():
-            conf = entry.get("confidence", table_conf) if isinstance(entry, dict) else table_conf
+        table_source = table.get("source", file_source)
+        decode += [
+            "",
+            f"### Tokens: `{name}`",
+            "",
+            f"{len(entries)} tokens; unless a row says otherwise:"
+            f" {_provenance(table_conf, table_source)}.",
+            "",
+            "| token | meaning | values | provenance |",
+            "|---|---|---|---|",
+        ]
+        for token, entry in entries.items():
+            meaning, conf, source, values = _entry(entry, table_conf, table_source)
             counts[conf] = counts.get(conf, 0) + 1
-        tables.append(f"`{name}` ({len(entries)} entries)")
-    if tables:
-        decode += ["", "Token tables: " + ", ".join(tables) + "."]
+            own = "" if (conf, source) == (table_conf, table_source) else _provenance(conf, source)
+            shown = "<br>".join(_values(values, conf, source))
+            decode.append(f"| `{_cell(token)}` | {_cell(meaning)} | {shown} | {own} |")
     fingerprints = [
         f"- `{pattern}` -> {product}" for pattern, product in data.get("fingerprints", [])
     ]
-    sources = [f"- {k}: {v}" for k, v in data.get("sources", {}).items()]
+    sources = [f"- `{k}`: {v}" for k, v in data.get("sources", {}).items()]
     confidence = [
         ", ".join(f"{k}: {counts[k]}" for k in sorted(counts)) + " entries.",
         "`documented` = the vendor's own documentation; `community` = public community knowledge"

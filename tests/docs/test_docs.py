@@ -161,8 +161,6 @@ _NETWORK_OPTIONS = ("--dns", "--fetch-mta-sts")
 
 def _runnable(argv: list[str]) -> tuple[list[str], bytes | None] | None:
     """The argv to run (redirections resolved), or None when it needs files we do not have."""
-    from headerlens.cli import _build_parser
-
     out: list[str] = []
     stdin: bytes | None = None
     words = iter(argv)
@@ -184,7 +182,7 @@ def _runnable(argv: list[str]) -> tuple[list[str], bytes | None] | None:
     rest = out[1:] if out[:1] == ["diff"] else out
     if out[:1] == ["schema"]:
         return out, stdin
-    args = _build_parser().parse_args(rest)
+    args = gen.build_parser().parse_args(rest)
     files = [*args.paths, *(v for v in (args.keys, args.redact) if isinstance(v, str))]
     if not all(p == "-" or (REPO / p).exists() for p in files):
         return None
@@ -196,8 +194,6 @@ def _runnable(argv: list[str]) -> tuple[list[str], bytes | None] | None:
 @pytest.mark.parametrize(("where", "command"), list(_shell_commands()), ids=lambda v: v)
 @pytest.mark.usefixtures("no_network")
 def test_every_headerlens_command_in_the_docs_is_valid(where: str, command: str) -> None:
-    from headerlens.cli import _build_parser
-
     argv = docblocks.headerlens_argv(command)
     assert argv is not None
     words = [w for w in argv if w not in (">", "<", "2>")]
@@ -205,7 +201,7 @@ def test_every_headerlens_command_in_the_docs_is_valid(where: str, command: str)
         words = words[1:]
     if words[:1] != ["schema"]:
         try:  # argparse exits 2 on an unknown option or a bad value
-            _build_parser().parse_args([w for w in words if not w.endswith((".html", ".svg"))])
+            gen.build_parser().parse_args([w for w in words if not w.endswith((".html", ".svg"))])
         except SystemExit as exc:
             pytest.fail(f"{where}: '{command}' is not valid usage (exit {exc.code})")
     plan = _runnable(argv)
@@ -228,10 +224,8 @@ def test_shell_examples_are_checked() -> None:
 
 
 def test_the_cli_page_lists_every_option() -> None:
-    from headerlens.cli import _build_parser
-
     page = gen.cli_page()
-    for action in _build_parser()._actions:
+    for action in gen.build_parser()._actions:
         for option in action.option_strings:
             assert f"`{option}`" in page, option
     assert "headerlens schema" in page
@@ -370,10 +364,19 @@ def test_every_public_name_is_in_the_api_reference() -> None:
 
 @pytest.mark.parametrize("key", sorted(docblocks.vendor_pages()))
 def test_every_vendor_page_lists_what_is_decoded(key: str) -> None:
-    """The header list, fingerprints, sources and confidence counts of a vendor page are those
-    of its knowledge file (``headerlens/spam/data/<key>.json``)."""
+    """The headers, token tables (each token's meaning, values and source), fingerprints,
+    sources and confidence counts of a vendor page are those of its knowledge file
+    (``headerlens/spam/data/<key>.json``)."""
     page = docblocks.vendor_pages()[key]
+    assert page.is_file(), f"{_rel(page)} is missing: every vendor headerlens decodes has a page"
     text = page.read_text(encoding="utf-8")
+    index = (REPO / "docs" / "vendors" / "README.md").read_text(encoding="utf-8")
+    assert f"]({key}.md)" in index, f"docs/vendors/README.md does not link {key}.md"
+    data = gen._vendor_data(key)
+    for table, content in data.get("tables", {}).items():
+        assert f"### Tokens: `{table}`" in text
+        for token in content["entries"]:
+            assert f"| `{gen._cell(token)}` |" in text, (table, token)
     assert text == docblocks.with_vendor_sections(text, key), (
         f"{_rel(page)} no longer lists what headerlens decodes; run:"
         " python docs/_tools/blocks.py --update (and review the diff)"
