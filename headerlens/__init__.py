@@ -35,7 +35,9 @@ from headerlens.auth.results import parse_authentication_results
 from headerlens.auth.spf import parse_received_spf
 from headerlens.bounce import parse_bounce
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
-from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck, check_spf, run_checks
+from headerlens.checks import HttpsFetcher, LiveChecks, SpfCheck
+from headerlens.checks.run import run_checks
+from headerlens.checks.spf import check_spf
 from headerlens.defects import Defect
 from headerlens.diff import ReportDiff, diff
 from headerlens.errors import (
@@ -62,7 +64,10 @@ from headerlens.message import (
 from headerlens.parse import iter_messages, parse
 from headerlens.parse.dates import parse_date
 from headerlens.policy import Limits, Policy
-from headerlens.report import Report
+from headerlens.redact import redact as _redact
+from headerlens.render.html import render_html_fragment as _html_fragment
+from headerlens.render.text import render_text as _text
+from headerlens.report import Report, ReportViews, provide_views
 from headerlens.resolvers import (
     DnsLookup,
     DnsResolver,
@@ -73,6 +78,16 @@ from headerlens.resolvers import (
 )
 from headerlens.spam.models import Appliance, RuleSource, SpamField, SpamRule, SpamVerdict
 from headerlens.verdict import Verdict
+
+# The package root is the one module that sees every layer: it hands Report its views (the
+# renderers and the redactor sit above report.py, which therefore cannot import them).
+provide_views(
+    ReportViews(
+        text=_text,
+        html_fragment=_html_fragment,
+        redact=_redact,
+    )
+)
 
 __all__ = [
     "Address",

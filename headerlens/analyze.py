@@ -14,7 +14,9 @@ from headerlens.auth.arc import analyze_arc
 from headerlens.auth.dkim import analyze_dkim
 from headerlens.auth.models import AuthResultsHeader, DkimResult
 from headerlens.bounce import analyze_bounce, link_original
-from headerlens.defects import Defect, DefectLog
+from headerlens.checks.run import attach_checks, live_checks
+from headerlens.claims import compare_client_summary
+from headerlens.defects import Defect, DefectLog, record
 from headerlens.errors import DefectError
 from headerlens.findings import Finding, make_finding
 from headerlens.hops import analyze_hops
@@ -166,8 +168,6 @@ def analyze_message(
     defects = collect_defects(report, extra)
     report = report.model_copy(update={"verdict": verdict, "defects": defects})
     if policy.checks and policy.resolver is not None and _depth == 0:
-        from headerlens.checks.run import attach_checks, live_checks
-
         report = attach_checks(report, live_checks(report, policy, clock))
         report = report.model_copy(update={"wall_clock": clock.read_at})
     return report
@@ -230,7 +230,7 @@ def collect_defects(report: Report, extra: tuple[Defect, ...] = ()) -> tuple[Def
 
 def _located(defects: tuple[Defect, ...], where: str) -> Iterator[Defect]:
     for d in defects:
-        yield Defect(code=d.code, message=f"{where}: {d.message}", header_index=None)
+        yield record(d.code, f"{where}: {d.message}")
 
 
 def _part_defects(part: MimePart, owner: str | None) -> Iterator[Defect]:
@@ -352,8 +352,6 @@ def _intake_findings(
             )
         )
     if intake.client_summary is not None:
-        from headerlens.claims import compare_client_summary
-
         out.extend(
             compare_client_summary(
                 message,

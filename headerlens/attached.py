@@ -18,6 +18,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from headerlens._model import Model
+from headerlens.parse.dates import parse_date
+from headerlens.parse.encoded_words import decode_charset
+from headerlens.parse.mime import decode_content
 
 if TYPE_CHECKING:
     from headerlens.message import Message, MimePart
@@ -68,9 +71,7 @@ def attached_messages(message: Message) -> list[MimePart]:
     return [
         p
         for p in _walk(root)
-        if p.message is not None
-        and p.content_type != "text/rfc822-headers"
-        and p is not root
+        if p.message is not None and p.content_type != "text/rfc822-headers" and p is not root
     ]
 
 
@@ -125,8 +126,6 @@ def reporter_of(message: Message, attached: list[MimePart]) -> Reporter | None:
                 note_part = part
     if text_size > NOTE_LIMIT:
         return None
-    from headerlens.parse.dates import parse_date
-
     sender = message.get("From")
     addresses = message.addresses("From")
     date_text = message.get("Date")
@@ -142,9 +141,6 @@ def reporter_of(message: Message, attached: list[MimePart]) -> Reporter | None:
 
 def _note(message: Message, part: MimePart) -> str | None:
     """The decoded text of a note part (HTML reduced to its text), shortened."""
-    from headerlens.parse.encoded_words import decode_charset
-    from headerlens.parse.mime import decode_content
-
     if part.start is None or part.end is None:
         return None
     data = message.source

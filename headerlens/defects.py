@@ -1,8 +1,11 @@
 """Defects: what was wrong with the input, recorded and never raised (unless ``strict``).
 
 Every defect has a stable ``code`` of the form ``area.problem`` taken from the catalogue in
-:mod:`headerlens._catalogue`. All code paths record defects through :class:`DefectLog`, so that
-``Policy(strict=True)`` can turn the first one into a :class:`~headerlens.errors.DefectError`.
+:mod:`headerlens._catalogue`. Every defect is made by one function, :func:`record` (directly,
+or through :meth:`DefectLog.add`): it checks the code against the catalogue and, under
+``Policy(strict=True)``, raises the defect as a :class:`~headerlens.errors.DefectError`
+instead of returning it (CPython's ``policy.handle_defect``). ``tests/test_defects_path.py``
+fails if a ``Defect`` is constructed anywhere else in the package.
 """
 
 from __future__ import annotations
@@ -11,7 +14,14 @@ from headerlens._catalogue import DEFECT_CODES, FINDING_CODES
 from headerlens._model import Model
 from headerlens.errors import DefectError
 
-__all__ = ["DEFECT_CODES", "FINDING_CODES", "Defect", "DefectLog", "catalogue_markdown"]
+__all__ = [
+    "DEFECT_CODES",
+    "FINDING_CODES",
+    "Defect",
+    "DefectLog",
+    "catalogue_markdown",
+    "record",
+]
 
 
 class Defect(Model):
@@ -24,6 +34,23 @@ class Defect(Model):
     code: str
     message: str
     header_index: int | None = None
+
+
+def record(
+    code: str, message: str, header_index: int | None = None, *, strict: bool = False
+) -> Defect:
+    """The one way to make a :class:`Defect`.
+
+    ``code`` must be in the catalogue (an unknown code is a programming error and raises
+    ``KeyError``). Under ``strict`` the defect is raised as
+    :class:`~headerlens.errors.DefectError` instead of returned.
+    """
+    if code not in DEFECT_CODES:
+        raise KeyError(f"defect code {code!r} is not in the catalogue")
+    defect = Defect(code=code, message=message, header_index=header_index)
+    if strict:
+        raise DefectError(defect)
+    return defect
 
 
 class DefectLog:
@@ -41,11 +68,7 @@ class DefectLog:
 
     def add(self, code: str, message: str, header_index: int | None = None) -> Defect:
         """Record a defect with ``code`` (must be in the catalogue) and return it."""
-        if code not in DEFECT_CODES:
-            raise KeyError(f"defect code {code!r} is not in the catalogue")
-        defect = Defect(code=code, message=message, header_index=header_index)
-        if self.strict:
-            raise DefectError(defect)
+        defect = record(code, message, header_index, strict=self.strict)
         self._items.append(defect)
         return defect
 

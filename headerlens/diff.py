@@ -105,31 +105,23 @@ def _delay_changed(a: dt.timedelta | None, b: dt.timedelta | None) -> bool:
     return abs(a - b) >= _MINUTE or ((a < dt.timedelta(0)) != (b < dt.timedelta(0)))
 
 
-def _pair(a: Hop | None, b: Hop | None) -> HopPair:
-    if a is None and b is not None:
-        return HopPair(
-            status="only_b",
-            b_index=b.index,
-            by_b=b.received.by_host,
-            from_b=_peer(b),
-            ip_b=b.received.from_ip,
-            tls_b=_tls(b),
-            delay_b=b.delay,
-            trusted_b=b.trusted,
-        )
-    if b is None and a is not None:
-        return HopPair(
-            status="only_a",
-            a_index=a.index,
-            by_a=a.received.by_host,
-            from_a=_peer(a),
-            ip_a=a.received.from_ip,
-            tls_a=_tls(a),
-            delay_a=a.delay,
-            trusted_a=a.trusted,
-        )
-    assert a is not None
-    assert b is not None
+def _side(hop: Hop | None, side: str) -> dict[str, object]:
+    """The values of ``hop`` that a :class:`HopPair` shows for one side (``a`` or ``b``)."""
+    if hop is None:
+        return {}
+    return {
+        f"{side}_index": hop.index,
+        f"by_{side}": hop.received.by_host,
+        f"from_{side}": _peer(hop),
+        f"ip_{side}": hop.received.from_ip,
+        f"tls_{side}": _tls(hop),
+        f"delay_{side}": hop.delay,
+        f"trusted_{side}": hop.trusted,
+    }
+
+
+def _changes(a: Hop, b: Hop) -> list[str]:
+    """What differs between two aligned hops (names as in ``HopPair.changes``)."""
     changes = []
     if (a.received.by_host or "").lower() != (b.received.by_host or "").lower():
         changes.append("by")
@@ -143,23 +135,22 @@ def _pair(a: Hop | None, b: Hop | None) -> HopPair:
         changes.append("delay")
     if a.trusted != b.trusted:
         changes.append("trust")
-    return HopPair(
-        status="changed" if changes else "same",
-        a_index=a.index,
-        b_index=b.index,
-        by_a=a.received.by_host,
-        by_b=b.received.by_host,
-        from_a=_peer(a),
-        from_b=_peer(b),
-        ip_a=a.received.from_ip,
-        ip_b=b.received.from_ip,
-        tls_a=_tls(a),
-        tls_b=_tls(b),
-        delay_a=a.delay,
-        delay_b=b.delay,
-        trusted_a=a.trusted,
-        trusted_b=b.trusted,
-        changes=tuple(changes),
+    return changes
+
+
+def _pair(a: Hop | None, b: Hop | None) -> HopPair:
+    if a is None or b is None:
+        return HopPair.model_validate(
+            {"status": "only_b" if a is None else "only_a", **_side(a, "a"), **_side(b, "b")}
+        )
+    changes = _changes(a, b)
+    return HopPair.model_validate(
+        {
+            "status": "changed" if changes else "same",
+            **_side(a, "a"),
+            **_side(b, "b"),
+            "changes": tuple(changes),
+        }
     )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import PrivateAttr, computed_field
 
@@ -27,6 +27,7 @@ __all__ = [
     "InputForm",
     "Intake",
     "Message",
+    "MessageReader",
     "MimePart",
     "OutlookItem",
     "ZoneKind",
@@ -234,6 +235,26 @@ def index_fields(headers: tuple[HeaderField, ...]) -> dict[str, tuple[HeaderFiel
     return {k: tuple(v) for k, v in groups.items()}
 
 
+class MessageReader(Protocol):
+    """What reads the parts of a :class:`Message` that are built on demand.
+
+    The parser that made a message hands it one (``headerlens.parse``), so that this module
+    needs no parser: models sit below the parsers (see docs/architecture.md).
+    """
+
+    def mime(self, message: Message) -> MimePart | None:
+        """The MIME tree of ``message`` (RFC 2045/2046), or ``None`` for a header-only one."""
+        ...
+
+    def addresses(self, field: HeaderField) -> tuple[Address, ...]:
+        """The mailboxes of an address-list field (RFC 5322 section 3.4)."""
+        ...
+
+    def date(self, text: str) -> DateValue:
+        """A date-time (RFC 5322 section 3.3) read strictly."""
+        ...
+
+
 class Message(Model):
     """A parsed message: its header fields in order, the parse defects, and the MIME tree.
 
@@ -241,6 +262,11 @@ class Message(Model):
     header-only analysis never decodes the body. ``input_form`` says what the input was
     (``eml``, ``mbox``, ``msg``, a paste form); ``intake`` how it was converted, if it was.
     Use :meth:`get` / :meth:`get_all` to read header values by name (case-insensitive).
+
+    ``mime``, :meth:`addresses` and :meth:`date` read through the parser that made the
+    message (:func:`headerlens.parse`). A ``Message`` made another way (built by hand, or
+    validated from data) has no source and no parser: its ``mime`` is ``None``,
+    :meth:`addresses` finds no mailbox and :meth:`date` no date.
     """
 
     headers: tuple[HeaderField, ...]
@@ -253,19 +279,17 @@ class Message(Model):
     intake: Intake | None = None
 
     _source: bytes = PrivateAttr(default=b"")
-    _mime_depth: int = PrivateAttr(default=0)
-    _policy: object = PrivateAttr(default=None)
     # Lower-case field name -> its fields top to bottom; parse() fills it, other ways of
     # making a Message leave it None and lookups scan the fields.
     _by_name: dict[str, tuple[HeaderField, ...]] | None = PrivateAttr(default=None)
+    _reader: MessageReader | None = PrivateAttr(default=None)
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def mime(self) -> MimePart | None:
         """The MIME tree, parsed lazily from the body; ``None`` for a header-only paste."""
-        from headerlens.parse.mime import build_mime
-
-        return build_mime(self)
+        reader = self._reader
+        return None if reader is None else reader.mime(self)
 
     @property
     def source(self) -> bytes:
@@ -310,22 +334,19 @@ class Message(Model):
 
     def addresses(self, name: str) -> tuple[Address, ...]:
         """Every mailbox in every field called ``name`` (From, To, Cc, Reply-To, ...)."""
-        from headerlens.parse.addresses import parse_address_list
-        from headerlens.parse.headers import unfolded_body
-
-        # Tokenize the undecoded body: an encoded comma or "<" inside a display name must not
-        # change the structure (RFC 2047 section 5); the scanner decodes display names itself.
+        reader = self._reader
+        if reader is None:
+            return ()
         out: list[Address] = []
         for h in self.fields(name):
-            out.extend(parse_address_list(unfolded_body(h), header_index=h.index))
+            out.extend(reader.addresses(h))
         return tuple(out)
 
     def date(self) -> DateValue | None:
         """The Date field parsed strictly (RFC 5322 section 3.6.1), or ``None`` when absent."""
-        from headerlens.parse.dates import parse_date
-
         value = self.get("Date")
-        return None if value is None else parse_date(value)
+        reader = self._reader
+        return None if value is None or reader is None else reader.date(value)
 
 
 MimePart.model_rebuild()

@@ -47,7 +47,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from headerlens.errors import HeaderlensError
-from headerlens.message import HeaderField, Message, MimePart
+from headerlens.message import HeaderField, Message, MimePart, index_fields
+from headerlens.parse.addresses import parse_address_list
+from headerlens.parse.headers import unfolded_body
 from headerlens.report import Report
 
 __all__ = ["redact"]
@@ -551,9 +553,6 @@ class _Redactor:
             p.remember(value, p.file_name(value), exact=True)
 
     def _collect_message(self, msg: Message) -> None:
-        from headerlens.parse.addresses import parse_address_list
-        from headerlens.parse.headers import unfolded_body
-
         p = self.p
         for h in msg.headers:
             lname = h.name.lower()
@@ -633,8 +632,6 @@ class _Redactor:
         return h.model_copy(update={"raw": raw, "value": value, "defects": self.rewrite(h.defects)})
 
     def _message(self, msg: Message) -> Message:
-        from headerlens.message import index_fields
-
         mime = msg.mime
         headers = tuple(self._header(h) for h in msg.headers)
         new = msg.model_copy(

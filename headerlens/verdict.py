@@ -14,17 +14,17 @@ re-verified here (RFC 6376 section 6) that is aligned with the From domain (RFC 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from headerlens._model import Model
+from headerlens.hops._net import global_ip
+from headerlens.hops.gateways import by_vendor
+from headerlens.report import Report, Verdict
 
 if TYPE_CHECKING:
     from headerlens.auth.models import DmarcIdentifier
     from headerlens.hops.models import Hop
-    from headerlens.report import Report
 
 __all__ = ["NOTABLE_DELAY", "Authentication", "Verdict", "build_verdict", "judge_authentication"]
 
@@ -34,40 +34,6 @@ NOTABLE_DELAY = dt.timedelta(minutes=5)
 #: The Date field this much before the first hop is worth a sentence (as hops.submission_delay).
 SUBMISSION_DELAY = dt.timedelta(minutes=30)
 OLD_DATE = dt.timedelta(days=7)
-
-
-class Verdict(Model):
-    """The analyst's answer in plain words, built from the finished analyses only.
-
-    - ``summary``: at most three sentences: who sent it and whether that is authenticated;
-      where it was delayed (or how long it took); why it was filtered or bounced.
-    - ``sender``: the authenticated domain (the From domain when DMARC-style alignment holds,
-      else another domain that authenticated, e.g. a DKIM signer), or else the origin (the
-      reverse-DNS name and IP of the host that handed the message to the receiving side);
-      ``None`` when neither is known.
-    - ``authenticated``: whether the visible sender, the RFC 5322 From domain, is
-      authenticated: ``True`` on the receiver's DMARC pass or an aligned SPF/DKIM pass
-      (RFC 7489 sections 3.1 and 4.2), ``False`` when the receiving side's results show it is
-      not, ``None`` when that cannot be told (no trusted results, signatures not checkable).
-    - ``delayed_at``: the index of the hop (``Report.hops``) that held the message longest,
-      when that is at least :data:`NOTABLE_DELAY`; ``None`` otherwise.
-    - ``filtered_by``: the receiving side's filtering services that examined the message (the
-      vendors of trusted spam verdicts that judged it, and of gateway hops), in path order.
-    - ``flagged_as_spam``: ``True`` when a trusted filter classified it as spam, ``False``
-      when trusted filters judged it and none did, ``None`` when no trusted filter judged it.
-    - ``delivery_problem``: for a bounce or delay notice, what went wrong (status, reason and
-      the remote server's words); ``None`` otherwise.
-    - ``from_domain``: the From domain the summary talks about (a claim until authenticated).
-    """
-
-    summary: str = ""
-    sender: str | None = None
-    authenticated: bool | None = None
-    delayed_at: int | None = None
-    filtered_by: tuple[str, ...] = ()
-    flagged_as_spam: bool | None = None
-    delivery_problem: str | None = None
-    from_domain: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,38 +197,11 @@ def _border(report: Report) -> Hop | None:
     return next((h for h in report.hops if h.border), None)
 
 
-# Addresses that never identify a sender on the Internet (RFC 1918, RFC 6598, RFC 1122,
-# RFC 3927/4291 link-local, RFC 4193): as the origin they only name a host inside some network.
-_NOT_AN_ORIGIN = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "::/127",
-        "fc00::/7",
-        "fe80::/10",
-    )
-)
-
-
-def _internet_ip(text: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return False
-    return not any(ip.version == n.version and ip in n for n in _NOT_AN_ORIGIN)
-
-
 def _origin(report: Report) -> str | None:
     """The origin as ``name [ip]`` (reverse DNS as the receiving side recorded it) or the IP;
     ``None`` for a private, loopback or link-local address (never an Internet origin)."""
     ip = report.origin_ip
-    if ip is None or not _internet_ip(ip):
+    if not global_ip(ip):
         return None
     for hop in reversed(report.hops):
         r = hop.received
@@ -421,8 +360,6 @@ def _date_lead(report: Report) -> dt.timedelta | None:
 
 
 def _gateway_name(vendor: str) -> str:
-    from headerlens.hops.gateways import by_vendor
-
     known = by_vendor().get(vendor)
     return known.short if known is not None else vendor
 

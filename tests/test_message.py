@@ -51,3 +51,40 @@ def test_a_str_naming_a_file_is_parsed_as_text_with_a_defect(tmp_path: object) -
     with pytest.raises(headerlens.DefectError) as info:
         headerlens.parse(str(path), policy=headerlens.Policy(strict=True))
     assert info.value.defect.code == "input.looks_like_path"
+
+
+def test_the_parser_hands_the_message_its_reader() -> None:
+    # message.py imports no parser: mime, addresses() and date() read through the parser
+    # that made the message; a Message made by hand has neither source nor parser.
+    raw = RAW.replace(b"\r\n\r\n", b"\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\nbody\r\n")
+    msg = headerlens.parse(raw)
+    assert msg.mime is not None
+    assert msg.mime.content_type == "text/plain"
+    date = msg.date()
+    assert date is not None
+    assert date.datetime is not None
+    copy = msg.model_copy(update={"defects": ()})  # copies keep the reader
+    assert copy.addresses("To") == msg.addresses("To")
+    by_hand = headerlens.Message(headers=msg.headers, size=msg.size)
+    assert (by_hand.mime, by_hand.addresses("To"), by_hand.date()) == (None, (), None)
+
+
+def test_a_pickled_message_keeps_its_reader() -> None:
+    import pickle
+
+    msg = headerlens.parse(RAW + b"body\r\n")
+    again = pickle.loads(pickle.dumps(msg))
+    assert again.addresses("To") == msg.addresses("To")
+    assert again.mime == msg.mime
+
+
+def test_message_addresses_raise_under_strict() -> None:
+    import pytest
+
+    msg = headerlens.parse(
+        b"From: a@example.org\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\nTo: Bob <b@x\r\n\r\n"
+    )
+    assert [d.code for a in msg.addresses("To") for d in a.defects] == ["address.unparseable"]
+    strict = headerlens.parse(msg.source, policy=headerlens.Policy(strict=True))
+    with pytest.raises(headerlens.DefectError):
+        strict.addresses("To")

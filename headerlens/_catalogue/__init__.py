@@ -23,6 +23,8 @@ from headerlens._catalogue import (
     spam,
 )
 
+__all__ = ["AREAS", "DEFECT_CODES", "FINDING_CODES"]
+
 AREAS = (parse, hops, dkim, arc, auth, spam, bounce, indicators, report, checks, intake)
 
 

@@ -6,4 +6,6 @@ import sys
 
 from headerlens.defects import catalogue_markdown
 
+__all__: list[str] = []
+
 sys.stdout.write(catalogue_markdown())

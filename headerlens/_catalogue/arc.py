@@ -3,6 +3,8 @@
 Sources: RFC 8617 (ARC) sections 4 and 5; the wording is ours.
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     "arc.invalid_instance": (
         "An ARC header field has no instance tag, or one that is not a number from 1 to 50"

@@ -4,6 +4,8 @@ Authentication-Results (RFC 8601), ARC-Authentication-Results (RFC 8617), Receiv
 (RFC 7208 section 9.1) and DMARC alignment (RFC 7489).
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     "auth.results_missing_authserv_id": (
         "An Authentication-Results value has no authserv-id before its first result"

@@ -1,5 +1,7 @@
 """Defect and finding codes of the `bounce` area (see ``headerlens._catalogue``)."""
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     "bounce.dsn_no_recipients": "A delivery-status part (RFC 3464) holds no per-recipient block.",
     "bounce.recipient_missing": "A per-recipient block has no Final-Recipient address.",

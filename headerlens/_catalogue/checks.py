@@ -5,6 +5,8 @@ words of what the domain owner has to fix. These findings live in ``LiveChecks.f
 apart from the findings drawn from the headers.
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {}
 
 FINDINGS: dict[str, str] = {

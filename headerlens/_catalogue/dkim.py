@@ -6,6 +6,8 @@ RFC 8301 (rsa-sha1 and short keys), RFC 8463 (ed25519), RFC 8601 section 2.7.1 (
 docs/dkim.md lists the same table; a test keeps the two in step.
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     "dkim.malformed_signature": (
         "A DKIM-Signature field is not a valid tag list or lacks or garbles a required tag."

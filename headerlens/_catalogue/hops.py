@@ -4,6 +4,8 @@ The area covers dates (RFC 5322 section 3.3/4.3, ``date.*``), single Received fi
 (RFC 5321 section 4.4, ``received.*``) and the hop chain built from them (``hops.*``).
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     # Dates (headerlens.parse.dates.parse_date).
     "date.invalid": "The text could not be read as a date-time; no datetime is given.",

@@ -5,6 +5,8 @@ what the analyses established. None proves forgery alone; ``docs/indicators.md``
 each shows and what it rests on.
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {}
 
 FINDINGS: dict[str, str] = {

@@ -7,6 +7,8 @@ input form means for the analysis), ``attached.*`` (messages attached to the mes
 ``limits.*`` (a ``Policy.limits`` cap was hit).
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     "msg.unreadable": (
         "The input has the signature of an Outlook .msg compound file but could not be read as"
@@ -25,8 +27,7 @@ DEFECTS: dict[str, str] = {
         " attachments have no place in the rebuilt message."
     ),
     "limits.attached_depth": (
-        "An attached message is nested deeper than Limits.max_attached_depth; it was not"
-        " analysed."
+        "An attached message is nested deeper than Limits.max_attached_depth; it was not analysed."
     ),
     "limits.attached_count": (
         "The message has more attached messages than Limits.max_attached; the rest were not"

@@ -6,6 +6,8 @@ Prefixes: ``header.*`` (splitting the header block, RFC 5322 section 2.2, RFC 20
 section 3.4), ``mime.*`` (RFC 2045/2046/2231), ``limits.*`` (a ``Policy.limits`` cap was hit).
 """
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     # header splitting
     "header.leading_blank_lines": "Blank lines or white space came before the first header field and were skipped.",
@@ -44,6 +46,7 @@ DEFECTS: dict[str, str] = {
     "mime.quoted_printable_invalid": "Quoted-printable content has an '=' not followed by two hex digits or a line end.",
     "mime.unknown_transfer_encoding": "A Content-Transfer-Encoding value is not one RFC 2045 defines.",
     "mime.invalid_parameter": "A MIME parameter could not be read (no '=', unterminated quotes, or a broken RFC 2231 continuation).",
+    "mime.unterminated_comment": "A comment in a Content-Type or Content-Disposition field is not closed: among the parameters it hides the rest of the field; after the type, the parameters are still read from the next ';', as mail readers do.",
     # caps
     "limits.input_bytes": "The input is larger than Limits.max_input_bytes; only the start was read.",
     "limits.header_count": "The message has more header fields than Limits.max_header_count; the rest were not read.",

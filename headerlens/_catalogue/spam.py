@@ -1,5 +1,7 @@
 """Defect and finding codes of the `spam` area (see ``headerlens._catalogue``)."""
 
+__all__ = ["DEFECTS", "FINDINGS"]
+
 DEFECTS: dict[str, str] = {
     "spam.malformed_value": (
         "A vendor filtering header could not be read in full; what could be read was decoded"

@@ -28,7 +28,7 @@ from headerlens.auth._ar_strict import check_strict
 from headerlens.auth.models import AuthProperty, AuthResult, AuthResultsHeader
 from headerlens.defects import DefectLog
 from headerlens.errors import check_text_args
-from headerlens.parse._scan import read_quoted
+from headerlens.parse._scan import read_comment, read_quoted
 
 __all__ = ["explain_result", "parse_authentication_results", "read_results"]
 
@@ -39,7 +39,6 @@ _WS = frozenset(" \t\r\n")
 # One character class repeated: matches in linear time, no backtracking possible.
 _WORD_RE = re.compile(r'[^;=()" \t\r\n]+')
 _WS_RE = re.compile(r"[ \t\r\n]+")
-_COMMENT_STOP = re.compile(r"[\\()]")
 _NEEDS_QUOTES = re.compile(r'[^\x21-\x7e]|[()<>,;:\\"\[\]?=]')
 _AAR_NAME = "arc-authentication-results"
 _FIELD_NAMES = ("authentication-results", _AAR_NAME)
@@ -69,36 +68,11 @@ def _scan(value: str, log: DefectLog, repairs: list[str], idx: int | None) -> li
             continue
         start = i
         if c == "(":
-            depth = 1
-            i += 1
-            buf: list[str] = []
-            while i < n:
-                m = _COMMENT_STOP.search(value, i)
-                if m is None:
-                    buf.append(value[i:])
-                    i = n
-                    break
-                if m.start() > i:
-                    buf.append(value[i : m.start()])
-                    i = m.start()
-                ch = value[i]
-                if ch == "\\" and i + 1 < n:
-                    buf.append(value[i + 1])
-                    i += 2
-                    continue
-                if ch == "(":
-                    depth += 1
-                elif ch == ")":
-                    depth -= 1
-                    if depth == 0:
-                        i += 1
-                        break
-                buf.append(ch)
-                i += 1
-            if depth:
+            text, i, closed = read_comment(value, i)
+            if not closed:
                 repairs.append("closed an unterminated comment")
                 log.add("auth.results_unterminated", "a comment is not closed", idx)
-            toks.append(_Tok(_COMMENT, " ".join("".join(buf).split()), start, i, ws))
+            toks.append(_Tok(_COMMENT, " ".join(text.split()), start, i, ws))
         elif c == '"':
             qtext, i, closed = read_quoted(value, i)
             if not closed:

@@ -6,7 +6,7 @@ import os
 from typing import IO
 
 from headerlens.bounce.engine import read_report
-from headerlens.bounce.link import link_original
+from headerlens.bounce.link import link_original, report_findings
 from headerlens.bounce.models import BounceAnalysis, DeliveryReport, RecipientStatus
 from headerlens.defects import DefectLog
 from headerlens.message import Message
@@ -53,6 +53,4 @@ def analyze_bounce(message: Message, policy: Policy) -> BounceAnalysis:
     report = read_report(message, log, max_recipients=policy.limits.max_bounce_recipients)
     if report is None:
         return BounceAnalysis()
-    from headerlens.bounce.link import report_findings
-
     return BounceAnalysis(report=report, findings=report_findings(report))

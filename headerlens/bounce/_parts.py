@@ -20,7 +20,8 @@ from headerlens.bounce._text import lines_of
 from headerlens.message import HeaderField, Message, MimePart
 from headerlens.parse import parse_bytes
 from headerlens.parse.encoded_words import decode_encoded_words
-from headerlens.parse.mime import decode_quoted_printable, parse_content_type
+from headerlens.parse.mime import decode_quoted_printable
+from headerlens.parse.params import parse_content_type
 
 __all__ = [
     "Part",

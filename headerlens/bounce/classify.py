@@ -29,7 +29,7 @@ from headerlens.bounce.knowledge import (
     wording_hit,
 )
 
-__all__ = ["Decision", "Evidence", "Facts", "classify", "decide"]
+__all__ = ["Decision", "Evidence", "Facts", "decide"]
 
 EvidenceKind = Literal[
     "format",
@@ -317,25 +317,3 @@ def decide(
     if f.text and any(w in f.text for w in ("vacation", "out of office", "auto-reply")):
         return Decision("vacation", Evidence("generic", "vacation"))
     return Decision("onhold" if f.text else "undefined", Evidence("none"))
-
-
-def classify(
-    diagnostic: str | None,
-    status: str | None,
-    reply_code: str | None = None,
-    action: str | None = None,
-    *,
-    command: str | None = None,
-    diagnostic_type: str | None = None,
-    preset: str | None = None,
-) -> str:
-    """The reason name alone (see :func:`decide`)."""
-    return decide(
-        diagnostic,
-        status,
-        reply_code,
-        action,
-        command=command,
-        diagnostic_type=diagnostic_type,
-        preset=preset,
-    ).reason

@@ -7,15 +7,36 @@ hop chain) often shows the cause. These findings put the two side by side.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from headerlens.auth.models import AuthResultsHeader, DkimResult, DmarcReport
 from headerlens.bounce.models import DeliveryReport, RecipientStatus
+from headerlens.domains import organizational_domain
 from headerlens.findings import Finding, make_finding
+from headerlens.message import Message
 
-if TYPE_CHECKING:
-    from headerlens.report import Report
+__all__ = ["OriginalAnalysis", "link_original", "report_findings"]
 
-__all__ = ["link_original", "report_findings"]
+
+class OriginalAnalysis(Protocol):
+    """What :func:`link_original` reads of the returned original's analysis (a
+    :class:`~headerlens.report.Report` is one; the bounce step sits below the report)."""
+
+    @property
+    def message(self) -> Message: ...
+
+    @property
+    def dmarc(self) -> DmarcReport | None: ...
+
+    @property
+    def dkim(self) -> tuple[DkimResult, ...]: ...
+
+    @property
+    def auth_results(self) -> tuple[AuthResultsHeader, ...]: ...
+
+    @property
+    def origin_ip(self) -> str | None: ...
+
 
 _AUTH_REASONS = frozenset({"authfailure"})
 _BLOCK_REASONS = frozenset({"blocked", "badreputation", "spamdetected"})
@@ -58,14 +79,14 @@ def _org(domain: str | None) -> str | None:
     if not domain:
         return None
     try:
-        from headerlens.domains import organizational_domain
-
         return organizational_domain(domain)
-    except (ImportError, ValueError):
+    except ValueError:
         return domain.lower()
 
 
-def link_original(delivery: DeliveryReport, original_report: Report) -> tuple[Finding, ...]:
+def link_original(
+    delivery: DeliveryReport, original_report: OriginalAnalysis
+) -> tuple[Finding, ...]:
     """Findings that explain the bounce from the original's analysis (RFC 3464 + RFC 7489).
 
     For an authentication rejection (5.7.26, 5.7.509, "DMARC policy", SPF/DKIM wording) it

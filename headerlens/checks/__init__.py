@@ -1,9 +1,14 @@
 """Live checks: how the sender's and recipient's DNS looks now (``Policy(checks=True)``).
 
-Nothing here runs unless the caller asks: :func:`check_spf` and :func:`run_checks` are called
-explicitly, and :func:`headerlens.analyze` runs the checks only with ``Policy(checks=True)``
-and a resolver. Every lookup goes through ``Policy.resolver``; MTA-STS policy files are
-fetched only through ``Policy.mta_sts_fetcher`` (e.g. :class:`HttpsFetcher`).
+Nothing here runs unless the caller asks: :func:`headerlens.check_spf` and
+:func:`headerlens.run_checks` (in :mod:`headerlens.checks.spf` and :mod:`headerlens.checks.run`)
+are called explicitly, and :func:`headerlens.analyze` runs the checks only with
+``Policy(checks=True)`` and a resolver. Every lookup goes through ``Policy.resolver``; MTA-STS
+policy files are fetched only through ``Policy.mta_sts_fetcher`` (e.g. :class:`HttpsFetcher`).
+
+This package module holds the results (the models a :class:`~headerlens.report.Report`
+carries) and the fetcher: the checks read a finished report, so they sit above it
+(docs/architecture.md) and the report imports only this.
 """
 
 from __future__ import annotations
@@ -29,8 +34,6 @@ from headerlens.checks.models import (
     TlsaRecord,
     TlsRptCheck,
 )
-from headerlens.checks.run import attach_checks, run_checks
-from headerlens.checks.spf import check_spf
 
 __all__ = [
     "BimiCheck",
@@ -53,7 +56,4 @@ __all__ = [
     "SpfStep",
     "TlsRptCheck",
     "TlsaRecord",
-    "attach_checks",
-    "check_spf",
-    "run_checks",
 ]

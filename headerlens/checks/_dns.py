@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from headerlens.resolvers import DnsLookup, Resolver
+from headerlens.resolvers import DnsLookup, LookupOutcome, Resolver
 
 __all__ = [
     "FAILED",
@@ -55,6 +55,9 @@ class CheckResolver:
         """Every distinct question of this run, in the order first asked."""
         return tuple(self._transcript)
 
+    def _unanswered(self, name: str, rdtype: str, outcome: LookupOutcome, error: str) -> DnsLookup:
+        return DnsLookup(name=name, rdtype=rdtype, outcome=outcome, resolver=self.name, error=error)
+
     def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
         """Look ``name`` up (cached per run); never raises."""
         rdtype = rdtype.upper()
@@ -64,32 +67,26 @@ class CheckResolver:
             return hit
         if self.queries >= self.budget:
             self.exhausted = True
-            lookup = DnsLookup(
-                name=name,
-                rdtype=rdtype,
-                outcome="not_looked_up",
-                resolver=self.name,
-                error=f"query budget of {self.budget} spent (Limits.max_dns_queries)",
+            lookup = self._unanswered(
+                name,
+                rdtype,
+                "not_looked_up",
+                f"query budget of {self.budget} spent (Limits.max_dns_queries)",
             )
         else:
             self.queries += 1
             try:
                 lookup = self.inner.resolve(name, rdtype)
             except Exception as exc:  # a third-party resolver broke its "never raises" contract
-                lookup = DnsLookup(
-                    name=name,
-                    rdtype=rdtype,
-                    outcome="error",
-                    resolver=self.name,
-                    error=f"{type(exc).__name__}: {exc}"[:500],
+                lookup = self._unanswered(
+                    name, rdtype, "error", f"{type(exc).__name__}: {exc}"[:500]
                 )
             if not isinstance(lookup, DnsLookup):
-                lookup = DnsLookup(
-                    name=name,
-                    rdtype=rdtype,
-                    outcome="error",
-                    resolver=self.name,
-                    error=f"the resolver returned {type(lookup).__name__}, not a DnsLookup",
+                lookup = self._unanswered(
+                    name,
+                    rdtype,
+                    "error",
+                    f"the resolver returned {type(lookup).__name__}, not a DnsLookup",
                 )
         self._cache[key] = lookup
         self._transcript.append(lookup)

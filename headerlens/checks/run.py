@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from typing import TYPE_CHECKING
 
 from headerlens._clock import Clock
 from headerlens.auth.models import AuthResultsHeader
@@ -39,10 +38,8 @@ from headerlens.errors import wrong_type
 from headerlens.hops.models import Hop
 from headerlens.message import Address
 from headerlens.policy import Policy
+from headerlens.report import Report
 from headerlens.resolvers import OfflineResolver
-
-if TYPE_CHECKING:  # report.py imports the check models, so Report is imported when used
-    from headerlens.report import Report
 
 __all__ = ["attach_checks", "live_checks", "run_checks"]
 
@@ -197,8 +194,6 @@ def run_checks(report: Report, *, policy: Policy) -> LiveChecks:
     ``policy.mta_sts_fetcher``. ``checked_at`` is ``policy.as_of`` when set, else now. Never
     raises on any report; ``TypeError`` when ``report`` is not a :class:`Report`.
     """
-    from headerlens.report import Report
-
     if not isinstance(report, Report):
         raise wrong_type("run_checks(report)", "a Report", report)
     if not isinstance(policy, Policy):

@@ -21,6 +21,20 @@ __all__ = ["check_dane", "check_mta_sts", "check_tls_rpt", "mx_pattern_matches",
 _MAX_AGE_LIMIT = 31_557_600  # RFC 8461 3.2
 
 
+def _published(
+    dns: CheckResolver, domain: str, name: str, version: str
+) -> tuple[dict[str, str], list[str], str | None]:
+    """The TXT records of ``name`` that start with ``version``, the fields every check of
+    them reports (domain, name, outcome), and a note when the lookup gave no answer."""
+    lookup = dns.resolve(name, "TXT")
+    base = {"domain": domain, "name": name, "outcome": lookup.outcome}
+    if lookup.outcome in FAILED:
+        return base, [], f"The lookup {name} gave no answer ({lookup.outcome})."
+    if lookup.outcome in NO_DATA:
+        return base, [], None
+    return base, [r for r in lookup.records if r.startswith(version)], None
+
+
 def _fields(record: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for part in record.split(";"):
@@ -89,13 +103,10 @@ def check_mta_sts(
 
     ``mx_records`` is today's MX answer of the domain (to test against the policy).
     """
-    name = f"_mta-sts.{domain}"
-    lookup = dns.resolve(name, "TXT")
-    base = {"domain": domain, "name": name, "outcome": lookup.outcome}
-    if lookup.outcome in FAILED:
-        return MtaStsCheck(**base, note=f"The lookup {name} gave no answer ({lookup.outcome}).")
-    records = [r for r in lookup.records if r.startswith("v=STSv1")]
-    if lookup.outcome in NO_DATA or not records:
+    base, records, failed = _published(dns, domain, f"_mta-sts.{domain}", "v=STSv1")
+    if failed is not None:
+        return MtaStsCheck(**base, note=failed)
+    if not records:
         return MtaStsCheck(**base, note=f"{domain} does not publish MTA-STS.")
     problems: list[str] = []
     if len(records) > 1:
@@ -180,12 +191,9 @@ def _sts_note(
 
 def check_tls_rpt(dns: CheckResolver, domain: str) -> TlsRptCheck:
     """``_smtp._tls.<domain>`` TXT (RFC 8460 3)."""
-    name = f"_smtp._tls.{domain}"
-    lookup = dns.resolve(name, "TXT")
-    base = {"domain": domain, "name": name, "outcome": lookup.outcome}
-    if lookup.outcome in FAILED:
-        return TlsRptCheck(**base, note=f"The lookup {name} gave no answer ({lookup.outcome}).")
-    records = [r for r in lookup.records if r.startswith("v=TLSRPTv1")]
+    base, records, failed = _published(dns, domain, f"_smtp._tls.{domain}", "v=TLSRPTv1")
+    if failed is not None:
+        return TlsRptCheck(**base, note=failed)
     if not records:
         return TlsRptCheck(**base, note=f"{domain} asks for no SMTP TLS reports.")
     problems: list[str] = []

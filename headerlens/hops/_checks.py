@@ -13,6 +13,8 @@ from headerlens.hops.models import Hop, Received
 from headerlens.hops.trust import Boundary, _org, _peer_inside
 from headerlens.message import HeaderField
 
+__all__ = ["border_helo", "continuity", "gateway_findings", "untrusted_part"]
+
 _finding = make_finding
 _Pairs = list[tuple[HeaderField, Received]]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from headerlens._model import fast_constructor
 from headerlens.defects import Defect
 from headerlens.hops._from_clause import _split_ident
 from headerlens.hops._knowledge import (
@@ -23,8 +24,9 @@ from headerlens.hops._knowledge import (
 from headerlens.hops._tokens import _has_keyword
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import IndexedLog, parse_date_at
+
+__all__ = ["_fast_received"]
 
 _new_received = fast_constructor(Received)
 _new_tls = fast_constructor(TlsInfo)
@@ -113,6 +115,49 @@ def _fast_date(
     return date, log
 
 
+def _local(
+    value: str,
+    date: DateValue | None,
+    log: IndexedLog,
+    header_name: str,
+    uid: str | None,
+    comments: tuple[str, ...],
+    *,
+    by_host: str | None = None,
+    msg_id: str | None = None,
+    for_addr: str | None = None,
+    by_ip: str | None = None,
+    software: str | None = None,
+) -> Received:
+    """The :class:`Received` of a local hand-off (no network peer: ``kind="local"``)."""
+    return _new_received(
+        raw=value,
+        from_helo=None,
+        from_rdns=None,
+        from_ip=None,
+        from_port=None,
+        by_host=by_host,
+        via=None,
+        protocol=None,
+        id=msg_id,
+        for_addr=for_addr,
+        envelope_from=None,
+        tls=None,
+        authenticated=False,
+        date=date,
+        relay=False,
+        defects=log.defects,
+        header_name=header_name,
+        kind="local",
+        from_ident=None,
+        by_ip=by_ip,
+        software=software,
+        auth_user=None,
+        local_uid=uid,
+        comments=comments,
+    )
+
+
 def _fast_userid(value: str, header_index: int | None, header_name: str) -> Received | None:
     """The :class:`Received` of a Postfix local pickup field, or ``None``."""
     m = _FAST_USERID.fullmatch(value)
@@ -139,31 +184,18 @@ def _fast_userid(value: str, header_index: int | None, header_name: str) -> Rece
     date, log = got
     by_got = normalize_ip(by_host)
     for_addr = fa if fa is not None else fw
-    return _new_received(
-        raw=value,
-        from_helo=None,
-        from_rdns=None,
-        from_ip=None,
-        from_port=None,
+    return _local(
+        value,
+        date,
+        log,
+        header_name,
+        m.group("uid"),
+        tuple(comments),
         by_host=by_host,
-        via=None,
-        protocol=None,
-        id=msg_id or None,
+        msg_id=msg_id or None,
         for_addr=for_addr or None,
-        envelope_from=None,
-        tls=None,
-        authenticated=False,
-        date=date,
-        relay=False,
-        defects=log.defects,
-        header_name=header_name,
-        kind="local",
-        from_ident=None,
         by_ip=by_got[0] if by_got is not None else None,
         software=sw,
-        auth_user=None,
-        local_uid=m.group("uid"),
-        comments=tuple(comments),
     )
 
 
@@ -176,32 +208,7 @@ def _fast_qmail(value: str, header_index: int | None, header_name: str) -> Recei
     if got is None:
         return None
     date, log = got
-    return _new_received(
-        raw=value,
-        from_helo=None,
-        from_rdns=None,
-        from_ip=None,
-        from_port=None,
-        by_host=None,
-        via=None,
-        protocol=None,
-        id=None,
-        for_addr=None,
-        envelope_from=None,
-        tls=None,
-        authenticated=False,
-        date=date,
-        relay=False,
-        defects=log.defects,
-        header_name=header_name,
-        kind="local",
-        from_ident=None,
-        by_ip=None,
-        software=None,
-        auth_user=None,
-        local_uid=m.group("uid"),
-        comments=(m.group("c"),),
-    )
+    return _local(value, date, log, header_name, m.group("uid"), (m.group("c"),))
 
 
 # The alternatives of _COMMENT_CUES, most frequent first.

@@ -13,6 +13,8 @@ from headerlens.defects import DefectLog
 from headerlens.hops._knowledge import _NO_RDNS, _classify_comment, _State, normalize_ip
 from headerlens.hops._tokens import _C, _L, _Q, _W, _Tok, _tok_text, _words
 
+__all__ = ["_read_from", "_split_ident"]
+
 
 class _FromInfo:
     """What the from clause says about the peer (class attributes are the defaults)."""

@@ -7,6 +7,7 @@ follow the grammar of RFC 5321 section 4.4 (``from``, ``by``, ``via``, ``with``,
 
 from __future__ import annotations
 
+from headerlens._model import fast_constructor
 from headerlens._text import ascii_digits
 from headerlens.hops._from_clause import _read_from
 from headerlens.hops._knowledge import (
@@ -37,8 +38,9 @@ from headerlens.hops._tokens import (
 )
 from headerlens.hops.models import Received, ReceivedKind, TlsInfo
 from headerlens.message import DateValue
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import IndexedLog, parse_date_at
+
+__all__ = ["_parse_general"]
 
 _new_received = fast_constructor(Received)
 _new_tls = fast_constructor(TlsInfo)

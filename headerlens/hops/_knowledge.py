@@ -18,6 +18,23 @@ from headerlens._text import ascii_digits
 from headerlens.hops._tokens import _C, _W, _Tok, _words
 from headerlens.hops.models import ReceivedKind
 
+__all__ = [
+    "_DAYNAMES",
+    "_FETCH",
+    "_KEYWORDS",
+    "_KEYWORD_SPELLINGS",
+    "_LOCAL_WITH",
+    "_MONTHS",
+    "_NO_RDNS",
+    "_State",
+    "_classify_comment",
+    "_fast_comment_ok",
+    "_loopback",
+    "_proto_facts",
+    "_quiet_comment",
+    "normalize_ip",
+]
+
 _IPCHARS = frozenset("0123456789abcdefABCDEF:.%")
 
 _KEYWORDS = frozenset(("from", "by", "via", "with", "id", "for"))
@@ -174,19 +191,13 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
             st.tls_bits = _bits(kv["bits"])
         understood = True
     # TLS, Exim: "(TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256)", "(TLS1.3)".
-    if len(words) == 1 and words[0][:3].upper() in ("TLS", "SSL"):
-        parts = words[0].split(":")
-        st.tls_seen = True
-        st.tls_version = parts[0]
-        if len(parts) > 1:
-            st.tls_cipher = parts[1] or None
-        if len(parts) > 2:
-            st.tls_bits = _bits(parts[2])
-        return True
     # TLS, Exim 4.0x-4.6x: "(Cipher TLSv1:DES-CBC3-SHA:168)" (the word "Cipher", then
-    # version:cipher:bits as the later "(TLS1.2:...:256)" form writes them).
-    if len(words) == 2 and lw[0] == "cipher" and words[1][:3].upper() in ("TLS", "SSL"):
-        parts = words[1].split(":")
+    # version:cipher:bits as the later form writes them).
+    exim = (
+        words[0] if len(words) == 1 else words[1] if len(words) == 2 and lw[0] == "cipher" else ""
+    )
+    if exim[:3].upper() in ("TLS", "SSL"):
+        parts = exim.split(":")
         st.tls_seen = True
         st.tls_version = parts[0]
         if len(parts) > 1:

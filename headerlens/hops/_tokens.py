@@ -13,6 +13,16 @@ from typing import TypeAlias, cast
 
 from headerlens.defects import DefectLog
 
+__all__ = [
+    "MAX_RECEIVED_CHARS",
+    "_Tok",
+    "_has_keyword",
+    "_tok_text",
+    "_tokenize",
+    "_tokenize_split",
+    "_words",
+]
+
 MAX_RECEIVED_CHARS = 256 * 1024
 _MAX_TREE_DEPTH = 6  # comments nested deeper are scanned but not kept as tokens
 

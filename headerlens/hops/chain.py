@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from headerlens._model import fast_constructor
 from headerlens.defects import DefectLog
 from headerlens.findings import Finding, Severity, make_finding
 from headerlens.hops._checks import border_helo, continuity, gateway_findings, untrusted_part
@@ -34,7 +35,6 @@ from headerlens.hops.trust import (
     find_boundary,
 )
 from headerlens.message import DateValue, HeaderField, Message
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import parse_date
 from headerlens.policy import Policy
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from headerlens._model import fast_constructor
 from headerlens._text import ascii_digits
 from headerlens.hops.models import Received, TimelineEntry
 from headerlens.message import DateValue, HeaderField, Message
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import parse_date, strip_comments
 
 __all__ = ["TIMELINE_FIELDS", "build_timeline", "tag_value", "timeline_entries"]

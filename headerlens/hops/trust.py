@@ -29,13 +29,13 @@ import functools
 import ipaddress
 from collections.abc import Iterable, Sequence
 
+from headerlens._model import fast_constructor
 from headerlens.domains import normalize_domain, organizational_domain
 from headerlens.findings import Finding, make_finding
 from headerlens.hops._net import global_ip, is_private, named_host, parse_ip_cached
 from headerlens.hops.gateways import GatewayRun, edge_of, follow_run, gateway_of
 from headerlens.hops.models import Received, TrustBoundary
 from headerlens.message import HeaderField
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.dates import strip_comments
 from headerlens.policy import Policy
 

@@ -35,6 +35,7 @@ from headerlens.indicators.lookalike import inspect_domain, skeleton
 from headerlens.message import Address, HeaderField, Message
 from headerlens.parse.addresses import parse_address_list
 from headerlens.parse.headers import unfolded_body
+from headerlens.verdict import judge_authentication
 
 if TYPE_CHECKING:
     from headerlens.hops.models import Hop
@@ -530,8 +531,6 @@ def _own_domain(
     is_list: bool,
     notes: list[str],
 ) -> list[Finding]:
-    from headerlens.verdict import judge_authentication
-
     froms = [n for n in named if n.role == "From"]
     if not froms or is_list or not recipients:
         return []

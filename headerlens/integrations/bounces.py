@@ -13,11 +13,17 @@ from collections.abc import Iterable, Iterator
 
 from headerlens.analyze import analyze
 from headerlens.bounce import parse_bounce
-from headerlens.bounce.models import DeliveryReport
+from headerlens.bounce.models import DeliveryReport, RecipientStatus
 from headerlens.parse import iter_messages
 from headerlens.policy import Policy
 
-__all__ = ["ROW_FIELDS", "iter_bounce_rows", "rows_for_report"]
+__all__ = [
+    "ROW_FIELDS",
+    "delivery_fields",
+    "iter_bounce_rows",
+    "recipient_fields",
+    "rows_for_report",
+]
 
 ROW_FIELDS: tuple[str, ...] = (
     "file",
@@ -44,40 +50,46 @@ ROW_FIELDS: tuple[str, ...] = (
 Row = dict[str, str | bool | None]
 
 
-def rows_for_report(
-    file_id: str, report: DeliveryReport, *, origin_ip: str | None = None
-) -> list[Row]:
-    """Flatten one delivery report into rows (one per recipient; one row if none)."""
+def delivery_fields(report: DeliveryReport) -> Row:
+    """The columns every row of a delivery report shares: what it is and what it returned."""
     orig = report.original
-    base: Row = {
-        "file": file_id,
+    return {
         "kind": report.kind,
         "format": report.source_format,
         "reporting_mta": report.reporting_mta,
         "original_from": orig.get("From") if orig is not None else None,
         "original_subject": orig.get("Subject") if orig is not None else None,
         "original_message_id": orig.get("Message-ID") if orig is not None else None,
-        "original_origin_ip": origin_ip,
     }
+
+
+def recipient_fields(r: RecipientStatus) -> Row:
+    """The columns of one recipient's status (RFC 3464 section 2.3)."""
+    return {
+        "action": r.action,
+        "status": r.status,
+        "reply_code": r.reply_code,
+        "reason": r.reason,
+        "permanent": r.permanent,
+        "hard_bounce": r.hard_bounce,
+        "feedback_type": r.feedback_type,
+        "diagnostic": r.diagnostic_code,
+        "remote_mta": r.remote_mta,
+    }
+
+
+def rows_for_report(
+    file_id: str, report: DeliveryReport, *, origin_ip: str | None = None
+) -> list[Row]:
+    """Flatten one delivery report into rows (one per recipient; one row if none)."""
+    base: Row = {"file": file_id, **delivery_fields(report), "original_origin_ip": origin_ip}
     rows: list[Row] = []
     for r in report.recipients or ():
         row: Row = dict.fromkeys(ROW_FIELDS)
         row.update(base)
-        row.update(
-            {
-                "recipient": r.final_recipient,
-                "action": r.action,
-                "status": r.status,
-                "status_source": r.status_source,
-                "reply_code": r.reply_code,
-                "reason": r.reason,
-                "permanent": r.permanent,
-                "hard_bounce": r.hard_bounce,
-                "feedback_type": r.feedback_type,
-                "diagnostic": r.diagnostic_code,
-                "remote_mta": r.remote_mta,
-            }
-        )
+        row["recipient"] = r.final_recipient
+        row.update(recipient_fields(r))
+        row["status_source"] = r.status_source
         rows.append(row)
     if not rows:
         row = dict.fromkeys(ROW_FIELDS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from headerlens.integrations.bounces import delivery_fields, recipient_fields
 from headerlens.render._safe import format_delay
 from headerlens.report import Report
 from headerlens.spam.models import SpamVerdict
@@ -317,38 +318,17 @@ def bounce_rows(source_id: str, report: Report) -> list[Row]:
     b = report.bounce
     if b is None:
         return []
-    orig = b.original
-    base: Row = {
-        "id": source_id,
-        "kind": b.kind,
-        "format": b.source_format,
-        "reporting_mta": b.reporting_mta,
-        "original_from": orig.get("From") if orig is not None else None,
-        "original_subject": orig.get("Subject") if orig is not None else None,
-        "original_message_id": orig.get("Message-ID") if orig is not None else None,
-        "original_origin_ip": report.original.origin_ip if report.original is not None else None,
-    }
+    origin_ip = report.original.origin_ip if report.original is not None else None
+    base: Row = {"id": source_id, **delivery_fields(b), "original_origin_ip": origin_ip}
     columns = TABLE_DTYPES["bounces"]
     rows: list[Row] = []
     for r in b.recipients or (None,):
         row: Row = dict.fromkeys(columns)
         row.update(base)
         if r is not None:
-            row.update(
-                {
-                    "recipient": r.final_recipient or r.original_recipient,
-                    "action": r.action,
-                    "status": r.status,
-                    "reply_code": r.reply_code,
-                    "reason": r.reason,
-                    "permanent": r.permanent,
-                    "hard_bounce": r.hard_bounce,
-                    "feedback_type": r.feedback_type,
-                    "diagnostic": r.diagnostic_code,
-                    "remote_mta": r.remote_mta,
-                    "provider": r.provider,
-                }
-            )
+            row["recipient"] = r.final_recipient or r.original_recipient
+            row.update(recipient_fields(r))
+            row["provider"] = r.provider
         rows.append(row)
     return rows
 

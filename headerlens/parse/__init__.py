@@ -9,20 +9,32 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from typing import IO
 
+from headerlens._model import build
 from headerlens.defects import Defect, DefectLog
-from headerlens.message import InputForm, Intake, Message, MimePart, index_fields
-from headerlens.parse._fast import message_constructor
+from headerlens.message import (
+    Address,
+    DateValue,
+    HeaderField,
+    InputForm,
+    Intake,
+    Message,
+    MimePart,
+    index_fields,
+)
+from headerlens.parse.addresses import parse_address_list
+from headerlens.parse.dates import parse_date
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.mailbox import iter_messages
+from headerlens.parse.mime import build_mime
 from headerlens.parse.source import Source, read_source
 from headerlens.policy import Policy, policy_or_default
 
 __all__ = ["iter_messages", "message_of", "parse", "parse_bytes", "parse_source"]
 
 _DEFAULT_POLICY = Policy()
-_new_message = message_constructor()
 
 # A From body that the address parser is known to read without any defect: one mailbox,
 # ``addr-spec`` or ``[phrase] <addr-spec>``, with a plain atom on each side of the "@", a
@@ -36,6 +48,28 @@ _CLEAN_FROM = re.compile(
     rf"[ \t]*+(?:{_WORD}(?:[ \t]++{_WORD})*+[ \t]*+)?+<[ \t]*+{_ATOM}[ \t]*+@[ \t]*+{_DOMAIN}"
     rf"[ \t]*+>[ \t]*+|[ \t]*+{_ATOM}[ \t]*+@[ \t]*+{_DOMAIN}[ \t]*+"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """The :class:`~headerlens.message.MessageReader` that :func:`parse_bytes` hands every
+    message it makes: the policy and MIME depth it was parsed with, and the readers."""
+
+    policy: Policy
+    depth: int
+
+    def mime(self, message: Message) -> MimePart | None:
+        return build_mime(message, self.policy, self.depth, parse_bytes)
+
+    def addresses(self, field: HeaderField) -> tuple[Address, ...]:
+        # The undecoded body: an encoded comma or "<" inside a display name must not change
+        # the structure (RFC 2047 section 5); the scanner decodes display names itself.
+        return parse_address_list(
+            unfolded_body(field), header_index=field.index, strict=self.policy.strict
+        )
+
+    def date(self, text: str) -> DateValue:
+        return parse_date(text)
 
 
 def parse(
@@ -156,8 +190,6 @@ def parse_bytes(
                     f"{count} {lname.decode()} fields; RFC 5322 section 3.6 allows one",
                 )
         if nfrom:
-            from headerlens.parse.addresses import parse_address_list
-
             for h in by_name.get("from", ()):
                 body = unfolded_body(h)
                 if body.isascii() and _CLEAN_FROM.fullmatch(body):
@@ -166,7 +198,8 @@ def parse_bytes(
                     log.extend(addr.defects)
     body_start = block.body_start
     header_only = body_start is None or body_start >= end
-    return _new_message(
+    return build(
+        Message,
         {
             "headers": headers,
             "defects": log.defects,
@@ -177,10 +210,5 @@ def parse_bytes(
             "input_form": form or ("mbox" if block.mbox_from is not None else "eml"),
             "intake": intake,
         },
-        {
-            "_source": data,
-            "_mime_depth": depth,
-            "_policy": pol,
-            "_by_name": by_name,
-        },
+        {"_source": data, "_by_name": by_name, "_reader": _Reader(pol, depth)},
     )

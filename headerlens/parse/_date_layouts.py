@@ -17,6 +17,21 @@ from dateutil import parser as dateutil_parser
 from headerlens.defects import DefectLog
 from headerlens.message import ZoneKind
 
+__all__ = [
+    "_DAYS",
+    "_MONTHS",
+    "_Parts",
+    "_Reader",
+    "_asctime",
+    "_iso",
+    "_month_first",
+    "_numeric",
+    "_rfc",
+    "_tokens",
+    "_weekday",
+    "_zone",
+]
+
 _MONTHS = {
     m: i
     for i, m in enumerate(

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from headerlens.defects import Defect
+from headerlens._model import fast_constructor
+from headerlens.defects import Defect, record
 from headerlens.message import Address
-from headerlens.parse._fast import fast_constructor
-from headerlens.parse._scan import read_quoted
+from headerlens.parse._scan import read_angle, read_comment, read_literal, read_quoted
 from headerlens.parse.encoded_words import decode_encoded_words
 
 __all__ = ["domain_to_ascii", "parse_address_list"]
@@ -30,64 +30,54 @@ _new_address = fast_constructor(Address)
 
 @dataclass(slots=True)
 class _Tok:
-    kind: str  # "atom", "qs", "dl", "comment", or the special character itself
+    kind: str  # "atom", "qs", "dl", "comment", "angle", or the special character itself
     text: str
     start: int
     end: int
     space_before: bool
+    inner: list[_Tok] | None = None  # an angle address's tokens
+    closed: bool = True  # whether an angle address has its ">"
+    close_space: bool = False  # whether white space came before that ">"
 
 
-def _tokenize(value: str) -> tuple[list[_Tok], list[str]]:
-    """Split ``value`` into tokens; returns the tokens and a list of problems."""
+def _tokenize(
+    value: str, i: int, end: int, problems: list[str], *, in_angle: bool = False
+) -> list[_Tok]:
+    """Split ``value[i:end]`` into tokens, adding what was left open to ``problems``.
+
+    An angle address is one token holding its own; inside one (``in_angle``) a ``<`` is a
+    plain special character.
+    """
     toks: list[_Tok] = []
-    problems: list[str] = []
-    i = 0
-    n = len(value)
     space = False
-    while i < n:
+    while i < end:
         c = value[i]
         if c in _WS:
             space = True
             i = _WS_RUN(value, i).end()  # type: ignore[union-attr]
             continue
         start = i
+        closed = True
         if c == '"':
             text, i, closed = read_quoted(value, i, drop_line_ends=True)
             if not closed:
                 problems.append("unterminated quoted string")
             toks.append(_Tok("qs", text, start, i, space))
         elif c == "(":
-            depth = 0
-            buf = []
-            while i < n:
-                ch = value[i]
-                if ch == "\\" and i + 1 < n:
-                    buf.append(value[i + 1])
-                    i += 2
-                    continue
-                if ch == "(":
-                    depth += 1
-                    if depth > 1:
-                        buf.append(ch)
-                elif ch == ")":
-                    depth -= 1
-                    if depth == 0:
-                        i += 1
-                        break
-                    buf.append(ch)
-                else:
-                    buf.append(ch)
-                i += 1
-            if depth > 0:
+            text, i, closed = read_comment(value, i)
+            if not closed:
                 problems.append("unterminated comment")
-            toks.append(_Tok("comment", "".join(buf), start, i, space))
+            toks.append(_Tok("comment", text, start, i, space))
         elif c == "[":
-            j = value.find("]", i + 1)
-            if j == -1:
+            text, i, closed = read_literal(value, i)
+            if not closed:
                 problems.append("unterminated domain literal")
-                j = n - 1
-            toks.append(_Tok("dl", value[i : j + 1], start, j + 1, space))
-            i = j + 1
+            toks.append(_Tok("dl", text, start, i, space))
+        elif c == "<" and not in_angle:
+            stop, i, closed = read_angle(value, i)
+            inner = _tokenize(value, start + 1, stop, problems, in_angle=True)
+            close_space = closed and stop > start + 1 and value[stop - 1] in _WS
+            toks.append(_Tok("angle", "", start, i, space, inner, closed, close_space))
         elif c in _SPECIALS:
             toks.append(_Tok(c, c, start, i + 1, space))
             i += 1
@@ -95,7 +85,7 @@ def _tokenize(value: str) -> tuple[list[_Tok], list[str]]:
             i = _ATOM_RUN(value, i).end()  # type: ignore[union-attr]
             toks.append(_Tok("atom", value[start:i], start, i, space))
         space = False
-    return toks, problems
+    return toks
 
 
 def domain_to_ascii(domain: str) -> str | None:
@@ -117,14 +107,28 @@ def domain_to_ascii(domain: str) -> str | None:
         return None
 
 
+def _phrase_words(toks: list[_Tok], words: list[str]) -> None:
+    """Append the text of phrase tokens (all but comments) to ``words``, spaced as written;
+    an angle address counts as its brackets and the phrase tokens inside."""
+    for t in toks:
+        kind = t.kind
+        if kind == "comment":
+            continue
+        if words and t.space_before:
+            words.append(" ")
+        if kind == "angle":
+            words.append("<")
+            _phrase_words(t.inner or [], words)
+            if t.closed:
+                words.append(" >" if t.close_space else ">")
+        else:
+            words.append(t.text)
+
+
 def _phrase(toks: list[_Tok]) -> str | None:
     """Join phrase tokens (atoms and quoted strings) into a display name, decoding RFC 2047."""
     words: list[str] = []
-    for t in toks:
-        if t.kind in ("atom", "qs", "dl") or (t.kind not in ("comment",) and len(t.kind) == 1):
-            if words and t.space_before:
-                words.append(" ")
-            words.append(t.text)
+    _phrase_words(toks, words)
     text = "".join(words).strip()
     if not text:
         return None
@@ -159,15 +163,16 @@ def _embedded_addresses(name: str) -> list[str]:
 
 
 class _Builder:
-    __slots__ = ("header_index", "out", "value")
+    __slots__ = ("header_index", "out", "strict", "value")
 
-    def __init__(self, value: str, header_index: int | None) -> None:
+    def __init__(self, value: str, header_index: int | None, strict: bool) -> None:
         self.value = value
         self.header_index = header_index
+        self.strict = strict
         self.out: list[Address] = []
 
     def defect(self, code: str, message: str) -> Defect:
-        return Defect(code=code, message=message, header_index=self.header_index)
+        return record(code, message, self.header_index, strict=self.strict)
 
     def mailbox(self, toks: list[_Tok], group: str | None, problems: list[str]) -> bool:
         """Turn the tokens of one mailbox (between commas) into an Address.
@@ -184,13 +189,13 @@ class _Builder:
         defects: list[Defect] = [
             self.defect("address.unparseable", f"{p} in {raw!r}") for p in problems
         ]
-        lt = next((i for i, t in enumerate(toks) if t.kind == "<"), None)
+        lt = next((i for i, t in enumerate(toks) if t.kind == "angle"), None)
         display: str | None
         if lt is not None:
-            gt = next((i for i in range(lt + 1, len(toks)) if toks[i].kind == ">"), None)
-            inner = toks[lt + 1 : gt if gt is not None else len(toks)]
-            after = toks[gt + 1 :] if gt is not None else []
-            if gt is None:
+            angle = toks[lt]
+            inner = angle.inner or []
+            after = toks[lt + 1 :]
+            if not angle.closed:
                 defects.append(self.defect("address.unparseable", f"no '>' in {raw!r}"))
             if any(t.kind != "comment" for t in after):
                 defects.append(self.defect("address.unparseable", f"text after '>' in {raw!r}"))
@@ -282,7 +287,9 @@ def _addr_spec(toks: list[_Tok]) -> tuple[str | None, str | None, bool]:
     return local, domain, ok
 
 
-def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[Address, ...]:
+def parse_address_list(
+    value: str, *, header_index: int | None = None, strict: bool = False
+) -> tuple[Address, ...]:
     """Parse an address-list field body (RFC 5322 section 3.4) into :class:`Address` models.
 
     Handles display names (RFC 2047 decoded), groups (``group`` set on each member), quoted
@@ -290,40 +297,36 @@ def parse_address_list(value: str, *, header_index: int | None = None) -> tuple[
     addresses without angle brackets, the ``user@host (Name)`` comment form and the null path
     ``<>`` of Return-Path (RFC 5321 section 4.4). Each address carries its own defects
     (``address.unparseable``, ``address.display_name_spoof``, ``address.invalid_domain``,
-    ``address.obsolete_route``), all with ``header_index``. Never raises.
+    ``address.obsolete_route``), all with ``header_index``. Never raises, except under
+    ``strict``: then the first defect raises :class:`~headerlens.errors.DefectError`.
     """
-    toks, problems = _tokenize(value)
-    b = _Builder(value, header_index)
+    problems: list[str] = []
+    toks = _tokenize(value, 0, len(value), problems)
+    b = _Builder(value, header_index, strict)
     group: str | None = None
     current: list[_Tok] = []
     current_has_at = False  # tracked, not searched, so hostile runs of ':' stay linear
-    in_angle = False
     for t in toks:
         k = t.kind
-        if k == "@":
+        if k == "@" or (k == "angle" and any(x.kind == "@" for x in t.inner or ())):
             current_has_at = True
-        if k == "<":
-            in_angle = True
-        elif k == ">":
-            in_angle = False
-        elif not in_angle:
-            if k == ",":
-                if b.mailbox(current, group, problems):
-                    problems = []
-                current = []
-                current_has_at = False
-                continue
-            if k == ":" and group is None and not current_has_at:
-                group = _phrase(current) or ""
-                current = []
-                continue
-            if k == ";" and group is not None:
-                if b.mailbox(current, group, problems):
-                    problems = []
-                current = []
-                current_has_at = False
-                group = None
-                continue
+        elif k == ",":
+            if b.mailbox(current, group, problems):
+                problems = []
+            current = []
+            current_has_at = False
+            continue
+        elif k == ":" and group is None and not current_has_at:
+            group = _phrase(current) or ""
+            current = []
+            continue
+        elif k == ";" and group is not None:
+            if b.mailbox(current, group, problems):
+                problems = []
+            current = []
+            current_has_at = False
+            group = None
+            continue
         current.append(t)
     # (The tokenizer's problems always come with a token, so some mailbox reports them.)
     b.mailbox(current, group, problems)

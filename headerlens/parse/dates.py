@@ -33,6 +33,7 @@ import datetime as dt
 import functools
 import re
 
+from headerlens._model import fast_constructor
 from headerlens.defects import Defect, DefectLog
 from headerlens.errors import wrong_type
 from headerlens.message import DateValue, ZoneKind
@@ -53,7 +54,7 @@ from headerlens.parse._date_layouts import (
     _weekday,
     _zone,
 )
-from headerlens.parse._fast import fast_constructor
+from headerlens.parse._scan import skip_comment
 
 __all__ = ["IndexedLog", "parse_date", "parse_date_at", "strip_comments"]
 
@@ -61,35 +62,21 @@ _new_date = fast_constructor(DateValue)
 
 
 def strip_comments(text: str) -> tuple[str, bool]:
-    """Remove RFC 5322 comments (nested, with quoted-pairs); return (text, terminated)."""
+    """``text`` with each RFC 5322 comment (section 3.2.2: nested, with quoted-pairs) turned
+    into one space, read by :func:`~headerlens.parse._scan.skip_comment`; and whether every
+    comment was closed (an open one runs to the end)."""
     out: list[str] = []
-    depth = 0
-    escaped = False
     i = 0
-    n = len(text)
-    # Copy runs of plain text in slices (fast path) and walk comments character by character.
-    while i < n:
-        if depth == 0:
-            j = text.find("(", i)
-            if j < 0:
-                out.append(text[i:])
-                break
-            out.append(text[i:j])
-            out.append(" ")
-            depth = 1
-            i = j + 1
-            continue
-        ch = text[i]
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        i += 1
-    return "".join(out), depth == 0
+    while True:
+        j = text.find("(", i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out), True
+        out.append(text[i:j])
+        out.append(" ")
+        i, closed = skip_comment(text, j)
+        if not closed:
+            return "".join(out), False
 
 
 # The canonical RFC 5322 layout, read without the general machinery (most dates are this).

@@ -11,7 +11,7 @@ import binascii
 import codecs
 import functools
 
-__all__ = ["decode_charset", "decode_encoded_words"]
+__all__ = ["decode_charset", "decode_encoded_words", "unhex"]
 
 # (code, message) pairs returned to the caller, who records them through its DefectLog.
 Problem = tuple[str, str]
@@ -106,31 +106,67 @@ def _decode_b(text: str) -> tuple[bytes | None, str | None]:
         return None, str(exc)
 
 
-def _decode_q(text: str) -> tuple[bytes | None, str | None]:
-    raw = text.encode("latin-1", "replace").replace(b"_", b" ")
-    if b"=" not in raw:
-        return raw, None
+_HEX = frozenset(b"0123456789ABCDEFabcdef")
+
+
+def unhex(raw: bytes, marker: bytes) -> tuple[bytes, bool]:
+    """``raw`` with every ``marker`` + two hex digits replaced by that octet (RFC 2047's
+    ``=XX``, RFC 2231's ``%XX``), and whether a marker without two hex digits after it was
+    met (it is kept as it stands). One pass from marker to marker: linear."""
+    if marker not in raw:
+        return raw, False
     out = bytearray()
+    bad = False
     i = 0
     n = len(raw)
-    note: str | None = None
     while i < n:
-        j = raw.find(b"=", i)
+        j = raw.find(marker, i)
         if j == -1:
             out += raw[i:]
             break
         out += raw[i:j]
-        hexpair = raw[j + 1 : j + 3]
-        try:
-            if len(hexpair) != 2:
-                raise ValueError
-            out.append(int(hexpair, 16))
+        pair = raw[j + 1 : j + 3]
+        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
+            out.append(int(pair, 16))
             i = j + 3
-        except ValueError:
-            note = "'=' not followed by two hex digits"
-            out.append(0x3D)
+        else:
+            out += marker
+            bad = True
             i = j + 1
-    return bytes(out), note
+    return bytes(out), bad
+
+
+def _decode_q(text: str) -> tuple[bytes | None, str | None]:
+    raw, bad = unhex(text.encode("latin-1", "replace").replace(b"_", b" "), b"=")
+    return raw, "'=' not followed by two hex digits" if bad else None
+
+
+def _decode_word(
+    word: str, charset: str, enc: str, payload: str, problems: list[Problem]
+) -> str | None:
+    """One encoded word's text (RFC 2047 section 4: B or Q, then the charset), or ``None``
+    when it stays as written; what was wrong goes to ``problems``."""
+    if "*" in charset:  # an RFC 2231 section 5 language suffix
+        charset = charset.split("*", 1)[0]
+    if enc not in ("B", "Q"):
+        problems.append(("header.encoded_word_invalid", f"{word!r}: unknown encoding {enc!r}"))
+        return None
+    data, note = _decode_b(payload) if enc == "B" else _decode_q(payload)
+    if note is not None:
+        problems.append(("header.encoded_word_invalid", f"{word!r}: {note}"))
+    if data is None:
+        return None
+    codec = _codec_name(charset)
+    if codec is None:
+        problems.append(("header.encoded_word_charset", f"{word!r}: unknown charset {charset!r}"))
+        return None
+    try:
+        return data.decode(codec)
+    except ValueError as exc:  # as in decode_charset
+        problems.append(
+            ("header.encoded_word_invalid", f"{word!r}: not valid {charset}: {_reason(exc)}")
+        )
+        return None
 
 
 def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:
@@ -146,7 +182,6 @@ def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:
     pos = 0
     n = len(value)
     last_was_word = False
-    pending_ws = ""
     next_close = -1  # cached: the first "?=" after some earlier position (keeps this linear)
     while pos < n:
         start = value.find("=?", pos)
@@ -158,72 +193,33 @@ def decode_encoded_words(value: str) -> tuple[str, list[Problem]]:
         q2 = value.find("?", q1 + 1)
         if q2 == -1:
             break
-        if q2 != q1 + 2:
-            close = -1
-        else:
+        close = -1
+        if q2 == q1 + 2:
             if next_close < q2 + 1:
                 next_close = value.find("?=", q2 + 1)
                 if next_close == -1:
                     break  # no "?=" anywhere after: no encoded word can follow
             close = next_close
-        if close == -1:
-            # Not an encoded word: copy through "=?" and go on.
-            between = value[pos : start + 2]
-            out.append(pending_ws + between)
-            pending_ws = ""
-            last_was_word = False
-            pos = start + 2
-            continue
         charset = value[start + 2 : q1]
-        enc = value[q1 + 1 : q2].upper()
-        payload = value[q2 + 1 : close]
-        word = value[start : close + 2]
-        between = value[pos:start]
-        if " " in charset or "\t" in charset or not charset:
-            out.append(pending_ws + value[pos : start + 2])
-            pending_ws = ""
+        if close == -1 or not charset or " " in charset or "\t" in charset:
+            # Not an encoded word: copy through "=?" and go on.
+            out.append(value[pos : start + 2])
             last_was_word = False
             pos = start + 2
             continue
-        if "*" in charset:
-            charset = charset.split("*", 1)[0]
-        decoded: str | None = None
-        if enc in ("B", "Q"):
-            data, note = _decode_b(payload) if enc == "B" else _decode_q(payload)
-            if data is None:
-                problems.append(("header.encoded_word_invalid", f"{word!r}: {note}"))
-            else:
-                if note is not None:
-                    problems.append(("header.encoded_word_invalid", f"{word!r}: {note}"))
-                codec = _codec_name(charset)
-                if codec is None:
-                    problems.append(
-                        ("header.encoded_word_charset", f"{word!r}: unknown charset {charset!r}")
-                    )
-                else:
-                    try:
-                        decoded = data.decode(codec)
-                    except ValueError as exc:  # as in decode_charset
-                        problems.append(
-                            (
-                                "header.encoded_word_invalid",
-                                f"{word!r}: not valid {charset}: {_reason(exc)}",
-                            )
-                        )
-        else:
-            problems.append(("header.encoded_word_invalid", f"{word!r}: unknown encoding {enc!r}"))
+        word = value[start : close + 2]
+        enc = value[q1 + 1 : q2].upper()
+        decoded = _decode_word(word, charset, enc, value[q2 + 1 : close], problems)
+        between = value[pos:start]
         if decoded is None:
-            out.append(pending_ws + between + word)
-            pending_ws = ""
+            out.append(between + word)
             last_was_word = False
         else:
-            if last_was_word and between.strip(" \t") == "":
-                out.append(decoded)  # white space between adjacent encoded words is dropped
-            else:
-                out.append(pending_ws + between + decoded)
-            pending_ws = ""
+            if not (last_was_word and between.strip(" \t") == ""):
+                out.append(between)  # white space between adjacent encoded words is dropped
+            out.append(decoded)
             last_was_word = True
         pos = close + 2
-    out.append(pending_ws + value[pos:])
+    out.append(value[pos:])
     # Hostile values can hold thousands of broken words; the first few make the point.
     return "".join(out), problems[:_MAX_PROBLEMS]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from headerlens._model import fast_constructor
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField
-from headerlens.parse._fast import fast_constructor
 from headerlens.parse.encoded_words import decode_encoded_words
 from headerlens.policy import Limits
 
@@ -50,18 +50,9 @@ def _has_blank_line(data: bytes, pos: int, end: int) -> bool:
     return any(data.find(sep, pos, end) != -1 for sep in (b"\n\n", b"\n\r\n", b"\r\r"))
 
 
-def _field(
-    data: bytes,
-    start: int,
-    colon: int,
-    end: int,
-    lines: int,
-    unindented: bool,
-    index: int,
-    log: DefectLog,
-    max_field: int,
-) -> HeaderField:
-    """Build one :class:`HeaderField` from ``data[start:end]`` (``colon`` ends the name)."""
+def _field(data: bytes, span: list[int], index: int, log: DefectLog, max_field: int) -> HeaderField:
+    """Build one :class:`HeaderField` from ``span`` (see :func:`split_headers`)."""
+    start, colon, end, lines, unindented = span
     raw_b = data[start:end]
     try:
         raw = raw_b.decode("utf-8")
@@ -118,6 +109,109 @@ def _field(
     )
 
 
+def _preamble(data: bytes, pos: int, end: int, log: DefectLog) -> tuple[int, str | None, bool]:
+    """Skip what may come before a whole message's first field: blank lines or white space
+    (pastes), then an mbox ``From `` line. Returns where the fields start, the ``From `` line
+    and whether the first line was indented."""
+    mbox_from: str | None = None
+    p = pos
+    while p < end and data[p] in b" \t\r\n":
+        p += 1
+    first_indented = False
+    if p > pos:
+        first_indented = p < end and data[p - 1] in _WS
+        if first_indented:
+            log.add(
+                "header.first_line_indented",
+                "the first line starts with white space; it was read as if it did not",
+            )
+        elif p < end:
+            log.add("header.leading_blank_lines", "blank lines before the first header field")
+        pos = p
+    if data.startswith(b"From ", pos):
+        nl = data.find(b"\n", pos, end)
+        cr = data.find(b"\r", pos, end if nl == -1 else nl)
+        line_end = end if nl == -1 else nl + 1
+        content_end = end if nl == -1 else nl
+        if cr != -1:
+            content_end = cr
+            if cr + 1 != nl:
+                line_end = cr + 1
+        mbox_from = _decode(data[pos:content_end])[0]
+        pos = line_end
+    return pos, mbox_from, first_indented
+
+
+class _OddLines:
+    """What to do with a line that is neither a field nor a continuation (rare): skipped
+    before the first field of a whole message, joined to the field above in a header-only
+    paste, or the end of the header block."""
+
+    __slots__ = ("blank_after", "data", "end", "first_indented", "first_pos", "junk", "log", "top")
+
+    def __init__(
+        self, data: bytes, pos: int, end: int, log: DefectLog, top: bool, first_indented: bool
+    ) -> None:
+        self.data = data
+        self.first_pos = pos
+        self.end = end
+        self.log = log
+        self.top = top
+        self.first_indented = first_indented
+        self.junk = 0
+        self.blank_after: bool | None = None
+
+    def line(
+        self,
+        pos: int,
+        content_end: int,
+        line_end: int,
+        seen_field: bool,
+        field: list[int] | None,
+        index: int,
+    ) -> int | None:
+        """Where the body starts, or ``None`` to read on (``field``, the one being collected
+        with header index ``index``, may take the line)."""
+        log = self.log
+        data = self.data
+        if not seen_field and self.top:
+            if self.junk >= _LEADING_JUNK_LINES:
+                log.add("header.no_header_block", "no header field found at the start")
+                return self.first_pos
+            if self.junk == 0 and not self.first_indented:
+                # (An indented first line that is not a field was reported by _preamble.)
+                log.add(
+                    "header.leading_junk",
+                    "text before the first header field was skipped: "
+                    f"{data[pos:content_end][:60]!r}",
+                )
+            self.junk += 1
+            return None
+        if self.top and field is not None:
+            if self.blank_after is None:
+                self.blank_after = _has_blank_line(data, pos, self.end)
+            if not self.blank_after:
+                # A header-only paste (no body anywhere after): the line lost its indentation
+                # when copied; keep it as part of the field above.
+                if not field[4]:
+                    log.add(
+                        "header.unindented_continuation",
+                        "a line without a field name inside a header-only paste was joined"
+                        " to the field above",
+                        index,
+                    )
+                field[2] = line_end
+                field[3] += 1
+                field[4] = 1
+                return None
+        log.add(
+            "header.missing_separator",
+            f"a line that is not a header field ends the header block: "
+            f"{data[pos:content_end][:60]!r}",
+        )
+        return pos
+
+
 def split_headers(
     data: bytes,
     start: int,
@@ -134,61 +228,26 @@ def split_headers(
     false for a MIME part header, where a non-header line ends the block as RFC 2046 readers
     do. Offsets are absolute positions in ``data``. Defects go through ``log``.
     """
-    fields: list[HeaderField] = []
-    mbox_from: str | None = None
-    pos = start
-    find = data.find
-
-    first_indented = False
-    if top:
-        # Leading blank lines or white space (RFC 5322 has none; pastes often do).
-        p = pos
-        while p < end and data[p] in b" \t\r\n":
-            p += 1
-        if p > pos:
-            first_indented = p < end and data[p - 1] in _WS
-            if first_indented:
-                log.add(
-                    "header.first_line_indented",
-                    "the first line starts with white space; it was read as if it did not",
-                )
-            elif p < end:
-                log.add("header.leading_blank_lines", "blank lines before the first header field")
-            pos = p
-        if data.startswith(b"From ", pos):
-            nl = find(b"\n", pos, end)
-            cr = find(b"\r", pos, end if nl == -1 else nl)
-            line_end = end if nl == -1 else nl + 1
-            content_end = end if nl == -1 else nl
-            if cr != -1:
-                content_end = cr
-                if cr + 1 != nl:
-                    line_end = cr + 1
-            mbox_from = _decode(data[pos:content_end])[0]
-            pos = line_end
-
-    first_pos = pos
+    pos, mbox_from, first_indented = (
+        _preamble(data, start, end, log) if top else (start, None, False)
+    )
+    odd = _OddLines(data, pos, end, log, top, first_indented)
     max_count = limits.max_header_count
     max_field = limits.max_header_bytes
     block_limit = pos + limits.max_header_block_bytes
     capped = False
-
+    fields: list[HeaderField] = []
+    counts: dict[bytes, int] = {}
+    # The field being collected: [first byte, colon, end of its last line, lines, whether a
+    # line lost its indentation (0/1)].
+    field: list[int] | None = None
+    body_start: int | None = None
+    find = data.find
     next_nl = find(b"\n", pos, end)
     next_cr = find(b"\r", pos, end)
-    blank_after: bool | None = None
-    junk_lines = 0
-
-    cur_start = -1  # start of the field being collected
-    cur_colon = 0
-    cur_end = 0
-    cur_lines = 0
-    cur_unindented = False
-    body_start: int | None = None
-    seen_field = False
-    counts: dict[bytes, int] = {}
-
     while pos < end:
-        # Locate the end of this line; the cached positions keep the scan linear.
+        # Locate the end of this line (LF, CRLF or a bare CR); the cached positions keep the
+        # scan linear.
         if next_nl != -1 and next_nl < pos:
             next_nl = find(b"\n", pos, end)
         if next_cr != -1 and next_cr < pos:
@@ -207,113 +266,46 @@ def split_headers(
             break
         first = data[pos]
         if first == 0x20 or first == 0x09:  # continuation line (folding, section 2.2.3)
-            if cur_start >= 0:
-                cur_end = line_end
-                cur_lines += 1
+            if field is not None:
+                field[2] = line_end
+                field[3] += 1
             pos = line_end
             continue
         colon = find(b":", pos, content_end)
         name_b = data[pos:colon].rstrip(_WS) if colon > pos else b""
-        if name_b and not name_b.translate(None, _FTEXT):
-            if cur_start >= 0:
-                fields.append(
-                    _field(
-                        data,
-                        cur_start,
-                        cur_colon,
-                        cur_end,
-                        cur_lines,
-                        cur_unindented,
-                        len(fields),
-                        log,
-                        max_field,
-                    )
-                )
-                cur_start = -1
-            seen_field = True
-            if capped:
-                pos = line_end
-                continue
-            if len(fields) >= max_count:
-                log.add(
-                    "limits.header_count",
-                    f"more than {max_count} header fields; the rest were not read",
-                )
-                capped = True
-            elif line_end > block_limit:
-                log.add(
-                    "limits.header_block_bytes",
-                    f"header block longer than {limits.max_header_block_bytes} bytes;"
-                    " the rest was not read",
-                )
-                capped = True
-            else:
-                cur_start = pos
-                cur_colon = colon
-                cur_end = line_end
-                cur_lines = 1
-                cur_unindented = False
-                lname = name_b.lower()
-                if lname in _SINGLETONS:
-                    counts[lname] = counts.get(lname, 0) + 1
-            pos = line_end
-            continue
-        # A line that is not a header field.
-        if not seen_field and top:
-            if junk_lines >= _LEADING_JUNK_LINES:
-                log.add("header.no_header_block", "no header field found at the start")
-                body_start = first_pos
+        if not name_b or name_b.translate(None, _FTEXT):  # not a field line
+            seen = capped or field is not None or bool(fields)
+            body_start = odd.line(pos, content_end, line_end, seen, field, len(fields))
+            if body_start is not None:
                 break
-            if junk_lines == 0 and not first_indented:
-                # (An indented first line that is not a field was reported just above.)
-                log.add(
-                    "header.leading_junk",
-                    "text before the first header field was skipped: "
-                    f"{data[pos:content_end][:60]!r}",
-                )
-            junk_lines += 1
             pos = line_end
             continue
-        if top and cur_start >= 0:
-            if blank_after is None:
-                blank_after = _has_blank_line(data, pos, end)
-            if not blank_after:
-                # A header-only paste (no body anywhere after): the line lost its indentation
-                # when copied; keep it as part of the field above.
-                if not cur_unindented:
-                    log.add(
-                        "header.unindented_continuation",
-                        "a line without a field name inside a header-only paste was joined"
-                        " to the field above",
-                        len(fields),
-                    )
-                cur_unindented = True
-                cur_end = line_end
-                cur_lines += 1
-                pos = line_end
-                continue
-        log.add(
-            "header.missing_separator",
-            f"a line that is not a header field ends the header block: "
-            f"{data[pos:content_end][:60]!r}",
-        )
-        body_start = pos
-        break
-
-    if cur_start >= 0:
-        fields.append(
-            _field(
-                data,
-                cur_start,
-                cur_colon,
-                cur_end,
-                cur_lines,
-                cur_unindented,
-                len(fields),
-                log,
-                max_field,
+        if field is not None:
+            fields.append(_field(data, field, len(fields), log, max_field))
+            field = None
+        if capped:
+            pass
+        elif len(fields) >= max_count:
+            log.add(
+                "limits.header_count",
+                f"more than {max_count} header fields; the rest were not read",
             )
-        )
+            capped = True
+        elif line_end > block_limit:
+            log.add(
+                "limits.header_block_bytes",
+                f"header block longer than {limits.max_header_block_bytes} bytes;"
+                " the rest was not read",
+            )
+            capped = True
+        else:
+            field = [pos, colon, line_end, 1, 0]
+            lname = name_b.lower()
+            if lname in _SINGLETONS:
+                counts[lname] = counts.get(lname, 0) + 1
+        pos = line_end
+    if field is not None:
+        fields.append(_field(data, field, len(fields), log, max_field))
     return HeaderBlock(fields, body_start, mbox_from, counts)
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Literal
 
 from headerlens.errors import InputError
+from headerlens.parse.outlook import is_msg
+from headerlens.parse.paste import decode_text
 
 __all__ = ["Container", "iter_messages", "iter_sources"]
 
@@ -42,9 +44,6 @@ def _looks_like_message(path: Path) -> bool:
             head = fh.read(1024)
     except OSError:
         return True  # let _iter_file report the error
-    from headerlens.parse.outlook import is_msg
-    from headerlens.parse.paste import decode_text
-
     if is_msg(head):
         # Outlook items; other compound files (Word, Excel) share the signature.
         return path.suffix.lower() == ".msg"

@@ -13,27 +13,21 @@ from __future__ import annotations
 import binascii
 import hashlib
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from headerlens._text import ascii_digits
+from headerlens._model import fast_constructor
 from headerlens.defects import Defect, DefectLog
-from headerlens.message import HeaderField, MimePart
-from headerlens.parse._fast import fast_constructor
-from headerlens.parse._scan import read_quoted
-from headerlens.parse.encoded_words import decode_charset, decode_encoded_words
+from headerlens.message import HeaderField, Intake, MimePart
 from headerlens.parse.headers import split_headers, unfolded_body
+from headerlens.parse.outlook import convert_msg, is_msg
+from headerlens.parse.params import Problem, parse_content_type, parse_disposition
 from headerlens.policy import Limits, Policy
 
 if TYPE_CHECKING:
-    from headerlens.message import Intake, Message
+    from headerlens.message import InputForm, Message
 
-__all__ = [
-    "build_mime",
-    "decode_content",
-    "decode_quoted_printable",
-    "parse_content_type",
-    "parse_params",
-]
+__all__ = ["ParseEmbedded", "build_mime", "decode_content", "decode_quoted_printable"]
 
 _new_part = fast_constructor(MimePart)
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -43,183 +37,6 @@ _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _KNOWN_CTE = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable"})
 _IDENTITY_CTE = frozenset({"7bit", "8bit", "binary"})
 _EMBEDDED = frozenset({"message/rfc822", "message/global", "text/rfc822-headers"})
-_TSPECIALS = frozenset('()<>@,;:\\"/[]?= \t')
-
-Problem = tuple[str, str]
-
-
-# --- parameters (RFC 2045 section 5.1, RFC 2231) ------------------------------------------
-
-
-def _scan_params(text: str, pos: int, problems: list[Problem]) -> list[tuple[str, str, bool]]:
-    """``; name=value`` pairs from ``text[pos:]``: (lower name, value, was quoted)."""
-    out: list[tuple[str, str, bool]] = []
-    n = len(text)
-    i = pos
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n;":
-            i += 1
-            continue
-        if c == "(":  # comment (RFC 2045 allows CFWS); skip, nesting respected
-            depth = 0
-            while i < n:
-                if text[i] == "\\":
-                    i += 2
-                    continue
-                if text[i] == "(":
-                    depth += 1
-                elif text[i] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        i += 1
-                        break
-                i += 1
-            continue
-        start = i
-        while i < n and text[i] not in "=;":
-            i += 1
-        name = text[start:i].strip().lower()
-        if i >= n or text[i] == ";":
-            if name:
-                problems.append(("mime.invalid_parameter", f"parameter {name!r} has no '='"))
-            continue
-        i += 1  # "="
-        while i < n and text[i] in " \t\r\n":
-            i += 1
-        if i < n and text[i] == '"':
-            value, i, closed = read_quoted(text, i)
-            if not closed:
-                problems.append(("mime.invalid_parameter", f"unterminated quotes in {name!r}"))
-            quoted = True
-            # Skip anything between the closing quote and the next ";".
-            while i < n and text[i] != ";":
-                i += 1
-        else:
-            start = i
-            while i < n and text[i] != ";":
-                i += 1
-            value = text[start:i].strip()
-            quoted = False
-        if name:
-            out.append((name, value, quoted))
-    return out
-
-
-def _pct_decode(text: str) -> bytes:
-    raw = text.encode("utf-8", "surrogateescape")
-    if b"%" not in raw:
-        return raw
-    out = bytearray()
-    i = 0
-    n = len(raw)
-    while i < n:
-        j = raw.find(b"%", i)
-        if j == -1:
-            out += raw[i:]
-            break
-        out += raw[i:j]
-        pair = raw[j + 1 : j + 3]
-        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
-            out.append(int(pair, 16))
-            i = j + 3
-        else:
-            out.append(0x25)
-            i = j + 1
-    return bytes(out)
-
-
-def parse_params(text: str, pos: int = 0) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
-    """MIME parameters from ``text[pos:]`` with RFC 2231 continuations and charsets decoded.
-
-    Returns ``((name, value), ...)`` (names lower-cased, first-appearance order) and problems.
-    RFC 2047 encoded words inside quoted values (common, though not standard) are decoded.
-    """
-    problems: list[Problem] = []
-    pairs = _scan_params(text, pos, problems)
-    order: list[str] = []
-    simple: dict[str, str] = {}
-    sections: dict[str, dict[int, tuple[str, bool]]] = {}
-    for name, value, _quoted in pairs:
-        if "*" in name:
-            base, _, rest = name.partition("*")
-            extended = rest.endswith("*") or rest == ""
-            number_text = rest.rstrip("*")
-            if number_text == "":
-                number = 0
-                # "name*=" is a single extended value
-            elif ascii_digits(number_text):
-                number = int(number_text)
-            else:
-                problems.append(("mime.invalid_parameter", f"bad RFC 2231 section in {name!r}"))
-                continue
-            if base not in order and base not in simple:
-                order.append(base)
-            sections.setdefault(base, {})[number] = (value, extended)
-        else:
-            if name not in simple and name not in sections:
-                order.append(name)
-            simple.setdefault(name, value)
-    result: list[tuple[str, str]] = []
-    for name in order:
-        if name in sections:
-            parts = sections[name]
-            numbers = sorted(parts)
-            if numbers != list(range(len(numbers))):
-                problems.append(
-                    ("mime.invalid_parameter", f"RFC 2231 sections of {name!r} have gaps")
-                )
-            charset: str | None = None
-            chunks: list[bytes] = []
-            for k, number in enumerate(numbers):
-                value, extended = parts[number]
-                if extended:
-                    if k == 0:
-                        pieces = value.split("'", 2)
-                        if len(pieces) == 3:
-                            charset = pieces[0] or None
-                            value = pieces[2]
-                        else:
-                            problems.append(
-                                ("mime.invalid_parameter", f"{name!r} lacks charset'language'")
-                            )
-                    chunks.append(_pct_decode(value))
-                else:
-                    chunks.append(value.encode("utf-8", "surrogateescape"))
-            text_value, problem = decode_charset(b"".join(chunks), charset or "utf-8")
-            if problem is not None:
-                problems.append(("mime.invalid_parameter", f"{name!r}: {problem[1]}"))
-            result.append((name, text_value))
-        else:
-            value = simple[name]
-            if "=?" in value:
-                value, word_problems = decode_encoded_words(value)
-                problems.extend(word_problems)
-            result.append((name, value))
-    return tuple(result), problems
-
-
-def parse_content_type(text: str) -> tuple[str | None, tuple[tuple[str, str], ...], list[Problem]]:
-    """``type/subtype`` (lower-cased; ``None`` when invalid) and parameters (RFC 2045 5.1)."""
-    semi = text.find(";")
-    head = (text if semi == -1 else text[:semi]).strip()
-    # Drop a trailing comment: "text/plain (plain text)".
-    paren = head.find("(")
-    if paren != -1:
-        head = head[:paren].strip()
-    params, problems = parse_params(text, semi + 1) if semi != -1 else ((), [])
-    ctype: str | None = head.lower()
-    main, slash, sub = head.partition("/")
-    if (
-        not slash
-        or not main.strip()
-        or not sub.strip()
-        or any(c in _TSPECIALS for c in main.strip() + sub.strip())
-    ):
-        ctype = None
-    else:
-        ctype = f"{main.strip()}/{sub.strip()}".lower()
-    return ctype, params, problems
 
 
 # --- transfer decoding (RFC 2045 section 6) -----------------------------------------------
@@ -309,9 +126,40 @@ def _field(headers: tuple[HeaderField, ...] | list[HeaderField], lname: str) -> 
     return None
 
 
+class ParseEmbedded(Protocol):
+    """How the tree builder parses an embedded message (``headerlens.parse.parse_bytes``)."""
+
+    def __call__(
+        self,
+        data: bytes,
+        *,
+        policy: Policy | None = None,
+        depth: int = 0,
+        form: InputForm | None = None,
+        intake: Intake | None = None,
+    ) -> Message: ...
+
+
+@dataclass(slots=True)
+class _Head:
+    """What a part's header fields say: its type and parameters, its transfer encoding (and
+    the index of that field), its disposition and file name."""
+
+    ctype: str
+    params: tuple[tuple[str, str], ...]
+    pmap: dict[str, str]
+    cte: str | None
+    cte_index: int | None
+    disposition: str | None
+    filename: str | None
+
+
 class _Builder:
-    def __init__(self, data: bytes, end: int, policy: Policy, depth: int) -> None:
+    def __init__(
+        self, data: bytes, end: int, policy: Policy, depth: int, parse_embedded: ParseEmbedded
+    ) -> None:
         self.data = data
+        self.parse_embedded = parse_embedded
         self.end = end
         self.policy = policy
         self.limits: Limits = policy.limits
@@ -337,9 +185,42 @@ class _Builder:
         default_type: str,
         mark: int,
     ) -> MimePart:
-        data = self.data
-        log = self.log
+        """The part ``data[start:end]`` (body from ``body_start``) and everything below it;
+        ``mark`` is where its own defects start in the log."""
         self.parts += 1
+        head = self._head(headers, default_type)
+        tree = None
+        if head.ctype.startswith("multipart/"):
+            tree = self._multipart(head, body_start, end, path, level, mark)
+        if tree is not None:
+            children, defects = tree
+            decoded_size = sha256 = None
+            message = None
+        else:
+            children = ()
+            decoded_size, sha256, message = self._leaf(head, body_start, end, path, level)
+            defects = self.own(mark)
+        return _new_part(
+            path=path,
+            content_type=head.ctype,
+            params=head.params,
+            charset=head.pmap.get("charset"),
+            transfer_encoding=head.cte,
+            disposition=head.disposition,
+            filename=head.filename,
+            start=start,
+            end=end,
+            decoded_size=decoded_size,
+            sha256=sha256,
+            headers=headers,
+            children=children,
+            message=message,
+            defects=defects,
+        )
+
+    def _head(self, headers: tuple[HeaderField, ...], default_type: str) -> _Head:
+        """What the part's header fields say (RFC 2045 sections 5 and 6, RFC 2183)."""
+        log = self.log
         ct_field = _field(headers, "content-type")
         params: tuple[tuple[str, str], ...] = ()
         ctype: str | None = None
@@ -353,8 +234,6 @@ class _Builder:
                     f"Content-Type {ct_field.value!r} is not type/subtype",
                     ct_field.index,
                 )
-        if ctype is None:
-            ctype = default_type
         pmap = dict(params)
         cte_field = _field(headers, "content-transfer-encoding")
         cte: str | None = None
@@ -370,120 +249,105 @@ class _Builder:
         disposition: str | None = None
         dparams: dict[str, str] = {}
         if disp_field is not None:
-            dtext = unfolded_body(disp_field)
-            semi = dtext.find(";")
-            disposition = (dtext if semi == -1 else dtext[:semi]).strip().lower() or None
-            if semi != -1:
-                dp, problems = parse_params(dtext, semi + 1)
-                for code, text in problems:
-                    log.add(code, text, disp_field.index)
-                dparams = dict(dp)
-        filename = dparams.get("filename") or pmap.get("name")
-        children: tuple[MimePart, ...] = ()
-        message: Message | None = None
-        decoded_size: int | None = None
-        sha256: str | None = None
-        deferred: list[tuple[str, str]] = []
+            disposition, dp, problems = parse_disposition(unfolded_body(disp_field))
+            dparams = dict(dp)
+            for code, text in problems:
+                log.add(code, text, disp_field.index)
+        return _Head(
+            ctype=ctype or default_type,
+            params=params,
+            pmap=pmap,
+            cte=cte,
+            cte_index=cte_field.index if cte_field is not None else None,
+            disposition=disposition,
+            filename=dparams.get("filename") or pmap.get("name"),
+        )
 
-        is_multipart = ctype.startswith("multipart/")
-        if is_multipart and level + self.base_depth >= self.limits.max_mime_depth:
+    def _multipart(
+        self, head: _Head, body_start: int, end: int, path: str, level: int, mark: int
+    ) -> tuple[tuple[MimePart, ...], tuple[Defect, ...]] | None:
+        """The children of a multipart entity (RFC 2046 section 5.1) and the part's own
+        defects, or ``None`` when it cannot be read as one (then it is a leaf)."""
+        log = self.log
+        limits = self.limits
+        if level + self.base_depth >= limits.max_mime_depth:
             log.add(
                 "limits.mime_depth",
-                f"part {path or 'root'} is nested deeper than {self.limits.max_mime_depth}",
+                f"part {path or 'root'} is nested deeper than {limits.max_mime_depth}",
             )
-            is_multipart = False
-        if is_multipart:
-            if cte is not None and cte not in _IDENTITY_CTE:
-                log.add(
-                    "mime.invalid_multipart_encoding",
-                    f"multipart entity with Content-Transfer-Encoding {cte!r}",
-                    cte_field.index if cte_field is not None else None,
+            return None
+        if head.cte is not None and head.cte not in _IDENTITY_CTE:
+            log.add(
+                "mime.invalid_multipart_encoding",
+                f"multipart entity with Content-Transfer-Encoding {head.cte!r}",
+                head.cte_index,
+            )
+        boundary = head.pmap.get("boundary")
+        if not boundary:
+            log.add("mime.missing_boundary", f"{head.ctype} without a boundary parameter")
+            return None
+        spans, closed = self._split(boundary.encode("utf-8", "replace"), body_start, end)
+        if spans is None:
+            log.add(
+                "mime.start_boundary_not_found", f"boundary {boundary!r} never occurs in the body"
+            )
+            return None
+        # Recorded after the children, so that the part's own defects come first.
+        deferred: list[tuple[str, str]] = []
+        if not closed:
+            deferred.append(
+                (
+                    "mime.close_boundary_not_found",
+                    f"no closing boundary --{boundary}--; the body may be truncated",
                 )
-            boundary = pmap.get("boundary")
-            if not boundary:
-                log.add("mime.missing_boundary", f"{ctype} without a boundary parameter")
-                is_multipart = False
-            else:
-                spans, closed = self._split(boundary.encode("utf-8", "replace"), body_start, end)
-                if spans is None:
-                    log.add(
-                        "mime.start_boundary_not_found",
-                        f"boundary {boundary!r} never occurs in the body",
+            )
+        own = self.own(mark)
+        kids: list[MimePart] = []
+        child_default = "message/rfc822" if head.ctype == "multipart/digest" else "text/plain"
+        for k, (ps, pe) in enumerate(spans):
+            if self.parts >= limits.max_mime_parts:
+                if not self.parts_capped:
+                    self.parts_capped = True
+                    deferred.insert(
+                        0,
+                        (
+                            "limits.mime_parts",
+                            f"more than {limits.max_mime_parts} MIME parts; the rest were not read",
+                        ),
                     )
-                    is_multipart = False
-                else:
-                    if not closed:
-                        # Recorded after the children so the part's own defects come first.
-                        deferred.append(
-                            (
-                                "mime.close_boundary_not_found",
-                                f"no closing boundary --{boundary}--; the body may be truncated",
-                            )
-                        )
-                    own = self.own(mark)
-                    kids: list[MimePart] = []
-                    child_default = (
-                        "message/rfc822" if ctype == "multipart/digest" else "text/plain"
-                    )
-                    for k, (ps, pe) in enumerate(spans):
-                        if self.parts >= self.limits.max_mime_parts:
-                            if not self.parts_capped:
-                                self.parts_capped = True
-                                deferred.insert(
-                                    0,
-                                    (
-                                        "limits.mime_parts",
-                                        f"more than {self.limits.max_mime_parts} MIME parts;"
-                                        " the rest were not read",
-                                    ),
-                                )
-                            break
-                        cmark = len(log)
-                        block = split_headers(data, ps, pe, log, self.limits, top=False)
-                        cbody = block.body_start if block.body_start is not None else pe
-                        kids.append(
-                            self.part(
-                                tuple(block.fields),
-                                ps,
-                                cbody,
-                                pe,
-                                f"{path}.{k + 1}" if path else str(k + 1),
-                                level + 1,
-                                child_default,
-                                cmark,
-                            )
-                        )
-                    children = tuple(kids)
-                    mark2 = len(log)
-                    for code, message_text in deferred:
-                        log.add(code, message_text)
-                    own = own + self.own(mark2)
-                    return _new_part(
-                        path=path,
-                        content_type=ctype,
-                        params=params,
-                        charset=pmap.get("charset"),
-                        transfer_encoding=cte,
-                        disposition=disposition,
-                        filename=filename,
-                        start=start,
-                        end=end,
-                        decoded_size=None,
-                        sha256=None,
-                        headers=headers,
-                        children=children,
-                        message=None,
-                        defects=own,
-                    )
-        # A leaf (or an embedded message): measure the decoded content.
-        content, problems = _decode(data[body_start:end], cte)
+                break
+            cmark = len(log)
+            block = split_headers(self.data, ps, pe, log, limits, top=False)
+            cbody = block.body_start if block.body_start is not None else pe
+            kid_path = f"{path}.{k + 1}" if path else str(k + 1)
+            kids.append(
+                self.part(
+                    tuple(block.fields), ps, cbody, pe, kid_path, level + 1, child_default, cmark
+                )
+            )
+        mark2 = len(log)
+        for code, message_text in deferred:
+            log.add(code, message_text)
+        return tuple(kids), own + self.own(mark2)
+
+    def _leaf(
+        self, head: _Head, body_start: int, end: int, path: str, level: int
+    ) -> tuple[int | None, str | None, Message | None]:
+        """A leaf's decoded size and SHA-256, and the message it holds, if any (an embedded
+        message, an attached Outlook item or saved .eml), parsed."""
+        log = self.log
+        ctype = head.ctype
+        decoded_size: int | None = None
+        sha256: str | None = None
+        message: Message | None = None
+        content, problems = _decode(self.data[body_start:end], head.cte)
         for code, message_text in problems:
             log.add(code, message_text)
         if content is not None:
             decoded_size = len(content)
             sha256 = hashlib.sha256(content).hexdigest()
-        outlook = content is not None and _is_outlook_part(ctype, filename, content)
-        eml = content is not None and _is_eml_part(ctype, filename, content)
+        outlook = content is not None and _is_outlook_part(ctype, head.filename, content)
+        eml = content is not None and _is_eml_part(ctype, head.filename, content)
         if (ctype in _EMBEDDED or outlook or eml) and content is not None:
             if level + self.base_depth + 1 > self.limits.max_mime_depth:
                 log.add(
@@ -494,42 +358,20 @@ class _Builder:
             elif outlook:
                 message = self._outlook(content, level)
             else:
-                from headerlens.parse import parse_bytes
-
                 # A message inside a rebuilt Outlook item is Outlook's rendition as well.
-                message = parse_bytes(
+                message = self.parse_embedded(
                     content,
                     policy=self.policy,
                     depth=self.base_depth + level + 1,
                     form="msg" if self.rendition is not None else None,
                     intake=self.rendition,
                 )
-        return _new_part(
-            path=path,
-            content_type=ctype,
-            params=params,
-            charset=pmap.get("charset"),
-            transfer_encoding=cte,
-            disposition=disposition,
-            filename=filename,
-            start=start,
-            end=end,
-            decoded_size=decoded_size,
-            sha256=sha256,
-            headers=headers,
-            children=(),
-            message=message,
-            defects=self.own(mark),
-        )
+        return decoded_size, sha256, message
 
     def _outlook(self, content: bytes, level: int) -> Message:
         """An attached Outlook ``.msg`` file, converted and parsed ([MS-OXMSG])."""
-        from headerlens.message import Intake
-        from headerlens.parse import parse_bytes
-        from headerlens.parse.outlook import convert_msg
-
         conv = convert_msg(content, self.limits, depth=1)
-        inner = parse_bytes(
+        inner = self.parse_embedded(
             conv.data,
             policy=self.policy,
             depth=self.base_depth + level + 1,
@@ -606,8 +448,6 @@ _OUTLOOK_TYPES = frozenset(("application/vnd.ms-outlook", "application/x-msg"))
 
 
 def _is_outlook_part(ctype: str, filename: str | None, content: bytes) -> bool:
-    from headerlens.parse.outlook import is_msg
-
     if not is_msg(content):
         return False
     if ctype in _OUTLOOK_TYPES:
@@ -628,23 +468,23 @@ def _is_eml_part(ctype: str, filename: str | None, content: bytes) -> bool:
     return content.startswith(b"From ") or _FIELD_START.match(content[:200]) is not None
 
 
-def build_mime(message: Message) -> MimePart | None:
+def build_mime(
+    message: Message, policy: Policy, depth: int, parse_embedded: ParseEmbedded
+) -> MimePart | None:
     """The MIME tree of ``message`` (RFC 2045/2046), or ``None`` for a header-only paste.
 
     Each :class:`MimePart` carries its headers, content type and parameters (RFC 2231
     decoded), charset, transfer encoding, disposition and filename (RFC 2183), byte offsets in
-    the message source, decoded size and SHA-256; embedded messages are parsed recursively up to
-    ``Policy.limits.max_mime_depth``. Defects are recorded per part (raised under ``strict``).
+    the message source, decoded size and SHA-256; embedded messages are parsed by
+    ``parse_embedded`` up to ``Policy.limits.max_mime_depth`` (``depth`` is the message's own
+    nesting level). Defects are recorded per part (raised under ``strict``).
     """
     if message.header_only or message.body_start is None:
         return None
     data = message.source
-    policy = message._policy if isinstance(message._policy, Policy) else Policy()
     end = min(len(data), policy.limits.max_input_bytes)
-    builder = _Builder(data, end, policy, message._mime_depth)
+    builder = _Builder(data, end, policy, depth, parse_embedded)
     if message.intake is not None and not message.intake.body_original:
-        from headerlens.message import Intake
-
         builder.rendition = Intake(body_original=False)
     return builder.part(
         message.headers, 0, message.body_start, end, "", 0, "text/plain", len(builder.log)

@@ -25,232 +25,60 @@ a file olefile cannot read gives an empty message with the defect ``msg.unreadab
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import io
-import struct
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from headerlens.message import OutlookItem
+from headerlens.defects import DefectLog
+from headerlens.message import HeaderField, OutlookItem
+from headerlens.parse._msg_storage import (
+    ATTACH,
+    ATTACH_CONTENT_ID,
+    ATTACH_DATA,
+    ATTACH_FILENAME,
+    ATTACH_LONG_FILENAME,
+    ATTACH_METHOD,
+    ATTACH_MIME_TAG,
+    BODY,
+    CFB_SIGNATURE,
+    CLIENT_SUBMIT_TIME,
+    DELIVERY_TIME,
+    DISPLAY_NAME,
+    EMAIL_ADDRESS,
+    HTML,
+    IN_REPLY_TO,
+    INTERNET_CPID,
+    INTERNET_MESSAGE_ID,
+    MESSAGE_CLASS,
+    PT_OBJECT,
+    PT_UNICODE,
+    RECIP,
+    RECIPIENT_TYPE,
+    REFERENCES,
+    RTF_COMPRESSED,
+    SENDER_EMAIL,
+    SENDER_NAME,
+    SENDER_SMTP,
+    SENT_REPR_EMAIL,
+    SENT_REPR_NAME,
+    SENT_REPR_SMTP,
+    SMTP_ADDRESS,
+    SUBJECT,
+    TRANSPORT_HEADERS,
+    Budget,
+    Storage,
+    codec,
+    is_msg,
+)
+from headerlens.parse.headers import split_headers
+from headerlens.parse.params import parse_content_type
+from headerlens.parse.paste import join_header_groups
 
 if TYPE_CHECKING:
     from headerlens.policy import Limits
 
 __all__ = ["CFB_SIGNATURE", "MsgConversion", "convert_msg", "is_msg"]
-
-#: The first eight bytes of every Compound File Binary file ([MS-CFB] section 2.2).
-CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-# Property types ([MS-OXCDATA] section 2.11.1).
-_PT_I2, _PT_LONG, _PT_BOOLEAN, _PT_I8, _PT_SYSTIME = 0x0002, 0x0003, 0x000B, 0x0014, 0x0040
-_PT_STRING8, _PT_UNICODE, _PT_BINARY, _PT_OBJECT = 0x001E, 0x001F, 0x0102, 0x000D
-
-# Property ids ([MS-OXPROPS]).
-_TRANSPORT_HEADERS = 0x007D
-_MESSAGE_CLASS = 0x001A
-_SUBJECT = 0x0037
-_CLIENT_SUBMIT_TIME = 0x0039
-_DELIVERY_TIME = 0x0E06
-_SENT_REPR_NAME = 0x0042
-_SENT_REPR_EMAIL = 0x0065
-_SENT_REPR_SMTP = 0x5D02
-_SENDER_NAME = 0x0C1A
-_SENDER_EMAIL = 0x0C1F
-_SENDER_SMTP = 0x5D01
-_BODY = 0x1000
-_HTML = 0x1013
-_RTF_COMPRESSED = 0x1009
-_INTERNET_MESSAGE_ID = 0x1035
-_IN_REPLY_TO = 0x1042
-_REFERENCES = 0x1039
-_INTERNET_CPID = 0x3FDE
-_MESSAGE_CODEPAGE = 0x3FFD
-_DISPLAY_NAME = 0x3001
-_EMAIL_ADDRESS = 0x3003
-_SMTP_ADDRESS = 0x39FE
-_RECIPIENT_TYPE = 0x0C15
-_ATTACH_DATA = 0x3701
-_ATTACH_FILENAME = 0x3704
-_ATTACH_METHOD = 0x3705
-_ATTACH_LONG_FILENAME = 0x3707
-_ATTACH_MIME_TAG = 0x370E
-_ATTACH_CONTENT_ID = 0x3712
-
-_PROPS = "__properties_version1.0"
-_RECIP = "__recip_version1.0_#"
-_ATTACH = "__attach_version1.0_#"
-_FIXED = frozenset(
-    (_PT_I2, _PT_LONG, _PT_BOOLEAN, _PT_I8, _PT_SYSTIME, 0x0004, 0x0005, 0x0006, 0x0007, 0x000A)
-)
-
-# Windows code pages to Python codecs ([MS-OXCDATA], [MS-UCODEREF]); anything unknown falls
-# back to cp1252, Outlook's own default for Western installations.
-_CODEPAGES = {
-    20127: "ascii",
-    28591: "latin-1",
-    28592: "iso8859-2",
-    28595: "iso8859-5",
-    28597: "iso8859-7",
-    28599: "iso8859-9",
-    28605: "iso8859-15",
-    65001: "utf-8",
-    65000: "utf-7",
-    1200: "utf-16-le",
-    1201: "utf-16-be",
-    50220: "iso2022_jp",
-    50221: "iso2022_jp",
-    50222: "iso2022_jp",
-    51932: "euc_jp",
-    20932: "euc_jp",
-    936: "gbk",
-    54936: "gb18030",
-    950: "big5",
-    949: "cp949",
-    51949: "euc_kr",
-    932: "cp932",
-    20866: "koi8-r",
-    21866: "koi8-u",
-    874: "cp874",
-}
-
-
-def is_msg(data: bytes) -> bool:
-    """Whether ``data`` starts with the Compound File Binary signature ([MS-CFB] 2.2)."""
-    return data[:8] == CFB_SIGNATURE
-
-
-def _codec(codepage: int | None) -> str:
-    if codepage is None:
-        return "cp1252"
-    if codepage in _CODEPAGES:
-        return _CODEPAGES[codepage]
-    if 1250 <= codepage <= 1258 or codepage in (437, 850, 852, 866):
-        return f"cp{codepage}"
-    return "cp1252"
-
-
-def _filetime(value: int) -> dt.datetime | None:
-    """A FILETIME (100 ns ticks since 1601-01-01 UTC) as an aware datetime, or ``None``."""
-    if value <= 0:
-        return None
-    try:
-        return dt.datetime(1601, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=value // 10)
-    except OverflowError:
-        return None
-
-
-class _Budget:
-    """Bytes that may still be read from streams (a hostile file can point many streams at
-    the same sectors; reading is capped at a multiple of the input size)."""
-
-    def __init__(self, total: int) -> None:
-        self.left = total
-
-    def take(self, size: int) -> bool:
-        if size > self.left:
-            return False
-        self.left -= size
-        return True
-
-
-@dataclass
-class _Storage:
-    """One storage of the compound file: its property entries and child storages."""
-
-    ole: Any
-    path: list[str]
-    streams: dict[str, Any]
-    storages: dict[str, Any]
-    budget: _Budget
-    header_size: int
-    props: dict[int, tuple[int, bytes]] = field(default_factory=dict)
-    codepage: int | None = None
-    #: Streams that gave fewer bytes than their directory entry declares (a broken chain).
-    short: set[str] = field(default_factory=set)
-
-    @classmethod
-    def open(
-        cls, ole: Any, entry: Any, path: list[str], budget: _Budget, header_size: int
-    ) -> _Storage:
-        streams: dict[str, Any] = {}
-        storages: dict[str, Any] = {}
-        for kid in entry.kids:
-            name = kid.name
-            if kid.entry_type == 2:  # STGTY_STREAM
-                streams[name] = kid
-            elif kid.entry_type == 1:  # STGTY_STORAGE
-                storages[name] = kid
-        st = cls(ole, path, streams, storages, budget, header_size)
-        st._read_props()
-        return st
-
-    def stream(self, name: str) -> bytes | None:
-        entry = self.streams.get(name)
-        if entry is None or not self.budget.take(max(0, entry.size)):
-            return None
-        try:
-            with self.ole.openstream([*self.path, name]) as fh:
-                data: bytes = fh.read()
-        except Exception:  # olefile raises several kinds on a broken sector chain
-            return None
-        if len(data) < entry.size:
-            self.short.add(name)
-        return data
-
-    def _read_props(self) -> None:
-        raw = self.stream(_PROPS)
-        if raw is None:
-            return
-        for off in range(self.header_size, len(raw) - 15, 16):
-            tag, _flags = struct.unpack_from("<II", raw, off)
-            ptype, pid = tag & 0xFFFF, tag >> 16
-            if pid not in self.props or ptype == _PT_UNICODE:
-                self.props[pid] = (ptype, raw[off + 8 : off + 16])
-        cp = self.integer(_MESSAGE_CODEPAGE)
-        if cp is None:
-            cp = self.integer(_INTERNET_CPID)
-        self.codepage = cp
-
-    def integer(self, pid: int) -> int | None:
-        got = self.props.get(pid)
-        if got is None or got[0] not in (_PT_LONG, _PT_I2, _PT_BOOLEAN):
-            return None
-        value: int = struct.unpack_from("<i", got[1])[0]
-        return value
-
-    def time(self, pid: int) -> dt.datetime | None:
-        got = self.props.get(pid)
-        if got is None or got[0] != _PT_SYSTIME:
-            return None
-        return _filetime(struct.unpack_from("<q", got[1])[0])
-
-    def binary(self, pid: int) -> bytes | None:
-        got = self.props.get(pid)
-        if got is None:
-            return None
-        return self.stream(f"__substg1.0_{pid:04X}{got[0]:04X}")
-
-    def text(self, pid: int) -> str | None:
-        got = self.props.get(pid)
-        if got is None or got[0] not in (_PT_UNICODE, _PT_STRING8):
-            return None
-        raw = self.stream(f"__substg1.0_{pid:04X}{got[0]:04X}")
-        if raw is None:
-            return None
-        if got[0] == _PT_UNICODE:
-            text = raw.decode("utf-16-le", "replace")
-        else:
-            text = raw.decode(_codec(self.codepage), "replace")
-        return text.rstrip("\x00")
-
-    def children(self, prefix: str) -> list[str]:
-        return sorted(n for n in self.storages if n.startswith(prefix))
-
-    def child(self, name: str, header_size: int) -> _Storage:
-        return _Storage.open(
-            self.ole, self.storages[name], [*self.path, name], self.budget, header_size
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,11 +108,11 @@ def convert_msg(data: bytes, limits: Limits, *, depth: int = 0) -> MsgConversion
     """
     import olefile
 
-    budget = _Budget(max(4 * len(data), 1 << 20))
+    budget = Budget(max(4 * len(data), 1 << 20))
     try:
         # Always a file object: olefile takes short bytes for a file *name*.
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            root = _Storage.open(ole, ole.root, [], budget, 32)
+            root = Storage.open(ole, ole.root, [], budget, 32)
             return _Converter(limits).convert(root, depth)
     except Exception as exc:
         return MsgConversion(
@@ -294,6 +122,11 @@ def convert_msg(data: bytes, limits: Limits, *, depth: int = 0) -> MsgConversion
         )
 
 
+def _first(fields: list[HeaderField], lname: str) -> str | None:
+    """The value of the topmost field called ``lname`` (lower case), or ``None``."""
+    return next((f.value for f in fields if f.name.lower() == lname), None)
+
+
 def _header_block(text: str) -> tuple[bytes, int]:
     """The header block of stored transport headers, and how many lines were dropped.
 
@@ -301,8 +134,6 @@ def _header_block(text: str) -> tuple[bytes, int]:
     Headers Version 2.0" line first, separate groups of fields by blank lines, or keep the
     first MIME part's boundary line after the block. Only header fields are kept.
     """
-    from headerlens.parse.paste import join_header_groups
-
     block, dropped = join_header_groups(text.encode("utf-8", "surrogatepass"))
     return block, dropped
 
@@ -339,42 +170,40 @@ class _Converter:
         self.parts = 0
         self.items = 0  # items given synthesized headers: each gets its own boundary
 
-    def convert(self, st: _Storage, depth: int) -> MsgConversion:
+    def convert(self, st: Storage, depth: int) -> MsgConversion:
         data, item = self._item(st, depth)
         return MsgConversion(data=data, item=item, notes=self.notes)
 
-    def _item(self, st: _Storage, depth: int) -> tuple[bytes, OutlookItem]:
-        from headerlens.parse.mime import parse_content_type
-
-        transport = st.text(_TRANSPORT_HEADERS)
-        html_raw = st.binary(_HTML)
-        if html_raw is not None and st.props.get(_HTML, (0,))[0] == _PT_UNICODE:
+    def _item(self, st: Storage, depth: int) -> tuple[bytes, OutlookItem]:
+        transport = st.text(TRANSPORT_HEADERS)
+        html_raw = st.binary(HTML)
+        if html_raw is not None and st.props.get(HTML, (0,))[0] == PT_UNICODE:
             html: str | None = html_raw.decode("utf-16-le", "replace").rstrip("\x00")
         elif html_raw is not None:
-            cp = st.integer(_INTERNET_CPID)
-            html = html_raw.decode(_codec(cp if cp is not None else st.codepage), "replace")
+            cp = st.integer(INTERNET_CPID)
+            html = html_raw.decode(codec(cp if cp is not None else st.codepage), "replace")
             html = html.rstrip("\x00")
         else:
             html = None
-        plain = st.text(_BODY)
+        plain = st.text(BODY)
         forms = tuple(
             name
             for name, present in (
                 ("text", plain is not None),
                 ("html", html is not None),
-                ("rtf", _RTF_COMPRESSED in st.props),
+                ("rtf", RTF_COMPRESSED in st.props),
             )
             if present
         )
         sender = self._sender(st)
         attachments, embedded = self._attachments(st, depth)
         item = OutlookItem(
-            message_class=st.text(_MESSAGE_CLASS),
+            message_class=st.text(MESSAGE_CLASS),
             transport_headers=bool(transport and transport.strip()),
-            subject=st.text(_SUBJECT),
+            subject=st.text(SUBJECT),
             sender=sender,
-            submitted=st.time(_CLIENT_SUBMIT_TIME),
-            delivered=st.time(_DELIVERY_TIME),
+            submitted=st.time(CLIENT_SUBMIT_TIME),
+            delivered=st.time(DELIVERY_TIME),
             attachments=sum(1 for a in attachments if a.kind != "message"),
             embedded_messages=embedded,
             body_forms=forms,
@@ -400,26 +229,25 @@ class _Converter:
             block += b"\r\n"
         # The Content-Type the header declares decides the shape of the rebuilt body.
         ctype, params, cte = None, {}, None
-        from headerlens.parse import parse_bytes
-
-        head = parse_bytes(block + b"\r\n")
-        ct_value = head.get("Content-Type")
+        whole = block + b"\r\n"  # the header block and the empty line that ends it
+        head = split_headers(whole, 0, len(whole), DefectLog(), self.limits, top=True).fields
+        ct_value = _first(head, "content-type")
         if ct_value is not None:
             parsed_type, parsed_params, _problems = parse_content_type(ct_value)
             ctype, params = parsed_type, dict(parsed_params)
-        cte_value = head.get("Content-Transfer-Encoding")
+        cte_value = _first(head, "content-transfer-encoding")
         if cte_value is not None:
             cte = cte_value.strip().lower()
         body = self._body(ctype, params, cte, plain, html, attachments)
         return block + b"\r\n" + body, item
 
-    def _sender(self, st: _Storage) -> str | None:
-        name = st.text(_SENT_REPR_NAME) or st.text(_SENDER_NAME)
+    def _sender(self, st: Storage) -> str | None:
+        name = st.text(SENT_REPR_NAME) or st.text(SENDER_NAME)
         addr = (
-            st.text(_SENT_REPR_SMTP)
-            or st.text(_SENDER_SMTP)
-            or st.text(_SENT_REPR_EMAIL)
-            or st.text(_SENDER_EMAIL)
+            st.text(SENT_REPR_SMTP)
+            or st.text(SENDER_SMTP)
+            or st.text(SENT_REPR_EMAIL)
+            or st.text(SENDER_EMAIL)
         )
         if addr and "@" not in addr:
             addr = None  # an Exchange X.500 address ("/O=ORG/OU=...") is no mailbox
@@ -427,18 +255,18 @@ class _Converter:
             return f'"{_quote(name)}" <{addr}>' if name != addr else f"<{addr}>"
         return addr or name
 
-    def _recipients(self, st: _Storage) -> dict[int, list[str]]:
+    def _recipients(self, st: Storage) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {1: [], 2: [], 3: []}
-        for name in st.children(_RECIP):
+        for name in st.children(RECIP):
             try:
                 rs = st.child(name, 8)
             except Exception:  # noqa: S112 - a broken recipient is left out
                 continue
-            addr = rs.text(_SMTP_ADDRESS) or rs.text(_EMAIL_ADDRESS)
+            addr = rs.text(SMTP_ADDRESS) or rs.text(EMAIL_ADDRESS)
             if addr and "@" not in addr:
                 addr = None
-            display = rs.text(_DISPLAY_NAME)
-            kind = rs.integer(_RECIPIENT_TYPE) or 1
+            display = rs.text(DISPLAY_NAME)
+            kind = rs.integer(RECIPIENT_TYPE) or 1
             if addr:
                 text = f'"{_quote(display)}" <{addr}>' if display and display != addr else addr
             elif display:
@@ -448,7 +276,7 @@ class _Converter:
             out.setdefault(kind & 0x0F, []).append(text)
         return out
 
-    def _synthesized_headers(self, st: _Storage, item: OutlookItem) -> bytes:
+    def _synthesized_headers(self, st: Storage, item: OutlookItem) -> bytes:
         from email.utils import format_datetime
 
         lines: list[str] = []
@@ -464,9 +292,9 @@ class _Converter:
         if when is not None:
             lines.append(f"Date: {format_datetime(when)}")
         for pid, label in (
-            (_INTERNET_MESSAGE_ID, "Message-ID"),
-            (_IN_REPLY_TO, "In-Reply-To"),
-            (_REFERENCES, "References"),
+            (INTERNET_MESSAGE_ID, "Message-ID"),
+            (IN_REPLY_TO, "In-Reply-To"),
+            (REFERENCES, "References"),
         ):
             value = st.text(pid)
             if value:
@@ -479,11 +307,11 @@ class _Converter:
         text = "\r\n".join(line.replace("\r", " ").replace("\n", " ") for line in lines)
         return text.encode("utf-8") + b"\r\n"
 
-    def _attachments(self, st: _Storage, depth: int) -> tuple[list[_Attachment], int]:
+    def _attachments(self, st: Storage, depth: int) -> tuple[list[_Attachment], int]:
         """The item's attachments with their data, and the number of embedded items."""
         out: list[_Attachment] = []
         embedded = 0
-        for name in st.children(_ATTACH):
+        for name in st.children(ATTACH):
             if self.parts >= self.limits.max_mime_parts:
                 self.notes.append(
                     (
@@ -499,14 +327,14 @@ class _Converter:
             except Exception:
                 self.notes.append(("msg.attachment_unreadable", f"attachment {name} is unreadable"))
                 continue
-            method = at.integer(_ATTACH_METHOD)
+            method = at.integer(ATTACH_METHOD)
             filename = (
-                at.text(_ATTACH_LONG_FILENAME)
-                or at.text(_ATTACH_FILENAME)
-                or at.text(_DISPLAY_NAME)
+                at.text(ATTACH_LONG_FILENAME)
+                or at.text(ATTACH_FILENAME)
+                or at.text(DISPLAY_NAME)
                 or ""
             )
-            obj = f"__substg1.0_{_ATTACH_DATA:04X}{_PT_OBJECT:04X}"
+            obj = f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
             if method == 5 or (method is None and obj in at.storages):
                 embedded += 1
                 if obj not in at.storages:
@@ -528,8 +356,8 @@ class _Converter:
                     continue
                 out.append(_Attachment("message", "message/rfc822", filename, "", data))
                 continue
-            payload = at.binary(_ATTACH_DATA)
-            if payload is not None and f"__substg1.0_{_ATTACH_DATA:04X}0102" in at.short:
+            payload = at.binary(ATTACH_DATA)
+            if payload is not None and f"__substg1.0_{ATTACH_DATA:04X}0102" in at.short:
                 self.notes.append(
                     (
                         "msg.attachment_unreadable",
@@ -543,10 +371,10 @@ class _Converter:
                         ("msg.attachment_unreadable", f"attachment {filename or name} has no data")
                     )
                 continue
-            mime = (at.text(_ATTACH_MIME_TAG) or "").strip().lower() or "application/octet-stream"
+            mime = (at.text(ATTACH_MIME_TAG) or "").strip().lower() or "application/octet-stream"
             if "/" not in mime or any(c in mime for c in ' \t\r\n;"'):
                 mime = "application/octet-stream"
-            cid = (at.text(_ATTACH_CONTENT_ID) or "").strip()
+            cid = (at.text(ATTACH_CONTENT_ID) or "").strip()
             out.append(_Attachment("file", mime, filename, cid, payload))
         return out, embedded
 

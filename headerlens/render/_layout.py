@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["TableLayout", "plan_table", "wrap"]
+__all__ = ["TableLayout", "plan_table", "stacked_cells", "wrap"]
 
 
 def wrap(text: str, width: int | None) -> list[str]:
@@ -32,6 +32,21 @@ def wrap(text: str, width: int | None) -> list[str]:
         break_on_hyphens=False,
     )
     return lines or [""]
+
+
+def stacked_cells(
+    headers: Sequence[str], row: Sequence[str], width: int | None, indent: str
+) -> list[tuple[str, list[str]]]:
+    """The lines of one row of a stacked table below its heading: for each non-empty cell
+    after the first, its lead (``indent``, the column header padded to the longest) and its
+    text wrapped to the room left beside the lead."""
+    label_w = max((len(h) for h in headers[1:]), default=0)
+    out: list[tuple[str, list[str]]] = []
+    for h, cell in zip(headers[1:], row[1:], strict=True):
+        if cell:
+            lead = f"{indent}{h.ljust(label_w)}  "
+            out.append((lead, wrap(cell, None if width is None else max(1, width - len(lead)))))
+    return out
 
 
 def _longest_word(text: str) -> int:

@@ -8,47 +8,17 @@ escapes for its medium.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from headerlens.render._blocks import Document, Section, Table
 from headerlens.render._safe import format_delay, format_time
+from headerlens.render.live import checks_section
 from headerlens.report import Report
 
 if TYPE_CHECKING:
     from headerlens.diff import ReportDiff
 
 __all__ = ["Document", "Section", "Table", "build_diff_document", "build_document"]
-
-
-@dataclass
-class Table:
-    """A table: column headers and rows of cells (raw strings)."""
-
-    headers: tuple[str, ...]
-    rows: list[tuple[str, ...]] = field(default_factory=list)
-
-
-@dataclass
-class Section:
-    """A titled part of the report. ``lead`` is a paragraph shown before everything else."""
-
-    title: str
-    lines: list[tuple[str, str]] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    severity_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
-    #: A picture the graphical renderers draw after the section's lines (``"timeline"``:
-    #: the hop timeline of :mod:`headerlens.render.svg`); text renderers skip it.
-    figure: str | None = None
-    lead: str | None = None
-
-
-@dataclass
-class Document:
-    """The whole report as sections."""
-
-    title: str
-    sections: list[Section] = field(default_factory=list)
 
 
 def _indexes(indexes: tuple[int, ...]) -> str:
@@ -485,9 +455,7 @@ def build_document(report: Report, *, title: str = "headerlens report") -> Docum
         if sec is not None:
             doc.sections.append(sec)
     doc.sections.append(_findings(report))
-    from headerlens.render.live import checks_section  # today's DNS, apart from the headers
-
-    live = checks_section(report)
+    live = checks_section(report)  # today's DNS, apart from the headers
     if live is not None:
         doc.sections.append(live)
     for part in (_defects, _dns):

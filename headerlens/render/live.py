@@ -8,8 +8,8 @@ is shown in a column headed "recorded then", with the comparison, never merged i
 from __future__ import annotations
 
 from headerlens.checks.models import LiveChecks
+from headerlens.render._blocks import Section, Table
 from headerlens.render._safe import format_time
-from headerlens.render.document import Section, Table
 from headerlens.report import Report
 
 __all__ = ["checks_section"]

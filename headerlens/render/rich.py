@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
-from headerlens.render._layout import plan_table, wrap
+from headerlens.render._layout import plan_table, stacked_cells, wrap
 from headerlens.render._safe import term_safe
 from headerlens.render.document import Document, Table, build_diff_document, build_document
 from headerlens.report import Report
@@ -38,15 +38,9 @@ def _print_table(console: Console, table: Table, width: int | None) -> None:
     # No box: columns separated by their padding (two spaces), no padding at the edges.
     plan = plan_table(headers, rows, width, overhead=-2, per_column=2)
     if plan.stacked:
-        label_w = max((len(h) for h in headers[1:]), default=0)
         for row in rows:
             console.print(Text(f"{headers[0]} {row[0]}", style="bold"), soft_wrap=True)
-            for h, cell in zip(headers[1:], row[1:], strict=True):
-                if not cell:
-                    continue
-                lead = f"    {h.ljust(label_w)}  "
-                room = None if width is None else max(1, width - len(lead))
-                lines = wrap(cell, room)
+            for lead, lines in stacked_cells(headers, row, width, "    "):
                 text = Text(lead, style="dim")
                 text.append(lines[0])
                 for line in lines[1:]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from headerlens.render._layout import plan_table, wrap
+from headerlens.render._layout import plan_table, stacked_cells, wrap
 from headerlens.render._safe import term_safe
 from headerlens.render.document import Document, Table, build_diff_document, build_document
 from headerlens.report import Report
@@ -24,16 +24,10 @@ _GAP = 2
 
 def _stacked(headers: tuple[str, ...], rows: list[tuple[str, ...]], width: int | None) -> list[str]:
     """One block per row: ``header value`` of the first column, then one line per column."""
-    label_w = max((len(h) for h in headers[1:]), default=0)
     out: list[str] = []
     for row in rows:
         out.append(f"{_INDENT}{headers[0]} {row[0]}".rstrip())
-        for h, cell in zip(headers[1:], row[1:], strict=True):
-            if not cell:
-                continue
-            lead = f"{_INDENT * 3}{h.ljust(label_w)}  "
-            room = None if width is None else max(1, width - len(lead))
-            lines = wrap(cell, room)
+        for lead, lines in stacked_cells(headers, row, width, _INDENT * 3):
             out.append(lead + lines[0])
             out += [" " * len(lead) + line for line in lines[1:]]
     return out

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "amavis"
 
@@ -34,11 +32,13 @@ def _alert(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Amavis-Alert",), _alert)
-register(VENDOR, ("X-Virus-Scanned",), simple(VENDOR), primary=True)
-register(
-    VENDOR,
-    tuple(n for n in _names() if n not in ("x-amavis-alert", "x-virus-scanned")),
-    simple(VENDOR),
+DECODERS = (
+    exact(VENDOR, ("X-Amavis-Alert",), _alert),
+    exact(VENDOR, ("X-Virus-Scanned",), simple(VENDOR), primary=True),
+    exact(
+        VENDOR,
+        tuple(n for n in _names() if n not in ("x-amavis-alert", "x-virus-scanned")),
+        simple(VENDOR),
+    ),
+    prefix(VENDOR, "X-Amavis-", simple(VENDOR)),
 )
-register_prefix(VENDOR, "X-Amavis-", simple(VENDOR))

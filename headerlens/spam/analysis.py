@@ -10,58 +10,24 @@ fingerprinted and the helpdesk findings drawn.
 from __future__ import annotations
 
 import bisect
-from functools import cache
 from operator import attrgetter, countOf, gt
 
+from headerlens._model import build
 from headerlens._text import ascii_digits
 from headerlens.defects import DefectLog
 from headerlens.errors import DefectError
 from headerlens.hops.models import HopAnalysis, Received
 from headerlens.message import HeaderField, Message
 from headerlens.policy import Policy
-from headerlens.spam import vendors as _vendors
-from headerlens.spam.base import (
-    EXPLAINERS,
-    REGISTRY,
-    Draft,
-    Registration,
-    Template,
-    construct,
-    field_from,
-    fmt_num,
-    join_names,
-    knowledge,
-    lookup,
-    lookup_prefix,
-    raw_field,
-    registry_version,
-)
+from headerlens.spam.decoding import Draft, fmt_num, join_names
 from headerlens.spam.helpdesk import draw_findings
+from headerlens.spam.knowledge import knowledge, new_field, raw_field
 from headerlens.spam.models import Appliance, SpamAnalysis, SpamVerdict
+from headerlens.spam.registry import Candidates, NameInfo, Registration, Registry
 from headerlens.spam.sarules import rule_book
+from headerlens.spam.vendors import REGISTRY
 
-__all__ = ["HopLocator", "analyze_spam", "decode_field", "fingerprint"]
-
-
-class HopLocator:
-    """Maps a header index to the hop whose MTA wrote it: the nearest Received field below."""
-
-    def __init__(
-        self, message: Message, hops: HopAnalysis, lnames: list[str] | None = None
-    ) -> None:
-        self._keys, self._hops = _hop_table(message, hops, lnames)
-        self.boundary = hops.trust.header_index
-
-    def hop_of(self, header_index: int) -> int | None:
-        """The hop index of the nearest Received below ``header_index``, or None."""
-        pos = bisect.bisect_right(self._keys, header_index)
-        if pos >= len(self._keys):
-            return None
-        return self._hops[pos]
-
-    def trusted(self, header_index: int) -> bool:
-        """False when the field sits below the trust boundary."""
-        return self.boundary is None or header_index <= self.boundary
+__all__ = ["analyze_spam"]
 
 
 _HEADER_INDEX = attrgetter("header_index")
@@ -89,28 +55,11 @@ def _hop_table(
     return received, [n - 1 - k for k in range(n)]
 
 
-def decode_field(f: HeaderField, draft: Draft, log: DefectLog) -> bool:
-    """Run the registered decoder for ``f`` into ``draft``; never raises on bad input."""
-    reg = lookup(f.name)
-    if reg is None:
-        return False
-    try:
-        return reg.decoder(f, draft, log)
-    except DefectError:
-        raise
-    except Exception as exc:  # a decoder bug must not stop the analysis
-        log.add("spam.decoder_failed", f"{f.name}: {type(exc).__name__}", f.index)
-        draft.add(raw_field(f))
-        return True
-
-
 _KNOWN = attrgetter("known")
 
 
-def _explain(d: Draft, display: str | None = None) -> str:
-    if display is None:
-        display = knowledge(d.vendor).display
-    fn = EXPLAINERS.get(d.vendor)
+def _explain(d: Draft, display: str, registry: Registry) -> str:
+    fn = registry.explainers.get(d.vendor)
     body = fn(d) if fn is not None else ""
     if not body:
         bits: list[str] = []
@@ -171,7 +120,7 @@ def _bypass(d: Draft) -> None:
         d.action = BYPASSED if not d.action else f"{BYPASSED}; {d.action}"
 
 
-def _verdict(d: Draft) -> SpamVerdict:
+def _verdict(d: Draft, registry: Registry) -> SpamVerdict:
     if d.rule_rows:
         d.finish()
     if "allowlisted" in d.facts:
@@ -179,7 +128,7 @@ def _verdict(d: Draft) -> SpamVerdict:
     display = knowledge(d.vendor).display
     # Every value below is typed by construction (the Draft's annotations), so the verdict is
     # built without re-validating its fields and rules one by one.
-    return construct(
+    return build(
         SpamVerdict,
         {
             "vendor": d.vendor,
@@ -190,7 +139,7 @@ def _verdict(d: Draft) -> SpamVerdict:
             "action": d.action,
             "rules": tuple(d.rules),
             "fields": tuple(d.fields),
-            "explanation": _explain(d, display),
+            "explanation": _explain(d, display, registry),
             "trusted": d.trusted,
             "hop_index": d.hop_index,
             "product": display,
@@ -198,37 +147,7 @@ def _verdict(d: Draft) -> SpamVerdict:
     )
 
 
-@cache
-def _fingerprint_table() -> dict[str, list[tuple[str, str | None, str, str]]]:
-    """Every vendor's fingerprints, grouped by the first five characters of the prefix."""
-    table: dict[str, list[tuple[str, str | None, str, str]]] = {}
-    for vendor in _vendors.VENDORS:
-        for prefix, product in knowledge(vendor).fingerprints:
-            needle: str | None = None
-            if "=" in prefix:
-                prefix, _, needle = prefix.partition("=")
-            table.setdefault(prefix[:5], []).append((prefix, needle, vendor, product))
-    return table
-
-
-_Candidates = tuple[tuple[str | None, str, str], ...]
-_FP_HITS: dict[str, _Candidates] = {}
-"""{lower-case name: (needle, vendor, product) of the fingerprints whose prefix it starts with}."""
-
-
-def _fp_candidates(lname: str) -> _Candidates:
-    """The fingerprints a header name matches by prefix, in table order (memoised, bounded)."""
-    hit = _FP_HITS.get(lname)
-    if hit is None:
-        hit = tuple(
-            (needle, vendor, product)
-            for prefix, needle, vendor, product in _fingerprint_table().get(lname[:5], ())
-            if lname.startswith(prefix)
-        )
-        if len(_FP_HITS) >= 4096:  # names are attacker text: keep the memo bounded
-            _FP_HITS.clear()
-        _FP_HITS[lname] = hit
-    return hit
+_Candidates = Candidates
 
 
 def _fp_match(candidates: _Candidates, value: str) -> tuple[str, str] | None:
@@ -251,7 +170,7 @@ def _appliances(
     out: list[Appliance] = []
     for ((v, p), hop), idx in found.items():
         out.append(
-            construct(
+            build(
                 Appliance,
                 {"vendor": v, "product": p, "header_indexes": tuple(idx), "hop_index": hop},
             )
@@ -259,70 +178,8 @@ def _appliances(
     return tuple(out)
 
 
-def fingerprint(message: Message, locate: HopLocator) -> tuple[Appliance, ...]:
-    """Which filtering products left headers, from name prefixes (and a few values), by hop."""
-    found: dict[tuple[tuple[str, str], int | None], list[int]] = {}
-    for h in message.headers:
-        cands = _fp_candidates(h.name.lower())
-        if cands:
-            vp = _fp_match(cands, h.value)
-            if vp is not None:
-                found.setdefault((vp, locate.hop_of(h.index)), []).append(h.index)
-    return _appliances(found)
-
-
-_NameInfo = tuple[
-    str,
-    Registration | None,
-    _Candidates,
-    tuple[str, str] | None,
-    bool,
-    Template | None,
-]
-_NAME_INFO: dict[str, _NameInfo | None] = {}
-"""{header name as spelt: (its lower-case form, its registration (exact, else by prefix),
-fingerprint candidates, the (vendor, product) when the first candidate needs no value check,
-whether it is an "-Untrusted" twin, and for a simple() registration the field template of
-its header-table answer, with the name as spelt), or None for a name with neither
-registration nor fingerprint}. Registry facts only, nothing from a message's values;
-forgotten whenever the registry changes (tests patch it)."""
-_NAME_INFO_FOR = [(-1, -1)]
-_UNSEEN: _NameInfo = ("", None, (), None, False, None)
-"""What the memo answers (by identity) for a name it has not seen."""
-
-
-def _simple_template(reg: Registration | None, name: str, lname: str) -> Template | None:
-    """The field a simple() decoder would make for header ``name``, as a template (value and
-    header index to fill in), if its header-table answer is plain."""
-    if reg is None or not reg.simple:
-        return None
-    hit = knowledge(reg.vendor).templates[None].get(lname)
-    if hit is None or hit[0] is None:
-        return None
-    return {**hit[0], "key": name}
-
-
-def _name_info(name: str) -> _NameInfo | None:
-    lname = name.lower()
-    cands = _fp_candidates(lname)
-    sure = (cands[0][1], cands[0][2]) if cands and cands[0][0] is None else None
-    reg = REGISTRY.get(lname) or lookup_prefix(lname)
-    info = (
-        None
-        if reg is None and not cands
-        else (
-            lname,
-            reg,
-            cands,
-            sure,
-            lname.endswith("-untrusted"),
-            _simple_template(reg, name, lname),
-        )
-    )
-    if len(_NAME_INFO) >= 4096:  # names are attacker text: keep the memo bounded
-        _NAME_INFO.clear()
-    _NAME_INFO[name] = info
-    return info
+_UNSEEN: NameInfo = ("", None, (), None, False, None)
+"""What the registry's memo answers (by identity) for a name it has not seen."""
 
 
 # Exchange Online writes its verdict headers below the Received block (after the original
@@ -381,13 +238,53 @@ def _appending_vendors_trusted(hops: HopAnalysis) -> tuple[frozenset[str], bool]
     return (_APPENDING if cloud else frozenset()), exchange
 
 
-def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> SpamAnalysis:
+class _Trust:
+    """Whether a vendor header at some position was written inside the trusted zone."""
+
+    __slots__ = ("_appending", "boundary", "hops")
+
+    def __init__(self, hops: HopAnalysis) -> None:
+        self.hops = hops
+        self.boundary = hops.trust.header_index
+        self._appending: tuple[frozenset[str], bool] | None = None  # worked out when needed
+
+    def vouches(self, vendor: str, lname: str, idx: int) -> bool:
+        """At or above the boundary; below it only the headers of a vendor that appends its
+        verdict there, or those an Exchange header firewall guards, when that vendor or an
+        Exchange server runs a trusted hop."""
+        boundary = self.boundary
+        if boundary is None or idx <= boundary:
+            return True
+        if vendor not in _APPENDING and not lname.startswith(_FIREWALLED):
+            return False
+        if self._appending is None:
+            self._appending = _appending_vendors_trusted(self.hops)
+        vendors, exchange = self._appending
+        return vendor in vendors or (exchange and lname.startswith(_FIREWALLED))
+
+
+def _decode(reg: Registration, f: HeaderField, d: Draft, log: DefectLog) -> bool:
+    """Run the registered decoder; a decoder bug is a defect, the field kept raw."""
+    try:
+        return reg.decoder(f, d, log)
+    except DefectError:
+        raise
+    except Exception as exc:  # a decoder bug must not stop the analysis
+        log.add("spam.decoder_failed", f"{f.name}: {type(exc).__name__}", f.index)
+        d.add(raw_field(f))
+        return True
+
+
+def analyze_spam(
+    message: Message, policy: Policy, *, hops: HopAnalysis, registry: Registry = REGISTRY
+) -> SpamAnalysis:
     """Decode every vendor filtering header of ``message`` and explain the verdicts.
 
     Header fields are read as RFC 5322 section 2.2 unstructured values; the hop of each
     verdict is found from the Received chain (RFC 5321 section 4.4). SpamAssassin rules are
     described from ``policy.spamassassin_rules`` (if set) and our notes; an unreadable rules
-    directory raises :class:`~headerlens.errors.InputError`.
+    directory raises :class:`~headerlens.errors.InputError`. ``registry`` says which decoder
+    reads which header (every vendor's, unless a test gives another).
     """
     log = DefectLog(strict=policy.strict)
     book = rule_book(policy.spamassassin_rule_dirs)  # InputError for an unreadable directory
@@ -399,20 +296,15 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
     current_trusted: dict[str, Draft] = {}
     current_untrusted: dict[str, Draft] = {}
     found: dict[tuple[tuple[str, str], int | None], list[int]] = {}
-    version = registry_version()
-    if _NAME_INFO_FOR[0] != version:  # the registry changed since: forget the memo
-        _NAME_INFO.clear()
-        _NAME_INFO_FOR[0] = version
-    memo_get = _NAME_INFO.get
-    boundary = hops.trust.header_index
-    appending: tuple[frozenset[str], bool] | None = None  # worked out when first needed
+    memo_get = registry.remembered.get
+    trust = _Trust(hops)
     for f in headers:
         name = f.name
         info = memo_get(name, _UNSEEN)
         if info is None:  # neither registered nor fingerprinted: most fields
             continue
         if info is _UNSEEN:
-            info = _name_info(name)
+            info = registry.name_info(name)
             if info is None:
                 continue
         lname, reg, cands, sure, twin, simple_tpl = info
@@ -432,16 +324,7 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         if reg is None:
             continue
         vendor = reg.vendor
-        if twin:
-            trusted = False
-        elif boundary is None or idx <= boundary:
-            trusted = True
-        elif vendor in _APPENDING or lname.startswith(_FIREWALLED):
-            if appending is None:
-                appending = _appending_vendors_trusted(hops)
-            trusted = vendor in appending[0] or (appending[1] and lname.startswith(_FIREWALLED))
-        else:  # no vendor but those can be vouched for below the boundary
-            trusted = False
+        trusted = not twin and trust.vouches(vendor, lname, idx)
         current = current_trusted if trusted else current_untrusted
         d = current.get(vendor)
         if d is None or (reg.primary and lname in d.names):
@@ -452,18 +335,12 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
         else:
             fresh = False
         if simple_tpl is not None:  # simple(): the value as one field, meaning by header name
-            d.fields.append(field_from(simple_tpl, f.value, idx))
-        else:
-            try:
-                ok = reg.decoder(f, d, log)
-            except DefectError:
-                raise
-            except Exception as exc:  # a decoder bug must not stop the analysis
-                log.add("spam.decoder_failed", f"{name}: {type(exc).__name__}", idx)
-                d.add(raw_field(f))
-                ok = True
-            if not ok:
-                continue
+            state = simple_tpl.copy()  # field_from() inlined: a copy, two keys, the model
+            state["value"] = f.value
+            state["header_index"] = idx
+            d.fields.append(new_field(state))
+        elif not _decode(reg, f, d, log):
+            continue
         d.header_indexes.append(idx)
         if reg.primary:  # only a primary name is looked for again (a repeat starts a verdict)
             d.names.add(lname)
@@ -471,11 +348,11 @@ def analyze_spam(message: Message, policy: Policy, *, hops: HopAnalysis) -> Spam
             drafts.append(d)
             current[vendor] = d
     if drafts:
-        verdicts = tuple(map(_verdict, drafts))
+        verdicts = tuple(_verdict(d, registry) for d in drafts)
         findings = draw_findings(drafts, verdicts)
     else:
         verdicts = findings = ()
-    return construct(
+    return build(
         SpamAnalysis,
         {
             "verdicts": verdicts,

@@ -6,17 +6,12 @@ import datetime as dt
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-    with_meaning,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, parse_float, score, simple, yes_no
+from headerlens.spam.knowledge import knowledge, with_meaning
+from headerlens.spam.registry import exact, prefix
 from headerlens.spam.spamassassin import merge_rule, report_lines
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "barracuda"
 
@@ -64,14 +59,6 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    sc = parse_float(f.value)
-    if sc is not None:
-        d.score = sc
-    return True
-
-
 def _report(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     d.add(knowledge(VENDOR).field(None, f.name, f.value, f.index))
     for line in report_lines(f):
@@ -103,11 +90,13 @@ _SPECIAL = (
     "x-barracuda-start-time",
     "x-barracuda-connect",
 )
-register(VENDOR, ("X-Barracuda-Spam-Status",), _status)
-register(VENDOR, ("X-Barracuda-Spam-Score",), _score)
-register(VENDOR, ("X-Barracuda-Spam-Report",), _report)
-register(VENDOR, ("X-Barracuda-Start-Time",), _start)
-register(VENDOR, ("X-Barracuda-Connect",), simple(VENDOR), primary=True)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
-register_prefix(VENDOR, "X-Barracuda-", simple(VENDOR))
-register_prefix(VENDOR, "X-ASG-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-Barracuda-Spam-Status",), _status),
+    exact(VENDOR, ("X-Barracuda-Spam-Score",), score(VENDOR)),
+    exact(VENDOR, ("X-Barracuda-Spam-Report",), _report),
+    exact(VENDOR, ("X-Barracuda-Start-Time",), _start),
+    exact(VENDOR, ("X-Barracuda-Connect",), simple(VENDOR), primary=True),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+    prefix(VENDOR, "X-Barracuda-", simple(VENDOR)),
+    prefix(VENDOR, "X-ASG-", simple(VENDOR)),
+)

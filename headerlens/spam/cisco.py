@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-    with_meaning,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple
+from headerlens.spam.knowledge import knowledge, with_meaning
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "cisco"
 
@@ -67,10 +63,12 @@ _SPECIAL = (
     "x-amp-result",
     "x-ironport-sendergroup",
 )
-register(VENDOR, ("X-IronPort-Anti-Spam-Filtered",), simple(VENDOR), primary=True)
-register(VENDOR, ("X-IronPort-AV",), _av)
-register(VENDOR, ("X-SBRS", "X-IronPort-Reputation"), _sbrs)
-register(VENDOR, ("X-Amp-Result",), _amp)
-register(VENDOR, ("X-IronPort-SenderGroup",), _sender_group)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
-register_prefix(VENDOR, "X-IronPort-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-IronPort-Anti-Spam-Filtered",), simple(VENDOR), primary=True),
+    exact(VENDOR, ("X-IronPort-AV",), _av),
+    exact(VENDOR, ("X-SBRS", "X-IronPort-Reputation"), _sbrs),
+    exact(VENDOR, ("X-Amp-Result",), _amp),
+    exact(VENDOR, ("X-IronPort-SenderGroup",), _sender_group),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+    prefix(VENDOR, "X-IronPort-", simple(VENDOR)),
+)

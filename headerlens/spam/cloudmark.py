@@ -6,14 +6,11 @@ import datetime as dt
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    simple,
-    with_meaning,
-)
+from headerlens.spam.decoding import Draft, score, simple
+from headerlens.spam.knowledge import knowledge, with_meaning
+from headerlens.spam.registry import exact
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "cloudmark"
 
@@ -42,16 +39,9 @@ def _analysis(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    sc = parse_float(f.value)
-    if sc is not None:
-        d.score, d.threshold = sc, 100.0
-        d.is_spam = sc >= 100
-    return True
-
-
 _ANALYSIS = ("X-CNFS-Analysis", "X-CMAE-Analysis", "X-Authority-Analysis", "X-CM-Analysis")
-register(VENDOR, _ANALYSIS, _analysis, primary=True)
-register(VENDOR, ("X-CMAE-Score", "X-CM-Score"), _score)
-register(VENDOR, ("X-CMAE-Envelope", "X-Cloudmark-SP-Result"), simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, _ANALYSIS, _analysis, primary=True),
+    exact(VENDOR, ("X-CMAE-Score", "X-CM-Score"), score(VENDOR, threshold=100.0)),
+    exact(VENDOR, ("X-CMAE-Envelope", "X-Cloudmark-SP-Result"), simple(VENDOR)),
+)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "fortinet"
 
@@ -25,12 +23,14 @@ def _wl(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-FEAS-SYSTEM-WL",), _wl)
-register(VENDOR, ("X-FE-Policy-ID",), simple(VENDOR), primary=True)
-register(
-    VENDOR,
-    tuple(n for n in _names() if n not in ("x-feas-system-wl", "x-fe-policy-id")),
-    simple(VENDOR),
+DECODERS = (
+    exact(VENDOR, ("X-FEAS-SYSTEM-WL",), _wl),
+    exact(VENDOR, ("X-FE-Policy-ID",), simple(VENDOR), primary=True),
+    exact(
+        VENDOR,
+        tuple(n for n in _names() if n not in ("x-feas-system-wl", "x-fe-policy-id")),
+        simple(VENDOR),
+    ),
+    prefix(VENDOR, "X-FEAS-", simple(VENDOR)),
+    prefix(VENDOR, "X-FE-", simple(VENDOR)),
 )
-register_prefix(VENDOR, "X-FEAS-", simple(VENDOR))
-register_prefix(VENDOR, "X-FE-", simple(VENDOR))

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    explainer,
-    join_names,
-    knowledge,
-    register,
-    simple,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, join_names, simple, yes_no
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact
+
+__all__ = ["DECODERS", "EXPLAIN", "VENDOR", "explain"]
 
 VENDOR = "google"
 
@@ -32,11 +28,13 @@ def _flag(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Gm-Spam", "X-Gm-Phishy"), _flag)
-register(
-    VENDOR, tuple(n for n in _names() if n not in ("x-gm-spam", "x-gm-phishy")), simple(VENDOR)
+DECODERS = (
+    exact(VENDOR, ("X-Gm-Spam", "X-Gm-Phishy"), _flag),
+    exact(
+        VENDOR, tuple(n for n in _names() if n not in ("x-gm-spam", "x-gm-phishy")), simple(VENDOR)
+    ),
+    exact(VENDOR, ("X-Gm-Message-State",), simple(VENDOR), primary=True),
 )
-register(VENDOR, ("X-Gm-Message-State",), simple(VENDOR), primary=True)
 
 
 _GROUPS = frozenset({"x-google-group-id", "x-spam-checked-in-group"})
@@ -53,7 +51,6 @@ _WHAT = {
 }
 
 
-@explainer(VENDOR)
 def explain(d: Draft) -> str:
     """Say which Google systems left the fields and what they are ("" when a Gmail spam or
     phishing flag is present: the generic explanation says what it claims)."""
@@ -83,3 +80,6 @@ def explain(d: Draft) -> str:
         " stamps, opaque and not documented by Google; they carry no spam verdict, score or"
         " action and only show that the message passed through Google."
     )
+
+
+EXPLAIN = explain

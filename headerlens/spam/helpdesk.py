@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from headerlens.findings import Finding, make_finding
-from headerlens.spam.base import Draft, fmt_num, join_names, knowledge, parse_float
+from headerlens.spam.decoding import Draft, fmt_num, join_names, parse_float
+from headerlens.spam.knowledge import knowledge
 from headerlens.spam.microsoft import INTERNAL_BYPASS, bypass_reason
 from headerlens.spam.models import SpamVerdict
 
@@ -55,12 +56,33 @@ def _inbox_override(facts: dict[str, str]) -> str:
 
 
 def _ms_findings(d: Draft, out: list[Finding]) -> None:
-    idx = d.header_indexes
+    """Microsoft's findings: the verdict and where it was delivered, bulk mail, phishing and
+    malware classes, filtering overrides, and composite authentication."""
     facts = d.facts
     sfv = facts.get("SFV", "").upper()
+    cat = facts.get("CAT", "").upper()
+    _ms_delivery(d, sfv, out)
+    _ms_bulk(d, cat, out)
+    _ms_class(d, cat, out)
+    _ms_overrides(d, sfv, out)
+    if facts.get("compauth") == "fail":
+        r = facts.get("compauth_reason")
+        out.append(
+            make_finding(
+                "spam.compauth_failed",
+                "warning",
+                "Composite authentication failed" + (f" (reason {r})" if r else ""),
+                d.header_indexes,
+            )
+        )
+
+
+def _ms_delivery(d: Draft, sfv: str, out: list[Finding]) -> None:
+    """EOP's spam verdict (SFV, SCL) against the mailbox delivery (inbox or Junk Email)."""
+    idx = d.header_indexes
+    facts = d.facts
     scl = facts.get("SCL") or facts.get("ORG_SCL")
     dest = facts.get("mbx.dest", "").upper()
-    cat = facts.get("CAT", "").upper()
     spam_by_eop = sfv in ("SPM", "SKS") or (scl is not None and (parse_float(scl) or 0) >= 5)
     if spam_by_eop:
         if sfv and scl:
@@ -93,29 +115,36 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
                 "spam.junk_folder", "notice", f"Delivered to the Junk Email folder {why}", idx
             )
         )
+
+
+def _ms_bulk(d: Draft, cat: str, out: list[Finding]) -> None:
+    """The bulk complaint level against the tenant's (marked by EOP) or the default threshold."""
+    facts = d.facts
     bcl = parse_float(facts.get("BCL"))
+    if bcl is None:
+        return
     srv = facts.get("SRV", "").upper()
-    if bcl is not None and (srv == "BULK" or cat == "BULK"):
-        out.append(
-            make_finding(
-                "spam.bulk_over_threshold",
-                "notice",
-                f"Bulk complaint level {fmt_num(bcl)} at or above the tenant's bulk threshold"
-                f" (EOP marked it {'SRV:BULK' if srv == 'BULK' else 'CAT:BULK'})",
-                idx,
-            )
+    if srv == "BULK" or cat == "BULK":
+        marked = "SRV:BULK" if srv == "BULK" else "CAT:BULK"
+        text = f"at or above the tenant's bulk threshold (EOP marked it {marked})"
+    elif bcl >= BCL_DEFAULT_THRESHOLD:
+        text = f"at or above the default bulk threshold of {BCL_DEFAULT_THRESHOLD}"
+    else:
+        return
+    out.append(
+        make_finding(
+            "spam.bulk_over_threshold",
+            "notice",
+            f"Bulk complaint level {fmt_num(bcl)} {text}",
+            d.header_indexes,
         )
-    elif bcl is not None and bcl >= BCL_DEFAULT_THRESHOLD:
-        out.append(
-            make_finding(
-                "spam.bulk_over_threshold",
-                "notice",
-                f"Bulk complaint level {fmt_num(bcl)} at or above the default bulk threshold"
-                f" of {BCL_DEFAULT_THRESHOLD}",
-                idx,
-            )
-        )
-    sfty = facts.get("SFTY", "")
+    )
+
+
+def _ms_class(d: Draft, cat: str, out: list[Finding]) -> None:
+    """Phishing and malware classes (CAT, SFTY)."""
+    idx = d.header_indexes
+    sfty = d.facts.get("SFTY", "")
     if cat in PHISH_CAT or sfty in ("9.19", "9.20"):
         e = knowledge("microsoft").token("forefront", "CAT")
         v = e.value(cat) if e and cat else None
@@ -131,6 +160,11 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
                 "spam.malware_detected", "critical", f"Microsoft flagged malware (CAT:{cat})", idx
             )
         )
+
+
+def _ms_overrides(d: Draft, sfv: str, out: list[Finding]) -> None:
+    """Filtering bypassed, a block-list match, a release from quarantine."""
+    idx = d.header_indexes
     bypassed = bypass_reason(d) if d.is_spam is None else None
     if bypassed:
         internal = bypassed == INTERNAL_BYPASS or sfv == "SKI"
@@ -157,16 +191,6 @@ def _ms_findings(d: Draft, out: list[Finding]) -> None:
                 "spam.released_from_quarantine",
                 "notice",
                 "The message was released from quarantine (SFV:SKQ)",
-                idx,
-            )
-        )
-    if facts.get("compauth") == "fail":
-        r = facts.get("compauth_reason")
-        out.append(
-            make_finding(
-                "spam.compauth_failed",
-                "warning",
-                "Composite authentication failed" + (f" (reason {r})" if r else ""),
                 idx,
             )
         )

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from headerlens.defects import DefectLog
-from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-    yes_no,
-)
+from headerlens.spam.decoding import flag, score, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "hornetsecurity"
 
@@ -21,20 +15,13 @@ def _names() -> tuple[str, ...]:
     return tuple(knowledge(VENDOR).headers)
 
 
-def _spam(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    flag = yes_no(f.value)
-    if flag is not None:
-        d.is_spam = flag
-    return True
-
-
-def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    d.score = parse_float(f.value)
-    return True
-
-
-register(VENDOR, ("X-Hornetsecurity-Spam", "X-Hornet-Spam"), _spam, primary=True)
-register(VENDOR, ("X-Hornetsecurity-Score", "X-Hornet-Score"), _score)
-register_prefix(VENDOR, "X-Hornetsecurity-", simple(VENDOR))
+DECODERS = (
+    exact(
+        VENDOR,
+        ("X-Hornetsecurity-Spam", "X-Hornet-Spam"),
+        flag(VENDOR, overrides=True),
+        primary=True,
+    ),
+    exact(VENDOR, ("X-Hornetsecurity-Score", "X-Hornet-Score"), score(VENDOR)),
+    prefix(VENDOR, "X-Hornetsecurity-", simple(VENDOR)),
+)

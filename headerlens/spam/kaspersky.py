@@ -4,37 +4,19 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, score, simple, verdict_word
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "kaspersky"
+_SPAM = ("spam", "probable_spam", "mass_mail")
+_HAM = ("not_detected", "formal")
 
 
 def _names() -> tuple[str, ...]:
     return tuple(knowledge(VENDOR).headers)
-
-
-def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    v = f.value.strip()
-    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
-    low = v.lower()
-    if low in ("spam", "probable_spam", "mass_mail"):
-        d.is_spam = True
-    elif low in ("not_detected", "formal"):
-        d.is_spam = False
-    return True
-
-
-def _rate(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    d.score = parse_float(f.value)
-    return True
 
 
 def _av(f: HeaderField, d: Draft, log: DefectLog) -> bool:
@@ -53,9 +35,16 @@ _SPECIAL = (
     "x-ksmg-antivirus-status",
     "x-klms-antivirus-status",
 )
-register(VENDOR, ("X-KSMG-AntiSpam-Status", "X-KLMS-AntiSpam-Status"), _status, primary=True)
-register(VENDOR, ("X-KSMG-AntiSpam-Rate", "X-KLMS-AntiSpam-Rate"), _rate)
-register(VENDOR, ("X-KSMG-AntiVirus-Status", "X-KLMS-AntiVirus-Status"), _av)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
-register_prefix(VENDOR, "X-KSMG-", simple(VENDOR))
-register_prefix(VENDOR, "X-KLMS-", simple(VENDOR))
+DECODERS = (
+    exact(
+        VENDOR,
+        ("X-KSMG-AntiSpam-Status", "X-KLMS-AntiSpam-Status"),
+        verdict_word(VENDOR, _SPAM, _HAM),
+        primary=True,
+    ),
+    exact(VENDOR, ("X-KSMG-AntiSpam-Rate", "X-KLMS-AntiSpam-Rate"), score(VENDOR)),
+    exact(VENDOR, ("X-KSMG-AntiVirus-Status", "X-KLMS-AntiVirus-Status"), _av),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+    prefix(VENDOR, "X-KSMG-", simple(VENDOR)),
+    prefix(VENDOR, "X-KLMS-", simple(VENDOR)),
+)

@@ -13,26 +13,26 @@ from typing import Any
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
+from headerlens.spam.decoding import (
     Draft,
-    Template,
-    construct,
-    explainer,
-    field_from,
     flat_sep_free,
     fmt_num,
-    knowledge,
-    make_field,
     paren_items,
     parse_float,
-    raw_field,
-    register,
-    register_prefix,
     simple,
     split_list,
+)
+from headerlens.spam.knowledge import (
+    Template,
+    knowledge,
+    make_field,
+    new_field,
+    new_rule,
+    raw_field,
     with_meaning,
 )
-from headerlens.spam.models import Confidence, SpamRule
+from headerlens.spam.models import Confidence
+from headerlens.spam.registry import exact, prefix
 
 VENDOR = "microsoft"
 
@@ -97,8 +97,14 @@ def _rule_templates(ukey: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def _rules(d: Draft, ukey: str, val: str) -> None:
-    items = paren_items(val) if "(" in val else list(filter(str.strip, val.split("|")))
+def _rules(d: Draft, ukey: str, val: str) -> bool:
+    """Add the rule ids listed in ``val`` (``(a)(b)`` or ``a|b``); False when a ``(`` is not
+    closed."""
+    closed = True
+    if "(" in val:
+        items, closed = paren_items(val)
+    else:
+        items = list(filter(str.strip, val.split("|")))
     known = _rule_templates(ukey).get
     add = d.rules.append
     for item in items:
@@ -119,7 +125,8 @@ def _rules(d: Draft, ukey: str, val: str) -> None:
                 "description": hit[0],
                 "source": hit[1],
             }
-        add(construct(SpamRule, state))
+        add(new_rule(state))
+    return closed
 
 
 def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str = "") -> None:
@@ -129,6 +136,7 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
     facts = d.facts
     index = f.index
     malformed = False
+    unclosed: list[str] = []
     value = f.value
     # split_list(value, ";") without its strip pass (each part is stripped below): a plain
     # split when no group can hold a ';'.
@@ -155,23 +163,30 @@ def _tokens(f: HeaderField, d: Draft, log: DefectLog, table: str, *, prefix: str
             if tpl is None and by_value is not None:
                 tpl = by_value.get(val)
             if tpl is not None:
-                add(field_from(tpl, val, index))
+                state = tpl.copy()  # field_from() inlined
+                state["value"] = val
+                state["header_index"] = index
+                add(new_field(state))
             else:
                 add(field(table, key, val, index))
             if kind and (kind == 1 or "|" in val):  # a list of rule ids, not a fact
-                _rules(d, ukey, val)
+                if not _rules(d, ukey, val):
+                    unclosed.append(key)
             elif fact not in facts:
                 facts[fact] = val
             continue
         ukey = key.upper() if table != "mailbox_delivery" else key
         if ukey in _RULE_KEYS or (ukey == "ARA" and "|" in val):
             add(field(table, key, val, index))
-            _rules(d, ukey, val)
+            if not _rules(d, ukey, val):
+                unclosed.append(key)
             continue
         add(field(table, key, val, index))
         facts.setdefault(prefix + ukey, val)
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: a token without ':' was kept raw", f.index)
+    for key in unclosed:
+        log.add("spam.malformed_value", f"{f.name}: a '(' in {key} is not closed", f.index)
 
 
 def _forefront(f: HeaderField, d: Draft, log: DefectLog) -> bool:
@@ -346,21 +361,23 @@ _SIMPLE = (
     "X-MS-TrafficTypeDiagnostic",
 )
 
-register(
-    VENDOR,
-    ("X-Forefront-Antispam-Report", "X-Forefront-Antispam-Report-Untrusted"),
-    _forefront,
-    primary=True,
+DECODERS = (
+    exact(
+        VENDOR,
+        ("X-Forefront-Antispam-Report", "X-Forefront-Antispam-Report-Untrusted"),
+        _forefront,
+        primary=True,
+    ),
+    exact(VENDOR, ("X-Microsoft-Antispam", "X-Microsoft-Antispam-Untrusted"), _antispam),
+    exact(VENDOR, ("X-Microsoft-Antispam-Mailbox-Delivery",), _mailbox_delivery),
+    exact(VENDOR, ("X-MS-Exchange-Organization-SCL",), _scl),
+    exact(VENDOR, ("X-MS-Exchange-Transport-EndToEndLatency",), _latency),
+    exact(VENDOR, ("Authentication-Results",), _compauth),
+    exact(VENDOR, _SIMPLE, simple(VENDOR)),
+    prefix(VENDOR, "X-MS-Exchange-", simple(VENDOR)),
+    prefix(VENDOR, "X-MS-Office365-", simple(VENDOR)),
+    prefix(VENDOR, "X-Microsoft-Antispam-", simple(VENDOR)),
 )
-register(VENDOR, ("X-Microsoft-Antispam", "X-Microsoft-Antispam-Untrusted"), _antispam)
-register(VENDOR, ("X-Microsoft-Antispam-Mailbox-Delivery",), _mailbox_delivery)
-register(VENDOR, ("X-MS-Exchange-Organization-SCL",), _scl)
-register(VENDOR, ("X-MS-Exchange-Transport-EndToEndLatency",), _latency)
-register(VENDOR, ("Authentication-Results",), _compauth)
-register(VENDOR, _SIMPLE, simple(VENDOR))
-register_prefix(VENDOR, "X-MS-Exchange-", simple(VENDOR))
-register_prefix(VENDOR, "X-MS-Office365-", simple(VENDOR))
-register_prefix(VENDOR, "X-Microsoft-Antispam-", simple(VENDOR))
 
 
 _AUTHAS = "x-ms-exchange-organization-authas"
@@ -379,7 +396,6 @@ def bypass_reason(d: Draft) -> str | None:
     return why
 
 
-@explainer(VENDOR)
 def explain(d: Draft) -> str:
     """One paragraph on what EOP decided and what happened at delivery."""
     parts: list[str] = []
@@ -417,9 +433,14 @@ def explain(d: Draft) -> str:
 __all__ = [
     "BYPASS_SFV",
     "CLEAN_SFV",
+    "DECODERS",
+    "EXPLAIN",
     "INTERNAL_BYPASS",
     "SPAM_SFV",
     "VENDOR",
     "bypass_reason",
     "explain",
 ]
+
+
+EXPLAIN = explain

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, score, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "mimecast"
 
 
 def _names() -> tuple[str, ...]:
     return tuple(knowledge(VENDOR).headers)
-
-
-def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    d.score = parse_float(f.value)
-    return True
 
 
 def _imp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
@@ -47,18 +38,20 @@ def _imp(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Mimecast-Spam-Score",), _score)
-register(VENDOR, ("X-Mimecast-Impersonation-Protect",), _imp)
-register(VENDOR, ("X-MC-Unique",), simple(VENDOR), primary=True)
-register(
-    VENDOR,
-    (
-        "X-Mimecast-Spam-Signature",
-        "X-Mimecast-Bulk-Signature",
-        "X-Mimecast-MFC-AGG-ID",
-        "X-Mimecast-MFC-PROC-ID",
-        "X-Mimecast-Originator",
+DECODERS = (
+    exact(VENDOR, ("X-Mimecast-Spam-Score",), score(VENDOR)),
+    exact(VENDOR, ("X-Mimecast-Impersonation-Protect",), _imp),
+    exact(VENDOR, ("X-MC-Unique",), simple(VENDOR), primary=True),
+    exact(
+        VENDOR,
+        (
+            "X-Mimecast-Spam-Signature",
+            "X-Mimecast-Bulk-Signature",
+            "X-Mimecast-MFC-AGG-ID",
+            "X-Mimecast-MFC-PROC-ID",
+            "X-Mimecast-Originator",
+        ),
+        simple(VENDOR),
     ),
-    simple(VENDOR),
+    prefix(VENDOR, "X-Mimecast-", simple(VENDOR)),
 )
-register_prefix(VENDOR, "X-Mimecast-", simple(VENDOR))

@@ -6,13 +6,11 @@ import re
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    simple,
-)
+from headerlens.spam.decoding import Draft, score, simple, verdict_word
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact
+
+__all__ = ["DECODERS", "VENDOR", "decode_spamcause"]
 
 VENDOR = "ovh"
 
@@ -94,24 +92,15 @@ def _cause(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-def _state(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    v = f.value.strip()
-    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
-    if v.upper() in ("OK", "NOTSPAM"):
-        d.is_spam = False
-    elif v.upper() in ("SPAM", "SUSPICIOUS"):
-        d.is_spam = True
-    return True
-
-
-def _score(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    d.score = parse_float(f.value)
-    return True
-
-
 _SPECIAL = ("x-vr-spamstate", "x-vr-spamscore", "x-ovh-spam-score", "x-vr-spamcause")
-register(VENDOR, ("X-VR-SPAMSTATE",), _state, primary=True)
-register(VENDOR, ("X-VR-SPAMSCORE", "X-Ovh-Spam-Score"), _score)
-register(VENDOR, ("X-VR-SPAMCAUSE",), _cause)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
+DECODERS = (
+    exact(
+        VENDOR,
+        ("X-VR-SPAMSTATE",),
+        verdict_word(VENDOR, ("SPAM", "SUSPICIOUS"), ("OK", "NOTSPAM")),
+        primary=True,
+    ),
+    exact(VENDOR, ("X-VR-SPAMSCORE", "X-Ovh-Spam-Score"), score(VENDOR)),
+    exact(VENDOR, ("X-VR-SPAMCAUSE",), _cause),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+)

@@ -6,18 +6,11 @@ from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    SMALL_NUMBERS,
-    Draft,
-    Template,
-    field_from,
-    knowledge,
-    make_rule,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import SMALL_NUMBERS, Draft, parse_float, simple
+from headerlens.spam.knowledge import Template, knowledge, make_rule, new_field
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "proofpoint"
 
@@ -68,7 +61,10 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         if step is not None:  # a key of the table, spelt exactly: answers from _plan()
             tpl = step[0]
             if tpl is not None:
-                add(field_from(tpl, v, index))
+                state = tpl.copy()  # field_from() inlined
+                state["value"] = v
+                state["header_index"] = index
+                add(new_field(state))
             else:
                 add(field("details", k, v, index))
             fact = step[3]
@@ -115,6 +111,8 @@ def _details(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Proofpoint-Spam-Details",), _details, primary=True)
-register(VENDOR, tuple(n for n in _names() if n != "x-proofpoint-spam-details"), simple(VENDOR))
-register_prefix(VENDOR, "X-Proofpoint-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-Proofpoint-Spam-Details",), _details, primary=True),
+    exact(VENDOR, tuple(n for n in _names() if n != "x-proofpoint-spam-details"), simple(VENDOR)),
+    prefix(VENDOR, "X-Proofpoint-", simple(VENDOR)),
+)

@@ -10,18 +10,9 @@ from functools import cache
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    make_rule,
-    name_ok,
-    parse_float,
-    register,
-    simple,
-    split_list,
-    with_meaning,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, flag, name_ok, parse_float, simple, split_list, yes_no
+from headerlens.spam.knowledge import knowledge, new_rule, with_meaning
+from headerlens.spam.registry import exact
 
 VENDOR = "rspamd"
 
@@ -121,7 +112,7 @@ def _result(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         desc = hit[0]
         if opts:
             desc = f"{desc} [{opts}]" if desc else f"[{opts}]"
-        add(make_rule(name, score, desc, hit[1]))
+        add(new_rule({"name": name, "score": score, "description": desc, "source": hit[1]}))
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: part of the value was not readable", f.index)
     return True
@@ -156,29 +147,23 @@ def _bar(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-def _spam(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    flag = yes_no(f.value)
-    if flag is not None and d.is_spam is None:
-        d.is_spam = flag
-    return True
-
-
-register(VENDOR, ("X-Spamd-Result",), _result, primary=True)
-register(VENDOR, ("X-Rspamd-Score",), _score)
-register(VENDOR, ("X-Rspamd-Action",), _action)
-register(VENDOR, ("X-Spamd-Bar",), _bar)
-register(VENDOR, ("X-Spam",), _spam)
-register(
-    VENDOR,
-    (
-        "X-Rspamd-Server",
-        "X-Rspamd-Queue-Id",
-        "X-Rspamd-Pre-Result",
-        "X-Rspamd-Bar",
-        "X-Rspamd-Report",
+DECODERS = (
+    exact(VENDOR, ("X-Spamd-Result",), _result, primary=True),
+    exact(VENDOR, ("X-Rspamd-Score",), _score),
+    exact(VENDOR, ("X-Rspamd-Action",), _action),
+    exact(VENDOR, ("X-Spamd-Bar",), _bar),
+    exact(VENDOR, ("X-Spam",), flag(VENDOR)),
+    exact(
+        VENDOR,
+        (
+            "X-Rspamd-Server",
+            "X-Rspamd-Queue-Id",
+            "X-Rspamd-Pre-Result",
+            "X-Rspamd-Bar",
+            "X-Rspamd-Report",
+        ),
+        simple(VENDOR),
     ),
-    simple(VENDOR),
 )
 
-__all__ = ["VENDOR", "parse_symbol"]
+__all__ = ["DECODERS", "VENDOR", "parse_symbol"]

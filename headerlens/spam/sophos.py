@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    make_rule,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, parse_float, score, simple
+from headerlens.spam.knowledge import knowledge, make_rule
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "sophos"
 
@@ -47,18 +43,11 @@ def _gauge(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-def _lased(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    p = parse_float(f.value)
-    if p is not None:
-        d.score, d.threshold = p, 0.5
-        d.is_spam = p >= 0.5
-    return True
-
-
 _SPECIAL = ("x-sea-spam", "x-pmx-spam", "x-perlmx-spam", "x-lased-spamprobability")
-register(VENDOR, ("X-SEA-Spam", "X-PMX-Spam", "X-PerlMx-Spam"), _gauge, primary=True)
-register(VENDOR, ("X-LASED-SpamProbability",), _lased)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
-register_prefix(VENDOR, "X-LASED-", simple(VENDOR))
-register_prefix(VENDOR, "X-Sophos-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-SEA-Spam", "X-PMX-Spam", "X-PerlMx-Spam"), _gauge, primary=True),
+    exact(VENDOR, ("X-LASED-SpamProbability",), score(VENDOR, threshold=0.5)),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+    prefix(VENDOR, "X-LASED-", simple(VENDOR)),
+    prefix(VENDOR, "X-Sophos-", simple(VENDOR)),
+)

@@ -13,20 +13,9 @@ from functools import cache
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
 from headerlens.spam import sarules
-from headerlens.spam.base import (
-    Draft,
-    TemplatePair,
-    field_from,
-    first_word,
-    knowledge,
-    make_rule,
-    name_ok,
-    parse_float,
-    register,
-    simple,
-    with_meaning,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, first_word, flag, name_ok, parse_float, simple, yes_no
+from headerlens.spam.knowledge import TemplatePair, knowledge, make_rule, new_field, with_meaning
+from headerlens.spam.registry import exact
 
 VENDOR = "spamassassin"
 
@@ -142,7 +131,10 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
         if tpl is None:
             add(field("status", key, val, index))
             continue
-        add(field_from(tpl, val, index))  # Knowledge.field's exact-key answer
+        state = tpl.copy()  # Knowledge.field's exact-key answer: field_from() inlined
+        state["value"] = val
+        state["header_index"] = index
+        add(new_field(state))
     score = parse_float(parts.get("score", parts.get("hits")))
     if score is not None:
         d.score = score
@@ -161,14 +153,6 @@ def _status(f: HeaderField, d: Draft, log: DefectLog) -> bool:
                 malformed = True
     if malformed:
         log.add("spam.malformed_value", f"{f.name}: verdict or score not readable", f.index)
-    return True
-
-
-def _flag(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    d.add(knowledge(VENDOR).field(None, f.name, f.value.strip(), f.index))
-    flag = yes_no(f.value)
-    if flag is not None and d.is_spam is None:
-        d.is_spam = flag
     return True
 
 
@@ -248,27 +232,29 @@ def _checker(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Spam-Status",), _status, primary=True)
-register(VENDOR, ("X-Spam-Flag",), _flag)
-register(VENDOR, ("X-Spam-Level",), _level)
-register(VENDOR, ("X-Spam-Score",), _score)
-register(VENDOR, ("X-Spam-Report",), _report)
-register(VENDOR, ("X-Spam-Checker-Version",), _checker)
-register(
-    VENDOR,
-    (
-        "X-Spam-Prev-Subject",
-        "X-Spam-Relays-External",
-        "X-Spam-Relays-Internal",
-        "X-Spam-Relays-Trusted",
-        "X-Spam-Relays-Untrusted",
-        "X-Spam-Languages",
-        "X-Spam-Virus",
-        "X-Spam-DCC",
-        "X-Spam-Pyzor",
-        "X-Spam-Tests",
+DECODERS = (
+    exact(VENDOR, ("X-Spam-Status",), _status, primary=True),
+    exact(VENDOR, ("X-Spam-Flag",), flag(VENDOR)),
+    exact(VENDOR, ("X-Spam-Level",), _level),
+    exact(VENDOR, ("X-Spam-Score",), _score),
+    exact(VENDOR, ("X-Spam-Report",), _report),
+    exact(VENDOR, ("X-Spam-Checker-Version",), _checker),
+    exact(
+        VENDOR,
+        (
+            "X-Spam-Prev-Subject",
+            "X-Spam-Relays-External",
+            "X-Spam-Relays-Internal",
+            "X-Spam-Relays-Trusted",
+            "X-Spam-Relays-Untrusted",
+            "X-Spam-Languages",
+            "X-Spam-Virus",
+            "X-Spam-DCC",
+            "X-Spam-Pyzor",
+            "X-Spam-Tests",
+        ),
+        simple(VENDOR),
     ),
-    simple(VENDOR),
 )
 
-__all__ = ["VENDOR", "merge_rule", "parse_status", "report_lines"]
+__all__ = ["DECODERS", "VENDOR", "merge_rule", "parse_status", "report_lines"]

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    simple,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple, verdict_word
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "spamexperts"
 
 
 def _names() -> tuple[str, ...]:
     return tuple(knowledge(VENDOR).headers)
-
-
-def _class(f: HeaderField, d: Draft, log: DefectLog) -> bool:
-    v = f.value.strip()
-    d.add(knowledge(VENDOR).field(None, f.name, v, f.index))
-    low = v.lower()
-    if low in ("spam", "blacklisted", "bulk"):
-        d.is_spam = True
-    elif low in ("ham", "whitelisted"):
-        d.is_spam = False
-    if low == "whitelisted":
-        d.facts["allowlisted"] = "SpamExperts class whitelisted"
-    return True
 
 
 def _evidence(f: HeaderField, d: Draft, log: DefectLog) -> bool:
@@ -50,11 +35,24 @@ def _action(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 _CLASS = ("X-SpamExperts-Class", "X-SpamExperts-Outgoing-Class", "X-AntiSpamCloud-Class")
-register(VENDOR, _CLASS, _class, primary=True)
-register(VENDOR, ("X-SpamExperts-Evidence", "X-SpamExperts-Outgoing-Evidence"), _evidence)
-register(VENDOR, ("X-Recommended-Action",), _action)
-register(
-    VENDOR,
-    ("X-Filter-ID", "X-Report-Abuse-To", "X-SpamExperts-Domain", "X-SpamExperts-Username"),
-    simple(VENDOR),
+DECODERS = (
+    exact(
+        VENDOR,
+        _CLASS,
+        verdict_word(
+            VENDOR,
+            ("spam", "blacklisted", "bulk"),
+            ("ham", "whitelisted"),
+            allow=("whitelisted",),
+            allow_fact="SpamExperts class whitelisted",
+        ),
+        primary=True,
+    ),
+    exact(VENDOR, ("X-SpamExperts-Evidence", "X-SpamExperts-Outgoing-Evidence"), _evidence),
+    exact(VENDOR, ("X-Recommended-Action",), _action),
+    exact(
+        VENDOR,
+        ("X-Filter-ID", "X-Report-Abuse-To", "X-SpamExperts-Domain", "X-SpamExperts-Username"),
+        simple(VENDOR),
+    ),
 )

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple, yes_no
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
 from headerlens.spam.spamassassin import merge_rule, parse_status
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "symantec"
 
@@ -43,12 +39,14 @@ def _wl(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-SpamReason",), _reason, primary=True)
-register(VENDOR, ("X-SpamWhitelisted",), _wl)
-register(
-    VENDOR,
-    tuple(n for n in _names() if n not in ("x-spamreason", "x-spamwhitelisted")),
-    simple(VENDOR),
+DECODERS = (
+    exact(VENDOR, ("X-SpamReason",), _reason, primary=True),
+    exact(VENDOR, ("X-SpamWhitelisted",), _wl),
+    exact(
+        VENDOR,
+        tuple(n for n in _names() if n not in ("x-spamreason", "x-spamwhitelisted")),
+        simple(VENDOR),
+    ),
+    prefix(VENDOR, "X-Brightmail-", simple(VENDOR)),
+    prefix(VENDOR, "X-StarScan-", simple(VENDOR)),
 )
-register_prefix(VENDOR, "X-Brightmail-", simple(VENDOR))
-register_prefix(VENDOR, "X-StarScan-", simple(VENDOR))

@@ -7,16 +7,11 @@ import binascii
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    parse_float,
-    register,
-    register_prefix,
-    simple,
-    with_meaning,
-    yes_no,
-)
+from headerlens.spam.decoding import Draft, parse_float, simple, yes_no
+from headerlens.spam.knowledge import knowledge, with_meaning
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR", "dash_numbers"]
 
 VENDOR = "trendmicro"
 
@@ -98,11 +93,13 @@ def _approved(f: HeaderField, d: Draft, log: DefectLog) -> bool:
 
 
 _SPECIAL = ("x-tm-as-result", "x-tmase-result", "x-tm-as-smtp", "x-tm-as-user-approved-sender")
-register(VENDOR, ("X-TM-AS-Result",), _as_result, primary=True)
-register(VENDOR, ("X-TMASE-Result",), _tmase_result)
-register(VENDOR, ("X-TM-AS-SMTP",), _smtp)
-register(VENDOR, ("X-TM-AS-User-Approved-Sender",), _approved)
-register(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR))
-register_prefix(VENDOR, "X-TM-AS-", simple(VENDOR))
-register_prefix(VENDOR, "X-TMASE-", simple(VENDOR))
-register_prefix(VENDOR, "X-IMSS-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-TM-AS-Result",), _as_result, primary=True),
+    exact(VENDOR, ("X-TMASE-Result",), _tmase_result),
+    exact(VENDOR, ("X-TM-AS-SMTP",), _smtp),
+    exact(VENDOR, ("X-TM-AS-User-Approved-Sender",), _approved),
+    exact(VENDOR, tuple(n for n in _names() if n not in _SPECIAL), simple(VENDOR)),
+    prefix(VENDOR, "X-TM-AS-", simple(VENDOR)),
+    prefix(VENDOR, "X-TMASE-", simple(VENDOR)),
+    prefix(VENDOR, "X-IMSS-", simple(VENDOR)),
+)

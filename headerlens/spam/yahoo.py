@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    register,
-    simple,
-)
+from headerlens.spam.decoding import Draft, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "yahoo"
 
@@ -25,10 +24,12 @@ def _bulk(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-YahooFilteredBulk",), _bulk)
-register(VENDOR, ("X-YMail-OSG",), simple(VENDOR), primary=True)
-register(
-    VENDOR,
-    tuple(n for n in _names() if n not in ("x-yahoofilteredbulk", "x-ymail-osg")),
-    simple(VENDOR),
+DECODERS = (
+    exact(VENDOR, ("X-YahooFilteredBulk",), _bulk),
+    exact(VENDOR, ("X-YMail-OSG",), simple(VENDOR), primary=True),
+    exact(
+        VENDOR,
+        tuple(n for n in _names() if n not in ("x-yahoofilteredbulk", "x-ymail-osg")),
+        simple(VENDOR),
+    ),
 )

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from headerlens.defects import DefectLog
 from headerlens.message import HeaderField
-from headerlens.spam.base import (
-    Draft,
-    knowledge,
-    register,
-    register_prefix,
-    simple,
-)
+from headerlens.spam.decoding import Draft, simple
+from headerlens.spam.knowledge import knowledge
+from headerlens.spam.registry import exact, prefix
+
+__all__ = ["DECODERS", "VENDOR"]
 
 VENDOR = "zimbra"
 
@@ -26,6 +24,8 @@ def _mailer(f: HeaderField, d: Draft, log: DefectLog) -> bool:
     return True
 
 
-register(VENDOR, ("X-Mailer",), _mailer)
-register(VENDOR, ("X-Zimbra-Received", "X-Zimbra-DL", "X-Zimbra-Spam"), simple(VENDOR))
-register_prefix(VENDOR, "X-Zimbra-", simple(VENDOR))
+DECODERS = (
+    exact(VENDOR, ("X-Mailer",), _mailer),
+    exact(VENDOR, ("X-Zimbra-Received", "X-Zimbra-DL", "X-Zimbra-Spam"), simple(VENDOR)),
+    prefix(VENDOR, "X-Zimbra-", simple(VENDOR)),
+)

@@ -8,7 +8,7 @@ import pytest
 
 from headerlens.bounce import knowledge, parse_bounce
 from headerlens.bounce._text import find_addresses, find_reply_code, find_status
-from headerlens.bounce.classify import classify
+from headerlens.bounce.classify import decide
 from headerlens.bounce.dsn import parse_delivery_status
 from headerlens.errors import DefectError
 from headerlens.policy import Policy
@@ -176,7 +176,7 @@ def test_dsn_several_recipients() -> None:
     ],
 )
 def test_classify(diag: str, status: str | None, reason: str) -> None:
-    assert classify(diag, status) == reason
+    assert decide(diag, status).reason == reason
 
 
 def test_scanners() -> None:

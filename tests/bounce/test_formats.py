@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from headerlens.bounce import parse_bounce
-from headerlens.bounce.classify import classify
+from headerlens.bounce.classify import decide
 
 
 def _msg(headers: str, body: str) -> bytes:
@@ -131,10 +131,10 @@ def test_format(data: bytes, expected: tuple[str, str, str, str | None, str]) ->
 )
 def test_stage_conventions(diag: str, status: str | None, command: str | None, reason: str) -> None:
     reply = diag[:3]
-    assert classify(diag, status, reply, "failed", command=command) == reason
+    assert decide(diag, status, reply, "failed", command=command).reason == reason
 
 
 def test_preset_weak_reason_is_refined() -> None:
     diag = "550 5.2.2 mailbox full"
-    assert classify(diag, "5.2.2", "550", preset="userunknown") == "mailboxfull"
-    assert classify(diag, "5.2.2", "550", preset="suspend") == "suspend"
+    assert decide(diag, "5.2.2", "550", preset="userunknown").reason == "mailboxfull"
+    assert decide(diag, "5.2.2", "550", preset="suspend").reason == "suspend"

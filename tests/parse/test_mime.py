@@ -10,7 +10,7 @@ import pytest
 from headerlens.errors import DefectError
 from headerlens.message import Message, MimePart
 from headerlens.parse import parse
-from headerlens.parse.mime import parse_content_type, parse_params
+from headerlens.parse.params import parse_content_type, parse_params
 from headerlens.policy import Limits, Policy
 
 HEAD = (
@@ -281,6 +281,16 @@ PARAM_CASES = [
     ("comment-skipped", "; (comment) a=1", (("a", "1"),), []),
     ("rfc2231-gap", "; n*0=a; n*2=c", (("n", "ac"),), ["mime.invalid_parameter"]),
     ("unterminated-quote", '; a="open', (("a", "open"),), ["mime.invalid_parameter"]),
+    ("nested-comment-skipped", "; (a (b) c) x=1", (("x", "1"),), []),
+    # The comment is never closed, so it swallows the parameter (RFC 5322 section 3.2.2):
+    # said, not silently dropped.
+    ("unclosed-comment", "; (unclosed charset=utf-8", (), ["mime.unterminated_comment"]),
+    (
+        "unclosed-comment-after-a-parameter",
+        "; a=1; (b=2",
+        (("a", "1"),),
+        ["mime.unterminated_comment"],
+    ),
 ]
 
 
@@ -305,6 +315,49 @@ def test_parse_params(text: str, params: tuple[tuple[str, str], ...], codes: lis
 )
 def test_parse_content_type(text: str, ctype: str | None) -> None:
     assert parse_content_type(text)[0] == ctype
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "text/plain; (unclosed charset=utf-8",
+            ("text/plain", (), ["mime.unterminated_comment"]),
+            id="issue-13-example",
+        ),
+        pytest.param(
+            "text/plain (a; b); charset=x",
+            ("text/plain", (("charset", "x"),), []),
+            id="semicolon-inside-a-comment-does-not-end-the-type",
+        ),
+        pytest.param(
+            "text/plain (unclosed; charset=utf-8",
+            ("text/plain", (("charset", "utf-8"),), ["mime.unterminated_comment"]),
+            id="unclosed-comment-after-the-type-still-reads-parameters",
+        ),
+        pytest.param(
+            "text/plain (a) (b (c)); charset=x",
+            ("text/plain", (("charset", "x"),), []),
+            id="nested-comments",
+        ),
+    ],
+)
+def test_content_type_comments(
+    text: str, expected: tuple[str, tuple[tuple[str, str], ...], list[str]]
+) -> None:
+    ctype, params, problems = parse_content_type(text)
+    assert (ctype, params, [p[0] for p in problems]) == expected
+
+
+def test_unclosed_comment_in_content_disposition_is_a_defect() -> None:
+    msg = parse(
+        b"From: a@example.org\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
+        b"Content-Disposition: attachment (note; filename=x.txt\n\nbody\n"
+    )
+    root = msg.mime
+    assert root is not None
+    assert (root.disposition, root.filename) == ("attachment", "x.txt")
+    assert [(d.code, d.header_index) for d in root.defects] == [("mime.unterminated_comment", 2)]
 
 
 def test_crlf_multipart_offsets() -> None:

@@ -13,11 +13,13 @@ from headerlens.errors import DefectError, InputError
 from headerlens.hops.models import Hop, HopAnalysis, Received, TrustBoundary
 from headerlens.message import HeaderField
 from headerlens.policy import Policy
-from headerlens.spam import analyze_spam, base, sarules
-from headerlens.spam.base import REGISTRY, Draft, knowledge, top_rules
+from headerlens.spam import analyze_spam, sarules
+from headerlens.spam.decoding import Draft, top_rules
+from headerlens.spam.knowledge import knowledge
 from headerlens.spam.models import RuleSource, SpamRule
 from headerlens.spam.ovh import decode_spamcause
-from headerlens.spam.vendors import VENDORS
+from headerlens.spam.registry import Registration
+from headerlens.spam.vendors import REGISTRY, VENDORS
 
 FF = "X-Forefront-Antispam-Report"
 
@@ -96,9 +98,9 @@ def test_knowledge_files_are_complete():
             assert entry.meaning
             assert entry.confidence in ("documented", "community", "inferred")
             names.add(name)
-    registered = {n for n in REGISTRY if any(n in knowledge(v).headers for v in VENDORS)}
+    registered = {n for n in REGISTRY.exact if any(n in knowledge(v).headers for v in VENDORS)}
     print(
-        f"vendors={len(VENDORS)} header names with meanings={len(names)} registered={len(REGISTRY)}"
+        f"vendors={len(VENDORS)} header names with meanings={len(names)} registered={len(REGISTRY.exact)}"
     )
     assert len(VENDORS) >= 18
     assert len(registered) >= 70
@@ -275,6 +277,9 @@ def test_appliances_with_hops(build, run):
         pytest.param("X-VR-SPAMCAUSE: 12345", ["spam.malformed_value"], id="ovh-not-pairs"),
         pytest.param("X-TM-AS-Result: ", ["spam.malformed_value"], id="tm-empty"),
         pytest.param(f"{FF}: (null);SCL:(null);SFV:NSPM", [], id="ff-null-tokens"),
+        pytest.param(
+            f"{FF}: SFV:NSPM;SFS:(13230031)(4636009", ["spam.malformed_value"], id="ff-open-paren"
+        ),
     ],
 )
 def test_malformed_values_are_defects(build, run, line, codes):
@@ -292,13 +297,19 @@ class _nothing:
         return False
 
 
-def test_decoder_bug_is_a_defect(build, run, monkeypatch):
+def test_an_open_paren_in_a_rule_list_keeps_the_rules_read(build, run):
+    res = run(build(f"{FF}: SFV:NSPM;SFS:(13230031)(4636009"))
+    assert [r.name for r in res.verdicts[0].rules] == ["SFS:13230031", "SFS:4636009"]
+    assert [d.message for d in res.defects] == [f"{FF}: a '(' in SFS is not closed"]
+
+
+def test_decoder_bug_is_a_defect(build):
     def boom(f, d, log):
         raise ValueError("bug")
 
-    reg = REGISTRY["x-spam-flag"]
-    monkeypatch.setitem(REGISTRY, "x-spam-flag", base.Registration(reg.vendor, boom))
-    res = run(build("X-Spam-Flag: YES"))
+    reg = REGISTRY.exact["x-spam-flag"]
+    registry = REGISTRY.replace("X-Spam-Flag", Registration(reg.vendor, boom))
+    res = analyze_spam(build("X-Spam-Flag: YES"), Policy(), hops=HopAnalysis(), registry=registry)
     assert [d.code for d in res.defects] == ["spam.decoder_failed"]
     assert [(f.key, f.known) for f in res.verdicts[0].fields] == [("X-Spam-Flag", False)]
 
@@ -421,12 +432,12 @@ def test_top_rules_folds_prefixes():
     assert top_rules([]) == []
 
 
-ALL_NAMES = sorted(REGISTRY)
+ALL_NAMES = sorted(REGISTRY.exact)
 
 
 @settings(max_examples=300, deadline=None)
 @given(name=st.sampled_from(ALL_NAMES), value=st.text(max_size=300))
 def test_decoders_never_raise(name, value):
-    reg = REGISTRY[name]
+    reg = REGISTRY.exact[name]
     f = HeaderField(index=0, name=name, raw=f"{name}: {value}\r\n", value=value, start=0, end=0)
     reg.decoder(f, Draft(vendor=reg.vendor), DefectLog())

@@ -1,6 +1,6 @@
 """The spam step builds its models without re-validation: they must be indistinguishable.
 
-``make_field``/``make_rule``/``construct`` set instance state directly (as ``model_construct``
+``make_field``/``make_rule``/``build`` set instance state directly (as ``model_construct``
 does with every field given). If a model gains a field, or pydantic changes what an instance
 carries, these tests fail instead of the analysis returning half-built objects.
 """
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from headerlens._model import build
 from headerlens.findings import Finding, make_finding
-from headerlens.spam.base import construct, make_field, make_rule, with_meaning
+from headerlens.spam.knowledge import make_field, make_rule, with_meaning
 from headerlens.spam.models import (
     Appliance,
     RuleSource,
@@ -71,12 +72,12 @@ def test_construct_equals_validated() -> None:
         "product": "Rspamd",
     }
     assert tuple(values) == tuple(SpamVerdict.model_fields)  # every field, in field order
-    verdict = construct(SpamVerdict, dict(values))
+    verdict = build(SpamVerdict, dict(values))
     assert verdict == SpamVerdict(**values)
     assert verdict.model_dump_json() == SpamVerdict(**values).model_dump_json()
     app = {"vendor": "v", "product": "p", "header_indexes": (1,), "hop_index": None}
     assert tuple(app) == tuple(Appliance.model_fields)
-    assert construct(Appliance, dict(app)) == Appliance(**app)
+    assert build(Appliance, dict(app)) == Appliance(**app)
     analysis = {
         "verdicts": (verdict,),
         "appliances": (),
@@ -85,7 +86,7 @@ def test_construct_equals_validated() -> None:
         "rule_source": RuleSource(),
     }
     assert tuple(analysis) == tuple(SpamAnalysis.model_fields)
-    assert construct(SpamAnalysis, dict(analysis)) == SpamAnalysis(**analysis)
+    assert build(SpamAnalysis, dict(analysis)) == SpamAnalysis(**analysis)
 
 
 def test_fast_finding_equals_validated() -> None:

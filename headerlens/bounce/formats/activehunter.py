@@ -7,6 +7,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "START", "TRANSCRIPT", "detect", "parse"]
+
 START = "----- the following addresses had permanent fatal errors -----"
 TRANSCRIPT = "----- transcript of session follows -----"
 

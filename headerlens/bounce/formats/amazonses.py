@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "detect", "parse"]
+
 
 def detect(ctx: Context) -> bool:
     if ctx.header("x-amz-sns-message-id") is not None and '"notificationtype"' in _flat(ctx):

@@ -8,6 +8,8 @@ from headerlens.bounce._text import clean_address, find_last_status, lines_of
 from headerlens.bounce.dsn import parse_delivery_status, recipient_address, split_typed
 from headerlens.bounce.formats._base import Context, Found, Heuristic, text_after
 
+__all__ = ["HEURISTIC", "REPORT", "detect", "parse"]
+
 REPORT = ("technical report:",)
 
 

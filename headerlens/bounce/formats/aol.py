@@ -11,6 +11,8 @@ from __future__ import annotations
 from headerlens.bounce._text import clean_address, find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "LEADS", "SENTENCES", "detect", "parse"]
+
 LEADS = (
     "could not be delivered because they are not accepting mail from",
     "your mail to the following recipients could not be delivered",

@@ -7,6 +7,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["DETAILS", "ERROR", "HEURISTIC", "detect", "parse"]
+
 ERROR = "error message below:"
 DETAILS = "message details:"
 

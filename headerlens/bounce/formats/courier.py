@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Heuristic
 
+__all__ = ["END", "HEURISTIC", "START", "detect"]
+
 START = ("cannot be delivered:", "following recipients cannot be delivered", "has been delayed")
 END = ("If your message was also sent to additional recipients",)
 

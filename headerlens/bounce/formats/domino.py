@@ -5,6 +5,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "SENTENCES", "detect", "parse"]
+
 
 def detect(ctx: Context) -> bool:
     return ctx.subject_has("delivery failure:", "delivery report:") or (

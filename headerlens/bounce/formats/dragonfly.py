@@ -5,6 +5,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
 
+__all__ = ["END", "HEURISTIC", "detect", "parse"]
+
 END = ("Message headers follow.", "Original message follows.")
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["CODES", "HEURISTIC", "SENTENCES", "detect", "parse"]
+
 # Exchange's own internal codes (the hexadecimal part of MSEXCH: lines), by meaning.
 CODES = {
     "000C05A6": "userunknown",

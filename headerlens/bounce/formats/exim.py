@@ -16,6 +16,8 @@ from headerlens.bounce.formats._base import (
     cut_original,
 )
 
+__all__ = ["END", "HEURISTIC", "REMOTE", "SENTENCES", "STAGE_REASON", "START", "detect", "parse"]
+
 START = (
     "following address(es) failed",
     "following addresses failed",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["END", "HEURISTIC", "SENTENCES", "detect", "parse"]
+
 # The carrier's fixed sentences and what they mean.
 SENTENCES = (
     ("each of the following recipients was rejected by a remote mail server", "filtered"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
 
+__all__ = ["END", "HEURISTIC", "REMOTE", "SENTENCES", "START", "detect", "parse"]
+
 START = ("delivery to the following recipient", "delivery to these recipients or groups")
 END = (
     "----- Original message -----",

@@ -8,6 +8,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "detect", "parse"]
+
 
 def detect(ctx: Context) -> bool:
     return (

@@ -9,6 +9,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic, cut_original
 
+__all__ = ["END", "HEURISTIC", "SENTENCES", "detect", "parse"]
+
 END = ("original message follows.",)
 # IMail's fixed wording and what it means.
 SENTENCES = (

@@ -8,6 +8,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "SENTENCES", "detect", "parse"]
+
 # InterScan's fixed wording and what it means.
 SENTENCES = (
     ("unable to deliver message to", "userunknown"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["AFFECTED", "BECAUSE", "HEURISTIC", "MORE", "detect", "parse"]
+
 BECAUSE = "could not be delivered because of"
 AFFECTED = "the following recipients were affected:"
 MORE = "additional information"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Heuristic
 
+__all__ = ["HEURISTIC", "SENTENCES", "START", "detect"]
+
 START = ("--- the following addresses had delivery problems ---",)
 # McAfee's fixed wording and what it means.
 SENTENCES = (

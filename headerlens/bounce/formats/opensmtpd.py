@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Heuristic
 
+__all__ = ["END", "HEURISTIC", "SENTENCES", "START", "detect"]
+
 START = ("following list of recipients", "following recipients")
 END = ("Below is a copy of the original message",)
 

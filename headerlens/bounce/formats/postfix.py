@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Heuristic
 
+__all__ = ["END", "HEURISTIC", "REMOTE", "START", "detect"]
+
 START = ("the mail system", "this is the mail system at host")
 END = (
     "Content-Description: Undelivered Message",

@@ -16,6 +16,18 @@ from headerlens.bounce.formats._base import (
     generic_blocks,
 )
 
+__all__ = [
+    "END",
+    "HEURISTIC",
+    "REMOTE",
+    "REMOTE_BEFORE",
+    "SENTENCES",
+    "STAGES",
+    "START",
+    "detect",
+    "parse",
+]
+
 START = (
     "wasn't able to deliver your message to the following addresses",
     "unable to deliver your message to the following address",

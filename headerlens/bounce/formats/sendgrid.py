@@ -8,6 +8,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "MARK", "detect", "parse"]
+
 MARK = "this is an automatically generated message from sendgrid"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Heuristic
 
+__all__ = ["END", "HEURISTIC", "REMOTE", "START", "detect"]
+
 START = (
     "----- The following addresses had permanent fatal errors -----",
     "----- Transcript of session follows -----",

@@ -12,6 +12,8 @@ from headerlens._text import ascii_digits
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["HEURISTIC", "TRANSCRIPT", "UNSENT", "detect", "parse"]
+
 TRANSCRIPT = "----- transcript of session follows -----"
 UNSENT = "----- unsent message follows -----"
 

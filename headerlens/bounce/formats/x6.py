@@ -8,6 +8,8 @@ from __future__ import annotations
 from headerlens.bounce._text import find_addresses, lines_of
 from headerlens.bounce.formats._base import Context, Found, Heuristic
 
+__all__ = ["COMMANDS", "HEURISTIC", "INTRO", "LEAD", "detect", "parse"]
+
 INTRO = "we had trouble delivering your message. full details follow:"
 LEAD = "the following recipients returned"
 COMMANDS = ("(helo)", "(ehlo)", "(mail from)", "(rcpt to)", "(data)")

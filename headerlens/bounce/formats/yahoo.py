@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from headerlens.bounce.formats._base import Context, Heuristic
 
+__all__ = ["END", "HEURISTIC", "START", "detect"]
+
 START = (
     "sorry, we were unable to deliver your message to the following address",
     # Yahoo's later qmail-based reports: "Message from yahoo.com. Unable to deliver ..."
