@@ -450,8 +450,7 @@ def vendor_sections(key: str) -> dict[str, str]:
     ``SFV:`` or Proofpoint's ``rule=``) with each token's meaning and values; the fingerprints,
     the sources and the confidence counts.
     """
-    from headerlens.spam import base
-    from headerlens.spam.vendors import VENDORS
+    from headerlens.spam.vendors import REGISTRY, VENDORS
 
     assert key in VENDORS, key
     data = _vendor_data(key)
@@ -464,7 +463,7 @@ def vendor_sections(key: str) -> dict[str, str]:
         counts[conf] = counts.get(conf, 0) + 1
         decode.append(f"- `{name}`: {_cell(meaning)} *({_provenance(conf, source)})*")
         decode += [f"    - {v}" for v in _values(values, conf, source)]
-    prefixes = sorted({p for p, reg in base.PREFIXES if reg.vendor == key})
+    prefixes = sorted({p for p, reg in REGISTRY.prefixes if reg.vendor == key})
     if prefixes:
         decode += [
             "",
