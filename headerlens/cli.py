@@ -312,8 +312,21 @@ def _is_batch(args: argparse.Namespace) -> bool:
         return True
     try:
         with p.open("rb") as fh:
-            return fh.read(5) == b"From "
+            if fh.read(5) != b"From ":
+                return False
     except OSError:
+        return False
+    # An mbox: a batch only when it holds more than one message. A single message saved
+    # with its mbox From line (SpamAssassin's corpus, mutt, formail) gets its report.
+    try:
+        messages = iter_sources(p)
+        try:
+            return next(messages, None) is not None and next(messages, None) is not None
+        finally:
+            close = getattr(messages, "close", None)
+            if close is not None:
+                close()
+    except HeaderlensError:
         return False
 
 
@@ -568,6 +581,10 @@ def _check_paths(
         parser.error("diff takes exactly two messages: headerlens diff A B [options]")
     if not args.paths:
         parser.error("the following arguments are required: PATH")
+    if any(path == "" for path in args.paths):
+        parser.error("PATH is empty (use - for standard input)")
+    if args.width is not None and args.width < 1:
+        parser.error(f"argument --width: {args.width} is not a positive number of columns")
 
 
 def _load_redaction_key(args: argparse.Namespace, err: IO[str]) -> None:
@@ -644,7 +661,7 @@ def _run_diff(args: argparse.Namespace, policy: Policy, out: IO[str]) -> int:
 
 def _main_schema(argv: list[str], out: IO[str], err: IO[str]) -> int:
     """``headerlens schema``: the JSON Schema (draft 2020-12) of the ``--json`` report."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="headerlens schema",
         description="Print the JSON Schema (draft 2020-12) of the report that --json prints.",
     )

@@ -295,7 +295,12 @@ def _delay(report: Report) -> tuple[int | None, str]:
             best.received.from_rdns or best.received.from_helo or best.received.from_ip
         )
         taker = best.received.by_host or "the next server"
-        place = f"at {held_at} before {taker} accepted it" if held_at else f"before {taker}"
+        if held_at and held_at.lower() == taker.lower():
+            place = f"inside {taker}"  # a local hand-off: the host held it itself
+        elif held_at:
+            place = f"at {held_at} before {taker} accepted it"
+        else:
+            place = f"before {taker}"
         if not best.trusted or (prev is not None and not prev.trusted):
             where = f"hop {best.index}, measured from a time the sender's side wrote"
         else:

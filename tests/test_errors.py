@@ -30,6 +30,7 @@ from headerlens import (
 )
 from headerlens.cli import main
 from headerlens.errors import PolicyError
+from headerlens.resolvers import RecordingResolver
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "gmail-to-microsoft365.eml"
@@ -181,6 +182,14 @@ def test_iter_messages_errors(tmp_path: Path) -> None:
         (lambda: StaticResolver.from_json("{bad"), ResolverError, "not a JSON key file"),
         (lambda: StaticResolver.from_json("[1]"), ResolverError, "must hold an object"),
         (lambda: StaticResolver.from_json('{"a": 1}'), ResolverError, "must be a string"),
+        (lambda: StaticResolver({42: "v=spf1 -all"}), TypeError, "StaticResolver name takes str"),  # type: ignore[dict-item]
+        (lambda: StaticResolver(failures={"a.example": 1}), TypeError, r"\(failures\) value"),  # type: ignore[dict-item]
+        (
+            lambda: StaticResolver(failures={("a.example",): "timeout"}),
+            TypeError,
+            r"\(failures\) key",
+        ),  # type: ignore[dict-item]
+        (lambda: RecordingResolver(42), TypeError, r"RecordingResolver\(inner\) takes a resolver"),  # type: ignore[arg-type]
         (lambda: StaticResolver.from_zone(42), TypeError, r"from_zone\(text\) takes str"),
         (lambda: StaticResolver.from_zone("a.example. IN"), ResolverError, "no record type"),
         (lambda: StaticResolver.from_zone("a ("), ResolverError, "inside parentheses"),
@@ -387,6 +396,9 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
         (["--batch", "{missing}"], "no such file or folder"),
         (["--batch", "-o", "{missing}/out.csv", "{sample}"], "cannot write"),
         (["--html", "{sample}", "{sample}"], "--html shows one message"),
+        ([""], "PATH is empty"),
+        (["--width", "0", "{sample}"], "--width: 0 is not a positive number of columns"),
+        (["--width", "-5", "{sample}"], "--width: -5 is not a positive number of columns"),
     ],
 )
 def test_cli_exits_2_with_one_line(
@@ -425,3 +437,11 @@ def test_cli_reads_rules_only_when_asked(
     assert local["spamassassin_rules"]["files"] == 1
     described = {r["name"]: r["description"] for v in local["spam"] for r in v["rules"]}
     assert described["BAYES_99"] == "described by this machine"
+
+
+def test_cli_schema_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _cli(capsys, "schema", "extra")
+    assert (code, out) == (2, "")
+    assert err == (
+        "headerlens schema: unrecognized arguments: extra (see headerlens schema --help)\n"
+    )

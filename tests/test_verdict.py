@@ -282,6 +282,15 @@ def test_delay_names_the_hop_that_held_it() -> None:
     )
 
 
+def test_a_host_that_held_it_itself_is_named_once() -> None:
+    # a local hand-off (no peer: a list re-injection, a queue run) inside the receiving host;
+    # 75 verdicts of the corpora read "held ... at X before X accepted it"
+    top = "Received: by mx.example.org (Postfix, from userid 0) id 9Zz; Tue, 3 Mar 2026 10:47:05 +0000\n"
+    v = build(top).verdict
+    assert v.delayed_at == 1
+    assert sentences(v.summary)[1] == "It was held 47 min inside mx.example.org (hop 1)."
+
+
 def test_a_mailbox_fetch_is_not_a_delivery_delay() -> None:
     top = "Received: from pop.example.org [192.0.2.10] by laptop.example.org with POP3 (fetchmail-6.4.37) for <bob@example.org> (single-drop); Wed, 4 Mar 2026 08:00:00 +0000\n"
     report = build(top)

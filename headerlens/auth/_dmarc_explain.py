@@ -112,6 +112,7 @@ def explain(
     *,
     alignment: str | None = None,
     action: str = "",
+    undecided: str | None = None,
 ) -> str:
     """The explanation: the verdict and who gave it, the aligned passes, the recorded
     policy (RFC 7489 6.3) and today's record."""
@@ -121,6 +122,8 @@ def explain(
         source == "computed" and result == "none" and published is not None and not published.record
     )
     parts = [_verdict_text(from_domain, result, source, published, no_record, alignment)]
+    if result is None and undecided:
+        parts = [f"DMARC for {from_domain} could not be judged: {undecided}."]
     counting = [r for r in rows if r.counts]
     if counting:
         parts.append(
@@ -128,7 +131,7 @@ def explain(
             + ", ".join(dict.fromkeys(f"{r.source} {r.domain}" for r in counting))
             + "."
         )
-    elif rows and passed is not True:
+    elif rows and passed is not True and not (result is None and undecided):
         parts.append("No SPF or DKIM pass is aligned with the From domain.")
     if policy is not None:
         parts += _policy_text(policy, result, action)
@@ -153,7 +156,12 @@ def _verdict_text(
         return (
             f"DMARC for {from_domain}: none (computed here). Today's lookup of"
             f" {published.name} found no DMARC record ({published.outcome}), so DMARC does"
-            f" not apply (RFC 7489 section 6.6.3); alignment alone would give {alignment}."
+            " not apply (RFC 7489 section 6.6.3); "
+            + (
+                f"alignment alone would give {alignment}."
+                if alignment
+                else "alignment alone could not decide."
+            )
         )
     if result is None:
         return f"DMARC for {from_domain} could not be judged: no trusted SPF or DKIM result."

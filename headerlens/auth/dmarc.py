@@ -104,9 +104,10 @@ def evaluate_dmarc(
     rows = table.rows
     # 4.2: our verdict next to the receiver's
     evidence = trusted is not None or bool(received_spf or dkim)
-    computed = _computed(domains, rows, adkim, aspf, evidence, orgs)
+    undecided = _undecided(rows) if evidence else None
+    computed = _computed(domains, rows, adkim, aspf, evidence and undecided is None, orgs)
     reported_result = reported.result if reported is not None else None
-    result, source = _final(reported_result, computed, published)
+    result, source = _final(reported_result, computed, published, evidence)
     passed = None if result is None else result == "pass"
     explanation = explain(
         from_domain,
@@ -118,6 +119,7 @@ def evaluate_dmarc(
         passed,
         alignment=computed,
         action=_action(reported),
+        undecided=undecided,
     )
     findings += _verdict_findings(
         reported, reported_result, computed, result, policy, from_domain, explanation
@@ -175,6 +177,7 @@ def _from_domains(
                     detail=a.raw,
                 )
             )
+    mailboxes = sum(1 for a in from_addresses if a.domain)
     if not domains:
         findings.append(
             make_finding(
@@ -184,12 +187,14 @@ def _from_domains(
                 from_idx,
             )
         )
-    elif len(domains) > 1 or len(from_addresses) > 1:
+    # an entry that is no mailbox (``Name , <addr>``: an unquoted comma in a display name)
+    # is the defect address.unparseable, not a second author
+    elif len(domains) > 1 or mailboxes > 1:
         findings.append(
             make_finding(
                 "auth.from_multiple",
                 "notice",
-                f"From names {len(from_addresses)} mailboxes ({', '.join(domains)}); each"
+                f"From names {mailboxes} mailboxes ({', '.join(domains)}); each"
                 " domain must pass DMARC.",
                 from_idx,
             )
@@ -341,6 +346,31 @@ def _dkim_rows(
     return dkim_domains
 
 
+_SPF_SOURCES = ("spf-mailfrom", "spf-helo", "received-spf")
+
+
+def _undecided(rows: list[DmarcIdentifier]) -> str | None:
+    """Why the evidence cannot decide a DMARC fail, or ``None`` when it can.
+
+    RFC 7489 section 4.2: the result is a fail only when no aligned identifier passed. That
+    cannot be told when an aligned check ended without an answer (a temperror, or a DKIM
+    signature we could not verify: key not looked up, body not available), nor when no SPF
+    result is known at all (an aligned SPF pass at the receiver would have passed DMARC).
+    """
+    for r in rows:
+        aligned = r.strict_aligned if r.alignment_mode == "strict" else r.relaxed_aligned
+        if not aligned:
+            continue
+        if r.result == "temperror":
+            return f"the {r.source} check of {r.domain} ended in a temporary error"
+        if r.source == "dkim-verified" and r.result == "neutral":
+            why = f" ({r.note})" if r.note else ""
+            return f"the aligned DKIM signature of {r.domain} could not be verified{why}"
+    if not any(r.source in _SPF_SOURCES for r in rows):
+        return "no SPF result is recorded, and no aligned DKIM signature passed"
+    return None
+
+
 def _computed(
     domains: list[str],
     rows: list[DmarcIdentifier],
@@ -358,7 +388,10 @@ def _computed(
 
 
 def _final(
-    reported_result: str | None, computed: str | None, published: DmarcRecord | None
+    reported_result: str | None,
+    computed: str | None,
+    published: DmarcRecord | None,
+    evidence: bool = True,
 ) -> tuple[str | None, Literal["trusted-header", "computed"] | None]:
     """The result shown: the receiver's; else ours, or none without a record (6.6.3)."""
     no_record = (
@@ -368,7 +401,7 @@ def _final(
     )
     if reported_result:
         return reported_result, "trusted-header"
-    if computed and no_record:
+    if no_record and (computed or evidence):
         # RFC 7489 6.6.3: without a DMARC record the mechanism does not apply.
         return "none", "computed"
     return computed, ("computed" if computed else None)

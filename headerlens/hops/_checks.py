@@ -52,6 +52,8 @@ def continuity(received: _Pairs, hops: list[Hop], findings: list[Finding]) -> No
                     name2 != "" and _org(name2) == by_org
                 )
         if not match:
+            match = _same_machine(by_name, name1) or _same_machine(by_name, name2)
+        if not match:
             peer = nr.from_rdns or nr.from_helo or nr.from_ip
             findings.append(
                 _finding(
@@ -63,6 +65,16 @@ def continuity(received: _Pairs, hops: list[Hop], findings: list[Finding]) -> No
                     [hops[i].header_index, hops[i - 1].header_index],
                 )
             )
+
+
+def _same_machine(a: str, b: str) -> bool:
+    """One machine under two of its operator's names: the same machine-like first label
+    (8 or more characters with a digit), e.g. Microsoft's ``GVX0EPF000013E6.outlook.office365.com``
+    (front end) and ``GVX0EPF000013E6.SWEP280.PROD.OUTLOOK.COM`` (its internal name)."""
+    if not a or not b:
+        return False
+    la, lb = a.split(".", 1)[0], b.split(".", 1)[0]
+    return la == lb and len(la) >= 8 and any(c.isdigit() for c in la) and "." in a and "." in b
 
 
 def untrusted_part(hops: list[Hop], bound: Boundary, findings: list[Finding]) -> None:

@@ -110,7 +110,7 @@ def dedent(data: bytes) -> tuple[bytes, int]:
     if not common:
         return data, 0
     width = len(common)
-    first = stripped.lstrip(b" \t")
+    first = stripped.lstrip(b" \t\r\n")  # the first line with text (blank ones may be indented)
     if _FIELD.match(first) is None:
         return data, 0
     out = b"".join(

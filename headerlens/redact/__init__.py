@@ -114,6 +114,10 @@ _HOST_FIELDS = frozenset(
         "helo",
     ]
 )
+# Model fields holding a tuple of host or domain names.
+_HOST_LIST_FIELDS = frozenset(
+    ["trusted_hosts", "trusted_authserv_ids", "from_domains", "dkim_domains"]
+)
 # Model fields whose value is an address or a user name.
 _USER_FIELDS = frozenset(
     [
@@ -185,7 +189,9 @@ class _Redactor:
                 value = getattr(obj, name)
                 if isinstance(value, str):
                     self._collect_field(name, value)
-                elif isinstance(value, tuple) and name in _HOST_FIELDS | _USER_FIELDS:
+                elif isinstance(value, tuple) and name in (
+                    _HOST_FIELDS | _HOST_LIST_FIELDS | _USER_FIELDS
+                ):
                     for v in value:
                         if isinstance(v, str):
                             self._collect_field(name, v)
@@ -199,7 +205,7 @@ class _Redactor:
         p = self.p
         if not value.strip():
             return
-        if name in _HOST_FIELDS or name in ("trusted_hosts", "trusted_authserv_ids"):
+        if name in _HOST_FIELDS or name in _HOST_LIST_FIELDS:
             # A one-label name is looked for in prose only when it cannot be an ordinary
             # word ("EXCH01", "mx-3"), so "mail" in a sentence stays "mail".
             if "." in value.strip(".") or any(c.isdigit() or c in "-_" for c in value):
@@ -274,7 +280,7 @@ class _Redactor:
             return value
         if field in ("raw", "note"):  # raw text; a reporter's note is body text (#20)
             return ""
-        if field in _HOST_FIELDS:
+        if field in _HOST_FIELDS or field in _HOST_LIST_FIELDS:
             return p.host(value)
         if field in _SELECTOR_FIELDS:
             return p.label(value)

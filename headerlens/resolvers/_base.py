@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Literal, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from headerlens._model import Model
-from headerlens.errors import HeaderlensError, ResolverError
+from headerlens.errors import HeaderlensError, ResolverError, wrong_type
 
 __all__ = [
     "FAILURES",
@@ -85,6 +85,10 @@ class RecordingResolver:
     """Wraps another resolver and keeps a transcript of every question and its outcome."""
 
     def __init__(self, inner: Resolver) -> None:
+        if not callable(getattr(inner, "resolve", None)):
+            raise wrong_type(
+                "RecordingResolver(inner)", "a resolver (an object with resolve())", inner
+            )
         self.inner = inner
         self._transcript: list[DnsLookup] = []
 
@@ -121,4 +125,6 @@ def configuration(func: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 def name_key(name: str) -> str:
+    if not isinstance(name, str):
+        raise wrong_type("StaticResolver name", "str", name)
     return name.strip().rstrip(".").lower()

@@ -89,6 +89,7 @@ class StaticResolver:
         # (name, rdtype) -> records; every name present here "exists" for NODATA purposes
         self._records: dict[tuple[str, str], tuple[str, ...]] = {}
         self._names: set[str] = set()
+        self._parents: set[str] | None = None  # ancestors of the names (made on first use)
         # (name, rdtype or "" for every type) -> failure kind
         self._failures: dict[tuple[str, str], str] = {}
         self._secure: dict[str, bool] = {name_key(n): bool(v) for n, v in (secure or {}).items()}
@@ -102,6 +103,12 @@ class StaticResolver:
             else:
                 self._add(name, "TXT", tuple(value))
         for target, kind in (failures or {}).items():
+            if not isinstance(kind, str):
+                raise wrong_type("StaticResolver(failures) value", "str", kind)
+            if isinstance(target, tuple) and not (
+                len(target) == 2 and all(isinstance(t, str) for t in target)
+            ):
+                raise wrong_type("StaticResolver(failures) key", "a name or (name, rdtype)", target)
             kind = kind.lower()
             if kind not in FAILURES:
                 raise ValueError(
@@ -116,11 +123,23 @@ class StaticResolver:
         key = (name_key(name), rdtype.upper())
         self._records[key] = self._records.get(key, ()) + values
         self._names.add(key[0])
+        self._parents = None
 
     @property
     def names(self) -> tuple[str, ...]:
         """The names this resolver holds records or failures for, sorted."""
         return tuple(sorted(self._names | {name for name, _ in self._failures}))
+
+    def _exists(self, key: str) -> bool:
+        """Whether ``key`` holds records or is an empty non-terminal: a name with a name
+        below it exists (RFC 8020: NXDOMAIN means nothing at or below the name)."""
+        if self._parents is None:
+            parents: set[str] = set()
+            for name in self._names:
+                labels = name.split(".")
+                parents.update(".".join(labels[i:]) for i in range(1, len(labels)))
+            self._parents = parents
+        return key in self._names or key in self._parents
 
     def _failure(self, key: str, rdtype: str) -> str | None:
         return self._failures.get((key, rdtype)) or self._failures.get((key, ""))
@@ -153,7 +172,7 @@ class StaticResolver:
                 return done("answer" if records else "nodata", records=records)
             alias = self._records.get((current, "CNAME")) if rdtype != "CNAME" else None
             if not alias:
-                return done("nodata" if current in self._names else "nxdomain")
+                return done("nodata" if self._exists(current) else "nxdomain")
             seen.append(current)
             current = name_key(alias[0])
             if current in seen or len(seen) > MAX_CNAME_CHAIN:

@@ -119,6 +119,25 @@ def test_batch_mbox_csv_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert [r["subject"] for r in rows] == ["quarterly report", "quarterly report"]
 
 
+@pytest.mark.parametrize("option", ["", "--plain", "--html", "--svg", "--json"])
+def test_one_message_with_an_mbox_from_line_gets_its_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    # SpamAssassin's corpus, mutt and formail save a single message with its From line:
+    # that is one report, not batch rows (and --html/--svg were refused as "several")
+    p = tmp_path / "one.txt"
+    p.write_bytes(
+        b"From alice@example.net Tue Mar  3 10:00:00 2026\n" + MSG.replace(b"\r\n", b"\n")
+    )
+    assert main([option, str(p)] if option else [str(p)]) == 0
+    out = capsys.readouterr().out
+    assert not out.startswith('{"id"')
+    if option == "--json":
+        assert json.loads(out)["message"]["input_form"] == "mbox"
+    assert main([str(p), "--batch", "--no-progress"]) == 0  # rows when asked
+    assert json.loads(capsys.readouterr().out)["subject"] == "quarterly report"
+
+
 def test_strict_exits_1_on_defect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "bad.eml"
     p.write_bytes(b"Subject: no from and no date\r\n\r\nbody\r\n")

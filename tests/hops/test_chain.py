@@ -496,3 +496,34 @@ def test_negative_delay_severity_grows_with_the_skew(
     assert [(f.code, f.severity) for f in a.findings if f.code == "hops.negative_delay"] == [
         ("hops.negative_delay", severity)
     ]
+
+
+@pytest.mark.parametrize(
+    ("upper_from", "lower_by", "gap"),
+    [
+        # Microsoft names a front-end machine by its public and its internal name
+        # (15 notices in phishing-pot-dev, all of this shape)
+        (
+            "GVX0EPF000013E6.SWEP280.PROD.OUTLOOK.COM",
+            "GVX0EPF000013E6.outlook.office365.com",
+            False,
+        ),
+        ("bosauthsmtp16.yourhostingaccount.com", "bosauthsmtp16.eigbox.net", False),
+        # a short or digit-free first label names no machine: still a gap
+        ("mail.example.net", "mail.example.org", True),
+        ("mailserver.example.net", "mailserver.example.org", True),
+    ],
+)
+def test_same_machine_under_two_names_is_no_gap(
+    make_message: Build, upper_from: str, lower_by: str, gap: bool
+) -> None:
+    a = analyze_hops(
+        make_message(
+            f"Received: from {upper_from} (2603:10a6:144:1::1c) by mx.example.com"
+            " (2603:10b6:510:25::7) with ESMTPS id 2; Tue, 3 Mar 2026 10:00:02 +0000",
+            "Received: from out.example.org (198.51.100.7) by"
+            f" {lower_by} (2603:1026:900:2::3) with ESMTPS id 1; Tue, 3 Mar 2026 10:00:01 +0000",
+        ),
+        Policy(),
+    )
+    assert ("hops.gap" in [f.code for f in a.findings]) is gap

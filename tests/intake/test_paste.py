@@ -136,6 +136,20 @@ def test_indented_paste_gives_the_same_report(
     assert _auth(report) == _auth(direct)
 
 
+@pytest.mark.parametrize("sample", PATHS, ids=IDS)
+def test_indented_blank_lines_too(sample: Path, policy_for: Callable[[Path], Policy]) -> None:
+    # an editor that indents a quote indents its blank lines as well; the bundled
+    # header-only-paste.txt starts with one, and such a paste was read as one header field
+    raw = sample.read_bytes()
+    pasted = b"".join(b"    " + line for line in raw.splitlines(keepends=True))
+    policy = policy_for(sample)
+    direct = headerlens.analyze(raw, policy=policy)
+    report = headerlens.analyze(pasted, policy=policy)
+    assert report.message.input_form == "paste"
+    assert _dump(report.hops) == _dump(direct.hops)
+    assert _auth(report) == _auth(direct)
+
+
 def test_dedent_keeps_the_extra_indentation_of_folded_lines() -> None:
     data = b"  Received: from a\n  \tby b; Tue, 3 Mar 2026 10:00:00 +0000\n  From: x@example.com\n"
     assert dedent(data) == (

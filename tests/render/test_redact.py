@@ -265,3 +265,23 @@ def test_bad_keys() -> None:
         report.redact(1234)  # type: ignore[arg-type]
     with pytest.raises(HeaderlensError):
         report.redact(b"")
+
+
+def test_inferred_trusted_domain_of_an_internal_name_is_redacted() -> None:
+    # The boundary rule infers the organizational domain of the topmost 'by' host; under a
+    # suffix that is no public one (Exchange's "auenland.lkt", found in an Outlook .msg)
+    # free-text scanning does not see it as a host, so trust.trusted_hosts kept it.
+    raw = (
+        b"Received: from relay.mailhub.lkt (10.0.0.5) by EX-01.mailhub.lkt (10.0.0.6) with"
+        b" ESMTP id 2; Tue, 3 Mar 2026 10:00:02 +0000\r\n"
+        b"Received: from out.example.net (out.example.net [198.51.100.7]) by relay.mailhub.lkt"
+        b" with ESMTP id 1; Tue, 3 Mar 2026 10:00:01 +0000\r\n"
+        b"From: a@example.net\r\nTo: b@example.org\r\n\r\nx\r\n"
+    )
+    report = headerlens.analyze(raw)
+    assert report.trust.trusted_hosts == ("mailhub.lkt",)
+    redacted = report.redact(KEY)
+    assert "mailhub" not in redacted.to_json().lower()
+    # one pseudonym for the domain, inside the host's own pseudonym
+    (domain,) = redacted.trust.trusted_hosts
+    assert redacted.hops[-1].received.by_host.lower().endswith("." + domain)

@@ -170,3 +170,19 @@ def test_transcript_replays_exactly() -> None:
 def test_not_looked_up_is_not_replayed() -> None:
     q = DnsLookup(name="a.example", rdtype="TXT", outcome="not_looked_up", resolver="x")
     assert StaticResolver.from_lookups([q]).resolve("a.example").outcome == "nxdomain"
+
+
+def test_a_name_with_names_below_it_exists() -> None:
+    # RFC 8020: NXDOMAIN says nothing exists at or below the name. Replaying a key file
+    # (--keys samples/keys.json --check) made example.com "not exist in DNS now" (a
+    # critical finding) while its DKIM key under it answered.
+    r = StaticResolver({"s1._domainkey.example.com": "v=DKIM1; p="})
+    assert [r.resolve(n, "MX").outcome for n in ("example.com", "_domainkey.example.com")] == [
+        "nodata",
+        "nodata",
+    ]
+    assert r.resolve("other.example.com", "MX").outcome == "nxdomain"
+    assert r.resolve("com", "A").outcome == "nodata"
+    zone = StaticResolver.from_zone('a.b.example. IN TXT "x"')
+    assert zone.resolve("b.example", "TXT").outcome == "nodata"
+    assert zone.resolve("c.example", "TXT").outcome == "nxdomain"

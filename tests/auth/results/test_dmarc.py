@@ -67,7 +67,8 @@ def test_alignment_rows(from_domain: str, auth_domain: str, want: tuple[bool, bo
     )
     (row,) = report.identifiers
     assert (row.strict_aligned, row.relaxed_aligned) == want
-    assert report.computed_result == ("pass" if want[1] else "fail")
+    # no SPF result is recorded, so only an aligned pass decides (RFC 7489 section 4.2)
+    assert report.computed_result == ("pass" if want[1] else None)
     assert report.psl_version == psl_version()
 
 
@@ -181,7 +182,10 @@ def test_strict_alignment_what_if_relaxed_from_published_record() -> None:
     )
     report, _ = evaluate_dmarc(
         from_addresses=(addr("a@example.com"),),
-        trusted=trusted("mx.example.net; dkim=pass header.d=mail.example.com"),
+        trusted=trusted(
+            "mx.example.net; spf=fail smtp.mailfrom=example.com;"
+            " dkim=pass header.d=mail.example.com"
+        ),
         resolver=resolver,
     )
     assert report.adkim == "strict"
@@ -274,7 +278,12 @@ def test_body_changed_what_if_without_footer_diagnosis() -> None:
         trusted=None,
         dkim=(dkim("example.com", "fail", "body_hash_mismatch", header_signature_ok=True),),
     )
-    assert report.computed_result == "fail"
+    # no SPF result is known: an aligned SPF pass at the receiver would have passed DMARC
+    assert (report.result, report.computed_result) == (None, None)
+    assert report.explanation == (
+        "DMARC for example.com could not be judged: no SPF result is recorded, and no"
+        " aligned DKIM signature passed."
+    )
     assert report.what_ifs == (
         "Would pass if the body were as signed: the signature by example.com covers"
         " unchanged headers, only the body changed.",
@@ -361,10 +370,12 @@ def test_list_footer_what_if_from_diagnosis() -> None:
     ("verdict", "alignment"),
     [
         pytest.param(dkim("example.com"), "pass", id="aligned-dkim-pass"),
-        pytest.param(dkim("example.com", "fail", "body_hash_mismatch"), "fail", id="dkim-fail"),
+        pytest.param(dkim("example.com", "fail", "body_hash_mismatch"), None, id="dkim-fail"),
     ],
 )
-def test_no_published_record_gives_none_not_fail(verdict: DkimResult, alignment: str) -> None:
+def test_no_published_record_gives_none_not_fail(
+    verdict: DkimResult, alignment: str | None
+) -> None:
     report, findings = evaluate_dmarc(
         from_addresses=(addr("a@example.com"),),
         trusted=None,
@@ -380,7 +391,12 @@ def test_no_published_record_gives_none_not_fail(verdict: DkimResult, alignment:
     assert report.explanation.startswith(
         "DMARC for example.com: none (computed here). Today's lookup of _dmarc.example.com"
         " found no DMARC record (nxdomain), so DMARC does not apply (RFC 7489 section"
-        f" 6.6.3); alignment alone would give {alignment}."
+        " 6.6.3); "
+        + (
+            f"alignment alone would give {alignment}."
+            if alignment
+            else "alignment alone could not decide."
+        )
     )
     assert [f.code for f in findings] == []
 
@@ -445,3 +461,73 @@ def test_microsoft_action_is_translated(
     assert report.explanation.endswith(
         f"Policy as recorded by the receiver: {'p=' + p + ' ' if p else ''}dis={dis}.{sentence}"
     )
+
+
+@pytest.mark.parametrize(
+    ("verdict", "received", "why"),
+    [
+        pytest.param(
+            dkim("example.com", "neutral", "key_not_looked_up"),
+            "pass",
+            "the aligned DKIM signature of example.com could not be verified (key_not_looked_up)",
+            id="key-not-looked-up",
+        ),
+        pytest.param(
+            dkim("example.com", "temperror", "key_unavailable"),
+            "fail",
+            "the dkim-verified check of example.com ended in a temporary error",
+            id="dkim-temperror",
+        ),
+    ],
+)
+def test_unverifiable_aligned_signature_is_not_a_fail(
+    verdict: DkimResult, received: str, why: str
+) -> None:
+    # RFC 7489 section 4.2: a fail needs every aligned identifier decided; a signature
+    # nobody could check (offline analysis, a DNS error) may still have passed.
+    rs = ReceivedSpf(header_index=2, result=received, envelope_from="b@esp.example", trusted=True)
+    report, findings = evaluate_dmarc(
+        from_addresses=(addr("a@example.com"),), trusted=None, received_spf=(rs,), dkim=(verdict,)
+    )
+    assert (report.result, report.computed_result, report.passed) == (None, None, None)
+    assert report.explanation == f"DMARC for example.com could not be judged: {why}."
+    assert [f.code for f in findings] == []
+
+
+def test_offline_good_signature_gives_no_dmarc_fail() -> None:
+    # samples/dkim/good-rsa.eml analysed offline: the verdict says "unknown", so must DMARC
+    from pathlib import Path
+
+    import headerlens
+
+    sample = Path(__file__).resolve().parents[3] / "samples" / "dkim" / "good-rsa.eml"
+    report = headerlens.analyze(sample)
+    assert report.dkim[0].reason == "key_not_looked_up"
+    assert report.dmarc is not None
+    assert report.dmarc.result is None
+    assert report.verdict.authenticated is None
+    assert "auth.dmarc_fail" not in [f.code for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("from_field", "want"),
+    [
+        # an unquoted comma in the display name: one mailbox and one entry that is none
+        # (address.unparseable); 197 of phishing-pot-dev's 1,319 messages look like this
+        pytest.param(
+            "Microsoft account team ,_<no-reply@access-accsecurity.com>", [], id="comma-name"
+        ),
+        pytest.param("Shop , <angebote@news.example>", [], id="comma-space"),
+        pytest.param(
+            "a@example.com, b@example.com",
+            ["From names 2 mailboxes (example.com); each domain must pass DMARC."],
+            id="two-mailboxes",
+        ),
+    ],
+)
+def test_from_multiple_counts_mailboxes_only(from_field: str, want: list[str]) -> None:
+    from headerlens import parse
+
+    message = parse(f"From: {from_field}\r\nTo: x@example.net\r\n\r\n".encode())
+    _, findings = evaluate_dmarc(from_addresses=message.addresses("From"), trusted=None)
+    assert [f.summary for f in findings if f.code == "auth.from_multiple"] == want
