@@ -56,9 +56,9 @@ def text_parts(n: int) -> bytes:
 
 def attachments(n: int) -> bytes:
     parts = [
-        "Content-Type: application/octet-stream; name=\"f{0}.bin\"\r\n"
-        "Content-Disposition: attachment; filename=\"f{0}.bin\"\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\nAAECAwQFBgcICQoLDA0ODw==".format(i)
+        f'Content-Type: application/octet-stream; name="f{i}.bin"\r\n'
+        f'Content-Disposition: attachment; filename="f{i}.bin"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\nAAECAwQFBgcICQoLDA0ODw=="
         for i in range(n)
     ]
     return (HEAD + _multipart(parts)).encode()
