@@ -45,3 +45,58 @@ FINDINGS: dict[str, str] = {
         " message carries: the newest sets were stripped."
     ),
 }
+
+REASONS: dict[str, tuple[str, str]] = {
+    "no_arc": ("none", "The message carries no ARC header field."),
+    "pass": (
+        "pass",
+        "Every ARC-Seal verifies and claims the right cv, and the newest"
+        " ARC-Message-Signature verifies (RFC 8617 section 5.2).",
+    ),
+    "invalid_instance": (
+        "fail",
+        "An ARC header field has no usable instance number (i=), or one outside 1-50.",
+    ),
+    "duplicate_instance": ("fail", "Two ARC header fields of one kind claim the same instance."),
+    "instance_gap": ("fail", "The instances are not numbered 1 to N: a set is missing."),
+    "incomplete_set": (
+        "fail",
+        "An instance lacks its ARC-Seal, ARC-Message-Signature or ARC-Authentication-Results.",
+    ),
+    "too_many_sets": ("fail", "The chain has more ARC sets than the limit (at most 50)."),
+    "sealed_fail": (
+        "fail",
+        "A sealer wrote cv=fail: the chain had already failed when it reached that"
+        " intermediary.",
+    ),
+    "seal_malformed": (
+        "fail",
+        "An ARC-Seal's tag list is invalid: a required tag is missing or malformed, it"
+        " carries h=, or a= is not rsa-sha256.",
+    ),
+    "newest_ams_invalid": (
+        "fail",
+        "The newest ARC-Message-Signature does not verify: the message changed after the"
+        " last intermediary sealed it.",
+    ),
+    "seal_invalid": (
+        "fail",
+        "An ARC-Seal signature does not verify: ARC fields were altered, removed or forged.",
+    ),
+    "wrong_cv": (
+        "fail",
+        "An ARC-Seal claims the wrong cv (instance 1 must say none, later ones pass).",
+    ),
+    "key_unavailable": (
+        "fail",
+        "A sealer's key could not be had (offline, SERVFAIL, timeout), so the chain could not"
+        " be verified; with saved keys or DNS it may pass.",
+    ),
+    "internal_error": (
+        "fail",
+        "ARC validation stopped on an internal error; the reason names it (a bug to report).",
+    ),
+}
+"""ARC reason codes (``ArcResult.reason_code``): code -> (``cv``, description). Sources:
+RFC 8617 sections 4.1.1 and 5.2. ``tests/docs`` checks that the validator assigns no other
+code."""

@@ -190,6 +190,17 @@ def common_tags(
     return problems
 
 
+def _unreadable(
+    inst: InstanceOutcome, sig: Field, label: str, exc: TagListError
+) -> tuple[str | None, str | None]:
+    """Record a Seal or AMS that is no tag list (RFC 6376 section 3.2) among the problems of
+    its kind and the defects; return the ``d=`` and ``s=`` a lenient reading still finds."""
+    problems = inst.seal_problems if sig is inst.seal else inst.ams_problems
+    problems.append(f"{label} is not a valid tag list ({exc})")
+    inst.defects.append(("malformed_tags", problems[-1], sig.index))
+    return _text(lenient_tag(sig.value, b"d")), _text(lenient_tag(sig.value, b"s"))
+
+
 def read_seal_tags(inst: InstanceOutcome, now: int) -> None:
     """Check the ARC-Seal's tags (RFC 8617 section 4.1.3) as of ``now`` (Unix time)."""
     if inst.seal is None:
@@ -198,12 +209,9 @@ def read_seal_tags(inst: InstanceOutcome, now: int) -> None:
     try:
         tags = parse_tag_list(inst.seal.value)
     except TagListError as exc:
-        inst.seal_problems.append(f"{label} is not a valid tag list ({exc})")
+        inst.seal_domain, inst.seal_selector = _unreadable(inst, inst.seal, label, exc)
         inst.seal_valid = False
         inst.seal_tags_bad = True
-        inst.defects.append(("malformed_tags", inst.seal_problems[-1], inst.seal.index))
-        inst.seal_domain = _text(lenient_tag(inst.seal.value, b"d"))
-        inst.seal_selector = _text(lenient_tag(inst.seal.value, b"s"))
         inst.cv = _text(lenient_tag(inst.seal.value, b"cv"))
         return
     inst.seal_domain = _text(tags.get(b"d"))
@@ -235,11 +243,8 @@ def read_ams_tags(inst: InstanceOutcome, now: int) -> None:
     try:
         tags = parse_tag_list(inst.ams.value)
     except TagListError as exc:
-        inst.ams_problems.append(f"{label} is not a valid tag list ({exc})")
+        inst.ams_domain, inst.ams_selector = _unreadable(inst, inst.ams, label, exc)
         inst.ams_valid = False
-        inst.defects.append(("malformed_tags", inst.ams_problems[-1], inst.ams.index))
-        inst.ams_domain = _text(lenient_tag(inst.ams.value, b"d"))
-        inst.ams_selector = _text(lenient_tag(inst.ams.value, b"s"))
         return
     inst.ams_domain = _text(tags.get(b"d"))
     inst.ams_selector = _text(tags.get(b"s"))

@@ -121,10 +121,8 @@ def _verify_ams(
         inst.ams_body_ok = signed.body_digest(relaxed_body, "sha256", limit).digest == inst.ams_bh
         if not inst.ams_body_ok:
             inst.ams_problems.append(f"{label} body hash does not match: the body changed")
-    key = keys.get(tags[b"s"], tags[b"d"])
-    if key.rsa is None:
-        inst.ams_problems.append(f"{label}: {key.problem}")
-        inst.temporary = inst.temporary or key.temporary
+    rsa = _public_key(inst, tags, keys, inst.ams_problems, label)
+    if rsa is None:
         inst.ams_valid = False
         return
     # Fields of newer ARC sets did not exist when this one was made.
@@ -139,7 +137,7 @@ def _verify_ams(
     chosen = select(signed.fields, names, signed.index, drop=newer)
     data = header_data(signed.fields, chosen, inst.ams, relaxed_head)
     signature = b64decode(tags[b"b"]) or b""
-    inst.ams_header_ok = rsa_verify(key.rsa, "sha256", hashlib.sha256(data).digest(), signature)
+    inst.ams_header_ok = rsa_verify(rsa, "sha256", hashlib.sha256(data).digest(), signature)
     if not inst.ams_header_ok:
         inst.ams_problems.append(
             f"{label} signature does not verify: a signed header field changed"
@@ -150,6 +148,22 @@ def _verify_ams(
         inst.ams_valid = inst.ams_header_ok
     else:
         inst.ams_valid = bool(inst.ams_header_ok and inst.ams_body_ok)
+
+
+def _public_key(
+    inst: InstanceOutcome,
+    tags: dict[bytes, bytes],
+    keys: ArcKeys,
+    problems: list[str],
+    label: str,
+) -> tuple[int, int] | None:
+    """The RSA key named by ``s=`` and ``d=`` (RFC 8617 section 5.1.1 step 3, RFC 6376 6.1.2),
+    or ``None`` with the reason added to ``problems`` (a DNS failure makes the set temporary)."""
+    key = keys.get(tags[b"s"], tags[b"d"])
+    if key.rsa is None:
+        problems.append(f"{label}: {key.problem}")
+        inst.temporary = inst.temporary or key.temporary
+    return key.rsa
 
 
 def _verify_seal(inst: InstanceOutcome, chain: list[InstanceOutcome], keys: ArcKeys) -> None:
@@ -169,16 +183,14 @@ def _verify_seal(inst: InstanceOutcome, chain: list[InstanceOutcome], keys: ArcK
         if s is not inst:
             parts.append(canonical_header(s.seal, True))
     tags = parse_tag_list(inst.seal.value)
-    key = keys.get(tags[b"s"], tags[b"d"])
-    if key.rsa is None:
-        inst.seal_problems.append(f"{label}: {key.problem}")
-        inst.temporary = inst.temporary or key.temporary
+    rsa = _public_key(inst, tags, keys, inst.seal_problems, label)
+    if rsa is None:
         inst.seal_valid = False
         return
     parts.append(signature_field_data(inst.seal, True))
     signature = b64decode(tags[b"b"]) or b""
     digest = hashlib.sha256(b"".join(parts)).digest()
-    inst.seal_valid = rsa_verify(key.rsa, "sha256", digest, signature)
+    inst.seal_valid = rsa_verify(rsa, "sha256", digest, signature)
     if not inst.seal_valid:
         inst.seal_problems.append(f"{label} signature does not verify")
 

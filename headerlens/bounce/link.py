@@ -94,16 +94,89 @@ def link_original(
     From domain, and whether the SPF domain does; for a block or PTR rejection it names the
     original's origin IP; it flags bounced recipients that the original was not addressed to.
     """
+    return (
+        *_auth_rejection(delivery, original_report),
+        *_origin_rejections(delivery, original_report),
+        *_not_addressed(delivery, original_report),
+    )
+
+
+def _auth_rejection(delivery: DeliveryReport, original_report: OriginalAnalysis) -> list[Finding]:
+    """An authentication rejection (RFC 7489, RFC 7208, RFC 6376) against what the original
+    shows: its DKIM signing domains and SPF domain, aligned with its From or not."""
     out: list[Finding] = []
     auth = [r for r in delivery.recipients if r.reason in _AUTH_REASONS or _dmarc_text(r)]
+    if not auth:
+        return out
+    dmarc = original_report.dmarc
+    from_domain, spf_domain = _original_domains(original_report)
+    from_org = _org(from_domain)
+    dkim_domains = tuple(d.domain for d in original_report.dkim if d.domain)
+    aligned_dkim = [d for d in dkim_domains if from_org and _org(d) == from_org]
+    # One finding per fact: the rejection finding names the rejection and what is in
+    # order; each problem of the original (unsigned, DKIM not aligned, SPF domain
+    # foreign) is its own finding below, not repeated here (docs/bounces.md).
+    spf_foreign = bool(spf_domain and from_org and _org(spf_domain) != from_org)
+    is_dmarc = any(_dmarc_text(r) or r.status in ("5.7.26", "5.7.509") for r in auth)
+    parts = [
+        f"{_label(auth[0])} was rejected for failing "
+        + ("DMARC" if is_dmarc else "sender authentication (SPF/DKIM)")
+    ]
+    if aligned_dkim:
+        parts.append(f"the original's DKIM d={aligned_dkim[0]} aligns with its From")
+    if spf_domain and not spf_foreign:
+        parts.append(f"its SPF domain {spf_domain} aligns with the From")
+    if dmarc is not None and dmarc.result:
+        parts.append(f"DMARC as analysed here: {dmarc.result}")
+    if not aligned_dkim or spf_foreign:
+        parts.append("the original's own problems follow as separate findings")
+    code = "bounce.dmarc_rejection" if is_dmarc else "bounce.auth_rejection"
+    out.append(
+        make_finding(
+            code,
+            "warning",
+            "; ".join(parts) + ".",
+            detail=auth[0].diagnostic_code,
+        )
+    )
+    if not dkim_domains:
+        out.append(
+            make_finding(
+                "bounce.original_unsigned",
+                "warning",
+                "The returned original has no DKIM-Signature; DMARC can then only pass "
+                "through an aligned SPF domain.",
+            )
+        )
+    elif not aligned_dkim:
+        out.append(
+            make_finding(
+                "bounce.original_dkim_misaligned",
+                "warning",
+                f"The original's DKIM d={', '.join(dkim_domains)} does not align with its"
+                f" From domain {from_domain or '(unknown)'}.",
+            )
+        )
+    if spf_foreign:
+        out.append(
+            make_finding(
+                "bounce.original_spf_foreign",
+                "notice",
+                f"The original's envelope (SPF) domain {spf_domain} does not align with"
+                f" its From domain {from_domain}.",
+            )
+        )
+    return out
+
+
+def _original_domains(original_report: OriginalAnalysis) -> tuple[str | None, str | None]:
+    """The original's From domain and SPF (MAIL FROM) domain: DMARC's, else the From field's
+    and the last ``smtp.mailfrom`` of its Authentication-Results (RFC 8601)."""
     dmarc = original_report.dmarc
     from_domain = dmarc.from_domain if dmarc is not None else None
     if from_domain is None:
         addrs = original_report.message.addresses("From")
         from_domain = addrs[0].domain_ascii if addrs else None
-    from_org = _org(from_domain)
-    dkim_domains = tuple(d.domain for d in original_report.dkim if d.domain)
-    aligned_dkim = [d for d in dkim_domains if from_org and _org(d) == from_org]
     spf_domain = dmarc.spf_domain if dmarc is not None else None
     if spf_domain is None:
         for h in original_report.auth_results:
@@ -112,60 +185,15 @@ def link_original(
                     for p in res.properties:
                         if p.ptype == "smtp" and p.name == "mailfrom" and p.value:
                             spf_domain = p.value.rsplit("@", 1)[-1].strip("<> ").lower()
-    if auth:
-        # One finding per fact: the rejection finding names the rejection and what is in
-        # order; each problem of the original (unsigned, DKIM not aligned, SPF domain
-        # foreign) is its own finding below, not repeated here (docs/bounces.md).
-        spf_foreign = bool(spf_domain and from_org and _org(spf_domain) != from_org)
-        is_dmarc = any(_dmarc_text(r) or r.status in ("5.7.26", "5.7.509") for r in auth)
-        parts = [
-            f"{_label(auth[0])} was rejected for failing "
-            + ("DMARC" if is_dmarc else "sender authentication (SPF/DKIM)")
-        ]
-        if aligned_dkim:
-            parts.append(f"the original's DKIM d={aligned_dkim[0]} aligns with its From")
-        if spf_domain and not spf_foreign:
-            parts.append(f"its SPF domain {spf_domain} aligns with the From")
-        if dmarc is not None and dmarc.result:
-            parts.append(f"DMARC as analysed here: {dmarc.result}")
-        if not aligned_dkim or spf_foreign:
-            parts.append("the original's own problems follow as separate findings")
-        code = "bounce.dmarc_rejection" if is_dmarc else "bounce.auth_rejection"
-        out.append(
-            make_finding(
-                code,
-                "warning",
-                "; ".join(parts) + ".",
-                detail=auth[0].diagnostic_code,
-            )
-        )
-        if not dkim_domains:
-            out.append(
-                make_finding(
-                    "bounce.original_unsigned",
-                    "warning",
-                    "The returned original has no DKIM-Signature; DMARC can then only pass "
-                    "through an aligned SPF domain.",
-                )
-            )
-        elif not aligned_dkim:
-            out.append(
-                make_finding(
-                    "bounce.original_dkim_misaligned",
-                    "warning",
-                    f"The original's DKIM d={', '.join(dkim_domains)} does not align with its"
-                    f" From domain {from_domain or '(unknown)'}.",
-                )
-            )
-        if spf_foreign:
-            out.append(
-                make_finding(
-                    "bounce.original_spf_foreign",
-                    "notice",
-                    f"The original's envelope (SPF) domain {spf_domain} does not align with"
-                    f" its From domain {from_domain}.",
-                )
-            )
+    return from_domain, spf_domain
+
+
+def _origin_rejections(
+    delivery: DeliveryReport, original_report: OriginalAnalysis
+) -> list[Finding]:
+    """A rejection of the sending host (no PTR name, a block list, a reputation block),
+    with the original's origin IP."""
+    out: list[Finding] = []
     ptr = [r for r in delivery.recipients if r.reason == "requireptr"]
     if ptr:
         out.append(
@@ -190,6 +218,12 @@ def link_original(
                 detail=blocked[0].diagnostic_code,
             )
         )
+    return out
+
+
+def _not_addressed(delivery: DeliveryReport, original_report: OriginalAnalysis) -> list[Finding]:
+    """Bounced recipients the original's To, Cc or delivery fields do not name."""
+    out: list[Finding] = []
     named: set[str] = set()
     msg = original_report.message
     for field in ("To", "Cc", "Delivered-To", "X-Original-To"):
@@ -214,4 +248,4 @@ def link_original(
                     "forwarding): " + ", ".join(missing),
                 )
             )
-    return tuple(out)
+    return out

@@ -21,13 +21,18 @@ from headerlens.checks.dkim import check_dkim_keys
 from headerlens.checks.dmarc import check_dmarc
 from headerlens.checks.findings import CheckFindings
 from headerlens.checks.models import (
+    BimiCheck,
     BlocklistCheck,
     Comparison,
+    DaneCheck,
+    DkimKeyCheck,
     DmarcCheck,
     LiveChecks,
+    MtaStsCheck,
     MxCheck,
     ReverseDnsCheck,
     SpfNow,
+    TlsRptCheck,
 )
 from headerlens.checks.mx import check_mx
 from headerlens.checks.rdns import check_reverse_dns
@@ -203,190 +208,252 @@ def run_checks(report: Report, *, policy: Policy) -> LiveChecks:
 
 def live_checks(report: Report, policy: Policy, clock: Clock) -> LiveChecks:
     """:func:`run_checks` with the analysis' clock (read only when ``as_of`` is unset)."""
-    checked_at = policy.as_of or clock.now()
-    dns = CheckResolver(policy.resolver or OfflineResolver(), policy.limits.max_dns_queries)
-    found = CheckFindings()
-    skipped: list[str] = []
+    run = _Run(report, policy, policy.as_of or clock.now())
+    run.sender_spf()  # 1
+    run.dmarc_and_dkim_keys()  # 2, 3
+    run.origin_reputation()  # 4, 5
+    run.helo_spf()  # 6
+    run.sender_mx()  # 7
+    run.hop_reverse_dns()  # 8
+    run.recipient_domains()  # 9
+    run.bimi_check()  # 10
+    return run.result()
 
-    border = next((h for h in report.hops if h.border), None)
-    origin = ip_address(report.origin_ip)
-    border_idx = (border.header_index,) if border is not None else ()
-    envelope, envelope_idx = _envelope_sender(report, border)
-    helo = border.received.from_helo if border is not None else None
-    from_domain, from_idx = _from_domain(report)
-    recipients = _recipient_domains(report)
-    receiver = border.received.by_host if border is not None else None
 
-    # 1. SPF of the envelope sender
-    spf: list[SpfNow] = []
-    if origin is None:
-        skipped.append("SPF, reverse DNS and block lists: the report names no origin IP.")
-    elif envelope is None:
-        skipped.append("SPF of the envelope sender: the headers do not name it.")
-    elif not envelope:
-        skipped.append(
-            "SPF of the envelope sender: the reverse-path is null (<>), so only the HELO"
-            " identity applies (RFC 7208 2.4)."
+class _Run:
+    """One run of the live checks: the names read from the report, the DNS budget, and what
+    each step found, in the order of the module docstring (a budget that runs out cuts the
+    later steps)."""
+
+    def __init__(self, report: Report, policy: Policy, checked_at: dt.datetime) -> None:
+        self.report = report
+        self.policy = policy
+        self.checked_at = checked_at
+        self.dns = CheckResolver(
+            policy.resolver or OfflineResolver(), policy.limits.max_dns_queries
         )
-    else:
-        spf.append(
-            _spf_now(report, dns, str(origin), envelope, helo, "mailfrom", checked_at, receiver)
+        self.found = CheckFindings()
+        self.skipped: list[str] = []
+        border = next((h for h in report.hops if h.border), None)
+        self.border = border
+        self.origin = ip_address(report.origin_ip)
+        self.border_idx: tuple[int, ...] = (border.header_index,) if border is not None else ()
+        self.envelope, self.envelope_idx = _envelope_sender(report, border)
+        self.helo = border.received.from_helo if border is not None else None
+        self.from_domain, self.from_idx = _from_domain(report)
+        self.recipients = _recipient_domains(report)
+        self.receiver = border.received.by_host if border is not None else None
+        self.spf: list[SpfNow] = []
+        self.dmarc: DmarcCheck | None = None
+        self.dkim_keys: tuple[DkimKeyCheck, ...] = ()
+        self.reverse: list[ReverseDnsCheck] = []
+        self.blocklists: tuple[BlocklistCheck, ...] = ()
+        self.mx: list[MxCheck] = []
+        self.mx_roles: dict[str, list[str]] = {}
+        self.sender_mx_domains: list[str] = []
+        self.mta_sts: list[MtaStsCheck] = []
+        self.tls_rpt: list[TlsRptCheck] = []
+        self.dane: list[DaneCheck] = []
+        self.bimi: BimiCheck | None = None
+
+    def _spf(self, mail_from: str, identity: str) -> SpfNow:
+        assert self.origin is not None
+        return _spf_now(
+            self.report,
+            self.dns,
+            str(self.origin),
+            mail_from,
+            self.helo,
+            identity,
+            self.checked_at,
+            self.receiver,
         )
-        found.spf(spf[-1], (*border_idx, *envelope_idx))
 
-    # 2. DMARC of the From domain, 3. DKIM keys
-    dmarc: DmarcCheck | None = None
-    if from_domain:
-        recorded = report.dmarc.policy if report.dmarc is not None else None
-        dmarc = check_dmarc(dns, from_domain, recorded)
-        found.dmarc(dmarc, from_idx)
-    else:
-        skipped.append("DMARC and BIMI: the message has no single From domain.")
-    dkim_keys = check_dkim_keys(dns, report.dkim, policy.limits.max_dkim_signatures)
-    for k in dkim_keys:
-        found.dkim(k)
-
-    # 4. reverse DNS of the origin, 5. block lists
-    reverse: list[ReverseDnsCheck] = []
-    blocklists: tuple[BlocklistCheck, ...] = ()
-    if origin is not None:
-        if _public(origin):
-            reverse.append(
-                check_reverse_dns(
-                    dns,
-                    origin,
-                    role="origin",
-                    hop_index=border.index if border is not None else None,
-                    header_index=border.header_index if border is not None else None,
-                    helo=helo,
-                    recorded_rdns=border.received.from_rdns if border is not None else None,
-                )
+    def sender_spf(self) -> None:
+        """1. SPF of the envelope sender (RFC 7208 2.4: MAIL FROM)."""
+        if self.origin is None:
+            self.skipped.append("SPF, reverse DNS and block lists: the report names no origin IP.")
+        elif self.envelope is None:
+            self.skipped.append("SPF of the envelope sender: the headers do not name it.")
+        elif not self.envelope:
+            self.skipped.append(
+                "SPF of the envelope sender: the reverse-path is null (<>), so only the HELO"
+                " identity applies (RFC 7208 2.4)."
             )
-            found.reverse_dns(reverse[-1])
-            blocklists = check_blocklists(dns, origin, policy.blocklists)
-            for b in blocklists:
-                found.blocklist(b, border_idx)
         else:
-            skipped.append(
+            self.spf.append(self._spf(self.envelope, "mailfrom"))
+            self.found.spf(self.spf[-1], (*self.border_idx, *self.envelope_idx))
+
+    def dmarc_and_dkim_keys(self) -> None:
+        """2. DMARC of the From domain (RFC 7489), 3. the DKIM keys of the signatures."""
+        if self.from_domain:
+            recorded = self.report.dmarc.policy if self.report.dmarc is not None else None
+            self.dmarc = check_dmarc(self.dns, self.from_domain, recorded)
+            self.found.dmarc(self.dmarc, self.from_idx)
+        else:
+            self.skipped.append("DMARC and BIMI: the message has no single From domain.")
+        limit = self.policy.limits.max_dkim_signatures
+        self.dkim_keys = check_dkim_keys(self.dns, self.report.dkim, limit)
+        for k in self.dkim_keys:
+            self.found.dkim(k)
+
+    def origin_reputation(self) -> None:
+        """4. reverse DNS of the origin, 5. the DNS block lists (RFC 5782)."""
+        origin, border = self.origin, self.border
+        if origin is None:
+            return
+        if not _public(origin):
+            self.skipped.append(
                 f"Reverse DNS and block lists: the origin IP {origin} is not a public address."
             )
-
-    # 6. SPF of the HELO name
-    if origin is not None and helo:
-        spf.append(_spf_now(report, dns, str(origin), "", helo, "helo", checked_at, receiver))
-        found.spf(spf[-1], border_idx)
-    elif origin is not None:
-        skipped.append("SPF of the HELO name: the border hop records no HELO.")
-
-    # 7. MX of the sender domains and the recipient domains
-    mx_roles: dict[str, list[str]] = {}
-    for domain, role in (
-        (_domain_of(envelope), "envelope-sender"),
-        (from_domain, "from"),
-        *((d, "recipient") for d in recipients),
-    ):
-        if domain and valid_hostname(domain):
-            mx_roles.setdefault(domain, []).append(role)
-    sender_mx = [d for d, roles in mx_roles.items() if "recipient" not in roles or len(roles) > 1]
-    mx: list[MxCheck] = []
-    for domain in sender_mx:
-        mx.append(check_mx(dns, domain, tuple(mx_roles[domain])))
-        found.mx(mx[-1], (*envelope_idx, *from_idx))
-
-    # 8. reverse DNS of untrusted hops before the origin
-    seen = {origin} if origin is not None else set()
-    for hop in reversed(report.hops):
-        if len(reverse) > MAX_HOP_IPS or hop.trusted or hop.border or not hop.received.relay:
-            continue
-        ip = ip_address(hop.received.from_ip)
-        if ip is None or ip in seen or not _public(ip):
-            continue
-        seen.add(ip)
-        reverse.append(
+            return
+        self.reverse.append(
             check_reverse_dns(
-                dns,
-                ip,
-                role="hop",
-                hop_index=hop.index,
-                header_index=hop.header_index,
-                helo=hop.received.from_helo,
-                recorded_rdns=hop.received.from_rdns,
+                self.dns,
+                origin,
+                role="origin",
+                hop_index=border.index if border is not None else None,
+                header_index=border.header_index if border is not None else None,
+                helo=self.helo,
+                recorded_rdns=border.received.from_rdns if border is not None else None,
             )
         )
+        self.found.reverse_dns(self.reverse[-1])
+        self.blocklists = check_blocklists(self.dns, origin, self.policy.blocklists)
+        for b in self.blocklists:
+            self.found.blocklist(b, self.border_idx)
 
-    # 9. the recipient domains: MX, MTA-STS, TLS-RPT, DANE
-    mta_sts = []
-    tls_rpt = []
-    dane = []
-    if not recipients:
-        skipped.append("MTA-STS, TLS-RPT and DANE: no recipient domain found in the headers.")
-    for domain in recipients:
-        if domain not in sender_mx:
-            mx.append(check_mx(dns, domain, tuple(mx_roles[domain])))
-            found.mx(mx[-1], ())
-        mx_lookup = dns.resolve(domain, "MX")
-        records = mx_lookup.records if mx_lookup.outcome == "answer" else None
-        mta_sts.append(check_mta_sts(dns, domain, records, policy.mta_sts_fetcher))
-        found.mta_sts(mta_sts[-1])
-        tls_rpt.append(check_tls_rpt(dns, domain))
-        found.tls_rpt(tls_rpt[-1])
-        dane.append(check_dane(dns, domain))
-        found.dane(dane[-1])
+    def helo_spf(self) -> None:
+        """6. SPF of the HELO name (RFC 7208 2.3)."""
+        if self.origin is not None and self.helo:
+            self.spf.append(self._spf("", "helo"))
+            self.found.spf(self.spf[-1], self.border_idx)
+        elif self.origin is not None:
+            self.skipped.append("SPF of the HELO name: the border hop records no HELO.")
 
-    # 10. BIMI
-    bimi = None
-    if from_domain:
-        selector = selector_from_header(report.message.get("BIMI-Selector"))
-        bimi = check_bimi(dns, from_domain, selector, dmarc)
-        found.bimi(bimi, from_idx)
+    def sender_mx(self) -> None:
+        """7. MX of the sender domains (the recipient domains' MX waits for step 9)."""
+        for domain, role in (
+            (_domain_of(self.envelope), "envelope-sender"),
+            (self.from_domain, "from"),
+            *((d, "recipient") for d in self.recipients),
+        ):
+            if domain and valid_hostname(domain):
+                self.mx_roles.setdefault(domain, []).append(role)
+        self.sender_mx_domains = [
+            d for d, roles in self.mx_roles.items() if "recipient" not in roles or len(roles) > 1
+        ]
+        for domain in self.sender_mx_domains:
+            self.mx.append(check_mx(self.dns, domain, tuple(self.mx_roles[domain])))
+            self.found.mx(self.mx[-1], (*self.envelope_idx, *self.from_idx))
 
-    transcript = dns.transcript
-    if dns.exhausted:
-        found.add(
-            "checks.budget_exhausted",
-            "notice",
-            f"The live checks stopped at {dns.budget} DNS questions"
-            " (Limits.max_dns_queries); checks after that point are incomplete.",
+    def hop_reverse_dns(self) -> None:
+        """8. reverse DNS of the untrusted relays before the origin (at most MAX_HOP_IPS)."""
+        seen = {self.origin} if self.origin is not None else set()
+        for hop in reversed(self.report.hops):
+            if len(self.reverse) > MAX_HOP_IPS or hop.trusted or hop.border:
+                continue
+            if not hop.received.relay:
+                continue
+            ip = ip_address(hop.received.from_ip)
+            if ip is None or ip in seen or not _public(ip):
+                continue
+            seen.add(ip)
+            self.reverse.append(
+                check_reverse_dns(
+                    self.dns,
+                    ip,
+                    role="hop",
+                    hop_index=hop.index,
+                    header_index=hop.header_index,
+                    helo=hop.received.from_helo,
+                    recorded_rdns=hop.received.from_rdns,
+                )
+            )
+
+    def recipient_domains(self) -> None:
+        """9. the recipient domains: MX, MTA-STS (RFC 8461), TLS-RPT (RFC 8460), DANE
+        (RFC 7672)."""
+        dns, found = self.dns, self.found
+        if not self.recipients:
+            self.skipped.append(
+                "MTA-STS, TLS-RPT and DANE: no recipient domain found in the headers."
+            )
+        for domain in self.recipients:
+            if domain not in self.sender_mx_domains:
+                self.mx.append(check_mx(dns, domain, tuple(self.mx_roles[domain])))
+                found.mx(self.mx[-1], ())
+            mx_lookup = dns.resolve(domain, "MX")
+            records = mx_lookup.records if mx_lookup.outcome == "answer" else None
+            self.mta_sts.append(check_mta_sts(dns, domain, records, self.policy.mta_sts_fetcher))
+            found.mta_sts(self.mta_sts[-1])
+            self.tls_rpt.append(check_tls_rpt(dns, domain))
+            found.tls_rpt(self.tls_rpt[-1])
+            self.dane.append(check_dane(dns, domain))
+            found.dane(self.dane[-1])
+
+    def bimi_check(self) -> None:
+        """10. BIMI of the From domain (draft-brand-indicators-for-message-identification)."""
+        if self.from_domain:
+            selector = selector_from_header(self.report.message.get("BIMI-Selector"))
+            self.bimi = check_bimi(self.dns, self.from_domain, selector, self.dmarc)
+            self.found.bimi(self.bimi, self.from_idx)
+
+    def _budget_findings(self) -> None:
+        """Say when the query budget ran out or lookups failed: those checks are partial."""
+        dns, found = self.dns, self.found
+        if dns.exhausted:
+            found.add(
+                "checks.budget_exhausted",
+                "notice",
+                f"The live checks stopped at {dns.budget} DNS questions"
+                " (Limits.max_dns_queries); checks after that point are incomplete.",
+            )
+        failed = [q for q in dns.transcript if q.outcome in FAILED and q.outcome != "not_looked_up"]
+        if failed:
+            names = ", ".join(sorted({f"{q.rdtype} {q.name}" for q in failed})[:5])
+            found.add(
+                "checks.lookups_failed",
+                "notice",
+                f"{len(failed)} live-check lookup{'s' if len(failed) > 1 else ''} gave no"
+                f" answer ({names}"
+                f"{', ...' if len(failed) > 5 else ''}): those checks are incomplete.",
+            )
+
+    def result(self) -> LiveChecks:
+        """The :class:`LiveChecks` of the run, findings most severe first."""
+        self._budget_findings()
+        dns = self.dns
+        findings = sorted(
+            self.found.items,
+            key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1)),
         )
-    failed = [q for q in transcript if q.outcome in FAILED and q.outcome != "not_looked_up"]
-    if failed:
-        names = ", ".join(sorted({f"{q.rdtype} {q.name}" for q in failed})[:5])
-        found.add(
-            "checks.lookups_failed",
-            "notice",
-            f"{len(failed)} live-check lookup{'s' if len(failed) > 1 else ''} gave no answer"
-            f" ({names}"
-            f"{', ...' if len(failed) > 5 else ''}): those checks are incomplete.",
+        return LiveChecks(
+            checked_at=self.checked_at,
+            checked_at_source="policy" if self.policy.as_of is not None else "now",
+            resolver=dns.name,
+            origin_ip=str(self.origin) if self.origin is not None else None,
+            envelope_sender=self.envelope,
+            helo=self.helo,
+            from_domain=self.from_domain,
+            recipient_domains=self.recipients,
+            spf=tuple(self.spf),
+            reverse_dns=tuple(self.reverse),
+            dmarc=self.dmarc,
+            dkim_keys=self.dkim_keys,
+            mx=tuple(self.mx),
+            blocklists=self.blocklists,
+            mta_sts=tuple(self.mta_sts),
+            tls_rpt=tuple(self.tls_rpt),
+            bimi=self.bimi,
+            dane=tuple(self.dane),
+            findings=tuple(findings),
+            skipped=tuple(self.skipped),
+            queries=dns.queries,
+            budget=dns.budget,
+            budget_exhausted=dns.exhausted,
+            dns=dns.transcript,
         )
-    findings = sorted(
-        found.items, key=lambda f: (_SEVERITY_ORDER[f.severity], min(f.header_indexes, default=-1))
-    )
-    return LiveChecks(
-        checked_at=checked_at,
-        checked_at_source="policy" if policy.as_of is not None else "now",
-        resolver=dns.name,
-        origin_ip=str(origin) if origin is not None else None,
-        envelope_sender=envelope,
-        helo=helo,
-        from_domain=from_domain,
-        recipient_domains=recipients,
-        spf=tuple(spf),
-        reverse_dns=tuple(reverse),
-        dmarc=dmarc,
-        dkim_keys=dkim_keys,
-        mx=tuple(mx),
-        blocklists=blocklists,
-        mta_sts=tuple(mta_sts),
-        tls_rpt=tuple(tls_rpt),
-        bimi=bimi,
-        dane=tuple(dane),
-        findings=tuple(findings),
-        skipped=tuple(skipped),
-        queries=dns.queries,
-        budget=dns.budget,
-        budget_exhausted=dns.exhausted,
-        dns=transcript,
-    )
 
 
 def _spf_now(

@@ -42,6 +42,17 @@ from headerlens.checks._dns import (
     ip_address,
     reverse_name,
 )
+from headerlens.checks._spf_record import (
+    ALNUM,
+    QUALIFIERS,
+    Directive,
+    Fail,
+    is_spf_record,
+    parse_macro,
+    parse_record,
+    perm,
+    scan_macro_string,
+)
 from headerlens.checks.models import SpfCheck, SpfResult, SpfStep
 from headerlens.errors import wrong_type
 from headerlens.policy import Policy, policy_or_default
@@ -54,251 +65,6 @@ MAX_VOID_LOOKUPS = 2  # RFC 7208 4.6.4 (SHOULD, default 2)
 MAX_MX_NAMES = 10  # RFC 7208 4.6.4
 MAX_PTR_NAMES = 10  # RFC 7208 4.6.4
 MAX_STEPS = 200  # the trace is for people; the limits above bound the work anyway
-
-_QUALIFIERS: dict[str, SpfResult] = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
-_MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"})
-_MACRO_LETTERS = frozenset("slodiphv")
-_EXP_LETTERS = frozenset("crt")
-_DELIMITERS = frozenset(".-+,/_=")
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_MODIFIER_NAME_REST = _ALNUM | frozenset("-_.")
-
-
-class _Fail(Exception):
-    """Ends the evaluation with ``permerror`` or ``temperror`` (never leaves this module)."""
-
-    def __init__(self, result: Literal["permerror", "temperror"], reason: str, detail: str):
-        super().__init__(detail)
-        self.result: Literal["permerror", "temperror"] = result
-        self.reason = reason
-        self.detail = detail
-
-
-def _perm(reason: str, detail: str) -> _Fail:
-    return _Fail("permerror", reason, detail)
-
-
-# --- record syntax (RFC 7208 section 12, collected ABNF) -----------------------------------
-
-
-@dataclass(frozen=True)
-class _Directive:
-    text: str
-    qualifier: str
-    name: str
-    domain_spec: str | None = None
-    cidr4: int | None = None
-    cidr6: int | None = None
-    network: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
-
-
-@dataclass(frozen=True)
-class _Record:
-    directives: tuple[_Directive, ...]
-    redirect: str | None
-    exp: str | None
-
-
-def _scan_macro_string(text: str, *, exp_letters: bool, spaces: bool) -> bool:
-    """Check a macro-string (RFC 7208 7.1); return whether it ends with a macro-expand.
-
-    Raises a permerror on anything outside the grammar: a bad ``%`` sequence, an unknown
-    macro letter, a transformer digit of 0, a character outside %x21-7E (or SP in
-    explanation text).
-    """
-    i, n = 0, len(text)
-    ends_with_macro = False
-    while i < n:
-        c = text[i]
-        if c == "%":
-            nxt = text[i + 1] if i + 1 < n else ""
-            if nxt in ("%", "_", "-"):
-                i += 2
-                ends_with_macro = True
-                continue
-            if nxt != "{":
-                raise _perm("syntax_error", f"invalid macro {text[i : i + 2]!r} in {text!r}")
-            close = text.find("}", i + 2)
-            if close < 0:
-                raise _perm("syntax_error", f"unterminated macro in {text!r}")
-            _parse_macro(text[i + 2 : close], exp_letters=exp_letters, whole=text)
-            i = close + 1
-            ends_with_macro = True
-            continue
-        if not ("\x21" <= c <= "\x7e" or (spaces and c == " ")):
-            raise _perm("syntax_error", f"character {c!r} is not allowed in {text!r}")
-        ends_with_macro = False
-        i += 1
-    return ends_with_macro
-
-
-def _parse_macro(body: str, *, exp_letters: bool, whole: str) -> tuple[str, int, bool, str]:
-    """``letter [digits] [r] [delimiters]`` -> (letter, digits or 0, reverse, delimiters)."""
-    if not body:
-        raise _perm("syntax_error", f"empty macro in {whole!r}")
-    letter = body[0]
-    low = letter.lower()
-    if low not in _MACRO_LETTERS and not (exp_letters and low in _EXP_LETTERS):
-        where = "outside explanation text" if low in _EXP_LETTERS else ""
-        raise _perm("syntax_error", f"macro letter {letter!r} not allowed {where}".rstrip())
-    j = 1
-    while j < len(body) and body[j].isascii() and body[j].isdigit():
-        j += 1
-    digits = int(body[1:j]) if j > 1 else 0
-    if j > 1 and digits == 0:
-        raise _perm("syntax_error", f"macro transformer 0 in {whole!r}")
-    reverse = j < len(body) and body[j] in "rR"
-    if reverse:
-        j += 1
-    delimiters = body[j:]
-    if any(d not in _DELIMITERS for d in delimiters):
-        raise _perm("syntax_error", f"invalid macro delimiter in {whole!r}")
-    return low, digits, reverse, delimiters
-
-
-def _toplabel_ok(label: str) -> bool:
-    """RFC 7208 toplabel: ``*alphanum ALPHA *alphanum`` or
-    ``1*alphanum "-" *( alphanum / "-" ) alphanum``."""
-    if not label or any(c not in _ALNUM and c != "-" for c in label):
-        return False
-    if "-" not in label:
-        return any(c.isalpha() for c in label)
-    return label[0] != "-" and label[-1] != "-"
-
-
-def _check_domain_spec(spec: str) -> None:
-    """RFC 7208 ``domain-spec = macro-string domain-end``, where ``domain-end`` is
-    ``"." toplabel [ "." ]`` or a macro-expand."""
-    if not spec:
-        raise _perm("syntax_error", "empty domain-spec")
-    if _scan_macro_string(spec, exp_letters=False, spaces=False):
-        return
-    body = spec[:-1] if spec.endswith(".") else spec
-    dot = body.rfind(".")
-    if dot < 0 or not _toplabel_ok(body[dot + 1 :]):
-        raise _perm("syntax_error", f"{spec!r} does not end in a valid top-level label")
-
-
-def _cidr(text: str, limit: int) -> int:
-    # ip4-cidr-length = "/" ( "0" / %x31-39 0*1DIGIT ); ip6: 0*2DIGIT, at most 128
-    if not text or not text.isascii() or not text.isdigit() or (len(text) > 1 and text[0] == "0"):
-        raise _perm("syntax_error", f"invalid CIDR length /{text}")
-    value = int(text)
-    if value > limit:
-        raise _perm("syntax_error", f"CIDR length /{text} is over {limit}")
-    return value
-
-
-def _split_dual_cidr(rest: str) -> tuple[str, int | None, int | None]:
-    """Take ``[/n][//m]`` off the end of a mechanism argument (only digit runs count)."""
-    cidr4 = cidr6 = None
-    j = len(rest)
-    while j > 0 and rest[j - 1].isascii() and rest[j - 1].isdigit():
-        j -= 1
-    if j < len(rest) and rest[:j].endswith("//"):
-        cidr6 = _cidr(rest[j:], 128)
-        rest = rest[: j - 2]
-        j = len(rest)
-        while j > 0 and rest[j - 1].isascii() and rest[j - 1].isdigit():
-            j -= 1
-    if j < len(rest) and rest[:j].endswith("/") and not rest[:j].endswith("//"):
-        cidr4 = _cidr(rest[j:], 32)
-        rest = rest[: j - 1]
-    return rest, cidr4, cidr6
-
-
-def _parse_directive(term: str) -> _Directive:
-    qualifier = "+"
-    body = term
-    if body[:1] in _QUALIFIERS:
-        qualifier, body = body[0], body[1:]
-    cut = len(body)
-    for k, c in enumerate(body):
-        if c in ":/":
-            cut = k
-            break
-    name, rest = body[:cut].lower(), body[cut:]
-    if name not in _MECHANISMS:
-        raise _perm("syntax_error", f"unknown mechanism {term!r}")
-    if name == "all":
-        if rest:
-            raise _perm("syntax_error", f"'all' takes no argument: {term!r}")
-        return _Directive(term, qualifier, name)
-    if name in ("ip4", "ip6"):
-        return _parse_ip_directive(term, qualifier, name, rest)
-    cidr4 = cidr6 = None
-    if name in ("a", "mx"):
-        rest, cidr4, cidr6 = _split_dual_cidr(rest)
-    spec: str | None = None
-    if rest:
-        if not rest.startswith(":"):
-            raise _perm("syntax_error", f"invalid argument in {term!r}")
-        spec = rest[1:]
-        _check_domain_spec(spec)
-    elif name in ("include", "exists"):
-        raise _perm("syntax_error", f"{name!r} needs a domain: {term!r}")
-    return _Directive(term, qualifier, name, spec, cidr4, cidr6)
-
-
-def _parse_ip_directive(term: str, qualifier: str, name: str, rest: str) -> _Directive:
-    if not rest.startswith(":"):
-        raise _perm("syntax_error", f"{name!r} needs an address: {term!r}")
-    value = rest[1:]
-    addr, slash, length = value.partition("/")
-    limit = 32 if name == "ip4" else 128
-    prefix = _cidr(length, limit) if slash else limit
-    try:
-        if name == "ip4":
-            if not addr or any(c not in "0123456789." for c in addr):
-                raise ValueError(addr)
-            ip: IPAddress = ipaddress.IPv4Address(addr)
-        else:
-            if not addr or any(c not in "0123456789abcdefABCDEF:." for c in addr):
-                raise ValueError(addr)
-            ip = ipaddress.IPv6Address(addr)
-        network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
-    except ValueError:
-        raise _perm("syntax_error", f"invalid address in {term!r}") from None
-    return _Directive(term, qualifier, name, network=network)
-
-
-def _parse_record(record: str) -> _Record:
-    """Parse a whole record first (RFC 7208 4.6: any syntax error is a permerror)."""
-    directives: list[_Directive] = []
-    redirect: str | None = None
-    exp: str | None = None
-    seen_redirect = seen_exp = False
-    for term in record[6:].split(" "):
-        if not term:
-            continue
-        eq = term.find("=")
-        is_modifier = (
-            eq > 0
-            and term[0].isascii()
-            and term[0].isalpha()
-            and all(c in _MODIFIER_NAME_REST for c in term[1:eq])
-        )
-        if not is_modifier:
-            directives.append(_parse_directive(term))
-            continue
-        name, value = term[:eq].lower(), term[eq + 1 :]
-        if name == "redirect":
-            if seen_redirect:
-                raise _perm("syntax_error", "more than one redirect= modifier")
-            _check_domain_spec(value)
-            seen_redirect, redirect = True, value
-        elif name == "exp":
-            if seen_exp:
-                raise _perm("syntax_error", "more than one exp= modifier")
-            _check_domain_spec(value)
-            seen_exp, exp = True, value
-        else:  # unknown modifiers are ignored, but must be well-formed (RFC 7208 6)
-            _scan_macro_string(value, exp_letters=True, spaces=False)
-    return _Record(tuple(directives), redirect, exp)
-
-
-def _is_spf_record(text: str) -> bool:
-    return text[:6].lower() == "v=spf1" and (len(text) == 6 or text[6] == " ")
 
 
 # --- the evaluator ------------------------------------------------------------------------
@@ -346,7 +112,7 @@ class _Evaluator:
         if void and self._counting and lookup.outcome in NO_DATA:
             self.voids += 1
             if self.voids > MAX_VOID_LOOKUPS:
-                raise _perm(
+                raise perm(
                     "void_lookup_limit",
                     f"more than {MAX_VOID_LOOKUPS} lookups found nothing"
                     f" (the last: {rdtype} {name})",
@@ -362,7 +128,7 @@ class _Evaluator:
     def _count_term(self, term: str) -> None:
         self.lookups += 1
         if self.lookups > MAX_DNS_TERMS:
-            raise _perm(
+            raise perm(
                 "lookup_limit",
                 f"more than {MAX_DNS_TERMS} DNS-querying terms (include, a, mx, ptr, exists,"
                 f" redirect); the 11th was {term!r}",
@@ -380,7 +146,7 @@ class _Evaluator:
                 out.append(ip)
         return tuple(out)
 
-    def _in(self, addrs: tuple[IPAddress, ...], d: _Directive) -> bool:
+    def _in(self, addrs: tuple[IPAddress, ...], d: Directive) -> bool:
         prefix = (
             (d.cidr4 if d.cidr4 is not None else 32)
             if self.ip.version == 4
@@ -403,7 +169,7 @@ class _Evaluator:
                 target = ptr.strip().rstrip(".")
                 try:
                     addrs = self._addresses(target)
-                except _Fail as exc:
+                except Fail as exc:
                     if exc.result == "temperror":  # a DNS error skips that name (5.5)
                         continue
                     raise
@@ -442,7 +208,7 @@ class _Evaluator:
     def _p_name(self, domain: str) -> str:
         try:
             names = self._validated_names()
-        except _Fail:
+        except Fail:
             return "unknown"
         d = domain.lower().rstrip(".")
         if d in names:
@@ -471,7 +237,7 @@ class _Evaluator:
             else:
                 close = text.index("}", i + 2)
                 raw = text[i + 2 : close]
-                letter, digits, reverse, delims = _parse_macro(raw, exp_letters=exp, whole=text)
+                letter, digits, reverse, delims = parse_macro(raw, exp_letters=exp, whole=text)
                 value = self._macro_value(letter, domain)
                 parts = _split(value, delims or ".")
                 if reverse:
@@ -510,9 +276,9 @@ class _Evaluator:
             return None
         if lookup.outcome in FAILED:
             raise _temp_for(lookup)
-        found = [r for r in lookup.records if _is_spf_record(r)]
+        found = [r for r in lookup.records if is_spf_record(r)]
         if len(found) > 1:
-            raise _perm("multiple_records", f"{domain} publishes {len(found)} SPF records")
+            raise perm("multiple_records", f"{domain} publishes {len(found)} SPF records")
         return found[0] if found else None
 
     def check_host(self, domain: str) -> _Outcome:
@@ -520,12 +286,12 @@ class _Evaluator:
         if record is None:
             return _Outcome("none", "no_record", f"{domain} publishes no SPF record.")
         try:
-            parsed = _parse_record(record)
-        except _Fail as exc:
-            raise _perm(exc.reason, f"{domain}: {exc.detail}") from None
+            parsed = parse_record(record)
+        except Fail as exc:
+            raise perm(exc.reason, f"{domain}: {exc.detail}") from None
         for d in parsed.directives:
             if self._matches(d, domain):
-                result = _QUALIFIERS[d.qualifier]
+                result = QUALIFIERS[d.qualifier]
                 self._step(domain, d.text, "match")
                 explanation = self._explain(parsed.exp, domain) if result == "fail" else None
                 return _Outcome(
@@ -544,10 +310,10 @@ class _Evaluator:
             target = self.target(parsed.redirect, domain)
             self._step(domain, term, "redirect", target)
             if not _domain_ok(target):
-                raise _perm("redirect_invalid", f"{domain}: redirect to invalid name {target!r}")
+                raise perm("redirect_invalid", f"{domain}: redirect to invalid name {target!r}")
             inner = self.check_host(target)
             if inner.result == "none":
-                raise _perm("redirect_none", f"{domain} redirects to {target}, which has no SPF")
+                raise perm("redirect_none", f"{domain} redirects to {target}, which has no SPF")
             return inner
         return _Outcome(
             "neutral",
@@ -556,7 +322,7 @@ class _Evaluator:
             record=record,
         )
 
-    def _matches(self, d: _Directive, domain: str) -> bool:
+    def _matches(self, d: Directive, domain: str) -> bool:
         if d.name == "all":
             return True
         if d.network is not None:  # ip4 / ip6
@@ -565,11 +331,11 @@ class _Evaluator:
         target = self.target(d.domain_spec, domain)
         if d.name == "include":
             if not _domain_ok(target):
-                raise _perm("include_invalid", f"{domain}: include of invalid name {target!r}")
+                raise perm("include_invalid", f"{domain}: include of invalid name {target!r}")
             inner = self.check_host(target)
             self._step(domain, d.text, "include", f"{target}: {inner.result}")
             if inner.result == "none":
-                raise _perm("include_none", f"{domain} includes {target}, which has no SPF")
+                raise perm("include_none", f"{domain} includes {target}, which has no SPF")
             return inner.result == "pass"
         if d.name == "a":
             return self._in(self._addresses(target), d)
@@ -582,7 +348,7 @@ class _Evaluator:
         lookup = self._require(self._ask(target, "A"))
         return lookup is not None and lookup.outcome == "answer" and bool(lookup.records)
 
-    def _mx_matches(self, target: str, d: _Directive) -> bool:
+    def _mx_matches(self, target: str, d: Directive) -> bool:
         lookup = self._require(self._ask(target, "MX"))
         if lookup is None or lookup.outcome != "answer":
             return False
@@ -591,7 +357,7 @@ class _Evaluator:
             pref, _, host = r.strip().partition(" ")
             exchanges.append((int(pref) if pref.isdigit() else 65536, host.strip()))
         if len(exchanges) > MAX_MX_NAMES:
-            raise _perm(
+            raise perm(
                 "mx_limit", f"{target} has {len(exchanges)} MX records (at most {MAX_MX_NAMES})"
             )
         for _, host in sorted(exchanges):
@@ -615,9 +381,9 @@ class _Evaluator:
             text = lookup.records[0]
             if not text.isascii():
                 return None
-            _scan_macro_string(text, exp_letters=True, spaces=True)
+            scan_macro_string(text, exp_letters=True, spaces=True)
             return self.expand(text, domain, exp=True)
-        except _Fail:
+        except Fail:
             return None
         finally:
             self._counting = True
@@ -634,13 +400,13 @@ def _split(value: str, delimiters: str) -> list[str]:
     return parts
 
 
-def _temp_for(lookup: DnsLookup) -> _Fail:
+def _temp_for(lookup: DnsLookup) -> Fail:
     what = f"{lookup.rdtype} {lookup.name}"
     if lookup.outcome == "not_looked_up":
         if lookup.error and "budget" in lookup.error:
-            return _Fail("temperror", "query_budget", f"{what} not asked: {lookup.error}")
-        return _Fail("temperror", "not_looked_up", f"{what} not looked up (offline)")
-    return _Fail("temperror", "dns_error", f"{what}: {lookup.outcome}")
+            return Fail("temperror", "query_budget", f"{what} not asked: {lookup.error}")
+        return Fail("temperror", "not_looked_up", f"{what} not looked up (offline)")
+    return Fail("temperror", "dns_error", f"{what}: {lookup.outcome}")
 
 
 def _domain_ok(domain: str) -> bool:
@@ -650,7 +416,7 @@ def _domain_ok(domain: str) -> bool:
         return False
     labels = d.split(".")
     return len(labels) >= 2 and all(
-        0 < len(x) <= 63 and all(c in _ALNUM or c in "-_" for c in x) for x in labels
+        0 < len(x) <= 63 and all(c in ALNUM or c in "-_" for c in x) for x in labels
     )
 
 
@@ -738,7 +504,7 @@ def evaluate_spf(
             lookup = next((u for u in ev.used if u.rdtype == "TXT"), None)
             if lookup is not None and lookup.outcome == "nxdomain":
                 out = _Outcome("none", "nxdomain", f"{domain} does not exist in DNS (NXDOMAIN).")
-    except _Fail as exc:
+    except Fail as exc:
         out = _Outcome(exc.result, exc.reason, exc.detail)
     except RecursionError:  # cannot happen within the limits; kept as a guard
         out = _Outcome("permerror", "lookup_limit", "SPF evaluation nested too deeply.")

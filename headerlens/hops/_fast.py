@@ -228,8 +228,8 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
         if "userid" in value:
             return _fast_userid(value, header_index, header_name)
         return _fast_qmail(value, header_index, header_name)
-    helo, rdns_w, cip, tip, by, proto = m.group("helo", "rdns", "cip", "tip", "by", "proto")
-    msg_id, fa, fw, helo_eq, dt, lf = m.group("id", "fa", "fw", "heq", "dt", "lf")
+    helo, cip, tip, by, proto = m.group("helo", "cip", "tip", "by", "proto")
+    msg_id, fa, fw, dt, lf = m.group("id", "fa", "fw", "dt", "lf")
     ident: str | None = None
     if proto is not None and len(proto) >= 17:  # "Microsoft  SMTPSVC": words joined by a space
         proto = " ".join(proto.split())
@@ -260,6 +260,55 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
     by_host = by.rstrip(".") or None
     if by_host is None:
         return None
+    read = _fast_comments(value, m)
+    if read is None:
+        return None
+    software, comments = read
+    peer = _fast_peer(m, helo, ip, port, ident, proto, software)
+    if peer is None:
+        return None
+    helo, rdns, ip, port, ident = peer
+    by_got = normalize_ip(by_host)
+    date, defects = _fast_dated(m.group("date").strip(), header_index)
+    authenticated, tls_seen, proto_kind = _proto_facts(proto)
+    kind = _fast_kind(proto_kind, ip, proto)
+    tls: TlsInfo | None = None
+    tv, ea, ew = m.group("tv", "ea", "ew")
+    if tv is not None:  # read as the general reader's key=value TLS rule reads it
+        tls = _new_tls(version=tv, cipher=m.group("tc"), bits=int(m.group("tb")))
+    elif tls_seen:
+        tls = _new_tls(version=None, cipher=None, bits=None)
+    return _new_received(
+        raw=value,
+        from_helo=helo,
+        from_rdns=rdns,
+        from_ip=ip,
+        from_port=port,
+        by_host=by_host,
+        via=None,
+        protocol=proto,
+        id=msg_id or None,
+        for_addr=(fa if fa is not None else fw) or None,
+        envelope_from=(ea if ea is not None else ew) or None,
+        tls=tls,
+        authenticated=authenticated,
+        date=date,
+        relay=kind in ("network", "http"),
+        defects=defects,
+        header_name=header_name,
+        kind=kind,
+        from_ident=ident,
+        by_ip=by_got[0] if by_got is not None else None,
+        software=software,
+        auth_user=None,
+        local_uid=None,
+        comments=tuple(comments),
+    )
+
+
+def _fast_comments(value: str, m: re.Match[str]) -> tuple[str | None, list[str]] | None:
+    """The comments of a fast match and the receiving software the by-clause comment names;
+    ``None`` when a comment says more than the fast path reads (the general reader decides)."""
     software: str | None = None
     comments: list[str] = []
     regs = m.regs
@@ -282,8 +331,26 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
                 return None  # "by host (10.1.2.3)": the receiver's IP
         if software is None:
             software = " ".join(inner.split()) or None
+    return software, comments
+
+
+_Peer = tuple[str | None, str | None, str | None, int | None, str | None]
+"""(HELO name, reverse-DNS name, IP, port, ident) of the sending host."""
+
+
+def _fast_peer(
+    m: re.Match[str],
+    helo: str | None,
+    ip: str | None,
+    port: int | None,
+    ident: str | None,
+    proto: str | None,
+    software: str | None,
+) -> _Peer | None:
+    """Which name of a fast match is the HELO and which the reverse DNS, by the general
+    reader's rules (docs/hops.md, "Reading the from clause"); ``None`` to leave it to it."""
     rdns: str | None = None
-    bip = m.group("bip")
+    rdns_w, helo_eq, cip, bip = m.group("rdns", "heq", "cip", "bip")
     if bip is not None:  # qmail "name [(HELO x)] (ip)": the general reader's bare-IP rules
         got = normalize_ip(bip)
         if got is None or helo is None:
@@ -319,60 +386,33 @@ def _fast_received(value: str, header_index: int | None, header_name: str) -> Re
             rdns = p_known
     if rdns is not None:
         rdns = rdns.rstrip(".") or None
-    by_got = normalize_ip(by_host)
-    date_text = m.group("date").strip()
-    date: DateValue | None = None
-    defects: tuple[Defect, ...] = ()
-    if date_text:
-        date = parse_date_at(date_text, header_index)
-        if date.datetime is None:
-            log = IndexedLog(header_index)
-            log.add("received.invalid_date", f"unreadable date {date_text[:60]!r}")
-            defects = log.defects
-    else:
+    return helo, rdns, ip, port, ident
+
+
+def _fast_dated(
+    date_text: str, header_index: int | None
+) -> tuple[DateValue | None, tuple[Defect, ...]]:
+    """The date-time after the ``;`` (RFC 5322 section 3.6.7) and its defects."""
+    if not date_text:
         log = IndexedLog(header_index)
         log.add("received.no_date", "no date-time in the field")
-        defects = log.defects
-    authenticated, tls_seen, proto_kind = _proto_facts(proto)
-    kind: ReceivedKind = "network"
+        return None, log.defects
+    date = parse_date_at(date_text, header_index)
+    if date.datetime is not None:
+        return date, ()
+    log = IndexedLog(header_index)
+    log.add("received.invalid_date", f"unreadable date {date_text[:60]!r}")
+    return date, log.defects
+
+
+def _fast_kind(proto_kind: ReceivedKind | None, ip: str | None, proto: str | None) -> ReceivedKind:
+    """What kind of hand-off the field records (see ``Received.kind``)."""
     if proto_kind is not None:
-        kind = proto_kind
-    elif ip is None:
-        kind = "local"
-    elif _loopback(ip):
-        kind = "loopback"
-    elif proto is not None and proto[:4].lower() == "http":  # webmail submission
-        kind = "http"
-    for_addr = fa if fa is not None else fw
-    tls: TlsInfo | None = None
-    tv, ea, ew = m.group("tv", "ea", "ew")
-    if tv is not None:  # read as the general reader's key=value TLS rule reads it
-        tls = _new_tls(version=tv, cipher=m.group("tc"), bits=int(m.group("tb")))
-    elif tls_seen:
-        tls = _new_tls(version=None, cipher=None, bits=None)
-    return _new_received(
-        raw=value,
-        from_helo=helo,
-        from_rdns=rdns,
-        from_ip=ip,
-        from_port=port,
-        by_host=by_host,
-        via=None,
-        protocol=proto,
-        id=msg_id or None,
-        for_addr=for_addr or None,
-        envelope_from=(ea if ea is not None else ew) or None,
-        tls=tls,
-        authenticated=authenticated,
-        date=date,
-        relay=kind in ("network", "http"),
-        defects=defects,
-        header_name=header_name,
-        kind=kind,
-        from_ident=ident,
-        by_ip=by_got[0] if by_got is not None else None,
-        software=software,
-        auth_user=None,
-        local_uid=None,
-        comments=tuple(comments),
-    )
+        return proto_kind
+    if ip is None:
+        return "local"
+    if _loopback(ip):
+        return "loopback"
+    if proto is not None and proto[:4].lower() == "http":  # webmail submission
+        return "http"
+    return "network"

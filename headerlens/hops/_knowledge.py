@@ -139,7 +139,18 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
         return False
     words = [k[3] for k in kids if k[0] == _W]
     first = kids[0][3].lower() if kids[0][0] == _W else ""
-    understood = False
+    if _local_comment(first, kids, words, st):
+        return True
+    lw = [w.lower() for w in words]
+    if first == "using" and len(words) > 1:
+        _tls_using(kids, words, lw, s, st)
+        return True
+    understood = _tls_key_values(words, st)
+    return _tls_comment(words, lw, st) or _auth_comment(first, words, lw, st) or understood
+
+
+def _local_comment(first: str, kids: list[_Tok], words: list[str], st: _State) -> bool:
+    """The envelope sender, or a local hand-off (qmail, ``from userid``)."""
     # Envelope sender: "(envelope-from <a@b>)", "(envelope-sender <a@b>)".
     if first in ("envelope-from", "envelope-sender") and len(kids) > 1:
         if st.envelope_from is None:
@@ -163,33 +174,42 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
             if st.software is None and j > 0:
                 st.software = words[0]
             return True
-    lw = [w.lower() for w in words]
-    # TLS, Postfix: "using TLSv1.3 with cipher X (256/256 bits)".
-    if first == "using" and len(words) > 1:
-        st.tls_seen = True
-        st.tls_version = words[1]
-        if "cipher" in lw:
-            at = lw.index("cipher")
-            if at + 1 < len(words):
-                st.tls_cipher = words[at + 1]
-        for k in kids:
-            if k[0] == _C:
-                st.tls_bits = _bits(s[k[1] : k[2]])
-                break
-        return True
-    # TLS, key=value (Sendmail, Gmail, Exchange): "version=TLSv1.3 cipher=X bits=256".
+    return False
+
+
+def _tls_using(kids: list[_Tok], words: list[str], lw: list[str], s: str, st: _State) -> None:
+    """TLS, Postfix: "using TLSv1.3 with cipher X (256/256 bits)"."""
+    st.tls_seen = True
+    st.tls_version = words[1]
+    if "cipher" in lw:
+        at = lw.index("cipher")
+        if at + 1 < len(words):
+            st.tls_cipher = words[at + 1]
+    for k in kids:
+        if k[0] == _C:
+            st.tls_bits = _bits(s[k[1] : k[2]])
+            break
+
+
+def _tls_key_values(words: list[str], st: _State) -> bool:
+    """TLS, key=value (Sendmail, Gmail, Exchange): "version=TLSv1.3 cipher=X bits=256"."""
     kv: dict[str, str] = {}
     for w in words:
         key, eq, val = w.partition("=")
         if eq:
             kv[key.lower()] = val
-    if "version" in kv or "cipher" in kv:
-        st.tls_seen = True
-        st.tls_version = st.tls_version or kv.get("version") or None
-        st.tls_cipher = st.tls_cipher or kv.get("cipher") or None
-        if "bits" in kv:
-            st.tls_bits = _bits(kv["bits"])
-        understood = True
+    if "version" not in kv and "cipher" not in kv:
+        return False
+    st.tls_seen = True
+    st.tls_version = st.tls_version or kv.get("version") or None
+    st.tls_cipher = st.tls_cipher or kv.get("cipher") or None
+    if "bits" in kv:
+        st.tls_bits = _bits(kv["bits"])
+    return True
+
+
+def _tls_comment(words: list[str], lw: list[str], st: _State) -> bool:
+    """TLS in Exim's, Exchange's and Google's words."""
     # TLS, Exim: "(TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256)", "(TLS1.3)".
     # TLS, Exim 4.0x-4.6x: "(Cipher TLSv1:DES-CBC3-SHA:168)" (the word "Cipher", then
     # version:cipher:bits as the later form writes them).
@@ -217,7 +237,11 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
     if lw[:3] == ["google", "transport", "security"]:
         st.tls_seen = True
         return True
-    # Authentication.
+    return False
+
+
+def _auth_comment(first: str, words: list[str], lw: list[str], st: _State) -> bool:
+    """Authentication (SMTP AUTH, RFC 4954; webmail), ``via``, and client-certificate notes."""
     if first == "authenticated":
         st.authenticated = True
         if len(lw) > 2 and lw[1] in ("as", "sender:"):
@@ -251,9 +275,7 @@ def _classify_comment(tok: _Tok, s: str, st: _State) -> bool:
     if lw[:3] in (["no", "client", "certificate"], ["client", "did", "not"]):
         st.tls_seen = True
         return True
-    if first in ("orcpt", "single-drop"):
-        return True
-    return understood
+    return first in ("orcpt", "single-drop")
 
 
 _CUE_WORDS = (

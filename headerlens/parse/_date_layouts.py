@@ -305,15 +305,23 @@ def _zone(r: _Reader, p: _Parts, log: DefectLog, *, iso: bool) -> None:
     log.add("date.no_zone", "the date has no time zone; UTC is assumed")
 
 
+def _take_month(r: _Reader) -> int | None:
+    """The month (1-12) named by the next token, which is then taken; else ``None``."""
+    t = r.peek()
+    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
+        return None
+    r.pos += 1
+    return month
+
+
 def _rfc(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     day = r.digits(1, 2)
     if day is None:
         return False
     p.day = day
-    t = r.peek()
-    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
+    month = _take_month(r)
+    if month is None:
         return False
-    r.pos += 1
     p.month = month
     yt = r.peek()
     if yt is None or yt[0] != _DIGIT or not 2 <= len(yt[1]) <= 4:
@@ -328,10 +336,9 @@ def _rfc(r: _Reader, p: _Parts, log: DefectLog) -> bool:
 
 
 def _asctime(r: _Reader, p: _Parts, log: DefectLog) -> bool:
-    t = r.peek()
-    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
+    month = _take_month(r)
+    if month is None:
         return False
-    r.pos += 1
     day = r.digits(1, 2)
     if day is None:
         return False
@@ -348,10 +355,9 @@ def _asctime(r: _Reader, p: _Parts, log: DefectLog) -> bool:
 
 def _month_first(r: _Reader, p: _Parts, log: DefectLog) -> bool:
     """``Jul, 25 2002 9:57:04 AM -0800``: a layout some bulk-mail tools of 2002 wrote."""
-    t = r.peek()
-    if t is None or t[0] != _ALPHA or (month := _month(t[1])) is None:
+    month = _take_month(r)
+    if month is None:
         return False
-    r.pos += 1
     r.take(_PUNCT, ",")
     day = r.digits(1, 2)
     if day is None:

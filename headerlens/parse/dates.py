@@ -165,44 +165,71 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
         log.add("date.invalid", "the date is empty")
         return DateValue(raw=text, defects=log.defects)
     r = _Reader(toks)
-    p = _Parts()
-    ok: bool | None = False
-    first = toks[0]
-    if first[0] == _DIGIT and len(first[1]) == 4:
-        ok = _iso(r, p, log)
-        if not ok:
-            r.pos = 0
-            p = _Parts()
-            ok = _numeric(r, p, log)
-    else:
-        if first[0] == _ALPHA:
-            wd = _weekday(first[1])
-            if wd is not None:
-                r.pos = 1
-                p.weekday = wd
-                if first[1].lower() not in _DAYS:
-                    log.add("date.nonstandard_name", f"day name {first[1]!r} is not abbreviated")
-                r.take(_PUNCT, ",")
-        start = r.pos
-        weekday = p.weekday
-        ok = _rfc(r, p, log)
-        if not ok:
-            r.pos = start
-            ok = _asctime(r, p, log)
-        if not ok:
-            r.pos = start
-            p = _Parts()
-            ok = _month_first(r, p, log)
-        if not ok:
-            r.pos = start
-            p = _Parts()
-            p.weekday = weekday
-            ok = _numeric(r, p, log)
+    ok, p = _read_layout(r, log)
     if ok is None:  # a numeric date that cannot be read: the defect says why
         return DateValue(raw=text, defects=log.defects, format="numeric")
     if not ok:
         log.add("date.invalid", f"not a date this parser reads strictly: {text.strip()[:80]!r}")
         return DateValue(raw=text, defects=log.defects)
+    _read_zone(r, p, log)
+    if r.pos < len(r.toks):
+        rest_text = " ".join(t[1] for t in r.toks[r.pos : r.pos + 8])
+        log.add("date.trailing_text", f"text after the date: {rest_text[:60]!r}")
+    when = _date_time(p, log)
+    if when is None:
+        return DateValue(raw=text, defects=log.defects, format=p.format)
+    if p.weekday is not None and when.weekday() != p.weekday:
+        log.add("date.weekday_mismatch", f"the day name does not match {when.date().isoformat()}")
+    return DateValue(
+        raw=text,
+        datetime=when,
+        zone=p.zone,
+        zone_name=p.zone_name,
+        format=p.format,
+        defects=log.defects,
+    )
+
+
+def _read_layout(r: _Reader, log: IndexedLog) -> tuple[bool | None, _Parts]:
+    """Day, month, year and time in the first layout that reads them: ISO 8601 or numeric
+    after a four-digit year; else RFC 5322 section 3.3 (day name optional), asctime(),
+    month-first, numeric. ``None`` for a numeric date that cannot be read (defect logged)."""
+    p = _Parts()
+    first = r.toks[0]
+    if first[0] == _DIGIT and len(first[1]) == 4:
+        if _iso(r, p, log):
+            return True, p
+        r.pos = 0
+        p = _Parts()
+        return _numeric(r, p, log), p
+    if first[0] == _ALPHA:
+        wd = _weekday(first[1])
+        if wd is not None:
+            r.pos = 1
+            p.weekday = wd
+            if first[1].lower() not in _DAYS:
+                log.add("date.nonstandard_name", f"day name {first[1]!r} is not abbreviated")
+            r.take(_PUNCT, ",")
+    start = r.pos
+    weekday = p.weekday
+    ok: bool | None = _rfc(r, p, log)
+    if not ok:
+        r.pos = start
+        ok = _asctime(r, p, log)
+    if not ok:
+        r.pos = start
+        p = _Parts()
+        ok = _month_first(r, p, log)
+    if not ok:
+        r.pos = start
+        p = _Parts()
+        p.weekday = weekday
+        ok = _numeric(r, p, log)
+    return ok, p
+
+
+def _read_zone(r: _Reader, p: _Parts, log: IndexedLog) -> None:
+    """The zone after the time, and the defect that names a layout other than RFC 5322's."""
     if p.format == "iso8601":
         _zone(r, p, log, iso=True)
         rest = r.toks[r.pos :]
@@ -215,20 +242,22 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
             log.add("date.go_format", "Go time.String() format instead of RFC 5322")
         else:
             log.add("date.iso8601", "ISO 8601 date-time instead of RFC 5322")
-    else:
-        if p.format == "asctime":
-            log.add("date.asctime", "asctime() layout instead of RFC 5322")
-        elif p.format == "month_first":
-            log.add("date.month_first", "month-first layout with a 12-hour clock, not RFC 5322")
-        elif p.format == "numeric":
-            log.add(
-                "date.nonstandard_format",
-                "a numeric date no standard defines, read by the non-standard fallback",
-            )
-        _zone(r, p, log, iso=False)
-    if r.pos < len(r.toks):
-        rest_text = " ".join(t[1] for t in r.toks[r.pos : r.pos + 8])
-        log.add("date.trailing_text", f"text after the date: {rest_text[:60]!r}")
+        return
+    if p.format == "asctime":
+        log.add("date.asctime", "asctime() layout instead of RFC 5322")
+    elif p.format == "month_first":
+        log.add("date.month_first", "month-first layout with a 12-hour clock, not RFC 5322")
+    elif p.format == "numeric":
+        log.add(
+            "date.nonstandard_format",
+            "a numeric date no standard defines, read by the non-standard fallback",
+        )
+    _zone(r, p, log, iso=False)
+
+
+def _date_time(p: _Parts, log: IndexedLog) -> dt.datetime | None:
+    """The date-time the parts name (RFC 5322 section 4.3 for two-digit years; a leap second
+    read as 59), or ``None`` with a defect when no such date-time exists."""
     if p.year_digits < 4:
         yy = p.year
         p.year = yy + 1900 if p.year_digits == 3 or yy >= 50 else yy + 2000
@@ -240,27 +269,17 @@ def _parse_general(text: str, header_index: int | None) -> DateValue:
         p.second = 59
     if not (1 <= p.month <= 12 and 1 <= p.year <= 9999):
         log.add("date.out_of_range", "month or year out of range")
-        return DateValue(raw=text, defects=log.defects, format=p.format)
+        return None
     if not 1 <= p.day <= calendar.monthrange(p.year, p.month)[1]:
         log.add("date.out_of_range", f"day {p.day} does not exist in {p.year}-{p.month:02d}")
-        return DateValue(raw=text, defects=log.defects, format=p.format)
+        return None
     if p.hour > 23 or p.minute > 59 or p.second > 59:
         log.add("date.out_of_range", f"time {p.hour}:{p.minute:02d}:{p.second:02d} is not valid")
-        return DateValue(raw=text, defects=log.defects, format=p.format)
+        return None
     micro = int((p.frac or "0")[:6].ljust(6, "0"))
     tz = _tz(p.offset or 0)
     try:
-        when = dt.datetime(p.year, p.month, p.day, p.hour, p.minute, p.second, micro, tzinfo=tz)
+        return dt.datetime(p.year, p.month, p.day, p.hour, p.minute, p.second, micro, tzinfo=tz)
     except (ValueError, OverflowError):  # pragma: no cover - ranges checked above
         log.add("date.out_of_range", "the date-time does not exist")
-        return DateValue(raw=text, defects=log.defects, format=p.format)
-    if p.weekday is not None and when.weekday() != p.weekday:
-        log.add("date.weekday_mismatch", f"the day name does not match {when.date().isoformat()}")
-    return DateValue(
-        raw=text,
-        datetime=when,
-        zone=p.zone,
-        zone_name=p.zone_name,
-        format=p.format,
-        defects=log.defects,
-    )
+        return None

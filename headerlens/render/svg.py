@@ -248,11 +248,32 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
     if not points:
         points = [_utc(e.timestamp) for e in stamps]
     domain = _domain(points)
-
-    rows: list[_Row] = []
-    boundary_after: int | None = None  # row index after which the trust line is drawn
     axis = _Axis(*domain) if domain is not None else None
+    rows, boundary_after = _hop_rows(hops, axis)
+    stamp_start = len(rows)
+    rows += _stamp_rows(stamps, axis, stamp_start)
 
+    height = _TOP + _ROW_H * max(len(rows), 1) + 64
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="hl-timeline" '
+        f'viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" '
+        f'role="img" aria-label="{_e(title)}" font-family="{_FONT}" font-size="11">',
+        f"<title>{_e(title)}</title>",
+        f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<text x="8" y="18" font-size="13" font-weight="bold" fill="{_INK}">'
+        f"{_e(_clip(title, 110))}</text>",
+    ]
+    out += _axis_svg(axis, len(rows))
+    out += _rows_svg(rows, stamp_start, boundary_after)
+    out += _legend_svg(_TOP + _ROW_H * max(len(rows), 1) + 26, any(h.gateway for h in hops))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _hop_rows(hops: tuple[Hop, ...], axis: _Axis | None) -> tuple[list[_Row], int | None]:
+    """One row per hop, and the row after which the trust boundary is drawn."""
+    rows: list[_Row] = []
+    boundary_after: int | None = None
     prev_trusted: bool | None = None
     for hop in hops:
         label, detail, tip = _hop_label(hop)
@@ -269,8 +290,12 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
         rows.append(row)
         if axis is not None:
             row.parts += _hop_parts(axis, hop, mid, tip)
+    return rows, boundary_after
 
-    stamp_start = len(rows)
+
+def _stamp_rows(stamps: list[TimelineEntry], axis: _Axis | None, first: int) -> list[_Row]:
+    """One row per other timestamp (Date, DKIM, ARC, ...), starting at row ``first``."""
+    rows: list[_Row] = []
     for entry in stamps:
         colour, shape = _stamp_style(entry)
         tip = f"{entry.source} (header #{entry.header_index}): {format_time(entry.timestamp)} UTC"
@@ -279,7 +304,7 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
         if entry.note:
             tip += f"; {entry.note}"
         row = _Row(_stamp_label(entry), entry.note or "", tip)
-        mid = _TOP + len(rows) * _ROW_H + _ROW_H / 2
+        mid = _TOP + (first + len(rows)) * _ROW_H + _ROW_H / 2
         rows.append(row)
         if axis is None:
             continue
@@ -288,40 +313,36 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
             row.parts.append(_marker(shape, axis.x(t), mid, colour, tip))
         else:
             row.parts.append(_off_axis(axis, t, mid, colour, tip))
+    return rows
 
-    height = _TOP + _ROW_H * max(len(rows), 1) + 64
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="hl-timeline" '
-        f'viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" '
-        f'role="img" aria-label="{_e(title)}" font-family="{_FONT}" font-size="11">',
-        f"<title>{_e(title)}</title>",
-        f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<text x="8" y="18" font-size="13" font-weight="bold" fill="{_INK}">'
-        f"{_e(_clip(title, 110))}</text>",
-    ]
+
+def _axis_svg(axis: _Axis | None, n_rows: int) -> list[str]:
+    """The day above the plot and the time ticks with their grid lines."""
     if axis is None:
+        return [f'<text x="8" y="40" fill="{_MUTED}">No readable timestamp in this message.</text>']
+    out = [
+        f'<text x="{_PLOT_X0}" y="36" fill="{_MUTED}">'
+        f"{_e(axis.lo.strftime('%Y-%m-%d'))} (UTC)</text>"
+    ]
+    plot_bottom = _TOP + _ROW_H * n_rows
+    for t in axis.ticks():
+        x = axis.x(t)
         out.append(
-            f'<text x="8" y="40" fill="{_MUTED}">No readable timestamp in this message.</text>'
+            f'<line x1="{x:.1f}" y1="{_TOP - 6}" x2="{x:.1f}" y2="{plot_bottom}" stroke="{_GRID}"/>'
         )
-    else:
+        stamp = t.strftime("%H:%M:%S") if t.second or axis.span < 600 else t.strftime("%H:%M")
+        if t.hour == 0 and t.minute == 0 and t.second == 0:
+            stamp = t.strftime("%m-%d")
         out.append(
-            f'<text x="{_PLOT_X0}" y="36" fill="{_MUTED}">'
-            f"{_e(axis.lo.strftime('%Y-%m-%d'))} (UTC)</text>"
+            f'<text x="{x:.1f}" y="{_TOP - 10}" text-anchor="middle" fill="{_MUTED}">'
+            f"{_e(stamp)}</text>"
         )
-        plot_bottom = _TOP + _ROW_H * len(rows)
-        for t in axis.ticks():
-            x = axis.x(t)
-            out.append(
-                f'<line x1="{x:.1f}" y1="{_TOP - 6}" x2="{x:.1f}" y2="{plot_bottom}" '
-                f'stroke="{_GRID}"/>'
-            )
-            stamp = t.strftime("%H:%M:%S") if t.second or axis.span < 600 else t.strftime("%H:%M")
-            if t.hour == 0 and t.minute == 0 and t.second == 0:
-                stamp = t.strftime("%m-%d")
-            out.append(
-                f'<text x="{x:.1f}" y="{_TOP - 10}" text-anchor="middle" fill="{_MUTED}">'
-                f"{_e(stamp)}</text>"
-            )
+    return out
+
+
+def _rows_svg(rows: list[_Row], stamp_start: int, boundary_after: int | None) -> list[str]:
+    """Every row (background, label, detail, its marks) and the trust boundary line."""
+    out: list[str] = []
     for i, row in enumerate(rows):
         y = _TOP + i * _ROW_H
         mid = y + _ROW_H / 2
@@ -355,7 +376,12 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
             f'<text x="{_WIDTH - 8}" y="{y - 3}" text-anchor="end" font-size="9" '
             f'fill="#039855">trust boundary (receiving organisation below)</text>'
         )
-    legend_y = _TOP + _ROW_H * max(len(rows), 1) + 26
+    return out
+
+
+def _legend_svg(legend_y: float, gateway: bool) -> list[str]:
+    """The legend of marks and colours below the plot."""
+    out: list[str] = []
     legend = [
         ("circle", _INK, "hop (Received time)"),
         ("bar", _BAR, "delay"),
@@ -377,10 +403,9 @@ def render_svg(report: Report, *, title: str = "Hop timeline") -> str:
             x += 16
         out.append(f'<text x="{x:.1f}" y="{legend_y + 4}" fill="{_MUTED}">{_e(text)}</text>')
         x += len(text) * _CHAR_W + 18
-    if any(h.gateway for h in hops):
+    if gateway:
         out.append(
             f'<rect x="8" y="{legend_y + 14}" width="16" height="10" fill="{_GATEWAY_BG}"/>'
             f'<text x="30" y="{legend_y + 23}" fill="{_MUTED}">inbound filtering gateway</text>'
         )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out

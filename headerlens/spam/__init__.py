@@ -1,8 +1,10 @@
 """Vendor spam and filtering headers: decoded, explained, and placed on the hop chain.
 
-Entry point: :func:`analyze_spam`. The registry of header decoders is in
-:mod:`headerlens.spam.base` (``REGISTRY``), one module per vendor registers into it, and the
-knowledge lives in ``headerlens/spam/data/*.json``.
+Entry point: :func:`analyze_spam` (:mod:`headerlens.spam.analysis`). Each vendor module
+declares its decoders as data; :mod:`headerlens.spam.vendors` reads them into the immutable
+``REGISTRY`` (:mod:`headerlens.spam.registry`), the shared field decoders are in
+:mod:`headerlens.spam.decoding`, and the knowledge (:mod:`headerlens.spam.knowledge`) lives in
+``headerlens/spam/data/*.json``.
 """
 
 from __future__ import annotations

@@ -110,14 +110,14 @@ def test_nothing_personal_survives_in_any_format(
     redacted = report.redact(KEY)
     secrets = originals(report)
     assert any(secrets.values()), "the sample should have something to redact"
-    from headerlens.redact import _Pseudonyms
+    from headerlens.redact.pseudonyms import Pseudonyms
 
     # A pseudonym may by chance be another original address of the same small block (a
     # documentation /24): that is a pseudonym, not a leak.
-    pseudonyms = {_Pseudonyms(KEY).ip(ipaddress.ip_address(ip)) for ip in secrets["ip"]}
+    pseudonyms = {Pseudonyms(KEY).ip(ipaddress.ip_address(ip)) for ip in secrets["ip"]}
     secrets["ip"] -= pseudonyms
     # Kept on purpose: a role account at a known mail service (mailer-daemon@googlemail.com).
-    kept = _Pseudonyms(KEY)
+    kept = Pseudonyms(KEY)
     secrets["address"] = {a for a in secrets["address"] if kept.address(a) != a}
     leaks = []
     for fmt, text in outputs(redacted).items():
@@ -222,9 +222,9 @@ def test_one_host_one_pseudonym_and_organisations_stay_together() -> None:
     ],
 )
 def test_ip_pseudonyms_keep_their_block(address: str, network: str) -> None:
-    from headerlens.redact import _Pseudonyms
+    from headerlens.redact.pseudonyms import Pseudonyms
 
-    p = _Pseudonyms(KEY)
+    p = Pseudonyms(KEY)
     out = ipaddress.ip_address(p.ip(ipaddress.ip_address(address)))
     assert out in ipaddress.ip_network(network)
     assert str(out) != address
@@ -232,9 +232,9 @@ def test_ip_pseudonyms_keep_their_block(address: str, network: str) -> None:
 
 @pytest.mark.parametrize("address", ["8.8.4.4", "151.101.1.69", "2a00:1450:4001:80b::200e"])
 def test_public_ips_stay_public_and_distinct(address: str) -> None:
-    from headerlens.redact import _Pseudonyms
+    from headerlens.redact.pseudonyms import Pseudonyms
 
-    p = _Pseudonyms(KEY)
+    p = Pseudonyms(KEY)
     ip = ipaddress.ip_address(address)
     out = ipaddress.ip_address(p.ip(ip))
     assert out.version == ip.version
@@ -248,9 +248,9 @@ def test_public_ips_stay_public_and_distinct(address: str) -> None:
 
 
 def test_known_services_keep_their_domain() -> None:
-    from headerlens.redact import _Pseudonyms
+    from headerlens.redact.pseudonyms import Pseudonyms
 
-    p = _Pseudonyms(KEY)
+    p = Pseudonyms(KEY)
     out = p.host("contoso-com.mail.protection.outlook.com")
     assert out.endswith(".mail.protection.outlook.com")
     assert "contoso" not in out

@@ -37,6 +37,10 @@ class Found:
     # explanation; empty when the reader states the reason without quoting words.
     basis: str = ""
 
+    def add_diagnostic(self, text: str) -> None:
+        """Append a line of the server's words to the diagnostic (one space between)."""
+        self.diagnostic = f"{self.diagnostic} {text.strip()}".strip()
+
 
 Parser = Callable[[Context, "Heuristic"], list[Found]]
 

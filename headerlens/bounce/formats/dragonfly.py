@@ -30,7 +30,7 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
                 out.append(cur)
             continue
         if cur is not None and line.strip():
-            cur.diagnostic = f"{cur.diagnostic} {line.strip()}".strip()
+            cur.add_diagnostic(line)
             if "did not like our" in low:
                 tail = low.split("did not like our", 1)[1]
                 for cmd in ("rcpt", "mail", "data", "final data"):

@@ -55,7 +55,7 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
             out.append(cur)
             continue
         if cur is not None and line.strip():
-            cur.diagnostic = f"{cur.diagnostic} {line.strip()}".strip()
+            cur.add_diagnostic(line)
             if "msexch:" in low:
                 code = line.strip().rsplit("(", 1)[-1].strip(")")
                 if code in CODES:

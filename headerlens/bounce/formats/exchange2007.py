@@ -61,7 +61,7 @@ def parse(ctx: Context, h: Heuristic) -> list[Found]:
                 and "generating server" not in low
                 and "serveur de g" not in low
             ):
-                cur.diagnostic = f"{cur.diagnostic} {s}".strip()
+                cur.add_diagnostic(s)
     if not out:
         for line in lines:
             found = find_addresses(line)

@@ -41,7 +41,7 @@ def parse(ctx: Context, _h: Heuristic) -> list[Found]:
         if not low:
             continue
         if current is not None and low.startswith((">>>", "<<<")):
-            current.diagnostic = f"{current.diagnostic} {line.strip()}".strip()
+            current.add_diagnostic(line)
             if low.startswith(">>>"):
                 current.command = low[3:].split(":")[0].strip().upper()[:4] or None
             continue

@@ -200,13 +200,13 @@ def _read_lists(lines: list[str], warning: bool) -> list[Found]:
             current = f
             continue
         if current is not None:
-            current.diagnostic = f"{current.diagnostic} {line.strip()}".strip()
+            current.add_diagnostic(line)
             continue
         named = [out[a.lower()] for _s, _e, a in find_addresses(line) if a.lower() in out]
         if named:
             # A later line that names a listed address explains it ("Technical details:
             # ... 553 5.3.0 <kim@example.org>... No such user").
-            named[0].diagnostic = f"{named[0].diagnostic} {line.strip()}".strip()
+            named[0].add_diagnostic(line)
         else:
             around.append(line.strip())
     close()

@@ -1,143 +1,19 @@
-"""DNS resolvers: the only module that may touch the network (RFC 1035, RFC 6376 section 3.6.2).
-
-Every lookup returns a :class:`DnsLookup` whose ``outcome`` says what happened: ``answer``,
-``nxdomain``, ``nodata``, ``servfail``, ``timeout``, ``error``, or ``not_looked_up`` (offline).
-
-- :class:`OfflineResolver` (the default) answers nothing and records what it was asked: looking
-  up ``<selector>._domainkey.<domain>`` tells the sender that someone is reading the message.
-- :class:`StaticResolver` answers from saved records of every type: a mapping, a JSON file
-  (:meth:`StaticResolver.from_json`), zone-file text (:meth:`StaticResolver.from_zone`) or a
-  transcript of earlier lookups (:meth:`StaticResolver.from_lookups`); it follows CNAMEs and
-  can replay a recorded failure per name or per (name, type) (``failures={"name": "servfail"}``).
-- :class:`DnsResolver` asks real name servers (opt-in) through dnspython, with explicit servers,
-  no search list, and TCP fallback when an answer is truncated.
-- :class:`RecordingResolver` wraps any of them and keeps a transcript.
-"""
+"""Saved answers: :class:`StaticResolver`, from a mapping, a JSON file, zone-file text
+(RFC 1035 section 5) or a transcript of earlier lookups; it follows CNAMEs (RFC 1034 section
+3.6.2) and replays recorded failures. Sends nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import ipaddress
 import json
 import os
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, ParamSpec, Protocol, TypeVar, runtime_checkable
 
-from headerlens._model import Model
 from headerlens._text import ascii_digits
-from headerlens.errors import HeaderlensError, ResolverError, wrong_type
+from headerlens.errors import ResolverError, wrong_type
+from headerlens.resolvers._base import FAILURES, DnsLookup, LookupOutcome, configuration, name_key
 
-__all__ = [
-    "DnsLookup",
-    "DnsResolver",
-    "LookupOutcome",
-    "OfflineResolver",
-    "RecordingResolver",
-    "Resolver",
-    "StaticResolver",
-]
-
-LookupOutcome = Literal[
-    "answer", "nxdomain", "nodata", "servfail", "timeout", "error", "not_looked_up"
-]
-FailureKind = Literal["servfail", "timeout", "nxdomain", "nodata"]
-_FAILURES: frozenset[str] = frozenset({"servfail", "timeout", "nxdomain", "nodata"})
-
-
-class DnsLookup(Model):
-    """One DNS question and what came of it.
-
-    ``records`` holds the answers as text; for TXT, each record's character-strings are
-    joined without separators (RFC 6376 section 3.6.2.2). ``resolver`` names the resolver
-    class that answered; ``server`` the nameserver, when one was asked; ``elapsed`` seconds.
-    ``ttl`` is the answer's TTL and ``authoritative`` the AA flag, when a server answered.
-    ``secure`` is the AD flag (RFC 4035 section 3.2.3: the resolver validated the answer with
-    DNSSEC), ``None`` when unknown. ``canonical_name`` is the name the answer belongs to when
-    CNAMEs were followed to reach it (RFC 1034 section 3.6.2), else ``None``.
-    """
-
-    name: str
-    rdtype: str = "TXT"
-    outcome: LookupOutcome
-    records: tuple[str, ...] = ()
-    resolver: str
-    server: str | None = None
-    elapsed: float | None = None
-    at: dt.datetime | None = None
-    error: str | None = None
-    ttl: int | None = None
-    authoritative: bool | None = None
-    secure: bool | None = None
-    canonical_name: str | None = None
-
-
-@runtime_checkable
-class Resolver(Protocol):
-    """Anything that answers DNS questions with a :class:`DnsLookup`."""
-
-    def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
-        """Look up ``name`` (absolute, no search list) for ``rdtype``; never raises."""
-        ...
-
-
-class OfflineResolver:
-    """Answers nothing and records what it was asked (``outcome="not_looked_up"``)."""
-
-    def __init__(self) -> None:
-        self.asked: list[DnsLookup] = []
-
-    def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
-        lookup = DnsLookup(
-            name=name, rdtype=rdtype.upper(), outcome="not_looked_up", resolver="OfflineResolver"
-        )
-        self.asked.append(lookup)
-        return lookup
-
-
-class RecordingResolver:
-    """Wraps another resolver and keeps a transcript of every question and its outcome."""
-
-    def __init__(self, inner: Resolver) -> None:
-        if not callable(getattr(inner, "resolve", None)):
-            raise wrong_type(
-                "RecordingResolver(inner)", "a resolver (an object with resolve())", inner
-            )
-        self.inner = inner
-        self._transcript: list[DnsLookup] = []
-
-    def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
-        lookup = self.inner.resolve(name, rdtype)
-        self._transcript.append(lookup)
-        return lookup
-
-    @property
-    def transcript(self) -> tuple[DnsLookup, ...]:
-        """Every lookup made through this resolver, in order."""
-        return tuple(self._transcript)
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _configuration(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """For the resolvers' public constructors: a configuration that cannot be used raises
-    :class:`~headerlens.errors.ResolverError` with a one-line message, never a bare
-    ``ValueError`` (a malformed zone line, bad JSON, an unknown failure kind)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return func(*args, **kwargs)
-        except HeaderlensError:
-            raise
-        except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError included
-            raise ResolverError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
-
-    return wrapper
+__all__ = ["MAX_CNAME_CHAIN", "FailureKey", "RdataValue", "RecordsValue", "StaticResolver"]
 
 
 def _check_mappings(**values: object) -> None:
@@ -159,51 +35,16 @@ def _read_key_file(path: object) -> str:
         raise ResolverError(f"key file {name!r} is not UTF-8 text") from None
 
 
-def _check_server_settings(
-    nameservers: object, port: object, timeout: object, lifetime: object
-) -> list[str]:
-    """The nameservers as a list of IP address strings, after checking every setting."""
-    if not isinstance(nameservers, (list, tuple)):
-        raise wrong_type(
-            "DnsResolver(nameservers)", "a sequence of IP addresses or None", nameservers
-        )
-    servers: list[str] = []
-    for ns in nameservers:
-        if not isinstance(ns, str):
-            raise wrong_type("DnsResolver(nameservers) item", "str", ns)
-        text = ns.strip()
-        try:
-            servers.append(str(ipaddress.ip_address(text)))
-        except ValueError:
-            raise ResolverError(
-                f"nameserver {ns!r} is not an IP address (name servers are given by address,"
-                " so that no lookup is needed to find them)"
-            ) from None
-    if not servers:
-        raise ResolverError("no nameserver given")
-    if not isinstance(port, int) or isinstance(port, bool):
-        raise wrong_type("DnsResolver(port)", "int", port)
-    if not 0 < port < 65536:
-        raise ResolverError(f"port {port} is not between 1 and 65535")
-    for name, value in (("timeout", timeout), ("lifetime", lifetime)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise wrong_type(f"DnsResolver({name})", "a number of seconds", value)
-        if not value > 0 or value == float("inf"):
-            raise ResolverError(f"{name} {value} is not a positive number of seconds")
-    return servers
-
-
-def _key(name: str) -> str:
-    if not isinstance(name, str):
-        raise wrong_type("StaticResolver name", "str", name)
-    return name.strip().rstrip(".").lower()
-
-
 #: How many CNAMEs a lookup follows before it gives up (as a recursive resolver would).
 MAX_CNAME_CHAIN = 8
 
+
 RdataValue = str | Sequence[str]
+
+
 RecordsValue = str | Sequence[str] | Mapping[str, RdataValue | Sequence[RdataValue]]
+
+
 FailureKey = str | tuple[str, str]
 
 
@@ -236,7 +77,7 @@ class StaticResolver:
     ('0 .',)
     """
 
-    @_configuration
+    @configuration
     def __init__(
         self,
         records: Mapping[str, RecordsValue] | None = None,
@@ -251,12 +92,12 @@ class StaticResolver:
         self._parents: set[str] | None = None  # ancestors of the names (made on first use)
         # (name, rdtype or "" for every type) -> failure kind
         self._failures: dict[tuple[str, str], str] = {}
-        self._secure: dict[str, bool] = {_key(n): bool(v) for n, v in (secure or {}).items()}
+        self._secure: dict[str, bool] = {name_key(n): bool(v) for n, v in (secure or {}).items()}
         for name, value in (records or {}).items():
             if isinstance(value, str):
                 self._add(name, "TXT", (value,))
             elif isinstance(value, Mapping):
-                self._names.add(_key(name))
+                self._names.add(name_key(name))
                 for rdtype, rdatas in value.items():
                     self._add(name, str(rdtype), _rdata_texts(str(rdtype), rdatas))
             else:
@@ -269,17 +110,17 @@ class StaticResolver:
             ):
                 raise wrong_type("StaticResolver(failures) key", "a name or (name, rdtype)", target)
             kind = kind.lower()
-            if kind not in _FAILURES:
+            if kind not in FAILURES:
                 raise ValueError(
-                    f"failure for {target!r} must be one of {sorted(_FAILURES)}, not {kind!r}"
+                    f"failure for {target!r} must be one of {sorted(FAILURES)}, not {kind!r}"
                 )
             if isinstance(target, tuple):
-                self._failures[(_key(target[0]), target[1].upper())] = kind
+                self._failures[(name_key(target[0]), target[1].upper())] = kind
             else:
-                self._failures[(_key(target), "")] = kind
+                self._failures[(name_key(target), "")] = kind
 
     def _add(self, name: str, rdtype: str, values: tuple[str, ...]) -> None:
-        key = (_key(name), rdtype.upper())
+        key = (name_key(name), rdtype.upper())
         self._records[key] = self._records.get(key, ()) + values
         self._names.add(key[0])
         self._parents = None
@@ -305,7 +146,7 @@ class StaticResolver:
 
     def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
         rdtype = rdtype.upper()
-        current = _key(name)
+        current = name_key(name)
         seen: list[str] = []
 
         def done(
@@ -333,7 +174,7 @@ class StaticResolver:
             if not alias:
                 return done("nodata" if self._exists(current) else "nxdomain")
             seen.append(current)
-            current = _key(alias[0])
+            current = name_key(alias[0])
             if current in seen or len(seen) > MAX_CNAME_CHAIN:
                 why = "CNAME loop" if current in seen else "CNAME chain too long"
                 return done("servfail", error=f"{why} at {current}")
@@ -352,9 +193,9 @@ class StaticResolver:
         for q in lookups:
             if q.outcome == "not_looked_up":
                 continue
-            owner = _key(q.canonical_name or q.name)
-            if q.canonical_name and _key(q.canonical_name) != _key(q.name):
-                records.setdefault(_key(q.name), {})["CNAME"] = [owner]
+            owner = name_key(q.canonical_name or q.name)
+            if q.canonical_name and name_key(q.canonical_name) != name_key(q.name):
+                records.setdefault(name_key(q.name), {})["CNAME"] = [owner]
             if q.secure is not None:
                 secure[owner] = q.secure
             if q.outcome == "answer":
@@ -368,7 +209,7 @@ class StaticResolver:
         return cls(records, failures=failures, secure=secure)
 
     @classmethod
-    @_configuration
+    @configuration
     def from_json(cls, path_or_text: str | os.PathLike[str]) -> StaticResolver:
         """Load records from a JSON file or JSON text.
 
@@ -407,7 +248,7 @@ class StaticResolver:
         return cls(records, failures=_json_failures(failures_obj), secure=_json_secure(secure_obj))
 
     @classmethod
-    @_configuration
+    @configuration
     def from_zone(
         cls,
         text: str,
@@ -426,13 +267,13 @@ class StaticResolver:
         ``TypeError`` when ``text`` is not a str.
         """
         resolver = cls(failures=failures)
-        current_origin = _key(origin) if origin else ""
+        current_origin = name_key(origin) if origin else ""
         last_owner: str | None = None
         for lineno, tokens, owner_blank in _zone_entries(text):
             if tokens[0][0].upper() == "$ORIGIN" and not tokens[0][1]:
                 if len(tokens) < 2:
                     raise ValueError(f"zone line {lineno}: $ORIGIN without a name")
-                current_origin = _key(tokens[1][0])
+                current_origin = name_key(tokens[1][0])
                 continue
             if tokens[0][0].upper() in ("$TTL", "$INCLUDE", "$GENERATE") and not tokens[0][1]:
                 continue
@@ -529,8 +370,8 @@ def _absolute(name: str, origin: str) -> str:
     if name == "@":
         return origin
     if name.endswith("."):
-        return _key(name)
-    return f"{name}.{origin}".lower() if origin else _key(name)
+        return name_key(name)
+    return f"{name}.{origin}".lower() if origin else name_key(name)
 
 
 def _zone_entries(text: str) -> list[tuple[int, list[tuple[str, bool]], bool]]:
@@ -607,119 +448,3 @@ def _zone_entries(text: str) -> list[tuple[int, list[tuple[str, bool]], bool]]:
     if tokens:
         entries.append((start_line, tokens, owner_blank))
     return entries
-
-
-class DnsResolver:
-    """Asks real name servers (opt-in; RFC 1035 over UDP, TCP when the answer is truncated).
-
-    Uses a dnspython ``Resolver(configure=False)`` with the given ``nameservers`` and
-    ``port``, ``timeout`` seconds per try and ``lifetime`` seconds in total, no search list,
-    no SERVFAIL retries. ``nameservers=None`` reads the servers (only the servers, never the
-    search list) from the system configuration. Lookups never raise: every failure is an
-    outcome. The constructor checks its settings: a nameserver that is not an IP address, a
-    port outside 1-65535, a timeout or lifetime that is not a positive number, or no system
-    nameserver raise :class:`~headerlens.errors.ResolverError`; wrong types ``TypeError``.
-    Queries carry the AD bit (RFC 6840 section 5.7), so a validating resolver says in
-    ``DnsLookup.secure`` whether it checked the answer with DNSSEC (DANE needs that, RFC 7672).
-    """
-
-    @_configuration
-    def __init__(
-        self,
-        nameservers: Sequence[str] | None = None,
-        port: int = 53,
-        timeout: float = 2.0,
-        lifetime: float = 5.0,
-    ) -> None:
-        import dns.exception
-        import dns.flags
-        import dns.resolver
-
-        if nameservers is None:
-            try:
-                system = dns.resolver.Resolver(configure=True)
-            except (dns.exception.DNSException, OSError) as exc:
-                raise ResolverError(f"no system nameserver configuration: {exc}") from None
-            nameservers = [str(ns) for ns in system.nameservers]
-        if isinstance(nameservers, str):
-            nameservers = [nameservers]
-        nameservers = _check_server_settings(nameservers, port, timeout, lifetime)
-        self.nameservers = tuple(nameservers)
-        self.port = port
-        self.timeout = timeout
-        self.lifetime = lifetime
-        resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = list(self.nameservers)
-        resolver.port = port
-        resolver.timeout = timeout
-        resolver.lifetime = lifetime
-        resolver.search = []
-        resolver.use_search_by_default = False
-        resolver.retry_servfail = False
-        resolver.cache = None
-        resolver.flags = dns.flags.RD | dns.flags.AD
-        self._resolver = resolver
-
-    def resolve(self, name: str, rdtype: str = "TXT") -> DnsLookup:
-        import dns.exception
-        import dns.flags
-        import dns.name
-        import dns.rdtypes.ANY.TXT
-        import dns.resolver
-
-        rdtype = rdtype.upper()
-        qname = name if name.endswith(".") else name + "."
-        at = dt.datetime.now(dt.UTC)
-        started = time.perf_counter()
-        server_list = ",".join(self.nameservers)
-
-        def done(outcome: LookupOutcome, **kw: object) -> DnsLookup:
-            return DnsLookup(
-                name=name,
-                rdtype=rdtype,
-                outcome=outcome,
-                resolver="DnsResolver",
-                at=at,
-                elapsed=round(time.perf_counter() - started, 6),
-                **kw,
-            )
-
-        try:
-            answer = self._resolver.resolve(
-                # a backslash is a character of the name (an SPF macro can put one there),
-                # not the start of a zone-file escape
-                dns.name.from_text(qname.replace("\\", "\\\\")),
-                rdtype,
-                search=False,
-                raise_on_no_answer=False,
-            )
-        except dns.resolver.NXDOMAIN:
-            return done("nxdomain", server=server_list)
-        except dns.resolver.NoNameservers as exc:
-            return done("servfail", server=server_list, error=str(exc)[:500])
-        except dns.exception.Timeout as exc:
-            return done("timeout", server=server_list, error=str(exc)[:500])
-        except (dns.exception.DNSException, ValueError, OSError) as exc:
-            return done("error", server=server_list, error=f"{type(exc).__name__}: {exc}"[:500])
-        server = f"{answer.nameserver}" if answer.nameserver else server_list
-        aa = bool(answer.response.flags & dns.flags.AA)
-        ad = bool(answer.response.flags & dns.flags.AD)
-        canonical = answer.canonical_name.to_text(omit_final_dot=True)
-        alias = canonical if canonical.lower() != qname.rstrip(".").lower() else None
-        if answer.rrset is None:
-            return done("nodata", server=server, authoritative=aa, secure=ad, canonical_name=alias)
-        records: list[str] = []
-        for rdata in answer.rrset:
-            if isinstance(rdata, dns.rdtypes.ANY.TXT.TXT):
-                records.append(b"".join(rdata.strings).decode("utf-8", "replace"))
-            else:
-                records.append(rdata.to_text())
-        return done(
-            "answer",
-            records=tuple(records),
-            server=server,
-            ttl=answer.rrset.ttl,
-            authoritative=aa,
-            secure=ad,
-            canonical_name=alias,
-        )
