@@ -19,6 +19,7 @@ __all__ = [
     "FINDING_CODES",
     "Defect",
     "DefectLog",
+    "IndexedLog",
     "catalogue_markdown",
     "record",
 ]
@@ -86,6 +87,19 @@ class DefectLog:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class IndexedLog(DefectLog):
+    """A :class:`DefectLog` that stamps every defect with one header index."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int | None, *, strict: bool = False) -> None:
+        super().__init__(strict=strict)
+        self.index = index
+
+    def add(self, code: str, message: str, header_index: int | None = None) -> Defect:
+        return super().add(code, message, self.index if header_index is None else header_index)
 
 
 def catalogue_markdown() -> str:

@@ -334,19 +334,67 @@ class Message(Model):
 
     def addresses(self, name: str) -> tuple[Address, ...]:
         """Every mailbox in every field called ``name`` (From, To, Cc, Reply-To, ...)."""
-        reader = self._reader
+        fields = self.fields(name)
+        if len(fields) == 1:
+            return self.field_addresses(fields[0])
+        return tuple(a for h in fields for a in self.field_addresses(h))
+
+    def field_addresses(self, field: HeaderField) -> tuple[Address, ...]:
+        """The mailboxes of one address field of this message (RFC 5322 section 3.4).
+
+        Each field is tokenized once per message, however many analyses ask (DKIM and DMARC
+        alignment, the verdict, the indicators all read From): the answer is kept with the
+        message, outside its fields (it is no part of equality or of the JSON). Empty for a
+        message that no parser made (see the class docstring)."""
+        reader = self._parser()
         if reader is None:
             return ()
-        out: list[Address] = []
-        for h in self.fields(name):
-            out.extend(reader.addresses(h))
-        return tuple(out)
+        memo = self._memo()
+        key = ("addresses", field.index)
+        hit = memo.get(key)
+        if isinstance(hit, tuple) and hit[0] is field:
+            found: tuple[Address, ...] = hit[1]
+            return found
+        result = reader.addresses(field)
+        memo[key] = (field, result)
+        return result
 
     def date(self) -> DateValue | None:
-        """The Date field parsed strictly (RFC 5322 section 3.6.1), or ``None`` when absent."""
+        """The Date field parsed strictly (RFC 5322 section 3.6.1), or ``None`` when absent.
+
+        Parsed once per message (kept like :meth:`field_addresses`)."""
         value = self.get("Date")
-        reader = self._reader
-        return None if value is None or reader is None else reader.date(value)
+        reader = self._parser()
+        if value is None or reader is None:
+            return None
+        memo = self._memo()
+        hit = memo.get("date")
+        if isinstance(hit, tuple) and hit[0] is value:
+            found: DateValue = hit[1]
+            return found
+        result = reader.date(value)
+        memo["date"] = (value, result)
+        return result
+
+    def _parser(self) -> MessageReader | None:
+        # The private-attribute slot itself (as in _index): faster than pydantic's __getattr__.
+        private = self.__pydantic_private__
+        return private.get("_reader") if private else None
+
+    def _memo(self) -> dict[object, object]:
+        """Readings derived from the header fields, kept with this instance.
+
+        Stored in the instance ``__dict__`` under a key that is not a field, so pydantic leaves
+        it out of equality, ``model_dump`` and the JSON; tied to the ``headers`` tuple it was
+        made from, so a ``model_copy`` with other headers starts afresh."""
+        memo = self.__dict__.get(_MEMO)
+        if not isinstance(memo, dict) or memo.get(_MEMO) is not self.headers:
+            memo = {_MEMO: self.headers}
+            self.__dict__[_MEMO] = memo
+        return memo
+
+
+_MEMO = "_headerlens_memo"
 
 
 MimePart.model_rebuild()

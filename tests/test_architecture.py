@@ -71,6 +71,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "headerlens",
             "headerlens.__main__",
             "headerlens.cli",
+            "headerlens.batch",
             "headerlens.integrations",
             "headerlens._catalogue.__main__",
         ),
@@ -257,7 +258,7 @@ def test_the_checker_sees_function_local_and_type_only_imports() -> None:
     # report.py must not import the renderers in any form (it used to, inside functions).
     targets = {t for t, _line, _runs in imports("headerlens.report")}
     assert not any(t.startswith("headerlens.render") for t in targets)
-    assert "headerlens.render.svg" in {t for t, _line, _runs in imports("headerlens.cli")}
+    assert "headerlens.render.svg" in {t for t, _line, _runs in imports("headerlens.cli._single")}
     runs = {t: r for t, _line, r in imports("headerlens.errors")}
     assert runs.get("headerlens.defects") is False  # written under TYPE_CHECKING
 

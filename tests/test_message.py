@@ -53,6 +53,27 @@ def test_a_str_naming_a_file_is_parsed_as_text_with_a_defect(tmp_path: object) -
     assert info.value.defect.code == "input.looks_like_path"
 
 
+def test_addresses_and_date_are_read_once_and_stay_out_of_equality_and_json() -> None:
+    raw = (
+        b"From: =?utf-8?q?Al=C3=AFce?= <alice@example.net>\r\nTo: a@example.org, b@example.org\r\n"
+        b"Date: Tue, 3 Mar 2026 10:00:00 +0000\r\n\r\nbody\r\n"
+    )
+    m, fresh = headerlens.parse(raw), headerlens.parse(raw)
+    first = m.addresses("To")
+    assert [a.addr_spec for a in first] == ["a@example.org", "b@example.org"]
+    assert m.addresses("To") is first  # kept, not tokenized again
+    assert m.field_addresses(m.fields("To")[0]) is first
+    assert m.date() is m.date()
+    assert m == fresh  # the kept readings are no part of equality ...
+    assert m.model_dump(mode="json") == fresh.model_dump(mode="json")  # ... nor of the JSON
+    # A copy with other header fields (a redacted message) reads its own fields, never the
+    # answers kept for the original ones.
+    red = headerlens.analyze(m).redact(b"a test key").message
+    assert [a.addr_spec for a in red.addresses("To")] != [a.addr_spec for a in first]
+    assert all(a.domain and "example.org" not in a.domain for a in red.addresses("To"))
+    assert [a.addr_spec for a in m.addresses("To")] == ["a@example.org", "b@example.org"]
+
+
 def test_the_parser_hands_the_message_its_reader() -> None:
     # message.py imports no parser: mime, addresses() and date() read through the parser
     # that made the message; a Message made by hand has neither source nor parser.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from headerlens.bounce.formats import HEURISTICS
 from headerlens.bounce.formats._base import Context, Heuristic
 
@@ -96,8 +98,16 @@ def worth_reading(ctx: Context) -> bool:
         return True
     if "dragonfly mail agent" in (ctx.header("received") or "").lower():
         return True
-    body = ctx.message.body.lower()
-    return b"delivery-status" in body or b"feedback-report" in body
+    # Searched in place: a copy of the body (and a lower-cased second one) would cost twice
+    # the size of a 50 MB message that is no bounce at all.
+    message = ctx.message
+    if message.body_start is None:
+        return False
+    return _BODY_CUES.search(message.source, message.body_start) is not None
+
+
+# ASCII case-insensitive, as bytes.lower() is.
+_BODY_CUES = re.compile(rb"delivery-status|feedback-report", re.IGNORECASE)
 
 
 def is_autoreply(ctx: Context) -> bool:

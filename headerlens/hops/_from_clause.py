@@ -36,20 +36,6 @@ def _split_ident(text: str) -> tuple[str | None, str]:
 class _Clues:
     """What the tokens of a from clause showed, before the roles are decided."""
 
-    __slots__ = (
-        "after_claiming",
-        "bare_ip",
-        "helo_eq",
-        "helo_kw",
-        "helo_kw_seen",
-        "lit_ip",
-        "name_comment",
-        "rdns_word",
-        "rdns_word_seen",
-        "top_lit",
-        "verified",
-    )
-
     def __init__(self) -> None:
         self.helo_kw: str | None = None  # from "(HELO x)" / "(EHLO x)"
         self.helo_kw_seen = False

@@ -89,8 +89,6 @@ def _exim_id(text: str) -> bool:
 class _Parts:
     """A field cut at its date (step 1): all tokens, the clause tokens, the date."""
 
-    __slots__ = ("clause_toks", "date_comments", "date_text", "toks")
-
     def __init__(
         self,
         toks: list[_Tok],
@@ -211,7 +209,7 @@ def _read_leading(
         if t[0] == _C:
             kids = t[4]
             if "from" not in clauses and kids and kids[0][0] == _W and kids[0][3].lower() == "from":
-                clauses["from"] = kids[1:]
+                clauses["from"] = list(kids[1:])
             else:
                 _classify_comment(t, s, st)
         elif t[0] not in (_M,):

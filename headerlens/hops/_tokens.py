@@ -9,7 +9,8 @@ comment rules (``headerlens.hops._knowledge``) read these tokens; nothing here i
 from __future__ import annotations
 
 import re
-from typing import TypeAlias, cast
+from collections.abc import Sequence
+from typing import TypeAlias
 
 from headerlens.defects import DefectLog
 
@@ -32,13 +33,13 @@ _W, _C, _Q, _L, _A, _S, _M = range(7)  # word, comment, quoted, literal, angle, 
 
 # A token: (kind, start offset, end offset, text, children); children only for comments.
 # Plain tuples: cheaper to build and to index than a named tuple.
-_Tok: TypeAlias = tuple[int, int, int, str, "list[_Tok]"]
+_Tok: TypeAlias = tuple[int, int, int, str, "Sequence[_Tok]"]
 
 
-# The children of every non-comment token: an empty tuple (typed as the list comments hold), so
-# that such tokens hold only atomic values and the garbage collector stops tracking them; with a
-# list here, long hostile values made the collector's passes grow with the value.
-_NO_KIDS = cast("list[_Tok]", ())
+# The children of every non-comment token: an empty tuple (comments hold a list), so that such
+# tokens hold only atomic values and the garbage collector stops tracking them; with a list
+# here, long hostile values made the collector's passes grow with the value.
+_NO_KIDS: Sequence[_Tok] = ()
 
 # Leading white space, then one token; every alternative is a plain character class run or a
 # single character, so matching is linear and never backtracks beyond one token (the scan
@@ -204,7 +205,7 @@ def _tokenize_split(s: str, log: DefectLog) -> tuple[list[_Tok], int, list[_Tok]
     return head, p, after
 
 
-def _words(toks: list[_Tok]) -> list[_Tok]:
+def _words(toks: Sequence[_Tok]) -> list[_Tok]:
     return [t for t in toks if t[0] != _M]
 
 

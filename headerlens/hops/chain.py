@@ -99,16 +99,6 @@ _Row = tuple[
 class _Fields:
     """The fields the chain reads (step 1), parsed where they are Received/X-Received."""
 
-    __slots__ = (
-        "auth_fields",
-        "date_fields",
-        "date_value",
-        "first_ar",
-        "received",
-        "timeline",
-        "x_received",
-    )
-
     def __init__(
         self,
         received: _Pairs,

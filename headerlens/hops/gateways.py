@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Gateway:
     """One inbound filtering service, as ``data/gateways.json`` describes it."""
 
@@ -193,8 +193,6 @@ def hands_on(upper: Received, lower: Received) -> bool:
 
 class GatewayRun:
     """What :func:`follow_run` found below a border hop whose peer is a known relay."""
-
-    __slots__ = ("entry", "first", "gap", "gap_above", "how", "positions", "vendors")
 
     def __init__(self, first: tuple[Gateway, str], how: str) -> None:
         #: The relay the trusted border hop received the message from: (service, name).

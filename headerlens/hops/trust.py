@@ -192,23 +192,6 @@ def _peer_inside(r: Received, trust: _Trust) -> bool:
 class Boundary:
     """What the walk found: the trusted names, the trusted fields and the border."""
 
-    __slots__ = (
-        "border_pos",
-        "boundary_index",
-        "configured",
-        "edge_vendor",
-        "gateway_at",
-        "gateways_on",
-        "inside_at",
-        "model",
-        "origin_ip",
-        "path",
-        "receipt_time",
-        "run",
-        "trust",
-        "trusted_set",
-    )
-
     def __init__(
         self,
         trust: _Trust,

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
     from headerlens.bounce.models import DeliveryReport
 
 __all__ = [
+    "analyzed",
     "auth_frame",
     "bounces_dataframe",
+    "collect_rows",
     "dkim_frame",
     "findings_frame",
     "frame",
@@ -78,17 +80,26 @@ def frame(name: str, rows: list[Row]) -> pd.DataFrame:
     return result
 
 
+def analyzed(
+    messages: Iterable[tuple[str, bytes]], policy: Policy | None
+) -> Iterator[tuple[str, Report | str]]:
+    """``(id, report)`` for every ``(id, message bytes)``; the report is replaced by the error
+    text when a strict policy rejects the message (see :func:`collect_rows`)."""
+    from headerlens.analyze import analyze
+
+    for sid, data in messages:
+        try:
+            yield sid, analyze(data, policy=policy)
+        except DefectError as exc:
+            yield sid, str(exc)
+
+
 def _pairs(source: Source, policy: Policy | None) -> Iterator[tuple[str, Report | str]]:
     """(id, report) pairs; a report is replaced by an error text under a strict policy."""
     if isinstance(source, str | os.PathLike):
-        from headerlens.analyze import analyze
         from headerlens.parse import iter_messages
 
-        for sid, data in iter_messages(source):
-            try:
-                yield sid, analyze(data, policy=policy)
-            except DefectError as exc:
-                yield sid, str(exc)
+        yield from analyzed(iter_messages(source), policy)
         return
     if isinstance(source, Report):
         yield "0", source
@@ -117,8 +128,18 @@ def tables(source: Source, *, policy: Policy | None = None) -> dict[str, pd.Data
     of Reports (ids ``"0"``, ``"1"``, ...) or of ``(id, Report)`` pairs. A message that a
     strict policy rejects gets a ``messages`` row with ``error`` set and no other rows.
     """
+    collected = collect_rows(_pairs(source, policy))
+    return {name: frame(name, rows) for name, rows in collected.items()}
+
+
+def collect_rows(pairs: Iterable[tuple[str, Report | str]]) -> dict[str, list[Row]]:
+    """Every table's rows for ``(id, report)`` pairs; a ``str`` in place of a report is the
+    error that rejected the message (one ``messages`` row with ``error`` set).
+
+    Pure (no pandas): :func:`tables` and the Dask integration
+    (:func:`headerlens.integrations.dask.analyze_bag`) both build their tables with it."""
     collected: dict[str, list[Row]] = {name: [] for name in ROW_BUILDERS}
-    for sid, report in _pairs(source, policy):
+    for sid, report in pairs:
         if isinstance(report, str):
             row: Row = dict.fromkeys(TABLE_DTYPES["messages"])
             row["id"], row["error"] = sid, report
@@ -126,7 +147,7 @@ def tables(source: Source, *, policy: Policy | None = None) -> dict[str, pd.Data
             continue
         for name, rows in report_rows(sid, report).items():
             collected[name].extend(rows)
-    return {name: frame(name, rows) for name, rows in collected.items()}
+    return collected
 
 
 def _one(name: str, report: Report) -> pd.DataFrame:

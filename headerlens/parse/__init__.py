@@ -73,7 +73,10 @@ class _Reader:
 
 
 def parse(
-    source: bytes | str | os.PathLike[str] | IO[bytes], *, policy: Policy | None = None
+    source: bytes | str | os.PathLike[str] | IO[bytes],
+    *,
+    policy: Policy | None = None,
+    headers_only: bool = False,
 ) -> Message:
     """Parse a whole message or a header-only paste into a :class:`Message`.
 
@@ -86,9 +89,20 @@ def parse(
     the MIME tree is built at once so that no defect is left to surface later. Only a wrong
     argument type (``TypeError``) or an unreadable path or file
     (:class:`~headerlens.errors.InputError`) raise otherwise.
+
+    ``headers_only=True`` reads and parses only the header block: a path or file object is
+    read up to the empty line that ends it (RFC 5322 section 2.1) and no further, a seekable
+    file is left where the body starts, and the result is header-only (``header_only`` is
+    true, ``mime`` is ``None``). Its header fields and header defects are those of the full
+    parse. Inputs that must be converted first (an Outlook ``.msg`` file, a pasted form; see
+    :mod:`headerlens.parse.intake`) are read whole. ``analyze()`` accepts the result, as it
+    does a header-only paste.
     """
     pol = policy_or_default(policy, "parse")
-    return parse_source(read_source(source, func="parse", limits=pol.limits), pol)
+    if not isinstance(headers_only, bool):
+        raise TypeError(f"parse(headers_only) must be a bool, not {type(headers_only).__name__}")
+    src = read_source(source, func="parse", headers_only=headers_only, limits=pol.limits)
+    return parse_source(src, pol)
 
 
 def parse_source(src: Source, policy: Policy) -> Message:
@@ -99,14 +113,19 @@ def parse_source(src: Source, policy: Policy) -> Message:
         for code, text in src.notes:
             log.add(code, text)
         first = log.defects
-    message = parse_bytes(src.data, policy=policy, form=src.form, intake=src.intake)
+    only = src.headers_only
+    message = parse_bytes(
+        src.data, policy=policy, form=src.form, intake=src.intake, header_only=only
+    )
     if src.form is None:
         # An Outlook box split into field groups is told from a message by the fields found.
         from headerlens.parse.intake import regroup
 
         box = regroup(message)
         if box is not None:
-            message = parse_bytes(box.data, policy=policy, form=box.form, intake=box.intake)
+            message = parse_bytes(
+                box.data, policy=policy, form=box.form, intake=box.intake, header_only=only
+            )
     if first:
         message = message.model_copy(update={"defects": first + message.defects})
     if policy.strict:
@@ -152,12 +171,14 @@ def parse_bytes(
     depth: int = 0,
     form: InputForm | None = None,
     intake: Intake | None = None,
+    header_only: bool = False,
 ) -> Message:
     """Parse RFC 5322 ``data`` into a :class:`Message`; ``depth`` is its MIME nesting level.
 
     ``form`` and ``intake`` record what the bytes were converted from (see
     :mod:`headerlens.parse.intake`); by default the form is ``mbox`` when the bytes start with
-    an mbox ``From `` line, else ``eml``.
+    an mbox ``From `` line, else ``eml``. ``header_only``: take the message as header-only
+    even if body bytes follow the header block (``parse(..., headers_only=True)``).
     """
     pol = policy if policy is not None else _DEFAULT_POLICY
     limits = pol.limits
@@ -197,7 +218,7 @@ def parse_bytes(
                 for addr in parse_address_list(body, header_index=h.index):
                     log.extend(addr.defects)
     body_start = block.body_start
-    header_only = body_start is None or body_start >= end
+    header_only = header_only or body_start is None or body_start >= end
     return build(
         Message,
         {

@@ -132,8 +132,6 @@ def _tokens(text: str) -> list[_Token]:
 
 
 class _Reader:
-    __slots__ = ("pos", "toks")
-
     def __init__(self, toks: list[_Token]) -> None:
         self.toks = toks
         self.pos = 0
@@ -169,22 +167,6 @@ def _weekday(word: str) -> int | None:
 
 
 class _Parts:
-    __slots__ = (
-        "day",
-        "format",
-        "frac",
-        "hour",
-        "minute",
-        "month",
-        "offset",
-        "second",
-        "weekday",
-        "year",
-        "year_digits",
-        "zone",
-        "zone_name",
-    )
-
     def __init__(self) -> None:
         self.weekday: int | None = None
         self.day = 0

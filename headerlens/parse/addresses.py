@@ -28,7 +28,7 @@ _WS_RUN = re.compile(r"[ \t\r\n]+").match
 _new_address = fast_constructor(Address)
 
 
-@dataclass(slots=True)
+@dataclass
 class _Tok:
     kind: str  # "atom", "qs", "dl", "comment", "angle", or the special character itself
     text: str
@@ -163,8 +163,6 @@ def _embedded_addresses(name: str) -> list[str]:
 
 
 class _Builder:
-    __slots__ = ("header_index", "out", "strict", "value")
-
     def __init__(self, value: str, header_index: int | None, strict: bool) -> None:
         self.value = value
         self.header_index = header_index

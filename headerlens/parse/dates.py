@@ -34,7 +34,7 @@ import functools
 import re
 
 from headerlens._model import fast_constructor
-from headerlens.defects import Defect, DefectLog
+from headerlens.defects import IndexedLog
 from headerlens.errors import wrong_type
 from headerlens.message import DateValue, ZoneKind
 from headerlens.parse._date_layouts import (
@@ -144,19 +144,6 @@ def parse_date(text: str) -> DateValue:
     if not isinstance(text, str):
         raise wrong_type("parse_date(text)", "str", text)
     return parse_date_at(text, None)
-
-
-class IndexedLog(DefectLog):
-    """A :class:`DefectLog` that stamps every defect with one header index."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index: int | None, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
-        self.index = index
-
-    def add(self, code: str, message: str, header_index: int | None = None) -> Defect:
-        return super().add(code, message, self.index if header_index is None else header_index)
 
 
 def parse_date_at(text: str, header_index: int | None) -> DateValue:

@@ -27,7 +27,7 @@ _LEADING_JUNK_LINES = 20  # lines of non-header text skipped before the first fi
 _new_field = fast_constructor(HeaderField)
 
 
-@dataclass(slots=True)
+@dataclass
 class HeaderBlock:
     """The result of :func:`split_headers`."""
 
@@ -146,8 +146,6 @@ class _OddLines:
     """What to do with a line that is neither a field nor a continuation (rare): skipped
     before the first field of a whole message, joined to the field above in a header-only
     paste, or the end of the header block."""
-
-    __slots__ = ("blank_after", "data", "end", "first_indented", "first_pos", "junk", "log", "top")
 
     def __init__(
         self, data: bytes, pos: int, end: int, log: DefectLog, top: bool, first_indented: bool

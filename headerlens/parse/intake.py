@@ -21,7 +21,7 @@ from headerlens.parse.outlook import convert_msg, is_msg
 if TYPE_CHECKING:
     from headerlens.policy import Limits
 
-__all__ = ["Converted", "convert", "regroup"]
+__all__ = ["Converted", "convert", "plain_start", "regroup"]
 
 # Bytes a plain message or mbox can start with; anything else is looked at more closely.
 _PLAIN_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
@@ -49,7 +49,7 @@ def convert(data: bytes, limits: Limits) -> Converted:
             intake=Intake(body_original=False, outlook=conv.item),
             notes=conv.notes,
         )
-    if data[:1] and data[0] in _PLAIN_START and not _special_start(data):
+    if plain_start(data):
         # An Outlook box split into field groups is told apart after parsing, from the
         # fields found (regroup()): a plain message costs nothing here.
         return Converted(data=data)
@@ -102,6 +102,13 @@ def regroup(message: Message) -> Converted | None:
         return None
     block, dropped = paste.join_header_groups(data)
     return Converted(data=block, form="paste-outlook", intake=Intake(lines_dropped=dropped))
+
+
+def plain_start(data: bytes) -> bool:
+    """Whether ``data`` starts like plain RFC 5322 or mbox text, which :func:`convert` passes
+    through as it is (decided from its first 48 bytes; an Outlook box split into groups is
+    still told apart later, by :func:`regroup`)."""
+    return bool(data[:1]) and data[0] in _PLAIN_START and not _special_start(data)
 
 
 def _special_start(data: bytes) -> bool:

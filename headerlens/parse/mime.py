@@ -2,7 +2,8 @@
 
 Multipart bodies are split on delimiter lines found with ``bytes.find`` (RFC 2046 section
 5.1.1); each part's header block goes through the same splitter as the message header.
-Content is transfer-decoded only to measure it (``decoded_size``, ``sha256``); base64 and
+Content is transfer-decoded only to measure it (``decoded_size``, ``sha256``; in bounded memory
+by :mod:`headerlens.parse._transfer` unless the part may hold a message); base64 and
 quoted-printable problems are recorded as defects. Embedded messages (``message/rfc822``,
 ``message/global``, ``text/rfc822-headers``) are parsed as :class:`Message` objects with their
 own offsets. Depth and part count are capped by ``Policy.limits``.
@@ -10,7 +11,6 @@ own offsets. Depth and part count are capped by ``Policy.limits``.
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 import re
 from dataclasses import dataclass
@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Protocol
 from headerlens._model import fast_constructor
 from headerlens.defects import Defect, DefectLog
 from headerlens.message import HeaderField, Intake, MimePart
+from headerlens.parse._transfer import decode, decode_content, decode_quoted_printable, measure
 from headerlens.parse.headers import split_headers, unfolded_body
 from headerlens.parse.outlook import convert_msg, is_msg
-from headerlens.parse.params import Problem, parse_content_type, parse_disposition
+from headerlens.parse.params import parse_content_type, parse_disposition
 from headerlens.policy import Limits, Policy
 
 if TYPE_CHECKING:
@@ -30,90 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["ParseEmbedded", "build_mime", "decode_content", "decode_quoted_printable"]
 
 _new_part = fast_constructor(MimePart)
-_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_WS = b" \t\r\n"
-_NOT_B64 = bytes(c for c in range(256) if c not in _B64 + b"=")
-_HEX = frozenset(b"0123456789ABCDEFabcdef")
 _KNOWN_CTE = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable"})
 _IDENTITY_CTE = frozenset({"7bit", "8bit", "binary"})
 _EMBEDDED = frozenset({"message/rfc822", "message/global", "text/rfc822-headers"})
-
-
-# --- transfer decoding (RFC 2045 section 6) -----------------------------------------------
-
-
-def _decode_base64(data: bytes) -> tuple[bytes | None, list[Problem]]:
-    problems: list[Problem] = []
-    compact = data.translate(None, _B64_WS)
-    stray = compact.translate(None, _B64 + b"=")
-    if stray:
-        problems.append(("mime.base64_characters", f"{len(stray)} bytes outside the alphabet"))
-        compact = compact.translate(None, _NOT_B64)
-    body = compact.rstrip(b"=")
-    if b"=" in body:
-        # Concatenated base64 blocks: decode each padded block in turn.
-        out = bytearray()
-        for block in compact.replace(b"=", b"= ").split():
-            stripped = block.rstrip(b"=")
-            if len(stripped) % 4 == 1:
-                problems.append(("mime.base64_length", "a block has one character left over"))
-                return None, problems
-            if stripped:
-                pad = (-len(stripped)) % 4
-                out += binascii.a2b_base64(stripped + b"=" * pad)
-        return bytes(out), problems
-    rem = len(body) % 4
-    if rem == 1:
-        problems.append(("mime.base64_length", "one character left over"))
-        return None, problems
-    pad = (-len(body)) % 4
-    if len(compact) - len(body) < pad:
-        problems.append(("mime.base64_padding", "missing '=' padding"))
-    return binascii.a2b_base64(body + b"=" * pad), problems
-
-
-def _check_qp(data: bytes) -> list[Problem]:
-    n = len(data)
-    i = data.find(b"=")
-    while i != -1:
-        nxt = data[i + 1 : i + 3]
-        if len(nxt) == 2 and nxt[0] in _HEX and nxt[1] in _HEX:
-            pass
-        else:
-            # Soft line break: "=" then optional white space then a line end or the end.
-            j = i + 1
-            while j < n and data[j] in b" \t":
-                j += 1
-            if j < n and data[j] not in b"\r\n":
-                return [("mime.quoted_printable_invalid", f"'=' at offset {i} is not an escape")]
-        i = data.find(b"=", i + 1)
-    return []
-
-
-# A soft line break ("=" at the end of an encoded line, RFC 2045 section 6.7 rule 5) ended
-# by a bare CR: binascii.a2b_qp looks for the LF of a CRLF and would drop everything after.
-_SOFT_BREAK_CR = re.compile(rb"=\r(?!\n)")
-
-
-def decode_quoted_printable(data: bytes) -> bytes:
-    """Quoted-printable decoding (RFC 2045 section 6.7) for any line ending: CRLF, LF or CR."""
-    if b"=\r" in data:
-        data = _SOFT_BREAK_CR.sub(b"", data)
-    return binascii.a2b_qp(data)
-
-
-def _decode(data: bytes, cte: str | None) -> tuple[bytes | None, list[Problem]]:
-    if cte == "base64":
-        return _decode_base64(data)
-    if cte == "quoted-printable":
-        return decode_quoted_printable(data), _check_qp(data)
-    return data, []
-
-
-def decode_content(data: bytes, cte: str | None) -> bytes | None:
-    """``data`` with its Content-Transfer-Encoding undone (RFC 2045 section 6), or ``None``
-    when it cannot be decoded."""
-    return _decode(data, cte)[0]
 
 
 # --- the tree -----------------------------------------------------------------------------
@@ -140,7 +60,7 @@ class ParseEmbedded(Protocol):
     ) -> Message: ...
 
 
-@dataclass(slots=True)
+@dataclass
 class _Head:
     """What a part's header fields say: its type and parameters, its transfer encoding (and
     the index of that field), its disposition and file name."""
@@ -340,12 +260,20 @@ class _Builder:
         decoded_size: int | None = None
         sha256: str | None = None
         message: Message | None = None
-        content, problems = _decode(self.data[body_start:end], head.cte)
+        # A part that may be a message to parse (an embedded message, an attached Outlook item
+        # or saved .eml) is decoded whole; any other is measured slice by slice, in bounded
+        # memory (a 50 MB attachment costs a few MB, not copies of itself).
+        content: bytes | None = None
+        filename = head.filename
+        if ctype in _EMBEDDED or _may_be_outlook(ctype, filename) or _may_be_eml(ctype, filename):
+            content, problems = decode(self.data[body_start:end], head.cte)
+            if content is not None:
+                decoded_size = len(content)
+                sha256 = hashlib.sha256(content).hexdigest()
+        else:
+            decoded_size, sha256, problems = measure(self.data, body_start, end, head.cte)
         for code, message_text in problems:
             log.add(code, message_text)
-        if content is not None:
-            decoded_size = len(content)
-            sha256 = hashlib.sha256(content).hexdigest()
         outlook = content is not None and _is_outlook_part(ctype, head.filename, content)
         eml = content is not None and _is_eml_part(ctype, head.filename, content)
         if (ctype in _EMBEDDED or outlook or eml) and content is not None:
@@ -447,23 +375,31 @@ class _Builder:
 _OUTLOOK_TYPES = frozenset(("application/vnd.ms-outlook", "application/x-msg"))
 
 
-def _is_outlook_part(ctype: str, filename: str | None, content: bytes) -> bool:
-    if not is_msg(content):
-        return False
+def _may_be_outlook(ctype: str, filename: str | None) -> bool:
+    """Whether the type and name allow an attached Outlook item (its content then decides)."""
     if ctype in _OUTLOOK_TYPES:
         return True
     return ctype == "application/octet-stream" and (filename or "").lower().endswith(".msg")
 
 
+def _is_outlook_part(ctype: str, filename: str | None, content: bytes) -> bool:
+    return _may_be_outlook(ctype, filename) and is_msg(content)
+
+
 _FIELD_START = re.compile(rb"[ \t\r\n]*+[A-Za-z0-9][A-Za-z0-9_.-]{0,75}[ \t]*:")
+
+
+def _may_be_eml(ctype: str, filename: str | None) -> bool:
+    """Whether the type and name allow a saved message (its content then decides)."""
+    if ctype not in ("application/octet-stream", "application/x-eml", "application/eml"):
+        return False
+    return (filename or "").lower().endswith(".eml")
 
 
 def _is_eml_part(ctype: str, filename: str | None, content: bytes) -> bool:
     """A saved message attached under a generic type (``application/octet-stream; name=
     "x.eml"``, as some clients and report buttons send it): parsed like message/rfc822."""
-    if ctype not in ("application/octet-stream", "application/x-eml", "application/eml"):
-        return False
-    if not (filename or "").lower().endswith(".eml"):
+    if not _may_be_eml(ctype, filename):
         return False
     return content.startswith(b"From ") or _FIELD_START.match(content[:200]) is not None
 
