@@ -135,7 +135,11 @@ def _bounce(ctx: Context, heuristic: Heuristic | None, log: DefectLog) -> Delive
         recipients = _from_prose(found, prose_dsn, hosts)
         kind = "heuristic"
     if not recipients:
-        if heuristic is None and not ctx.has_dsn:
+        # No recipient and nothing but a platform's fingerprint (X-Mailer: Amazon WorkMail, a
+        # KDDI or Verizon sender, a list server's field), which ordinary mail from that
+        # platform carries too: not a report. A DSN part or a reporting system's sender or
+        # bounce subject keeps an empty report, so its defects say what could not be read.
+        if not ctx.has_dsn and (heuristic is None or not looks_like_bounce(ctx)):
             return None
         log.add("bounce.no_recipients", "the report names no recipient that could be read")
     original, orig_source = returned_original(ctx, heuristic)
