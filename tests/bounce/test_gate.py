@@ -99,3 +99,44 @@ def test_no_cue_keeps_the_gate_shut() -> None:
 )
 def test_strip_html(html: str, text: str) -> None:
     assert strip_html(html) == text
+
+
+_PLATFORM_MAIL = (
+    b"Return-Path: <>\r\n"
+    b"From: Storage <notice@cloud.example>\r\n"
+    b"To: victim@example.org\r\n"
+    b"Subject: Your storage is full\r\n"
+    b"Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+    b"Message-ID: <p1@cloud.example>\r\n"
+    b"%s"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"\r\n"
+    b"Your storage is full. Click here to keep your photos.\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "fingerprint",
+    [
+        b"X-Mailer: Amazon WorkMail\r\n",
+        b"Received: from a.example by b.example (DragonFly Mail Agent v0.13); "
+        b"Mon, 23 Nov 2026 10:00:00 +0000\r\n",
+        b"X-MLServer: fml [fml 4.0]\r\n",
+        b"X-NAI-Header: Modified by McAfee Email Gateway\r\n",
+        b"X-Mailer: <SMTP32> v8.15\r\n",
+    ],
+)
+def test_a_platform_fingerprint_alone_is_no_bounce(fingerprint: bytes) -> None:
+    # Ordinary mail sent through a platform whose bounces a format reader knows carries the
+    # same fingerprint; with no recipient found and no report cue, it is not a report.
+    assert parse_bounce(_PLATFORM_MAIL % fingerprint) is None
+
+
+def test_an_empty_report_from_a_reporting_system_is_kept() -> None:
+    raw = (_PLATFORM_MAIL % b"X-Mailer: Amazon WorkMail\r\n").replace(
+        b"From: Storage <notice@cloud.example>", b"From: MAILER-DAEMON@mail.example"
+    )
+    report = parse_bounce(raw)
+    assert report is not None
+    assert report.recipients == ()
+    assert [d.code for d in report.defects][:1] == ["bounce.no_recipients"]

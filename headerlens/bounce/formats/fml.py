@@ -1,6 +1,7 @@
 """fml, the Japanese mailing-list manager: it answers a post it refuses with a notice to
 the poster ("You are not a member of this mailing list", "Command rejected"). Recognised by
-its ``X-MLServer: fml`` header and a Message-ID holding ``.FML``; the poster (To:) is the
+its ``X-MLServer: fml`` header and a Message-ID holding ``.FML``, and by one of its refusal
+sentences (the same header is on every post the list relays); the poster (To:) is the
 recipient that bounced."""
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def parse(ctx: Context, _h: Heuristic) -> list[Found]:
         return []
     body = " ".join(ctx.text.split())[:500]
     diag = f"{ctx.subject} {body}".strip()
+    # fml stamps X-MLServer on every post it relays too: only its refusal notices bounce.
+    lowered = diag.lower()
+    if not any(sentence in lowered for sentence, _reason in SENTENCES):
+        return []
     return [Found(address=to[0][2], diagnostic=diag)]
 
 
