@@ -140,3 +140,20 @@ def test_an_empty_report_from_a_reporting_system_is_kept() -> None:
     assert report is not None
     assert report.recipients == ()
     assert [d.code for d in report.defects][:1] == ["bounce.no_recipients"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "autoreply"),
+    [
+        (b"Vacation reply: Project plan", True),
+        (b"Vacation: Project plan", True),
+        (b"Out of office: Project plan", True),
+        (b"Vacation Time, House need work, Behind in Bills? Refinance now", False),
+        (b"Vacation photos from Lisbon", False),
+    ],
+)
+def test_a_vacation_subject_must_say_it_is_a_reply(subject: bytes, autoreply: bool) -> None:
+    raw = (_PLATFORM_MAIL % b"").replace(b"Subject: Your storage is full", b"Subject: " + subject)
+    raw = raw.replace(b"Return-Path: <>", b"Return-Path: <notice@cloud.example>")
+    report = parse_bounce(raw)
+    assert (report is not None and report.kind == "autoreply") is autoreply
