@@ -226,10 +226,12 @@ def _read_path(path: str | os.PathLike[str], name: str, headers: Limits | None) 
         raise InputError(f"cannot read {name!r}: {exc}") from None
 
 
-def _read_file(source: object, read: object, func: str) -> bytes:
+def _checked_read(source: object, read: object, func: str, *args: int) -> bytes:
+    """``read(*args)`` of a file object, as bytes; a failed read is an InputError, a text
+    file or a read() that gives no bytes a TypeError."""
     assert callable(read)
     try:
-        data = read()
+        data = read(*args)
     except (OSError, ValueError) as exc:  # a closed file, a failed read
         raise InputError(f"cannot read from {type(source).__name__}: {exc}") from None
     if isinstance(data, (bytes, bytearray, memoryview)):
@@ -239,6 +241,10 @@ def _read_file(source: object, read: object, func: str) -> bytes:
             f"{func}(source) needs a binary file object (open(..., 'rb')); read() returned str"
         )
     raise TypeError(f"{func}(source): read() returned {type(data).__name__}, not bytes")
+
+
+def _read_file(source: object, read: object, func: str) -> bytes:
+    return _checked_read(source, read, func)
 
 
 def _read_file_headers(source: object, read: object, func: str, limits: Limits) -> bytes:
@@ -252,17 +258,7 @@ def _read_file_headers(source: object, read: object, func: str, limits: Limits) 
             start = None
 
     def checked_read(n: int) -> bytes:
-        try:
-            data = read(n)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read from {type(source).__name__}: {exc}") from None
-        if isinstance(data, (bytes, bytearray, memoryview)):
-            return bytes(data)
-        if isinstance(data, str):
-            raise TypeError(
-                f"{func}(source) needs a binary file object (open(..., 'rb')); read() returned str"
-            )
-        raise TypeError(f"{func}(source): read() returned {type(data).__name__}, not bytes")
+        return _checked_read(source, read, func, n)
 
     buf, end = read_header_block(checked_read, limits)
     if end is None:  # to be read whole
