@@ -18,16 +18,14 @@ __all__ = ["checks_policy_from_args", "dns_resolver", "load_redaction_key", "pol
 
 
 def _system_nameservers() -> list[str]:
-    servers: list[str] = []
+    """The system's nameservers as dnspython reads them (/etc/resolv.conf on Unix, the
+    registry on Windows); none when there is no configuration."""
+    import dns.resolver
+
     try:
-        with open("/etc/resolv.conf", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                parts = line.split()
-                if len(parts) >= 2 and parts[0] == "nameserver":
-                    servers.append(parts[1])
-    except OSError:
-        pass
-    return servers
+        return [str(ns) for ns in dns.resolver.Resolver(configure=True).nameservers]
+    except dns.resolver.NoResolverConfiguration:
+        return []
 
 
 def _key_resolver(args: argparse.Namespace) -> Resolver | None:

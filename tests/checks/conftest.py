@@ -4,16 +4,14 @@ HTTPS server with a test CA (trustme) for MTA-STS policy files. Nothing leaves l
 from __future__ import annotations
 
 import http.server
-import socket
 import ssl
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
-from dnslib import QTYPE, RCODE, RR, DNSRecord
-from dnslib.dns import DNSError
-from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
+
+from ..loopback_dns import LoopbackDns, Zone, serve, txt_zone_line
 
 trustme = pytest.importorskip("trustme")
 
@@ -89,111 +87,18 @@ EXTRA = (
 BIG_SPF = "v=spf1 " + " ".join(f"ip4:198.51.{i}.0/24" for i in range(40)) + " ip4:192.0.2.33 -all"
 
 
-def _txt_zone_line(name: str, text: str) -> str:
-    chunks = [text[i : i + 200] for i in range(0, len(text), 200)]
-    return f"{name} 300 IN TXT " + " ".join(f'"{c}"' for c in chunks) + "\n"
-
-
-@dataclass
-class Zone(BaseResolver):  # type: ignore[misc]
-    """An authoritative server for every name in ``text``: CNAMEs are chased inside the zone,
-    ``servfail`` names answer SERVFAIL, ``silent`` ones are dropped (the client times out),
-    ``truncate`` ones answer TC over UDP, and answers for ``secure`` names carry AD."""
-
-    text: str
-    servfail: set[str] = field(default_factory=set)
-    silent: set[str] = field(default_factory=set)
-    truncate: set[str] = field(default_factory=set)
-    secure: set[str] = field(default_factory=set)
-    queries: list[tuple[str, str, str]] = field(default_factory=list)
-    records: dict[tuple[str, str], list[RR]] = field(default_factory=dict)
-    names: set[str] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        for rr in RR.fromZone(self.text):
-            name = str(rr.rname).lower()
-            self.records.setdefault((name, QTYPE[rr.rtype]), []).append(rr)
-            self.names.add(name)
-
-    def resolve(self, request: DNSRecord, handler: DNSHandler) -> DNSRecord:
-        qname = str(request.q.qname).lower()
-        qtype = QTYPE[request.q.qtype]
-        self.queries.append((qname, qtype, handler.protocol))
-        reply = request.reply()
-        reply.header.aa = 1
-        reply.header.ad = 0  # reply() copies the query's flags; AD only for secure names
-        if qname in self.silent:
-            raise DNSError("dropped")  # dnslib sends nothing: the client times out
-        if qname in self.servfail:
-            reply.header.rcode = RCODE.SERVFAIL
-            return reply
-        if qname in self.truncate and handler.protocol == "udp":
-            reply.header.tc = 1
-            return reply
-        name = qname
-        for _ in range(8):
-            if (name, qtype) in self.records:
-                for rr in self.records[(name, qtype)]:
-                    reply.add_answer(rr)
-                break
-            alias = self.records.get((name, "CNAME")) if qtype != "CNAME" else None
-            if not alias:
-                if name not in self.names:
-                    reply.header.rcode = RCODE.NXDOMAIN
-                break
-            reply.add_answer(alias[0])
-            name = str(alias[0].rdata.label).lower()
-        if name in self.secure:
-            reply.header.ad = 1
-        return reply
-
-
-def _free_port(kind: int = socket.SOCK_DGRAM) -> int:
-    while True:
-        t = socket.socket()
-        t.bind(("127.0.0.1", 0))
-        port = int(t.getsockname()[1])
-        u = socket.socket(socket.AF_INET, kind)
-        try:
-            u.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            pass
-        finally:
-            t.close()
-            u.close()
-
-
-@dataclass
-class LoopbackDns:
-    zone: Zone
-    port: int
-
-
 @pytest.fixture(scope="session")
 def dns_server() -> Iterator[LoopbackDns]:
     """UDP and TCP DNS on 127.0.0.1 only, on a free port, serving :data:`ZONE`."""
     zone = Zone(
-        ZONE + EXTRA + _txt_zone_line("big.example.", BIG_SPF),
+        ZONE + EXTRA + txt_zone_line("big.example.", BIG_SPF),
         servfail={"7.100.51.198.in-addr.arpa.", "servfail.example."},
         silent={"silent.example.", "10.2.0.192.slow.example."},
         truncate={"big.example."},
         secure={"rcpt.example.", "_25._tcp.mx1.rcpt.example."},
     )
-    port = _free_port()
-    quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-    servers = [
-        DNSServer(zone, address="127.0.0.1", port=port, logger=quiet),
-        DNSServer(zone, address="127.0.0.1", port=port, tcp=True, logger=quiet),
-    ]
-    for s in servers:
-        s.start_thread()
-    try:
-        yield LoopbackDns(zone, port)
-    finally:
-        for s in servers:
-            s.stop()
-            s.server.server_close()
+    with serve(zone) as server:
+        yield server
 
 
 # --- HTTPS ------------------------------------------------------------------------------

@@ -23,18 +23,10 @@ from headerlens.message import Message
 from headerlens.parse import parse
 from headerlens.policy import Limits, Policy
 
+from ..corpus_files import arc_suite_messages, corpus_message_files
 from .conftest import build
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-CORPUS_SETS = (
-    "spamassassin-public-corpus",
-    "phishing-pot-dev/email",
-    "sisimai-dev/maildir",
-    "spamassassin/messages",
-    "cpython-test_email/data",
-    "dkimpy/data",
-)
-_NOT_MESSAGES = {".md", ".json", ".yml", ".yaml", ".key", ".private", ".pub", ".dns"}
 
 POLICIES = {
     "default": Policy(),
@@ -66,24 +58,11 @@ def _samples() -> Iterator[tuple[str, Message]]:
 
 
 def _corpora(root: Path) -> Iterator[tuple[str, Message]]:
-    for folder in CORPUS_SETS:
-        base = root / folder
-        for p in sorted(base.rglob("*")) if base.is_dir() else []:
-            if (
-                p.is_file()
-                and not p.name.startswith(("LICENSE", "PROVENANCE", "."))
-                and p.suffix not in _NOT_MESSAGES
-                and "key" not in p.name
-            ):
-                yield f"{folder}/{p.name}", parse(p.read_bytes())
-    yaml = pytest.importorskip("yaml")
-    for name in ("arc-draft-validation-tests.yml", "arc-draft-sign-tests.yml"):
-        with (root / "arc_test_suite" / "tests" / name).open(encoding="utf-8") as fh:
-            for scenario in yaml.safe_load_all(fh):
-                for case, body in (scenario or {}).get("tests", {}).items():
-                    if body.get("message"):
-                        raw = body["message"].replace("\n", "\r\n").encode("utf-8")
-                        yield f"arc/{case}", parse(raw)
+    for where, p in corpus_message_files(root):
+        yield where, parse(p.read_bytes())
+    pytest.importorskip("yaml")
+    for where, raw in arc_suite_messages(root):
+        yield where, parse(raw)
 
 
 def test_equal_on_every_sample() -> None:

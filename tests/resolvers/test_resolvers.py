@@ -178,8 +178,8 @@ def test_dns_truncation_retried_over_tcp(loopback_dns: object) -> None:
     r = DnsResolver(["127.0.0.1"], port=srv.port, timeout=0.5, lifetime=1.0)  # type: ignore[attr-defined]
     assert r.resolve("tc._domainkey.example.com").outcome == "answer"
     assert srv.zone.queries == [  # type: ignore[attr-defined]
-        ("tc._domainkey.example.com.", "udp"),
-        ("tc._domainkey.example.com.", "tcp"),
+        ("tc._domainkey.example.com.", "TXT", "udp"),
+        ("tc._domainkey.example.com.", "TXT", "tcp"),
     ]
 
 
@@ -188,7 +188,7 @@ def test_dns_no_search_list(loopback_dns: object) -> None:
     srv.zone.queries.clear()  # type: ignore[attr-defined]
     r = DnsResolver(["127.0.0.1"], port=srv.port, timeout=0.5, lifetime=1.0)  # type: ignore[attr-defined]
     assert r.resolve("relative-name").outcome == "nxdomain"
-    assert srv.zone.queries == [("relative-name.", "udp")]  # type: ignore[attr-defined]
+    assert srv.zone.queries == [("relative-name.", "TXT", "udp")]  # type: ignore[attr-defined]
 
 
 def test_dns_unreachable_port_is_an_outcome() -> None:

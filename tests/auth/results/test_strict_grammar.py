@@ -32,20 +32,12 @@ import headerlens.auth._ar_strict as strict
 from headerlens.auth._ar_strict import Nonconformance, check_strict, strictly_conformant
 from headerlens.parse import parse
 
+from ...corpus_files import arc_suite_messages, corpus_message_files
+
 authres = pytest.importorskip("authres")
 AuthResError = pytest.importorskip("authres.core").AuthResError
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
-CORPUS_SETS = (
-    "spamassassin-public-corpus",
-    "phishing-pot-dev/email",
-    "sisimai-dev/maildir",
-    "spamassassin/messages",
-    "cpython-test_email/data",
-    "dkimpy/data",
-)
-ARC_SUITE = ("arc-draft-validation-tests.yml", "arc-draft-sign-tests.yml")
-_NOT_MESSAGES = {".md", ".json", ".yml", ".yaml", ".key", ".private", ".pub", ".dns"}
 
 
 # ------------------------------------------------------------------ known shapes
@@ -489,27 +481,14 @@ def sample_values() -> list[tuple[str, bool, str]]:
 
 def corpus_values(corpora: Path) -> list[tuple[str, bool, str]]:
     """The same over the corpora, the ARC suite's messages and authres's own cases."""
-    yaml = pytest.importorskip("yaml")
+    pytest.importorskip("yaml")
     import json
 
     out: list[tuple[str, bool, str]] = []
-    for folder in CORPUS_SETS:
-        base = corpora / folder
-        for p in sorted(base.rglob("*")) if base.is_dir() else []:
-            if (
-                p.is_file()
-                and not p.name.startswith(("LICENSE", "PROVENANCE", "."))
-                and p.suffix not in _NOT_MESSAGES
-                and "key" not in p.name
-            ):
-                out.extend(_message_values(f"{folder}/{p.name}", p.read_bytes()))
-    for name in ARC_SUITE:
-        with (corpora / "arc_test_suite" / "tests" / name).open(encoding="utf-8") as fh:
-            for scenario in yaml.safe_load_all(fh):
-                for case_name, case in (scenario or {}).get("tests", {}).items():
-                    if case.get("message"):
-                        raw = case["message"].replace("\n", "\r\n").encode("utf-8")
-                        out.extend(_message_values(f"arc/{case_name}", raw))
+    for where, p in corpus_message_files(corpora):
+        out.extend(_message_values(where, p.read_bytes()))
+    for where, raw in arc_suite_messages(corpora):
+        out.extend(_message_values(where, raw))
     data = json.loads((corpora / "authres" / "parse_cases.json").read_text())
     fields = [c["input"] for c in data["cases"]]
     fields += [c["expected_output"] for c in data["serialized_examples"]["cases"]]
